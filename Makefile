@@ -1,0 +1,58 @@
+# The README's two commands: `make run` and `make test`. Each makes the virtual environment it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations extract-messages update-messages lock lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(CATALOGUES)
+
+## make run: the app on SQLite with demo data at http://127.0.0.1:5000 (mail is printed to this terminal)
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) send-mail --loop --interval 3 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite, on SQLite and (when reachable) PostgreSQL, with browser tests
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check app tests config.py wsgi.py
+
+## Translations: after changing user-facing text, extract and update, translate in the .po, commit.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
+## Re-pin every dependency after editing requirements*.in.
+lock:
+	rm -rf /tmp/kopiena-lock && $(PYTHON) -m venv /tmp/kopiena-lock
+	/tmp/kopiena-lock/bin/pip install --quiet -r requirements.in
+	(echo "# Generated from requirements.in with 'make lock'; do not edit by hand."; /tmp/kopiena-lock/bin/pip freeze) > requirements.txt
+	/tmp/kopiena-lock/bin/pip install --quiet -r requirements-dev.in
+	(echo "# Generated from requirements-dev.in with 'make lock'; do not edit by hand."; echo "-r requirements.txt"; \
+	 /tmp/kopiena-lock/bin/pip freeze | grep -vxF -f requirements.txt) > requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) instance/*.db .pytest_cache

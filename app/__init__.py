@@ -1,0 +1,156 @@
+"""The application factory."""
+import logging
+import os
+import re
+import uuid
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, INSECURE_DEV_KEY
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+}
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def create_app(config_name=None, overrides=None):
+    """Build the app for 'development', 'testing' or 'production' (default: $APP_ENV)."""
+    config_name = config_name or os.environ.get("APP_ENV", "development")
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"))
+    app.config.from_object(CONFIGS[config_name])
+    app.config["ENV_NAME"] = config_name
+    app.config.update(overrides or {})
+    check_production_secret(app, config_name)
+
+    register_extensions(app)
+    register_request_id(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def check_production_secret(app, config_name):
+    secret = app.config.get("SECRET_KEY") or ""
+    if config_name == "production" and (secret == INSECURE_DEV_KEY or len(secret) < 32):
+        raise RuntimeError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production, "
+            "e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+def register_extensions(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        # The busy timeout makes a writer wait for the lock instead of failing at once.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
+    else:
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    from app import models  # noqa: F401  (registers every table)
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", set_sqlite_pragmas)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from app.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    from app.accounts.sessions import load_user
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["HSTS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        session_cookie_samesite="Lax",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src", "style-src"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+
+def set_sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_request_id(app):
+    @app.before_request
+    def assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex[:16]
+
+    @app.after_request
+    def add_request_id(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+
+def register_blueprints(app):
+    from app.accounts.routes import bp as accounts_bp
+    from app.admin.routes import bp as admin_bp
+    from app.centres.routes import bp as centres_bp
+    from app.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(centres_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_error_handlers(app):
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from app.templating import register_template_helpers as register
+
+    register(app)
+
+
+def register_cli(app):
+    from app.cli import register_commands
+
+    register_commands(app)

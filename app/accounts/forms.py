@@ -1,0 +1,120 @@
+"""Account forms: field validation and choices only."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.i18n import language_choices
+
+NO_LINE_BREAKS = _l("Please write this on one line.")
+
+
+def one_line(_form, field):
+    if field.data and ("\r" in field.data or "\n" in field.data):
+        raise ValidationError(NO_LINE_BREAKS)
+
+
+def email_field(label=None):
+    return EmailField(label or _l("E-mail address"), validators=[
+        DataRequired(_l("Please enter your e-mail address.")),
+        Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),
+        Email(message=_l("This does not look like an e-mail address. Please check it (e.g. anna@example.lv).")),
+        one_line,
+    ])
+
+
+def new_password_field(label=None):
+    return PasswordField(label or _l("Password"),
+                         description=_l("At least 12 characters. A few words in a row make a strong password."),
+                         validators=[DataRequired(_l("Please choose a password."))])
+
+
+def check_new_password(password, *user_inputs):
+    problem = password_problem(password or "", user_inputs)
+    if problem:
+        raise ValidationError(problem)
+
+
+def language_field():
+    return SelectField(_l("Language"), choices=language_choices(), default="lv")
+
+
+def display_name_field():
+    return StringField(_l("Your name"),
+                       description=_l("Shown next to what you write. Your first name is enough."),
+                       validators=[DataRequired(_l("Please enter your name.")),
+                                   Length(max=80, message=_l("A name can be at most %(max)d characters long.")),
+                                   one_line])
+
+
+class RegisterForm(FlaskForm):
+    display_name = display_name_field()
+    email = email_field()
+    password = new_password_field()
+    home_centre = SelectField(_l("Your centre"), coerce=int,
+                              description=_l("The community resource centre nearest to you."),
+                              validators=[DataRequired(_l("Please choose a centre."))])
+    language = language_field()
+
+    def validate_password(self, field):
+        check_new_password(field.data, self.display_name.data, self.email.data)
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")),
+                                                         Length(max=MAX_LENGTH)])
+    remember = BooleanField(_l("Keep me logged in on this device for 30 days"))
+
+
+class EmailForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        check_new_password(field.data, self.user.display_name, self.user.email)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Please enter your current password."))])
+    new_password = new_password_field(_l("New password"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_new_password(self, field):
+        check_new_password(field.data, self.user.display_name, self.user.email)
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = email_field(_l("New e-mail address"))
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Please enter your current password."))])
+
+
+class ProfileForm(FlaskForm):
+    display_name = display_name_field()
+    about = TextAreaField(_l("About you"), description=_l("A few words others will see on your profile."),
+                          validators=[Optional(), Length(max=2000, message=_l("Please keep it under %(max)d characters."))])
+    skills = StringField(_l("Skills"), description=_l("Separate with commas, e.g. carpentry, ceramics, photography."),
+                         validators=[Optional(), Length(max=500, message=_l("Please keep it under %(max)d characters.")),
+                                     one_line])
+    interests = StringField(_l("Interests"), description=_l("Separate with commas, e.g. environment, seniors, sport."),
+                            validators=[Optional(), Length(max=500, message=_l("Please keep it under %(max)d characters.")),
+                                        one_line])
+    home_centre = SelectField(_l("Your centre"), coerce=int)
+    language = language_field()
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change something."""

@@ -1,0 +1,100 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.centres.models import Centre
+from app.extensions import db
+from app.timeutil import utcnow
+
+moderator_centres = Table(
+    "moderator_centres",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("centre_id", Integer, ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """A person with an account. Every account is a resident; some are moderators or admins."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased; never shown publicly
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(5), default="lv")
+    home_centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id", ondelete="SET NULL"))
+    about: Mapped[str] = mapped_column(Text, default="")
+    skills: Mapped[str] = mapped_column(String(500), default="")
+    interests: Mapped[str] = mapped_column(String(500), default="")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: a suspended person cannot log in; their sessions are ended when this is set
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    home_centre: Mapped[Centre | None] = relationship()
+    moderated_centres: Mapped[list[Centre]] = relationship(secondary=moderator_centres, order_by=Centre.name)
+
+    #: the raw token of the session this object was loaded for (not stored); Flask-Login keeps it
+    #: in the cookie instead of the user id, so ending the session in the database ends the cookie
+    session_token = None
+
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def is_active(self):
+        return self.suspended_at is None
+
+    @property
+    def is_confirmed(self):
+        return self.email_confirmed_at is not None
+
+    def moderates(self, centre_id):
+        """True when this person may moderate the given centre (admins moderate every centre)."""
+        return self.is_admin or any(c.id == centre_id for c in self.moderated_centres)
+
+    @property
+    def is_moderator(self):
+        return self.is_admin or bool(self.moderated_centres)
+
+    def __repr__(self):
+        return f"<User {self.id}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Deleting the row ends that session, whatever the cookie says."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token in the cookie, so a copy of the database cannot be used to sign in
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, time-limited password reset link."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

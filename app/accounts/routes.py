@@ -1,0 +1,274 @@
+"""Register, confirm, log in and out, reset the password, and the person's own account pages."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp, services
+from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, EmailForm, EmptyForm, LoginForm,
+                                ProfileForm, RegisterForm, ResetPasswordForm)
+from app.accounts.sessions import active_sessions, hash_token, start_session
+from app.accounts.tokens import InvalidToken
+from app.centres.queries import active_centres, centre_choices
+from app.errors import NotAllowed
+from app.extensions import db, limiter
+from app.i18n import LANGUAGE_COOKIE
+from app.urls import next_url
+
+
+def login_form_failed(response):
+    """Only failed log-ins count against the limits: a success redirects."""
+    return response.status_code != 302
+
+
+def submitted_email():
+    return "login:" + services.normalise_email(request.form.get("email"))
+
+
+def client_ip():
+    return request.remote_addr or ""
+
+
+@bp.after_request
+def never_cache(response):
+    """Account pages carry personal data and tokens: browsers and proxies must not keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def setup_centre_field(form, user=None):
+    """Offer the active centres; with only one there is nothing to choose and the field goes."""
+    centres = active_centres()
+    if len(centres) <= 1:
+        del form.home_centre
+        return centres[0] if centres else None
+    form.home_centre.choices = centre_choices(centres)
+    if user is not None and user.home_centre_id and request.method == "GET":
+        form.home_centre.data = user.home_centre_id
+    return None
+
+
+def chosen_centre(form, only_centre):
+    if only_centre is not None or not hasattr(form, "home_centre"):
+        return only_centre
+    return next((c for c in active_centres() if c.id == form.home_centre.data), None)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.language.data = session.get("lang") or request.cookies.get(LANGUAGE_COOKIE) or "lv"
+    only_centre = setup_centre_field(form)
+    if form.validate_on_submit():
+        services.register_user(form.display_name.data, form.email.data, form.password.data,
+                               form.language.data, chosen_centre(form, only_centre), ip_address=client_ip())
+        db.session.commit()
+        return render_template("accounts/check_email.html", email=form.email.data, purpose="register")
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    """GET shows a button; only the POST confirms, so link scanners in mail programs change nothing."""
+    form = EmptyForm()
+    try:
+        user = services.user_for_confirmation(token)
+    except InvalidToken:
+        return render_template("accounts/link_invalid.html", resend=True), 400
+    if form.validate_on_submit():
+        services.confirm_email(token)
+        db.session.commit()
+        flash(_("Thank you, your e-mail address is confirmed. You can log in now."), "success")
+        return redirect(url_for("accounts.login") if not current_user.is_authenticated else url_for("main.home"))
+    return render_template("accounts/confirm.html", form=form, user=user)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MAIL_REQUEST_LIMIT"], methods=["POST"])
+def resend_confirmation():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        db.session.commit()
+        return render_template("accounts/check_email.html", email=form.email.data, purpose="confirm")
+    return render_template("accounts/resend_confirmation.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=login_form_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=submitted_email, deduct_when=login_form_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(next_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, ip_address=client_ip())
+        if user is None:
+            db.session.commit()  # keep the audit entry of the failure
+            form.password.errors.append(_("The e-mail address or the password is not right."))
+            return render_template("accounts/login.html", form=form)
+        if not user.is_active:
+            db.session.commit()
+            form.email.errors.append(_("This account is suspended. Please contact the centre's coordinator."))
+            return render_template("accounts/login.html", form=form)
+        if not user.is_confirmed:
+            db.session.commit()
+            form.email.errors.append(_("Please confirm your e-mail address first: follow the link we sent you."))
+            return render_template("accounts/login.html", form=form, show_resend=True)
+        session.clear()  # a fresh session on every log-in: nothing planted before it survives
+        start_session(user, remember=form.remember.data, user_agent=request.headers.get("User-Agent", ""))
+        services.record_login(user, ip_address=client_ip())
+        db.session.commit()
+        login_user(user, remember=form.remember.data)
+        flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+        return redirect(next_url())
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("main.home"))
+    if current_user.is_authenticated:
+        services.log_out(current_user, current_user.session_token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MAIL_REQUEST_LIMIT"], methods=["POST"])
+def reset_request():
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/check_email.html", email=form.email.data, purpose="reset")
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        user = services.reset_token_row(token).user
+    except InvalidToken:
+        return render_template("accounts/link_invalid.html", reset=True), 400
+    form = ResetPasswordForm(user)
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data, ip_address=client_ip())
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Your password is changed. Please log in with the new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/me")
+@login_required
+def me():
+    return render_template("accounts/me.html")
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    only_centre = setup_centre_field(form, current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.display_name.data, form.about.data, form.skills.data,
+                                form.interests.data, form.language.data, chosen_centre(form, only_centre))
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+def render_security(password_form=None, email_form=None, status=200):
+    return render_template(
+        "accounts/security.html",
+        password_form=password_form or ChangePasswordForm(current_user, formdata=None),
+        email_form=email_form or ChangeEmailForm(formdata=None),
+        logout_all_form=EmptyForm(),
+        sessions=active_sessions(current_user),
+        current_token_hash=hash_token(current_user.session_token or ""),
+    ), status
+
+
+@bp.route("/me/security")
+@login_required
+def security():
+    return render_security()
+
+
+@bp.route("/me/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm(current_user)
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     keep_token=current_user.session_token)
+        except NotAllowed:
+            form.current_password.errors.append(_("The current password is not right."))
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. You have been logged out on all other devices."), "success")
+            return redirect(url_for("accounts.security"))
+    return render_security(password_form=form, status=400)
+
+
+@bp.route("/me/email", methods=["POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.current_password.data, form.new_email.data)
+        except NotAllowed:
+            form.current_password.errors.append(_("The current password is not right."))
+        else:
+            db.session.commit()
+            flash(_("We have sent a link to %(email)s. Your address changes when you follow it.",
+                    email=form.new_email.data), "info")
+            return redirect(url_for("accounts.security"))
+    return render_security(email_form=form, status=400)
+
+
+@bp.route("/me/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token):
+    form = EmptyForm()
+    try:
+        user, new_email = services.email_change_from_token(token)
+    except InvalidToken:
+        return render_template("accounts/link_invalid.html"), 400
+    if form.validate_on_submit():
+        try:
+            services.confirm_email_change(token)
+        except InvalidToken:
+            return render_template("accounts/link_invalid.html"), 400
+        db.session.commit()
+        flash(_("Your e-mail address is now %(email)s.", email=new_email), "success")
+        return redirect(url_for("accounts.security") if current_user.is_authenticated else url_for("accounts.login"))
+    return render_template("accounts/confirm_email_change.html", form=form, user=user, new_email=new_email)
+
+
+@bp.route("/me/sessions/logout-all", methods=["POST"])
+@login_required
+def logout_everywhere():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.log_out_everywhere(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You have been logged out on all devices, this one included."), "info")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.security"))

@@ -1,0 +1,231 @@
+"""Account actions. Services take the acting user and plain values, never the request; the route commits."""
+import secrets
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from app.accounts.models import PasswordResetToken, User
+from app.accounts.passwords import hash_password, verify_password
+from app.accounts.sessions import end_all_sessions, end_session, hash_token
+from app.accounts.tokens import InvalidToken, make_token, read_token
+from app.audit.services import record_audit
+from app.errors import NotAllowed
+from app.extensions import db
+from app.outbox.services import queue_mail
+from app.timeutil import utcnow
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email):
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(display_name, email, password, language, home_centre=None, ip_address=""):
+    """Create an unconfirmed account and mail a confirmation link.
+
+    When the address is taken, the owner is mailed instead and None is returned: the page looks the
+    same either way, so nobody can find out who has an account.
+    """
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_mail(existing.email, "account_exists", existing.language, user=existing,
+                   login_url=url_for("accounts.login", _external=True),
+                   reset_url=url_for("accounts.reset_request", _external=True))
+        return None
+    user = User(display_name=display_name.strip(), email=email, password_hash=hash_password(password),
+                language=language, home_centre=home_centre)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    record_audit("account.registered", actor=user, subject=user, ip_address=ip_address)
+    return user
+
+
+def send_confirmation(user):
+    """Mail the user a link that confirms their address."""
+    token = make_token("confirm-email", user_id=user.id, email=user.email)
+    queue_mail(user.email, "confirm_email", user.language, user=user,
+               confirm_url=url_for("accounts.confirm_email", token=token, _external=True))
+
+
+def resend_confirmation(email):
+    """Mail a new confirmation link when the address belongs to an unconfirmed account."""
+    user = find_user_by_email(email)
+    if user is not None and not user.is_confirmed:
+        send_confirmation(user)
+
+
+def user_for_confirmation(token):
+    """The user a confirmation link belongs to, or raise InvalidToken."""
+    data = read_token("confirm-email", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    user = db.session.get(User, data.get("user_id"))
+    if user is None or user.email != data.get("email"):
+        raise InvalidToken()
+    return user
+
+
+def confirm_email(token):
+    """Confirm the address a link was sent to; confirming twice is harmless."""
+    user = user_for_confirmation(token)
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+        record_audit("account.email_confirmed", actor=user, subject=user)
+    return user
+
+
+def authenticate(email, password, ip_address=""):
+    """Return the user with this e-mail and password, or None. Failures are audited."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        record_audit("account.login_failed", actor=user, subject=user, ip_address=ip_address,
+                     email=normalise_email(email)[:254])
+        return None
+    return user
+
+
+def record_login(user, ip_address=""):
+    record_audit("account.login", actor=user, subject=user, ip_address=ip_address)
+
+
+def log_out(user, token):
+    """End this one session."""
+    end_session(token)
+    record_audit("account.logout", actor=user, subject=user)
+
+
+def log_out_everywhere(user):
+    """End every session of the person, on every device."""
+    end_all_sessions(user)
+    record_audit("account.logout_everywhere", actor=user, subject=user)
+
+
+def request_password_reset(email):
+    """Mail a single-use reset link when the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
+                                      expires_at=now + current_app.config["PASSWORD_RESET_MAX_AGE"]))
+    queue_mail(user.email, "reset_password", user.language, user=user,
+               reset_url=url_for("accounts.reset_password", token=token, _external=True),
+               minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60))
+
+
+def reset_token_row(token):
+    """The unused, unexpired reset token row for a raw token, or raise InvalidToken."""
+    row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token)))
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        raise InvalidToken()
+    return row
+
+
+def reset_password(token, new_password, ip_address=""):
+    """Set a new password through a reset link; the link then stops working, and so do all sessions."""
+    row = reset_token_row(token)
+    row.used_at = utcnow()
+    user = row.user
+    user.password_hash = hash_password(new_password)
+    # Whoever could read the mailbox has now proven they own the address.
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+    end_all_sessions(user)
+    record_audit("account.password_reset", actor=user, subject=user, ip_address=ip_address)
+    return user
+
+
+def change_password(user, current_password, new_password, keep_token=None):
+    """Change the password after checking the current one; other sessions end."""
+    if not verify_password(user.password_hash, current_password):
+        raise NotAllowed()
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user, keep_token=keep_token)
+    queue_mail(user.email, "password_changed", user.language, user=user,
+               reset_url=url_for("accounts.reset_request", _external=True))
+    record_audit("account.password_changed", actor=user, subject=user)
+
+
+def request_email_change(user, current_password, new_email):
+    """Mail a confirmation link to the new address; the change happens when it is followed."""
+    if not verify_password(user.password_hash, current_password):
+        raise NotAllowed()
+    new_email = normalise_email(new_email)
+    if find_user_by_email(new_email) is not None:
+        queue_mail(new_email, "email_in_use", user.language, user=user)
+        return
+    token = make_token("change-email", user_id=user.id, old_email=user.email, new_email=new_email)
+    queue_mail(new_email, "confirm_new_email", user.language, user=user,
+               confirm_url=url_for("accounts.confirm_email_change", token=token, _external=True))
+    record_audit("account.email_change_requested", actor=user, subject=user)
+
+
+def email_change_from_token(token):
+    """(user, new e-mail) of an e-mail change link, or raise InvalidToken."""
+    data = read_token("change-email", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    user = db.session.get(User, data.get("user_id"))
+    if user is None or user.email != data.get("old_email"):
+        raise InvalidToken()
+    return user, data["new_email"]
+
+
+def confirm_email_change(token):
+    """Switch to the new address; the old address is told, in case it was not the owner's doing."""
+    user, new_email = email_change_from_token(token)
+    if find_user_by_email(new_email) is not None:
+        raise InvalidToken()
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    queue_mail(old_email, "email_changed", user.language, user=user, new_email=new_email,
+               reset_url=url_for("accounts.reset_request", _external=True))
+    record_audit("account.email_changed", actor=user, subject=user)
+    return user
+
+
+def update_profile(user, display_name, about, skills, interests, language, home_centre):
+    """Save the profile fields a person may edit themselves."""
+    user.display_name = display_name.strip()
+    user.about = about.strip()
+    user.skills = skills.strip()
+    user.interests = interests.strip()
+    user.language = language
+    user.home_centre = home_centre
+
+
+def set_language(user, language):
+    user.language = language
+
+
+def set_roles(actor, user, is_admin, centres):
+    """Make a person an admin or not, and a moderator of exactly the given centres."""
+    if not actor.is_admin:
+        raise NotAllowed()
+    if actor.id == user.id and not is_admin:
+        raise NotAllowed()  # the last door out: an admin cannot remove their own admin role
+    before = {"admin": user.is_admin, "moderator_of": sorted(c.slug for c in user.moderated_centres)}
+    user.is_admin = is_admin
+    user.moderated_centres = list(centres)
+    after = {"admin": is_admin, "moderator_of": sorted(c.slug for c in centres)}
+    if before != after:
+        record_audit("admin.roles_changed", actor=actor, subject=user, before=before, after=after)
+
+
+def create_admin(email, display_name, password):
+    """Create a confirmed admin account, or make an existing account an admin (CLI)."""
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), display_name=display_name,
+                    password_hash=hash_password(password), language="lv")
+        db.session.add(user)
+    user.is_admin = True
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.flush()
+    record_audit("admin.created_by_cli", subject=user)
+    return user
+
+

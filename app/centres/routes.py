@@ -1,0 +1,57 @@
+"""Admin pages for centres: /admin/centres."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.audit.services import refuse
+from app.centres import bp, services
+from app.centres.forms import CentreForm
+from app.centres.models import Centre
+from app.centres.queries import all_centres
+from app.extensions import db
+from app.permissions import can_manage_centres
+
+
+@bp.before_request
+@login_required
+def require_admin():
+    if not can_manage_centres(current_user):
+        refuse(current_user, "centres")
+
+
+@bp.route("/admin/centres")
+def list_centres():
+    return render_template("centres/list.html", centres=all_centres())
+
+
+@bp.route("/admin/centres/new", methods=["GET", "POST"])
+def new_centre():
+    form = CentreForm()
+    if form.validate_on_submit():
+        try:
+            services.create_centre(current_user, form.name.data, form.municipality.data, form.slug.data,
+                                   form.is_active.data)
+        except services.SlugTaken:
+            form.slug.errors.append(_("Another centre already uses this short name."))
+        else:
+            db.session.commit()
+            flash(_("The centre is added."), "success")
+            return redirect(url_for("centres.list_centres"))
+    return render_template("centres/form.html", form=form, centre=None)
+
+
+@bp.route("/admin/centres/<int:centre_id>/edit", methods=["GET", "POST"])
+def edit_centre(centre_id):
+    centre = db.session.get(Centre, centre_id) or abort(404)
+    form = CentreForm(obj=centre)
+    if form.validate_on_submit():
+        try:
+            services.update_centre(current_user, centre, form.name.data, form.municipality.data, form.slug.data,
+                                   form.is_active.data)
+        except services.SlugTaken:
+            form.slug.errors.append(_("Another centre already uses this short name."))
+        else:
+            db.session.commit()
+            flash(_("The centre is saved."), "success")
+            return redirect(url_for("centres.list_centres"))
+    return render_template("centres/form.html", form=form, centre=centre)

@@ -1,0 +1,99 @@
+"""Flask commands: seed-centres, seed-demo, create-admin, send-mail."""
+import getpass
+import time
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.passwords import hash_password, password_problem
+from app.accounts.services import create_admin, normalise_email
+from app.centres.models import Centre
+from app.centres.services import seed_initiative_centres
+from app.extensions import db
+from app.outbox.services import deliver_due_mail
+from app.timeutil import utcnow
+
+#: the demo accounts of `flask seed-demo`, listed in the README; never for production
+DEMO_PASSWORD = "kopiena-demo-parole"
+DEMO_PEOPLE = [
+    # e-mail, name, home centre, admin?, moderates
+    ("admin@kopiena.example", "Administratore Inese", "preili", True, []),
+    ("koordinatore.preili@kopiena.example", "Koordinatore Dace (Preiļi)", "preili", False, ["preili"]),
+    ("koordinators.aglona@kopiena.example", "Koordinators Jānis (Aglona)", "aglona", False, ["aglona"]),
+    ("koordinatore.rezekne@kopiena.example", "Koordinatore Ilze (Rēzekne)", "rezekne", False, ["rezekne"]),
+    ("koordinators.daugavpils@kopiena.example", "Koordinators Pēteris (Daugavpils)", "daugavpils", False, ["daugavpils"]),
+    ("anna@kopiena.example", "Anna Bērziņa", "preili", False, []),
+    ("valdis@kopiena.example", "Valdis Ozols", "preili", False, []),
+    ("marija@kopiena.example", "Marija Kalniņa", "rezekne", False, []),
+    ("skolotaja.ilga@kopiena.example", "Skolotāja Ilga (Preiļu 1. pamatskola)", "preili", False, []),
+]
+
+
+def register_commands(app):
+    app.cli.add_command(seed_centres_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(send_mail_command)
+
+
+@click.command("seed-centres")
+def seed_centres_command():
+    """Add the initiative's four centres (Preiļi, Aglona, Rēzekne, Daugavpils) where missing."""
+    added = seed_initiative_centres()
+    db.session.commit()
+    click.echo(f"{added} centre(s) added.")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Fill a development database with centres and demo accounts (refused in production)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("seed-demo is for development only; it adds accounts with known passwords.")
+    seed_initiative_centres()
+    db.session.flush()
+    centres = {centre.slug: centre for centre in db.session.scalars(select(Centre))}
+    existing = set(db.session.scalars(select(User.email)))
+    password_hash = hash_password(DEMO_PASSWORD)
+    added = 0
+    for email, name, home, is_admin, moderates in DEMO_PEOPLE:
+        if email in existing:
+            continue
+        db.session.add(User(email=email, display_name=name, password_hash=password_hash, language="lv",
+                            home_centre=centres[home], is_admin=is_admin, email_confirmed_at=utcnow(),
+                            moderated_centres=[centres[slug] for slug in moderates]))
+        added += 1
+    db.session.commit()
+    click.echo(f"Demo data ready ({added} account(s) added). Every demo password is: {DEMO_PASSWORD}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Name")
+@click.option("--password", help="Read from a prompt when not given (better: it stays out of the shell history).")
+def create_admin_command(email, display_name, password):
+    """Create an administrator account, or make an existing account an administrator."""
+    existing = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if existing is None:
+        password = password or getpass.getpass("Password: ")
+        problem = password_problem(password, (display_name, email))
+        if problem:
+            raise click.ClickException(str(problem))
+    user = create_admin(email, display_name, password or "")
+    db.session.commit()
+    click.echo(f"{user.email} is an administrator.")
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running and send new mail as it arrives.")
+@click.option("--interval", default=10, show_default=True, help="Seconds between rounds with --loop.")
+def send_mail_command(loop, interval):
+    """Deliver the mail waiting in the outbox; failures are retried later with back-off."""
+    while True:
+        sent, failed = deliver_due_mail()
+        if sent or failed or not loop:
+            click.echo(f"{sent} sent, {failed} failed (will be retried).")
+        if not loop:
+            break
+        time.sleep(interval)

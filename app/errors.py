@@ -1,0 +1,83 @@
+"""Domain errors raised by services, and the error pages."""
+import logging
+
+from flask import g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A business rule refused an action; the message is shown to the person."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(DomainError):
+    """The acting person may not do this."""
+
+
+class InvalidTransition(DomainError):
+    """The thing is not in a state that allows this."""
+
+
+class AlreadyDone(DomainError):
+    """The action was already done (e.g. a double-click)."""
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("This page does not exist or is not visible to you.")),
+    405: (_l("Not allowed this way"), _l("This address cannot be used like this. Please use the buttons on the page.")),
+    413: (_l("File too large"), _l("The file you sent is too large. Please choose a smaller one.")),
+    429: (_l("Too many attempts"), _l("You have tried this too many times. Please wait a while and try again.")),
+    500: (_l("Something went wrong"), _l("An error on our side stopped this. It has been logged; please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("Kopiena cannot reach its database just now. Please try again in a few minutes.")),
+}
+
+
+def render_error(code, message=None):
+    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=title, message=message or default_message,
+                           request_id=g.get("request_id", "")), code
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, _l("The form had expired or was sent from elsewhere. "
+                                    "Please go back, reload the page and send it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code in ERROR_TEXTS:
+            response, code = render_error(error.code)
+            if error.code == 405 and error.valid_methods:
+                return response, code, {"Allow": ", ".join(error.valid_methods)}
+            return response, code
+        return error
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        log.error("database error (request %s): %s", g.get("request_id"), error)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection itself may be gone; the pool will recover it
+            log.exception("rollback failed")
+        # Render as a visitor: loading the signed-in person would ask the database again.
+        g._login_user = login_manager.anonymous_user()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method, request.path)
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,22 @@
+"""Which language a page is shown in: the person's setting, else a cookie, else the browser."""
+from flask import current_app, request
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+LANGUAGE_COOKIE = "kopiena_lang"
+#: each language named in itself, as language pickers do
+LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
+
+
+def language_choices():
+    return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+def select_locale():
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    from_cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if from_cookie in languages:
+        return from_cookie
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

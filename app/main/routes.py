@@ -1,0 +1,46 @@
+"""The home page, the language switch and the health check."""
+from flask import current_app, jsonify, redirect, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.accounts.services import set_language
+from app.centres.queries import active_centres
+from app.extensions import csrf, db, limiter
+from app.i18n import LANGUAGE_COOKIE
+from app.main import bp
+from app.main.forms import LanguageForm
+from app.urls import next_url
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", centres=active_centres())
+
+
+@bp.route("/language", methods=["POST"])
+def switch_language():
+    """Remember the chosen language (on the account too, when signed in) and go back to the page."""
+    form = LanguageForm()
+    target = next_url()
+    if not form.validate_on_submit():
+        return redirect(target)
+    if current_user.is_authenticated:
+        set_language(current_user, form.language.data)
+        db.session.commit()
+    response = redirect(target)
+    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz():
+    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure here means "not healthy", which is the answer we give
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

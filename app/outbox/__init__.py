@@ -1,0 +1,1 @@
+"""Outgoing mail: written to a table with the action, delivered later by `flask send-mail`."""

@@ -1,0 +1,105 @@
+"""Configuration, read from environment variables (and a `.env` file in development)."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+# Real environment variables win over the file, so a deployment never depends on it.
+load_dotenv(BASE_DIR / ".env")
+
+INSECURE_DEV_KEY = "dev-only-not-secret"
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url_from_env():
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'kopiena.db'}"
+    # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url_from_env()
+    SITE_NAME = "Kopiena"
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: mail is printed to the console
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kopiena <noreply@kopiena.lv>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
+    MAIL_REQUEST_LIMIT = os.environ.get("MAIL_REQUEST_LIMIT", "5 per hour")
+    REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
+
+    LANGUAGES = ("lv", "en")
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "lv")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Riga"
+
+    SESSION_COOKIE_NAME = "kopiena_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_NAME = "kopiena_remember"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: a signed-in session ends after this long without a request (unless "remember me")
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    #: and after this long in any case (unless "remember me", which lasts REMEMBER_COOKIE_DURATION)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+    EMAIL_CONFIRM_MAX_AGE = timedelta(days=7)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    FORCE_HTTPS = False
+    HSTS = False
+    #: how many reverse proxies stand in front of the app (for the client address and scheme)
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-" + "x" * 32
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = ""
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    FORCE_HTTPS = env_bool("FORCE_HTTPS", True)
+    HSTS = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
