@@ -8,8 +8,8 @@ from flask import Flask, g, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSECURE_DEV_KEY
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from config import CONFIGS, INSECURE_DEV_KEY
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",

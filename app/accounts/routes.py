@@ -4,8 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp, services
-from app.accounts.forms import (ChangeEmailForm, ChangePasswordForm, EmailForm, EmptyForm, LoginForm,
-                                ProfileForm, RegisterForm, ResetPasswordForm)
+from app.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EmailForm,
+    EmptyForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from app.accounts.sessions import active_sessions, hash_token, start_session
 from app.accounts.tokens import InvalidToken
 from app.centres.queries import active_centres, centre_choices
