@@ -5,10 +5,11 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from flask_talisman import Talisman
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, INSECURE_DEV_KEY
 
 CONTENT_SECURITY_POLICY = {
@@ -35,8 +36,9 @@ def create_app(config_name=None, overrides=None):
     app.config.update(overrides or {})
     check_production_secret(app, config_name)
 
-    register_extensions(app)
+    # First, so that every answer has a request id, even one refused by an extension (e.g. CSRF).
     register_request_id(app)
+    register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -90,7 +92,9 @@ def register_extensions(app):
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
-    talisman.init_app(
+    # One Talisman per app: its init_app keeps the settings on the instance, so a shared instance
+    # would give every app the settings of the last one built (e.g. production's HTTPS redirect).
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=app.config["HSTS"],
@@ -112,6 +116,13 @@ def set_sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() knows only ASCII: a search for "ēriks" would miss "Ēriks" (PostgreSQL finds it).
+    dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+
+
+def unicode_lower(value):
+    """SQLite's lower(), for every alphabet (as PostgreSQL's)."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def register_request_id(app):

@@ -1,5 +1,5 @@
 """Which language a page is shown in: the person's setting, else a cookie, else the browser."""
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +14,8 @@ def language_choices():
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a background job: nobody's browser to ask
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     from_cookie = request.cookies.get(LANGUAGE_COOKIE)

@@ -1,5 +1,5 @@
 """What every template can use."""
-from flask import request
+from flask import has_request_context, request
 from flask_babel import get_locale
 
 from app import permissions
@@ -11,10 +11,13 @@ def register_template_helpers(app):
     @app.context_processor
     def inject_globals():
         current = str(get_locale())
-        return {
+        values = {
             "current_language": current,
             "other_languages": [(code, name) for code, name in LANGUAGE_NAMES.items() if code != current],
-            "language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?")),
             "permissions": permissions,
             "site_name": app.config["SITE_NAME"],
         }
+        # Mail is also rendered outside requests (`flask send-mail`, other commands): no page, no form.
+        if has_request_context():
+            values["language_form"] = LanguageForm(formdata=None, next=request.full_path.rstrip("?"))
+        return values

@@ -4,6 +4,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from app import create_app
@@ -16,6 +17,20 @@ from tests.factories import PASSWORD, make_user
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as on a real server.
+
+    Without this, requests would share the test's app context: its `g` (where Flask-Login caches
+    the signed-in user) and its database session, and tests of logging out could not fail.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own session sees what the request committed
+        return response
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     """The whole suite runs once per backend: SQLite, then PostgreSQL."""
@@ -26,6 +41,7 @@ def database_url(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
     yield app
@@ -153,5 +169,4 @@ def deliver(ctx):
         db.session.expire_all()
         return result
     return run
-
 

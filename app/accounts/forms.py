@@ -98,7 +98,8 @@ class ChangePasswordForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     new_email = email_field(_l("New e-mail address"))
-    current_password = PasswordField(_l("Current password"),
+    # Its own id: the password form on the same page has a current_password field too.
+    current_password = PasswordField(_l("Current password"), id="email_current_password",
                                      validators=[DataRequired(_l("Please enter your current password."))])
 
 

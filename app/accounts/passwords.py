@@ -3,6 +3,7 @@
 Hashes use Werkzeug's scrypt.
 """
 import re
+import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -54,13 +55,29 @@ def password_problem(password, user_inputs=()):
     return None
 
 
+def comparable_parts(value):
+    """A value, its words, the local part of an e-mail, each also without diacritics (Bērziņa: berzina)."""
+    value = value.lower()
+    parts = set()
+    for variant in {value, without_diacritics(value)}:
+        parts.add(variant)
+        parts.update(re.split(r"\W+", variant))
+        if "@" in variant:
+            # "anna.berzina" is what people build passwords from, not "anna.berzina@example.com"
+            parts.add(variant.rsplit("@", 1)[0])
+    return parts
+
+
+def without_diacritics(text):
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def is_similar_to_any(password, user_inputs):
     """Django's check: the password resembles a value (e.g. the e-mail) or one of its parts."""
     for value in user_inputs:
         if not value:
             continue
-        value = value.lower()
-        for part in set(re.split(r"\W+", value) + [value]):
+        for part in comparable_parts(value):
             if len(part) < 3:
                 continue
             if part in password and len(part) >= len(password) / 2:

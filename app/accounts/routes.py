@@ -2,6 +2,7 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts import bp, services
 from app.accounts.forms import (
@@ -16,6 +17,7 @@ from app.accounts.forms import (
 )
 from app.accounts.sessions import active_sessions, hash_token, start_session
 from app.accounts.tokens import InvalidToken
+from app.caching import forbid_caching
 from app.centres.queries import active_centres, centre_choices
 from app.errors import NotAllowed
 from app.extensions import db, limiter
@@ -36,11 +38,7 @@ def client_ip():
     return request.remote_addr or ""
 
 
-@bp.after_request
-def never_cache(response):
-    """Account pages carry personal data and tokens: browsers and proxies must not keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(forbid_caching)
 
 
 def setup_centre_field(form, user=None):
@@ -73,7 +71,11 @@ def register():
     if form.validate_on_submit():
         services.register_user(form.display_name.data, form.email.data, form.password.data,
                                form.language.data, chosen_centre(form, only_centre), ip_address=client_ip())
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same address registered twice at the same instant: one account, the same answer.
+            db.session.rollback()
         return render_template("accounts/check_email.html", email=form.email.data, purpose="register")
     return render_template("accounts/register.html", form=form)
 
@@ -158,7 +160,8 @@ def reset_request():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        return render_template("accounts/check_email.html", email=form.email.data, purpose="reset")
+        return render_template("accounts/check_email.html", email=form.email.data, purpose="reset",
+                               minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60))
     return render_template("accounts/reset_request.html", form=form)
 
 

@@ -2,7 +2,7 @@
 import secrets
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.models import PasswordResetToken, User
 from app.accounts.passwords import hash_password, verify_password
@@ -31,12 +31,14 @@ def register_user(display_name, email, password, language, home_centre=None, ip_
     """
     email = normalise_email(email)
     existing = find_user_by_email(email)
+    # Hash in both cases: skipping the slow scrypt for a taken address would tell by the answer's speed.
+    password_hash = hash_password(password)
     if existing is not None:
         queue_mail(existing.email, "account_exists", existing.language, user=existing,
                    login_url=url_for("accounts.login", _external=True),
                    reset_url=url_for("accounts.reset_request", _external=True))
         return None
-    user = User(display_name=display_name.strip(), email=email, password_hash=hash_password(password),
+    user = User(display_name=display_name.strip(), email=email, password_hash=password_hash,
                 language=language, home_centre=home_centre)
     db.session.add(user)
     db.session.flush()
@@ -128,8 +130,12 @@ def reset_token_row(token):
 def reset_password(token, new_password, ip_address=""):
     """Set a new password through a reset link; the link then stops working, and so do all sessions."""
     row = reset_token_row(token)
-    row.used_at = utcnow()
     user = row.user
+    # This link and any other unused one of this person: an older link lying in a mailbox must not
+    # be able to set the password again after the owner has chosen a new one.
+    db.session.execute(update(PasswordResetToken)
+                       .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+                       .values(used_at=utcnow()))
     user.password_hash = hash_password(new_password)
     # Whoever could read the mailbox has now proven they own the address.
     if not user.is_confirmed:

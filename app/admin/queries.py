@@ -9,12 +9,17 @@ from app.extensions import db
 PER_PAGE = 50
 
 
+def matches_person(text):
+    """Name or e-mail contains the text, whatever the case; % and _ are taken literally."""
+    text = text.lower()
+    return or_(func.lower(User.display_name).contains(text, autoescape=True), User.email.contains(text, autoescape=True))
+
+
 def search_users(query, page):
     """Users whose name or e-mail contains the query, newest first, one page."""
     statement = select(User).options(selectinload(User.moderated_centres)).order_by(User.id.desc())
     if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(or_(func.lower(User.display_name).like(pattern), User.email.like(pattern)))
+        statement = statement.where(matches_person(query))
     return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
 
 
@@ -24,9 +29,7 @@ def audit_entries(action, actor_query, page):
     if action:
         statement = statement.where(AuditEntry.action.startswith(action, autoescape=True))
     if actor_query:
-        pattern = f"%{actor_query.lower()}%"
-        statement = statement.join(User, User.id == AuditEntry.actor_id).where(
-            or_(func.lower(User.display_name).like(pattern), User.email.like(pattern)))
+        statement = statement.join(User, User.id == AuditEntry.actor_id).where(matches_person(actor_query))
     return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
 
 

@@ -8,16 +8,13 @@ from app.accounts.services import set_roles
 from app.admin import bp, queries
 from app.admin.forms import RolesForm
 from app.audit.services import refuse
+from app.caching import forbid_caching
 from app.centres.queries import all_centres, centre_choices
 from app.errors import NotAllowed
 from app.extensions import db
 from app.permissions import can_manage_users, can_view_audit_log
 
-
-@bp.after_request
-def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(forbid_caching)
 
 
 @bp.route("/users")

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.audit.services import refuse
+from app.caching import forbid_caching
 from app.centres import bp, services
 from app.centres.forms import CentreForm
 from app.centres.models import Centre
@@ -17,6 +18,9 @@ from app.permissions import can_manage_centres
 def require_admin():
     if not can_manage_centres(current_user):
         refuse(current_user, "centres")
+
+
+bp.after_request(forbid_caching)
 
 
 @bp.route("/admin/centres")

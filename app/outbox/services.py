@@ -37,21 +37,27 @@ def queue_mail(recipient, template, language, **context):
 
 
 def deliver_due_mail(limit=100):
-    """Send every pending message whose time has come; return (sent, failed) counts."""
+    """Send pending messages whose time has come, one at a time; return (sent, failed) counts.
+
+    Each message is locked (skipped by other workers), sent and committed on its own, so a crash
+    half-way never sends a message twice and two workers never send the same one.
+    """
     sent = failed = 0
-    now = utcnow()
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxMessage.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    messages = db.session.scalars(query).all()
-    for message in messages:
+    for _ in range(limit):
+        message = db.session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxMessage.PENDING, OutboxMessage.next_attempt_at <= utcnow())
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if message is None:
+            break
         try:
             send_message(message)
-        except (OSError, smtplib.SMTPException) as error:
+        # ValueError: a message that cannot be built (e.g. a line break in a header) is a failure of
+        # that message only.
+        except (OSError, smtplib.SMTPException, ValueError) as error:
             record_failure(message, error)
             failed += 1
         else:
@@ -59,7 +65,7 @@ def deliver_due_mail(limit=100):
             message.sent_at = utcnow()
             message.attempts += 1
             sent += 1
-    db.session.commit()
+        db.session.commit()
     return sent, failed
 
 

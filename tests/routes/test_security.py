@@ -1,0 +1,573 @@
+"""The security baseline: headers, cookies, CSRF on every POST, no state change on any GET, access
+control, mass assignment, escaping, error pages, a database outage, and rate limits shared by workers."""
+import os
+import re
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
+from markupsafe import escape
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.accounts.models import PasswordResetToken, User
+from app.accounts.sessions import hash_token
+from app.accounts.tokens import make_token
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.timeutil import utcnow
+from config import INSECURE_DEV_KEY
+from tests.apps import another_app
+from tests.conftest import csrf_token, log_in, post_form
+from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
+from tests.factories import PASSWORD, make_centre, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_SECRET = "p" * 40
+
+# The URL map is read from an app built only for that, so every route added later is covered too.
+# The same app gives the catalogue's texts where a test has no app context of its own.
+SPARE_APP = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+URL_MAP = SPARE_APP.url_map
+
+
+def rules_with(method):
+    return [pytest.param(rule.endpoint, tuple(sorted(rule.arguments)), id=rule.rule)
+            for rule in sorted(URL_MAP.iter_rules(), key=lambda rule: rule.rule) if method in rule.methods]
+
+
+def snapshot(exclude=()):
+    """Every row of every table (except the excluded ones), as committed."""
+    # End the test's own transaction first: on SQLite it would keep reading an old snapshot.
+    db.session.commit()
+    rows = {table.name: db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+            for table in db.metadata.sorted_tables if table.name not in exclude}
+    db.session.commit()
+    return rows
+
+
+def changed_tables(before, after):
+    return [name for name in before if before[name] != after[name]]
+
+
+def html(response):
+    return response.get_data(as_text=True)
+
+
+def in_latvian(message, **variables):
+    """The Latvian catalogue's text for a message, as a page would show it (escaped)."""
+    with SPARE_APP.app_context(), force_locale("lv"):
+        return str(escape(gettext(message, **variables)))
+
+
+def location_path(response):
+    parts = urlsplit(response.headers["Location"])
+    assert parts.netloc in ("", "localhost"), response.headers["Location"]
+    return parts.path
+
+
+# --- headers and cookies --------------------------------------------------------------------------
+
+def csp_directives(response):
+    header = response.headers.get("Content-Security-Policy")
+    assert header, "no Content-Security-Policy header"
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def test_html_page_sends_a_strict_content_security_policy(client):
+    response = client.get("/")
+    directives = csp_directives(response)
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert any(re.fullmatch(r"'nonce-[A-Za-z0-9+/=_-]{16,}'", source) for source in directives["script-src"])
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in response.headers["Content-Security-Policy"]
+
+
+def test_csp_nonce_is_new_on_every_request(client):
+    first = csp_directives(client.get("/"))["script-src"]
+    second = csp_directives(client.get("/"))["script-src"]
+    assert first != second
+
+
+def test_html_page_sends_the_other_security_headers(client):
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] in {"strict-origin-when-cross-origin", "same-origin", "no-referrer",
+                                                   "strict-origin"}
+
+
+@pytest.mark.parametrize("url", ["/me", "/me/profile", "/me/security", "/admin/users", "/admin/users/{id}",
+                                 "/admin/audit"])
+def test_pages_with_personal_data_are_not_cached(client, admin, url):
+    log_in(client, admin.email)
+    response = client.get(url.format(id=admin.id))
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def cookie_header(response, name):
+    headers = [value for value in response.headers.getlist("Set-Cookie") if value.startswith(name + "=")]
+    assert headers, f"no {name} cookie set; got {response.headers.getlist('Set-Cookie')}"
+    return headers[-1]
+
+
+def cookie_flags(header):
+    return {part.strip().split("=")[0].lower(): part.strip() for part in header.split(";")[1:]}
+
+
+def test_session_cookie_is_http_only_and_same_site_lax(client):
+    flags = cookie_flags(cookie_header(client.get("/login"), "kopiena_session"))
+    assert "httponly" in flags
+    assert flags["samesite"].lower() == "samesite=lax"
+
+
+class HttpsClient(FlaskClient):
+    """A test client whose requests arrive over HTTPS, as behind the production TLS terminator."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", "https://localhost")
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def production(ctx):
+    """The app with production settings on the test database, and a client that speaks HTTPS."""
+    with another_app("production", {"SECRET_KEY": PRODUCTION_SECRET,
+                                    "SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as app:
+        yield SimpleNamespace(app=app, client=HttpsClient(app, app.response_class))
+
+
+def test_production_redirects_plain_http_to_https(production):
+    response = production.app.test_client().get("/login", base_url="http://localhost")
+    assert response.status_code in (301, 302)
+    assert response.headers["Location"].startswith("https://")
+
+
+def test_production_sends_hsts(production):
+    response = production.client.get("/")
+    assert response.status_code == 200
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_production_cookies_are_secure_http_only_and_same_site_lax(production, user):
+    client = production.client
+    # Over HTTPS, Flask-WTF also checks that a form was posted from this site (the Referer).
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD, "remember": "y"},
+                         headers={"Referer": "https://localhost/login"})
+    assert response.status_code == 302, html(response)[:2000]
+    for name in ("kopiena_session", "kopiena_remember"):
+        flags = cookie_flags(cookie_header(response, name))
+        assert "secure" in flags, name
+        assert "httponly" in flags, name
+        assert flags["samesite"].lower() == "samesite=lax", name
+
+
+def test_production_language_cookie_is_secure(production):
+    client = production.client
+    response = post_form(client, "/language", {"language": "en", "next": "/"},
+                         headers={"Referer": "https://localhost/"})
+    assert response.status_code == 302
+    assert "secure" in cookie_flags(cookie_header(response, "kopiena_lang"))
+
+
+@pytest.mark.parametrize("secret", [INSECURE_DEV_KEY, "", "too-short-" + "x" * 21], ids=["dev-key", "empty", "short"])
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", {"SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+# --- every POST needs a CSRF token; no GET changes anything ---------------------------------------
+
+@pytest.fixture
+def world(client, admin):
+    """Rows for every kind of URL variable, with the admin signed in so that permissions never hide a check."""
+    centre = make_centre(name="Preiļi", slug="preili")
+    make_centre(name="Aglona", slug="aglona")
+    resident = make_user(email="valdis@example.com", display_name="Valdis Ozols")
+    newcomer = make_user(email="jauns@example.com", display_name="Jānis Jaunais", confirmed=False)
+    reset_token = secrets.token_urlsafe(32)
+    db.session.add(PasswordResetToken(user_id=resident.id, token_hash=hash_token(reset_token), created_at=utcnow(),
+                                      expires_at=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    log_in(client, admin.email)
+    return SimpleNamespace(
+        admin=admin,
+        # Real, valid tokens: a check that passes only because a token is broken proves nothing.
+        by_endpoint={
+            ("accounts.confirm_email", "token"): make_token("confirm-email", user_id=newcomer.id,
+                                                            email=newcomer.email),
+            ("accounts.reset_password", "token"): reset_token,
+            ("accounts.confirm_email_change", "token"): make_token(
+                "change-email", user_id=resident.id, old_email=resident.email, new_email="valdis.jauns@example.com"),
+        },
+        by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css"},
+        # Values that every form of the app would accept, so that a missing CSRF check would show.
+        form={
+            "display_name": "Changed Name", "name": "Changed", "municipality": "Changed", "slug": "changed",
+            "email": newcomer.email, "new_email": "changed@example.com", "current_password": PASSWORD,
+            "password": "a brand new and long passphrase", "new_password": "a brand new and long passphrase",
+            "language": "en", "is_admin": "y", "is_active": "y", "moderated_centres": str(centre.id),
+            "home_centre": str(centre.id), "about": "changed", "next": "/me",
+        },
+    )
+
+
+def build_url(ctx, world, endpoint, arguments):
+    values = {}
+    for name in arguments:
+        if (endpoint, name) in world.by_endpoint:
+            values[name] = world.by_endpoint[(endpoint, name)]
+        elif name in world.by_name:
+            values[name] = world.by_name[name]
+        else:
+            pytest.fail(f"no test value for <{name}> of {endpoint}: add one to the `world` fixture")
+    return ctx.url_map.bind("localhost").build(endpoint, values)
+
+
+@pytest.mark.parametrize("token", ["missing", "from another session"])
+@pytest.mark.parametrize(("endpoint", "arguments"), rules_with("POST"))
+def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(ctx, client, world, endpoint, arguments,
+                                                                        token):
+    url = build_url(ctx, world, endpoint, arguments)
+    form = dict(world.form)
+    if token == "from another session":
+        form["csrf_token"] = csrf_token(ctx.test_client())
+    before = snapshot()
+
+    response = client.post(url, data=form)
+
+    assert response.status_code == 400, f"{url}: {response.status_code}"
+    assert changed_tables(before, snapshot()) == []
+    assert client.get("/me").status_code == 200  # still signed in: not even the session was touched
+
+
+@pytest.mark.parametrize(("endpoint", "arguments"), rules_with("GET"))
+def test_get_changes_nothing(ctx, client, world, endpoint, arguments):
+    url = build_url(ctx, world, endpoint, arguments)
+    # The only writes a GET may make: an audit entry (e.g. for a refused page) and the session's last-seen time.
+    before = snapshot(exclude={"audit_entries", "user_sessions"})
+
+    response = client.get(url)
+
+    assert response.status_code < 500, f"{url}: {response.status_code}"
+    assert changed_tables(before, snapshot(exclude={"audit_entries", "user_sessions"})) == []
+
+
+# --- access control -------------------------------------------------------------------------------
+
+#: URL → expected status for each role (anonymous people are sent to the log-in page)
+ACCESS = {
+    "/me":                             {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    "/me/profile":                     {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    "/me/security":                    {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    "/admin/users":                    {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/users/{user_id}":          {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/audit":                    {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
+    "/admin/centres":                  {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/centres/new":              {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/centres/{centre_id}/edit": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+}
+ACCESS_CASES = [pytest.param(url, role, status, id=f"{url}-{role}")
+                for url, statuses in ACCESS.items() for role, status in statuses.items()]
+
+
+def acting_user(role, centre):
+    if role == "anonymous":
+        return None
+    return make_user(email=f"{role}@example.com", display_name=role.title(), admin=role == "admin",
+                     moderates=[centre] if role == "moderator" else [])
+
+
+@pytest.mark.parametrize(("url", "role", "expected"), ACCESS_CASES)
+def test_protected_page_answers_each_role(client, url, role, expected):
+    centre = make_centre()
+    someone = make_user(display_name="Someone Else")
+    person = acting_user(role, centre)
+    if person is not None:
+        log_in(client, person.email)
+    path = url.format(user_id=someone.id, centre_id=centre.id)
+
+    response = client.get(path)
+
+    assert response.status_code == expected
+    if expected == 302:
+        assert location_path(response) == "/login"
+        assert parse_qs(urlsplit(response.headers["Location"]).query)["next"] == [path]
+
+
+@pytest.mark.parametrize("url", [url for url, statuses in ACCESS.items() if statuses["resident"] == 403])
+def test_resident_refused_an_admin_page_leaves_an_audit_entry(client, user, url):
+    centre = make_centre()
+    path = url.format(user_id=user.id, centre_id=centre.id)
+    log_in(client, user.email)
+
+    assert client.get(path).status_code == 403
+
+    db.session.expire_all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+    assert [(entry.actor_id, entry.details["path"]) for entry in entries] == [(user.id, path)]
+
+
+@pytest.mark.parametrize("role", ["resident", "moderator"])
+@pytest.mark.parametrize("url", ["/admin/users/{user_id}", "/admin/centres/new", "/admin/centres/{centre_id}/edit"])
+def test_admin_actions_are_refused_to_others_even_with_a_valid_form(client, role, url):
+    centre = make_centre(slug="preili")
+    person = acting_user(role, centre)
+    log_in(client, person.email)
+    path = url.format(user_id=person.id, centre_id=centre.id)  # e.g. making oneself an admin
+    form = {"is_admin": "y", "moderated_centres": str(centre.id), "name": "Taken", "municipality": "Taken",
+            "slug": "taken", "is_active": "y"}
+    before = snapshot(exclude={"audit_entries", "user_sessions"})
+
+    response = post_form(client, path, form, token_from="/me/profile")
+
+    assert response.status_code == 403
+    assert changed_tables(before, snapshot(exclude={"audit_entries", "user_sessions"})) == []
+    db.session.expire_all()
+    assert db.session.get(User, person.id).is_admin is False
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.actor_id == person.id)
+                             .order_by(AuditEntry.id.desc()).limit(1)) == "access.denied"
+
+
+@pytest.mark.parametrize("url", ["/admin/users/999999", "/admin/centres/999999/edit"])
+def test_admin_gets_404_for_unknown_ids(client, admin, url):
+    log_in(client, admin.email)
+    assert client.get(url).status_code == 404
+
+
+def test_profile_form_ignores_fields_it_does_not_declare(logged_in, user):
+    centre = make_centre()
+    response = post_form(logged_in, "/me/profile", {
+        "display_name": "Anna B.", "language": "lv",
+        "is_admin": "y", "email": "evil@example.com", "moderated_centres": str(centre.id),
+    }, token_from="/me/profile")
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(User, user.id)
+    assert saved.display_name == "Anna B."  # the form was accepted…
+    assert saved.is_admin is False  # …but only its own fields were used
+    assert saved.email == "anna@example.com"
+    assert saved.moderated_centres == []
+
+
+# --- escaping -------------------------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("url", ["/me", "/admin/users", "/admin/users/{id}", "/admin/audit"])
+def test_display_name_is_escaped(client, url):
+    person = make_user(email="xss@example.com", display_name=SCRIPT, admin=True)
+    log_in(client, person.email)  # also records an audit entry with this person as the actor
+
+    page = html(client.get(url.format(id=person.id)))
+
+    assert str(escape(SCRIPT)) in page
+    assert SCRIPT not in page
+
+
+def test_centre_name_is_escaped_on_admin_pages(client, admin):
+    log_in(client, admin.email)
+    response = post_form(client, "/admin/centres/new", {"name": SCRIPT, "municipality": SCRIPT, "slug": "xss",
+                                                         "is_active": "y"}, token_from="/admin/centres/new")
+    assert response.status_code == 302
+    for url in ("/admin/centres", "/admin/audit", f"/admin/users/{admin.id}"):
+        page = html(client.get(url))
+        assert str(escape(SCRIPT)) in page, url
+        assert SCRIPT not in page, url
+
+
+# --- error pages ----------------------------------------------------------------------------------
+
+def assert_friendly_page(response, status, title):
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    page = html(response)
+    assert '<html lang="lv">' in page
+    assert f"<h1>{in_latvian(title)}</h1>" in page
+    assert "Traceback" not in page
+    request_id = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[A-Za-z0-9._-]{8,64}", request_id)
+    assert request_id in page
+
+
+def test_not_found_page_is_friendly_latvian_html_with_the_request_id(client):
+    response = client.get("/no-such-page")
+    assert_friendly_page(response, 404, "Page not found")
+    assert in_latvian("Page not found") != "Page not found", "the 404 page title is not translated"
+
+
+def test_request_id_from_a_proxy_is_kept_and_a_malformed_one_replaced(client):
+    assert client.get("/", headers={"X-Request-ID": "proxy-id-12345"}).headers["X-Request-ID"] == "proxy-id-12345"
+    replaced = client.get("/", headers={"X-Request-ID": "<b>bad</b>"}).headers["X-Request-ID"]
+    assert replaced and "<" not in replaced
+
+
+def test_csrf_failure_page_carries_the_request_id(client):
+    assert_friendly_page(client.post("/login", data={"email": "a@example.com"}), 400, "Bad request")
+
+
+def test_get_on_a_post_only_url_answers_405(client):
+    response = client.get("/logout")
+    assert_friendly_page(response, 405, "Not allowed this way")
+    assert "POST" in response.headers["Allow"]
+
+
+def test_too_large_body_answers_413(client, monkeypatch):
+    token = csrf_token(client)
+    monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 1000)
+    response = client.post("/login", data={"csrf_token": token, "email": "a" * 5000 + "@example.com",
+                                           "password": "x"})
+    assert_friendly_page(response, 413, "File too large")
+
+
+def test_unexpected_error_shows_the_friendly_500_page_and_is_logged(ctx, caplog):
+    with another_app("testing", {"SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as app:
+        @app.route("/boom")
+        def boom():
+            raise RuntimeError("secret internals")
+
+        response = app.test_client().get("/boom")
+
+    assert_friendly_page(response, 500, "Something went wrong")
+    assert "secret internals" not in html(response)
+    assert any("unhandled error" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+# --- the database goes away and comes back --------------------------------------------------------
+
+@pytest.fixture
+def missing_sqlite_database(tmp_path):
+    """A SQLite file in a directory that does not exist yet; `restore` creates it."""
+    path = tmp_path / "not-yet" / "kopiena.db"
+    return SimpleNamespace(url=f"sqlite:///{path}", restore=lambda: path.parent.mkdir())
+
+
+@pytest.fixture
+def missing_postgresql_database():
+    """A PostgreSQL database that does not exist yet; `restore` creates it (it is dropped afterwards)."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        connection = admin.connect()
+    except Exception:
+        admin.dispose()
+        skip_or_fail("PostgreSQL is not reachable")
+    name = f"kopiena_missing_{os.getpid()}_{secrets.token_hex(4)}"
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield SimpleNamespace(url=url, restore=lambda: connection.execute(text(f'CREATE DATABASE "{name}"')))
+    finally:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.close()
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def outage(request):
+    return request.getfixturevalue(f"missing_{request.param}_database")
+
+
+def assert_database_unavailable(client):
+    assert_friendly_page(client.get("/"), 503, "Temporarily unavailable")
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_database_outage_gives_503_and_the_app_recovers_by_itself(outage):
+    with another_app("testing", {"SQLALCHEMY_DATABASE_URI": outage.url}) as app:
+        client = app.test_client()
+        assert_database_unavailable(client)
+        assert_database_unavailable(client)  # and stays so, without breaking the connection pool
+
+        outage.restore()
+        with app.app_context():
+            db.create_all()
+
+        assert client.get("/").status_code == 200
+        assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def test_database_server_not_listening_gives_503():
+    with another_app("testing", {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/nope"}) as app:
+        assert_database_unavailable(app.test_client())
+
+
+def test_database_outage_while_signed_in_gives_503(tmp_path):
+    """A signed-in person's page needs the database before the route runs (to load them): still a 503."""
+    database = tmp_path / "kopiena.db"
+    with another_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}) as app:
+        with app.app_context():
+            db.create_all()
+            person = make_user()
+            email = person.email
+        client = app.test_client()
+        log_in(client, email)
+        with app.app_context():
+            db.engine.dispose()
+        database.unlink()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        database.mkdir()  # now nothing can open it as a database file
+
+        response = client.get("/me")
+
+    assert response.status_code == 503
+
+
+# --- rate limits are shared by every worker -------------------------------------------------------
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+#: one worker: its own process with its own app, trying to log in with a wrong password
+WORKER = """
+import re, sys
+from app import create_app
+database_url, redis_url, email, attempts = sys.argv[1:]
+app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": redis_url,
+                             "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes"})
+client = app.test_client()
+token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+statuses = [client.post("/login", data={"csrf_token": token.group(1), "email": email,
+                                        "password": "not the right password"}).status_code
+            for _ in range(int(attempts))]
+print(" ".join(map(str, statuses)))
+"""
+
+
+def run_worker(database_url, email, attempts):
+    result = subprocess.run([sys.executable, "-c", WORKER, database_url, REDIS_URL, email, str(attempts)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [int(status) for status in result.stdout.split()[-attempts:]]
+
+
+@pytest.fixture
+def redis_storage():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
+    yield
+    client.flushdb()
+    client.close()
+
+
+def test_login_failures_count_across_workers_sharing_redis(ctx, user, redis_storage):
+    database_url = ctx.config["SQLALCHEMY_DATABASE_URI"]
+
+    assert run_worker(database_url, user.email, 3) == [200, 200, 200]  # worker A: three failures
+    assert run_worker(database_url, user.email, 1) == [429]  # worker B already knows
