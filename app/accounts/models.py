@@ -36,6 +36,12 @@ class User(UserMixin, db.Model):
     #: a suspended person cannot log in; their sessions are ended when this is set
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: e-mail about answers to one's own ideas (comments, decisions): immediately, daily or off
+    email_own_ideas: Mapped[str] = mapped_column(String(12), default="immediately", server_default="immediately")
+    #: e-mail about everything else (followed ideas, replies, promotions): immediately, daily or off
+    email_other: Mapped[str] = mapped_column(String(12), default="daily", server_default="daily")
+    #: when the last daily digest was sent, so the next one starts there
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     home_centre: Mapped[Centre | None] = relationship()
     moderated_centres: Mapped[list[Centre]] = relationship(secondary=moderator_centres, order_by=Centre.name)

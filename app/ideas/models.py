@@ -1,0 +1,197 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.centres.models import Centre
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class IdeaState:
+    """The states of an idea; the allowed moves between them live in ideas/services.py (TRANSITIONS)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    CHANGES_REQUESTED = "changes_requested"
+    DECLINED = "declined"
+    PROMOTED = "promoted"
+    ARCHIVED = "archived"
+    ALL = (DRAFT, SUBMITTED, PUBLISHED, CHANGES_REQUESTED, DECLINED, PROMOTED, ARCHIVED)
+    #: visible to everyone; the others only to the author and the centre's moderators
+    PUBLIC = (PUBLISHED, PROMOTED, ARCHIVED)
+    LABELS = {
+        DRAFT: _l("Draft"),
+        SUBMITTED: _l("Waiting for review"),
+        PUBLISHED: _l("Published"),
+        CHANGES_REQUESTED: _l("Changes requested"),
+        DECLINED: _l("Declined"),
+        PROMOTED: _l("Became an activity"),
+        ARCHIVED: _l("Archived"),
+    }
+
+
+class IdeaKind:
+    LOCAL_IMPROVEMENT = "local_improvement"
+    SOCIAL_ENTERPRISE = "social_enterprise"
+    ALL = (LOCAL_IMPROVEMENT, SOCIAL_ENTERPRISE)
+    LABELS = {
+        LOCAL_IMPROVEMENT: _l("Local improvement"),
+        SOCIAL_ENTERPRISE: _l("Social enterprise"),
+    }
+
+
+#: age groups and subjects a school partner is sought for (stored as comma-separated codes)
+AGE_GROUPS = {
+    "preschool": _l("Pre-school (up to 6)"),
+    "7-9": _l("Ages 7–9"),
+    "10-12": _l("Ages 10–12"),
+    "13-15": _l("Ages 13–15"),
+    "16-18": _l("Ages 16–18"),
+    "adults": _l("Adults"),
+}
+SUBJECTS = {
+    "science": _l("Natural sciences"),
+    "environment": _l("Environment"),
+    "arts": _l("Arts and crafts"),
+    "technology": _l("Design and technology"),
+    "social": _l("Social studies and civics"),
+    "languages": _l("Languages"),
+    "history": _l("History and heritage"),
+    "sport": _l("Sport and health"),
+    "entrepreneurship": _l("Entrepreneurship"),
+    "music": _l("Music"),
+}
+
+
+class Category(db.Model):
+    """A theme of ideas (environment, culture, …), managed by admins, named in both languages."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name_lv: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, language):
+        return self.name_lv if language == "lv" else self.name_en
+
+
+class Idea(db.Model):
+    """A resident's idea for a local improvement or a social enterprise."""
+
+    __tablename__ = "ideas"
+    __table_args__ = (
+        CheckConstraint(f"state IN {IdeaState.ALL!r}", name="state_known"),
+        CheckConstraint(f"kind IN {IdeaKind.ALL!r}", name="kind_known"),
+        CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
+        # the list pages: newest published first, per centre, by support
+        Index("ix_ideas_state_published", "state", "published_at", "id"),
+        Index("ix_ideas_state_supports", "state", "support_count", "id"),
+        Index("ix_ideas_state_comments", "state", "comment_count", "id"),
+        Index("ix_ideas_centre_state", "centre_id", "state", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    summary: Mapped[str] = mapped_column(String(300))
+    #: Markdown as the author wrote it; rendered and sanitised when shown
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    #: materials, money and skills the idea needs, as free text (volunteer roles come separately)
+    needs: Mapped[str] = mapped_column(Text, default="")
+    seeking_school_partner: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: comma-separated codes of AGE_GROUPS and SUBJECTS
+    partner_age_groups: Mapped[str] = mapped_column(String(200), default="")
+    partner_subjects: Mapped[str] = mapped_column(String(300), default="")
+    #: random file name of the re-encoded photo in the upload folder, outside static/
+    image_name: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default=IdeaState.DRAFT)
+    #: title, summary and description lower-cased and without diacritics, for full-text search
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    category: Mapped[Category] = relationship()
+    centre: Mapped[Centre] = relationship()
+    events: Mapped[list["IdeaEvent"]] = relationship(back_populates="idea", order_by="IdeaEvent.id",
+                                                     cascade="all, delete-orphan")
+
+    @property
+    def is_public(self):
+        return self.state in IdeaState.PUBLIC
+
+    @property
+    def state_label(self):
+        return IdeaState.LABELS[self.state]
+
+    @property
+    def kind_label(self):
+        return IdeaKind.LABELS[self.kind]
+
+    def age_group_codes(self):
+        return [code for code in self.partner_age_groups.split(",") if code]
+
+    def subject_codes(self):
+        return [code for code in self.partner_subjects.split(",") if code]
+
+
+class IdeaEvent(db.Model):
+    """One step of an idea's life: who moved it from which state to which, when and why."""
+
+    __tablename__ = "idea_events"
+    __table_args__ = (
+        # a decision against the author always tells them why
+        CheckConstraint("to_state NOT IN ('declined', 'changes_requested') OR length(reason) > 0",
+                        name="decision_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_state: Mapped[str] = mapped_column(String(20), default="")
+    to_state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Support(db.Model):
+    """One person supports one idea (at most once; never their own)."""
+
+    __tablename__ = "supports"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Follow(db.Model):
+    """A person gets notifications about an idea."""
+
+    __tablename__ = "follows"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
