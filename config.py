@@ -1,5 +1,6 @@
 """Configuration, read from environment variables (and a `.env` file in development)."""
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_KEY)
     SQLALCHEMY_DATABASE_URI = database_url_from_env()
     SITE_NAME = "Kopiena"
+    #: the address people reach the site at; links in mail sent by commands (no request) start with it
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: mail is printed to the console
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -50,6 +53,11 @@ class Config:
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes")
     MAIL_REQUEST_LIMIT = os.environ.get("MAIL_REQUEST_LIMIT", "5 per hour")
     REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
+    #: comments, replies, edits and reports one account may send (against spam)
+    COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "10 per minute;100 per day")
+    #: new ideas one account may save, and saved edits of ideas (against spam)
+    IDEA_CREATE_LIMIT = os.environ.get("IDEA_CREATE_LIMIT", "10 per day")
+    IDEA_EDIT_LIMIT = os.environ.get("IDEA_EDIT_LIMIT", "30 per hour")
 
     LANGUAGES = ("lv", "en")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "lv")
@@ -72,6 +80,14 @@ class Config:
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=7)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    #: where idea photos are kept (re-encoded, under random names), outside static/
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
+    #: the largest photo file accepted by the idea form (the request as a whole: MAX_CONTENT_LENGTH)
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+    #: pictures with more pixels are refused before decoding (a small file can unpack to gigabytes)
+    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
+    #: commands (no request) start SQLite transactions with BEGIN IMMEDIATE, as writing requests do
+    SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
     FORCE_HTTPS = False
     HSTS = False
     #: how many reverse proxies stand in front of the app (for the client address and scheme)
@@ -88,6 +104,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""
+    SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
+    #: tests that look at the files point this at their own tmp_path; nothing lands in the project
+    UPLOAD_FOLDER = os.path.join(tempfile.gettempdir(), "kopiena-test-uploads")
 
 
 class ProductionConfig(Config):

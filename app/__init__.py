@@ -4,7 +4,7 @@ import os
 import re
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_talisman import Talisman
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -73,6 +73,7 @@ def register_extensions(app):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", set_sqlite_pragmas)
+            event.listen(db.engine, "begin", begin_sqlite_transaction)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -110,6 +111,8 @@ def register_extensions(app):
 
 
 def set_sqlite_pragmas(dbapi_connection, _record):
+    # We emit BEGIN ourselves (begin_sqlite_transaction); the driver's own handling would defer it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -118,6 +121,20 @@ def set_sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
     # SQLite's own lower() knows only ASCII: a search for "ēriks" would miss "Ēriks" (PostgreSQL finds it).
     dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+
+
+def begin_sqlite_transaction(connection):
+    """Requests that change things (and commands) take SQLite's write lock at the start.
+
+    A deferred transaction that reads and then writes fails with "database is locked" when another
+    writer committed in between; BEGIN IMMEDIATE makes writers queue (busy timeout) instead.
+    Readers are not blocked: WAL lets them read while one writer writes.
+    """
+    if has_request_context():
+        writing = request.method not in ("GET", "HEAD", "OPTIONS")
+    else:  # a command; tests turn this off so that their own reads do not hold the lock
+        writing = current_app.config["SQLITE_IMMEDIATE_OUTSIDE_REQUESTS"]
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def unicode_lower(value):
@@ -141,9 +158,17 @@ def register_blueprints(app):
     from app.accounts.routes import bp as accounts_bp
     from app.admin.routes import bp as admin_bp
     from app.centres.routes import bp as centres_bp
+    from app.comments.routes import bp as comments_bp
+    from app.ideas.routes import bp as ideas_bp
     from app.main.routes import bp as main_bp
+    from app.moderation.routes import bp as moderation_bp
+    from app.notifications.routes import bp as notifications_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(ideas_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)

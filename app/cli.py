@@ -1,4 +1,4 @@
-"""Flask commands: seed-centres, seed-demo, create-admin, send-mail."""
+"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests."""
 import getpass
 import time
 
@@ -12,6 +12,9 @@ from app.accounts.services import create_admin, normalise_email
 from app.centres.models import Centre
 from app.centres.services import seed_initiative_centres
 from app.extensions import db
+from app.ideas.demo import seed_demo_ideas
+from app.ideas.services import seed_categories
+from app.notifications.services import digest_recipients, queue_immediate_notification_mail, send_digest
 from app.outbox.services import deliver_due_mail
 from app.timeutil import utcnow
 
@@ -33,9 +36,13 @@ DEMO_PEOPLE = [
 
 def register_commands(app):
     app.cli.add_command(seed_centres_command)
+    app.cli.add_command(seed_categories_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_digests_command)
+    app.cli.add_command(send_moderator_digest_command)
+    app.cli.add_command(generate_data_command)
 
 
 @click.command("seed-centres")
@@ -44,6 +51,14 @@ def seed_centres_command():
     added = seed_initiative_centres()
     db.session.commit()
     click.echo(f"{added} centre(s) added.")
+
+
+@click.command("seed-categories")
+def seed_categories_command():
+    """Add the default idea categories (environment, culture, education, …) where missing."""
+    added = seed_categories()
+    db.session.commit()
+    click.echo(f"{added} categor{'y' if added == 1 else 'ies'} added.")
 
 
 @click.command("seed-demo")
@@ -65,7 +80,11 @@ def seed_demo_command():
                             moderated_centres=[centres[slug] for slug in moderates]))
         added += 1
     db.session.commit()
+    seed_categories()
+    ideas_added = seed_demo_ideas()  # through the services, so each has its history and notifications
+    db.session.commit()
     click.echo(f"Demo data ready ({added} account(s) added). Every demo password is: {DEMO_PASSWORD}")
+    click.echo(f"{ideas_added} demo idea(s) added.")
 
 
 @click.command("create-admin")
@@ -91,9 +110,53 @@ def create_admin_command(email, display_name, password):
 def send_mail_command(loop, interval):
     """Deliver the mail waiting in the outbox; failures are retried later with back-off."""
     while True:
+        # Notifications to be mailed at once become outbox mail first (committed with their status).
+        queued = queue_immediate_notification_mail()
+        db.session.commit()
+        if queued:
+            click.echo(f"{queued} notification mail(s) queued.")
         sent, failed = deliver_due_mail()
         if sent or failed or not loop:
             click.echo(f"{sent} sent, {failed} failed (will be retried).")
         if not loop:
             break
         time.sleep(interval)
+
+
+@click.command("send-digests")
+def send_digests_command():
+    """Queue the daily summary mail of notifications, one per person (run once a day, e.g. from cron)."""
+    mailed = 0
+    for user_id in digest_recipients():
+        mailed += send_digest(user_id)
+        db.session.commit()  # one person at a time: a failure later loses nothing already queued
+    click.echo(f"{mailed} digest(s) queued; `flask send-mail` delivers them.")
+
+
+@click.command("send-moderator-digest")
+def send_moderator_digest_command():
+    """Queue one mail per moderator listing what waits in their centres (at most one a day; run e.g. hourly)."""
+    from app.moderation.services import send_moderator_digests
+
+    # Links in the mail are absolute: build them for BASE_URL. POST, so that SQLite takes the write lock
+    # at the start of the transaction, as every writing command does.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"], method="POST"):
+        queued = send_moderator_digests()
+        db.session.commit()
+    click.echo(f"{queued} moderator digest(s) queued; `flask send-mail` delivers them.")
+
+
+@click.command("generate-data")
+@click.option("--ideas", default=1000, show_default=True, help="How many ideas to add.")
+@click.option("--users", default=100, show_default=True, help="How many people to add (the ideas' authors).")
+@click.option("--seed", type=int, help="Seed of the random generator, for the same data every time.")
+def generate_data_command(ideas, users, seed):
+    """Add made-up people and ideas in bulk, for benchmarks (refused in production)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("generate-data is for development and testing only; it adds made-up content.")
+    from app.ideas.fake_data import generate
+
+    started = time.monotonic()
+    generate(ideas, users, seed)
+    db.session.commit()
+    click.echo(f"{ideas} idea(s) and {users} person/people added in {time.monotonic() - started:.1f} s.")

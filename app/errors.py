@@ -1,13 +1,15 @@
 """Domain errors raised by services, and the error pages."""
 import logging
+from urllib.parse import urlsplit
 
-from flask import g, render_template, request
+from flask import flash, g, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.urls import is_local_path
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,30 @@ def render_error(code, message=None):
                            request_id=g.get("request_id", "")), code
 
 
+CONFLICT_TEXTS = {
+    "InvalidTransition": _l("This cannot be done any more: someone may have changed it just now. "
+                            "Please look at the page again."),
+    "AlreadyDone": _l("That was already done."),
+}
+
+
 def register_error_handlers(app):
+    @app.errorhandler(NotAllowed)
+    def not_allowed(_error):
+        db.session.rollback()
+        return render_error(403)
+
+    @app.errorhandler(InvalidTransition)
+    @app.errorhandler(AlreadyDone)
+    def conflict(error):
+        """Tell the person what happened and take them back to the page they came from."""
+        db.session.rollback()
+        flash(error.message or CONFLICT_TEXTS[type(error).__name__], "error")
+        referrer = request.referrer or ""
+        parts = urlsplit(referrer)
+        back = parts.path + (f"?{parts.query}" if parts.query else "") if parts.netloc == request.host else "/"
+        return redirect(back if is_local_path(back) else "/")
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(400, _l("The form had expired or was sent from elsewhere. "

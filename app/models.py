@@ -2,9 +2,9 @@
 from app.accounts.models import PasswordResetToken, User, UserSession, moderator_centres  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.centres.models import Centre  # noqa: F401
-from app.outbox.models import OutboxMessage  # noqa: F401
 from app.comments.models import Comment, CommentReport  # noqa: F401
+from app.ideas import search_schema  # noqa: F401,E402  (full-text search tables for create_all)
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, Support  # noqa: F401
 from app.moderation.models import ReasonTemplate  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
-from app.ideas import search_schema  # noqa: F401,E402  (full-text search tables for create_all)
+from app.outbox.models import OutboxMessage  # noqa: F401

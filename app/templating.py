@@ -1,13 +1,18 @@
 """What every template can use."""
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import get_locale
+from flask_login import current_user
 
 from app import permissions
 from app.i18n import LANGUAGE_NAMES
 from app.main.forms import LanguageForm
+from app.markdown import render_markdown
 
 
 def register_template_helpers(app):
+    # {{ idea.description|markdown }}: user Markdown, sanitised with an allow-list (app/markdown.py)
+    app.add_template_filter(render_markdown, "markdown")
+
     @app.context_processor
     def inject_globals():
         current = str(get_locale())
@@ -20,4 +25,34 @@ def register_template_helpers(app):
         # Mail is also rendered outside requests (`flask send-mail`, other commands): no page, no form.
         if has_request_context():
             values["language_form"] = LanguageForm(formdata=None, next=request.full_path.rstrip("?"))
+            values["unread_notification_count"] = unread_notification_count
+            values["moderation_waiting"] = moderation_waiting
         return values
+
+
+def unread_notification_count():
+    """The signed-in person's unread notifications for the header: one statement per request, none for visitors.
+
+    Asked only when a template shows it (so mail rendered during a request costs nothing).
+    """
+    if "unread_notifications" not in g:
+        from app.notifications.services import count_unread
+
+        g.unread_notifications = count_unread(current_user) if current_user.is_authenticated else 0
+    return g.unread_notifications
+
+
+def moderation_waiting():
+    """(ideas, comments) waiting for the signed-in moderator, for the header: one statement per request.
+
+    Asked only by templates, and only for moderators (can_moderate reads the person's centres, which
+    the header loads anyway): residents and visitors pay no statement for it.
+    """
+    if "moderation_waiting" not in g:
+        if permissions.can_moderate(current_user):
+            from app.moderation.queries import waiting_counts
+
+            g.moderation_waiting = waiting_counts(current_user)
+        else:
+            g.moderation_waiting = (0, 0)
+    return g.moderation_waiting

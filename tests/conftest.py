@@ -25,6 +25,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # End the test's own transaction first: on SQLite it may hold the write lock the request needs.
+        db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()  # the test's own session sees what the request committed
@@ -39,8 +41,9 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url, tmp_path_factory):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url,
+                                 "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))})
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()

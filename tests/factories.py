@@ -5,6 +5,8 @@ from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.centres.models import Centre
 from app.extensions import db
+from app.ideas.models import Category, Idea
+from app.ideas.search import searchable_text
 from app.timeutil import utcnow
 
 PASSWORD = "correct horse battery staple"
@@ -39,3 +41,30 @@ def make_user(email=None, display_name="Anna Bērziņa", password=PASSWORD, conf
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_category(slug=None, name_lv=None, name_en=None):
+    number = next(_counter)
+    category = Category(slug=slug or f"category-{number}", name_lv=name_lv or f"Kategorija {number}",
+                        name_en=name_en or f"Category {number}", position=number)
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def make_idea(author=None, centre=None, category=None, state="published", title="Soliņi Raiņa parkā",
+              summary="Jauni soliņi, kur atpūsties vecākiem ļaudīm.", description="Parkā trūkst **soliņu**.",
+              kind="local_improvement", **fields):
+    """An idea already in the given state (written directly, without the lifecycle's checks)."""
+    author = author or make_user()
+    centre = centre or make_centre()
+    category = category or make_category()
+    now = utcnow()
+    idea = Idea(author_id=author.id, centre_id=centre.id, category_id=category.id, state=state, title=title,
+                summary=summary, description=description, kind=kind,
+                submitted_at=now if state != "draft" else None,
+                published_at=now if state in ("published", "promoted", "archived") else None, **fields)
+    idea.search_text = searchable_text(idea)
+    db.session.add(idea)
+    db.session.commit()
+    return idea

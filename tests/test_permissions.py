@@ -1,12 +1,26 @@
-"""Who may do what: every function of app/permissions.py for every role."""
+"""Who may do what: every function of app/permissions.py, as role × state × expected tables.
+
+The expected values come from the design (docs: DESIGN.md "People and what each must be able to do"
+and the idea lifecycle), not from the code: read a row as "this person may … in these states".
+"""
+from datetime import datetime
+
 import pytest
 from flask_login import AnonymousUserMixin
 
 from app import permissions
 from app.accounts.models import User
 from app.centres.models import Centre
+from app.comments.models import Comment
+from app.ideas.models import Idea, IdeaState
 
 OWN_CENTRE, OTHER_CENTRE = 1, 2
+A_TIME = datetime(2026, 1, 1, 12, 0)
+
+#: everyone the tables speak of; "author" wrote the idea (or, in the comment tables, the comment)
+ROLES = ("nobody", "anonymous", "resident", "unconfirmed", "suspended", "author", "moderator", "other_moderator",
+         "admin")
+AUTHOR_ID = 20
 
 
 def person(role):
@@ -16,36 +30,285 @@ def person(role):
     if role == "anonymous":
         return AnonymousUserMixin()
     own = Centre(id=OWN_CENTRE, slug="preili", name="Preiļi", municipality="Preiļu novads")
-    return User(id=10, email=f"{role}@example.com", display_name=role, is_admin=role == "admin",
-                moderated_centres=[own] if role == "moderator" else [])
+    other = Centre(id=OTHER_CENTRE, slug="aglona", name="Aglona", municipality="Preiļu novads")
+    moderates = {"moderator": [own], "other_moderator": [other]}.get(role, [])
+    return User(id=AUTHOR_ID if role == "author" else 10 + ROLES.index(role), email=f"{role}@example.com",
+                display_name=role, is_admin=role == "admin", moderated_centres=moderates,
+                email_confirmed_at=None if role == "unconfirmed" else A_TIME,
+                suspended_at=A_TIME if role == "suspended" else None)
 
 
-CHECKS = {
+def idea_in(state):
+    return Idea(id=1, title="Soliņi", summary="", kind="local_improvement", centre_id=OWN_CENTRE,
+                author_id=AUTHOR_ID, state=state)
+
+
+def parse_grid(grid, columns):
+    """{role: {column: bool}} from a table of Y (may) and . (may not), one row per role."""
+    lines = [line.split() for line in grid.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert tuple(header) == tuple(columns), "the columns must be, in order: " + " ".join(columns)
+    table = {}
+    for role, *marks in rows:
+        assert role in ROLES and len(marks) == len(columns), role
+        assert set(marks) <= {"Y", "."}, role
+        table[role] = {column: mark == "Y" for column, mark in zip(columns, marks, strict=True)}
+    assert set(table) == set(ROLES), "every role needs a row"
+    return table
+
+
+# --- functions about a person only ----------------------------------------------------------------
+
+PERSON_CHECKS = {
+    "is_signed_in": lambda user: permissions.is_signed_in(user),
+    "is_active_member": lambda user: permissions.is_active_member(user),
+    "can_create_idea": lambda user: permissions.can_create_idea(user),
+    "can_moderate": lambda user: permissions.can_moderate(user),
+    "can_moderate_centre(own)": lambda user: permissions.can_moderate_centre(user, OWN_CENTRE),
+    "can_moderate_centre(other)": lambda user: permissions.can_moderate_centre(user, OTHER_CENTRE),
+    "can_view_audit_log": lambda user: permissions.can_view_audit_log(user),
     "can_manage_centres": lambda user: permissions.can_manage_centres(user),
     "can_manage_users": lambda user: permissions.can_manage_users(user),
-    "can_view_audit_log": lambda user: permissions.can_view_audit_log(user),
-    "can_moderate_own_centre": lambda user: permissions.can_moderate_centre(user, OWN_CENTRE),
-    "can_moderate_other_centre": lambda user: permissions.can_moderate_centre(user, OTHER_CENTRE),
-    "is_signed_in": lambda user: permissions.is_signed_in(user),
+    "can_manage_categories": lambda user: permissions.can_manage_categories(user),
+    "can_suspend_users": lambda user: permissions.can_suspend_users(user),
 }
 
-#: role → the checks it passes; every other check must fail
-ALLOWED = {
-    "nobody": set(),
-    "anonymous": set(),
-    "resident": {"is_signed_in"},
-    "moderator": {"is_signed_in", "can_view_audit_log", "can_moderate_own_centre"},
-    "admin": {"is_signed_in", "can_view_audit_log", "can_moderate_own_centre", "can_moderate_other_centre",
-              "can_manage_centres", "can_manage_users"},
+# A suspended person counts as signed out everywhere: their sessions end and Flask-Login treats an
+# inactive account as not authenticated. An unconfirmed person may sign in nowhere, but if they were,
+# they could not post.
+PERSON_TABLE = parse_grid("""
+                 signed_in  member  create  moderate  centre_own  centre_other  audit  centres  users  categories  suspend
+nobody               .         .       .        .          .           .           .       .        .        .          .
+anonymous            .         .       .        .          .           .           .       .        .        .          .
+resident             Y         Y       Y        .          .           .           .       .        .        .          .
+unconfirmed          Y         .       .        .          .           .           .       .        .        .          .
+suspended            .         .       .        .          .           .           .       .        .        .          .
+author               Y         Y       Y        .          .           .           .       .        .        .          .
+moderator            Y         Y       Y        Y          Y           .           Y       .        .        .          .
+other_moderator      Y         Y       Y        Y          .           Y           Y       .        .        .          .
+admin                Y         Y       Y        Y          Y           Y           Y       Y        Y        Y          Y
+""", ["signed_in", "member", "create", "moderate", "centre_own", "centre_other", "audit", "centres", "users",
+      "categories", "suspend"])
+PERSON_COLUMNS = dict(zip(PERSON_CHECKS, ["signed_in", "member", "create", "moderate", "centre_own", "centre_other",
+                                          "audit", "centres", "users", "categories", "suspend"], strict=True))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", PERSON_CHECKS)
+def test_person_permissions(role, check):
+    assert PERSON_CHECKS[check](person(role)) is PERSON_TABLE[role][PERSON_COLUMNS[check]]
+
+
+# --- functions about an idea, in every state ------------------------------------------------------
+
+STATES = IdeaState.ALL  # draft submitted published changes_requested declined promoted archived
+
+IDEA_TABLES = {
+    # public ideas for everyone; a draft for its author only; the rest also for the centre's moderators
+    "can_view_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   Y   .   .   Y   Y
+    anonymous         .   .   Y   .   .   Y   Y
+    resident          .   .   Y   .   .   Y   Y
+    unconfirmed       .   .   Y   .   .   Y   Y
+    suspended         .   .   Y   .   .   Y   Y
+    author            Y   Y   Y   Y   Y   Y   Y
+    moderator         .   Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   Y   .   .   Y   Y
+    admin             .   Y   Y   Y   Y   Y   Y
+    """,
+    # the author, while it is a draft or changes were requested (never a moderator)
+    "can_edit_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            Y   .   .   Y   .   .   .
+    moderator         .   .   .   .   .   .   .
+    other_moderator   .   .   .   .   .   .   .
+    admin             .   .   .   .   .   .   .
+    """,
+    # moderators of the idea's centre and admins; which decision fits which state is TRANSITIONS' job,
+    # but nobody decides on a draft, which only its author sees
+    "can_decide_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .
+    moderator         .   Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   .   .   .   .   .
+    admin             .   Y   Y   Y   Y   Y   Y
+    """,
+    # active members who are not the author, published ideas only
+    "can_support_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .
+    moderator         .   .   Y   .   .   .   .
+    other_moderator   .   .   Y   .   .   .   .
+    admin             .   .   Y   .   .   .   .
+    """,
+    # active members, public ideas (the author follows their own from the start)
+    "can_follow_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   Y   .   .   Y   Y
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   Y   .   .   Y   Y
+    moderator         .   .   Y   .   .   Y   Y
+    other_moderator   .   .   Y   .   .   Y   Y
+    admin             .   .   Y   .   .   Y   Y
+    """,
+    # active members on published ideas and those that became activities; archived ones are closed
+    "can_comment_on_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   Y   .   .   Y   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   Y   .   .   Y   .
+    moderator         .   .   Y   .   .   Y   .
+    other_moderator   .   .   Y   .   .   Y   .
+    admin             .   .   Y   .   .   Y   .
+    """,
+    # moderating a comment depends on the idea's centre only (the comment's state is checked by the service)
+    "can_moderate_comment": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y   Y   Y
+    """,
 }
+IDEA_CHECKS = {
+    "can_view_idea": permissions.can_view_idea,
+    "can_edit_idea": permissions.can_edit_idea,
+    "can_decide_idea": permissions.can_decide_idea,
+    "can_support_idea": permissions.can_support_idea,
+    "can_follow_idea": permissions.can_follow_idea,
+    "can_comment_on_idea": permissions.can_comment_on_idea,
+    "can_moderate_comment": lambda user, idea: permissions.can_moderate_comment(user, a_comment("shown"), idea),
+}
+PARSED_IDEA_TABLES = {name: parse_grid(grid, STATES) for name, grid in IDEA_TABLES.items()}
 
 
-@pytest.mark.parametrize(("role", "check"), [(role, check) for role in ALLOWED for check in CHECKS])
-def test_permission_table(role, check):
-    assert CHECKS[check](person(role)) is (check in ALLOWED[role])
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", IDEA_CHECKS)
+def test_idea_permissions(check, role, state):
+    assert IDEA_CHECKS[check](person(role), idea_in(state)) is PARSED_IDEA_TABLES[check][role][state]
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_whatever_one_may_do_with_an_idea_one_may_see(role, state):
+    user, idea = person(role), idea_in(state)
+    for check in ("can_edit_idea", "can_decide_idea", "can_support_idea", "can_follow_idea", "can_comment_on_idea"):
+        if IDEA_CHECKS[check](user, idea):
+            assert permissions.can_view_idea(user, idea), check
+
+
+# --- functions about a comment, in every state of the comment -------------------------------------
+
+COMMENT_STATES = ("shown", "edited", "hidden_by_reports", "hidden_by_moderator", "deleted")
+
+
+def a_comment(state):
+    """A comment by AUTHOR_ID on an idea of OWN_CENTRE, in the given state."""
+    comment = Comment(id=5, idea_id=1, author_id=AUTHOR_ID, body="Labs!", hidden_reason="", open_report_count=0)
+    if state == "edited":
+        comment.edited_at = A_TIME
+    elif state == "hidden_by_reports":
+        comment.hidden_at, comment.open_report_count = A_TIME, 3
+    elif state == "hidden_by_moderator":
+        comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = A_TIME, 99, "Rupjš"
+    elif state == "deleted":
+        comment.deleted_at, comment.body = A_TIME, ""
+    return comment
+
+
+COMMENT_TABLES = {
+    # its author, while it is neither deleted nor hidden ("author" here: the comment's author)
+    "can_edit_comment": """
+    shown edited hidden_by_reports hidden_by_moderator deleted
+    nobody            .   .   .   .   .
+    anonymous         .   .   .   .   .
+    resident          .   .   .   .   .
+    unconfirmed       .   .   .   .   .
+    suspended         .   .   .   .   .
+    author            Y   Y   .   .   .
+    moderator         .   .   .   .   .
+    other_moderator   .   .   .   .   .
+    admin             .   .   .   .   .
+    """,
+    # any active member but its author, until it is deleted (reports of a comment a moderator already
+    # hid are ignored by the service; one hidden by reports may still get more)
+    "can_report_comment": """
+    shown edited hidden_by_reports hidden_by_moderator deleted
+    nobody            .   .   .   .   .
+    anonymous         .   .   .   .   .
+    resident          Y   Y   Y   Y   .
+    unconfirmed       .   .   .   .   .
+    suspended         .   .   .   .   .
+    author            .   .   .   .   .
+    moderator         Y   Y   Y   Y   .
+    other_moderator   Y   Y   Y   Y   .
+    admin             Y   Y   Y   Y   .
+    """,
+    # moderators of the idea's centre and admins, whatever the comment's state
+    "can_moderate_comment": """
+    shown edited hidden_by_reports hidden_by_moderator deleted
+    nobody            .   .   .   .   .
+    anonymous         .   .   .   .   .
+    resident          .   .   .   .   .
+    unconfirmed       .   .   .   .   .
+    suspended         .   .   .   .   .
+    author            .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y
+    other_moderator   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y
+    """,
+}
+COMMENT_CHECKS = {
+    "can_edit_comment": lambda user, comment: permissions.can_edit_comment(user, comment),
+    "can_report_comment": lambda user, comment: permissions.can_report_comment(user, comment),
+    "can_moderate_comment": lambda user, comment: permissions.can_moderate_comment(
+        user, comment, idea_in(IdeaState.PUBLISHED)),
+}
+PARSED_COMMENT_TABLES = {name: parse_grid(grid, COMMENT_STATES) for name, grid in COMMENT_TABLES.items()}
+
+
+@pytest.mark.parametrize("state", COMMENT_STATES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", COMMENT_CHECKS)
+def test_comment_permissions(check, role, state):
+    assert COMMENT_CHECKS[check](person(role), a_comment(state)) is PARSED_COMMENT_TABLES[check][role][state]
+
+
+# --- the tables cover everything ------------------------------------------------------------------
+
+def function_name(check):
+    return check.split("(")[0]
 
 
 def test_every_permission_function_is_in_the_table():
     functions = {name for name in dir(permissions) if name.startswith(("can_", "is_"))}
-    covered = {"can_moderate_centre" if name.startswith("can_moderate_") else name for name in CHECKS}
-    assert functions == covered, "add the new permission to CHECKS and ALLOWED"
+    covered = {function_name(check) for check in [*PERSON_CHECKS, *IDEA_CHECKS, *COMMENT_CHECKS]}
+    assert functions == covered, "add the new permission to a table above (PERSON_, IDEA_ or COMMENT_CHECKS)"

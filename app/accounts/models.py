@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     email_other: Mapped[str] = mapped_column(String(12), default="daily", server_default="daily")
     #: when the last daily digest was sent, so the next one starts there
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: when the last moderator digest (waiting ideas, reported comments) was sent: one a day at most
+    last_moderator_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     home_centre: Mapped[Centre | None] = relationship()
     moderated_centres: Mapped[list[Centre]] = relationship(secondary=moderator_centres, order_by=Centre.name)

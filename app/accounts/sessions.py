@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User, UserSession
 from app.extensions import db
@@ -53,10 +55,12 @@ def load_user(token):
     """Flask-Login's user loader: the user of a live session, or None."""
     if not token or len(token) > 100:
         return None
+    # The centres a person moderates come in the same statement: every page's header asks for them.
     row = db.session.execute(
         select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .options(joinedload(User.moderated_centres))
         .where(UserSession.token_hash == hash_token(token))
-    ).first()
+    ).unique().first()
     if row is None:
         return None
     user_session, user = row
@@ -69,7 +73,12 @@ def load_user(token):
         return None
     if now - user_session.last_seen_at > LAST_SEEN_RESOLUTION:
         user_session.last_seen_at = now
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError:
+            # Only the idle clock: when the database is busy it can wait for the next request.
+            db.session.rollback()
+            user = db.session.get(User, user.id)
     user.session_token = token
     return user
 

@@ -1,18 +1,21 @@
-"""Admin pages: people and their roles, and the audit log."""
+"""Admin pages: people, their roles and suspension; categories of ideas; the audit log."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.forms import EmptyForm
 from app.accounts.models import User
 from app.accounts.services import set_roles
-from app.admin import bp, queries
-from app.admin.forms import RolesForm
+from app.admin import bp, queries, services
+from app.admin.forms import CategoryForm, RolesForm, SuspendForm
 from app.audit.services import refuse
 from app.caching import forbid_caching
 from app.centres.queries import all_centres, centre_choices
-from app.errors import NotAllowed
+from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
-from app.permissions import can_manage_users, can_view_audit_log
+from app.ideas.models import Category
+from app.moderation.queries import centres_moderated_by
+from app.permissions import can_manage_categories, can_manage_users, can_suspend_users, can_view_audit_log
 
 bp.after_request(forbid_caching)
 
@@ -23,8 +26,20 @@ def users():
     if not can_manage_users(current_user):
         refuse(current_user, "admin.users")
     query = request.args.get("q", "").strip()[:100]
+    suspended_only = request.args.get("suspended") == "1"
     page = request.args.get("page", 1, type=int)
-    return render_template("admin/users.html", pagination=queries.search_users(query, page), query=query)
+    return render_template("admin/users.html", pagination=queries.search_users(query, page, suspended_only),
+                           query=query, suspended_only=suspended_only)
+
+
+def render_user_page(user, form=None, suspend_form=None, centres=None):
+    """The person's admin page: roles, and suspension."""
+    if form is None:
+        form = RolesForm(formdata=None, obj=user)
+        form.moderated_centres.choices = centre_choices(centres if centres is not None else all_centres())
+        form.moderated_centres.data = [centre.id for centre in user.moderated_centres]
+    return render_template("admin/user_roles.html", user=user, form=form,
+                           suspend_form=suspend_form or SuspendForm(formdata=None), lift_form=EmptyForm())
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -48,8 +63,103 @@ def user_roles(user_id):
             db.session.commit()
             flash(_("The roles of %(name)s are saved.", name=user.display_name), "success")
             return redirect(url_for("admin.user_roles", user_id=user.id))
-    return render_template("admin/user_roles.html", user=user, form=form)
+    return render_user_page(user, form=form)
 
+
+def user_to_suspend(user_id):
+    if not can_suspend_users(current_user):
+        refuse(current_user, "admin.suspension")
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/users/<int:user_id>/suspend", methods=["POST"])
+@login_required
+def suspend_user(user_id):
+    user = user_to_suspend(user_id)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        try:
+            services.suspend_user(current_user, user, form.reason.data)
+        except services.OwnAccount:
+            flash(_("You cannot suspend your own account."), "error")
+            return redirect(url_for("admin.user_roles", user_id=user.id))
+        except AlreadyDone:
+            db.session.rollback()
+            flash(_("%(name)s was already suspended.", name=user.display_name), "info")
+            return redirect(url_for("admin.user_roles", user_id=user.id))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is suspended and logged out everywhere.", name=user.display_name), "success")
+            return redirect(url_for("admin.user_roles", user_id=user.id))
+    return render_user_page(user, suspend_form=form), 200
+
+
+@bp.route("/users/<int:user_id>/lift-suspension", methods=["POST"])
+@login_required
+def lift_suspension(user_id):
+    user = user_to_suspend(user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.lift_suspension(current_user, user)
+        except AlreadyDone:
+            db.session.rollback()
+            flash(_("%(name)s is not suspended.", name=user.display_name), "info")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can log in again.", name=user.display_name), "success")
+    return redirect(url_for("admin.user_roles", user_id=user.id))
+
+
+# Categories of ideas
+
+@bp.route("/categories")
+@login_required
+def categories():
+    if not can_manage_categories(current_user):
+        refuse(current_user, "admin.categories")
+    return render_template("admin/categories.html", categories=queries.all_categories())
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@login_required
+def new_category():
+    if not can_manage_categories(current_user):
+        refuse(current_user, "admin.categories")
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            services.create_category(current_user, form.slug.data, form.name_lv.data, form.name_en.data,
+                                     form.position.data, form.is_active.data)
+        except services.SlugTaken:
+            form.slug.errors.append(_("Another category already uses this short name."))
+        else:
+            db.session.commit()
+            flash(_("The category is added."), "success")
+            return redirect(url_for("admin.categories"))
+    return render_template("admin/category_form.html", form=form, category=None)
+
+
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_category(category_id):
+    if not can_manage_categories(current_user):
+        refuse(current_user, "admin.categories")
+    category = db.session.get(Category, category_id) or abort(404)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            services.update_category(current_user, category, form.slug.data, form.name_lv.data, form.name_en.data,
+                                     form.position.data, form.is_active.data)
+        except services.SlugTaken:
+            form.slug.errors.append(_("Another category already uses this short name."))
+        else:
+            db.session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("admin.categories"))
+    return render_template("admin/category_form.html", form=form, category=category)
+
+
+# The audit log
 
 @bp.route("/audit")
 @login_required
@@ -58,6 +168,11 @@ def audit_log():
         refuse(current_user, "admin.audit")
     action = request.args.get("action", "").strip()[:64]
     actor = request.args.get("actor", "").strip()[:100]
+    centre_id = request.args.get("centre", 0, type=int)
     page = request.args.get("page", 1, type=int)
-    return render_template("admin/audit.html", pagination=queries.audit_entries(action, actor, page),
-                           actions=queries.audit_actions(), action=action, actor=actor)
+    centres = centres_moderated_by(current_user)
+    return render_template("admin/audit.html",
+                           pagination=queries.audit_entries(current_user, action, actor, page, centre_id),
+                           actions=queries.audit_actions(current_user), action=action, actor=actor,
+                           centres=centres, centre_id=centre_id,
+                           centre_names={centre.id: centre.name for centre in centres})

@@ -7,6 +7,7 @@ from app.accounts.services import set_language
 from app.centres.queries import active_centres
 from app.extensions import csrf, db, limiter
 from app.i18n import LANGUAGE_COOKIE
+from app.ideas.queries import home_ideas
 from app.main import bp
 from app.main.forms import LanguageForm
 from app.urls import next_url
@@ -14,7 +15,9 @@ from app.urls import next_url
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", centres=active_centres())
+    new_ideas, most_supported = home_ideas()
+    return render_template("main/home.html", centres=active_centres(), new_ideas=new_ideas,
+                           most_supported=most_supported)
 
 
 @bp.route("/language", methods=["POST"])

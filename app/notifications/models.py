@@ -45,3 +45,5 @@ class Notification(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    idea: Mapped["Idea | None"] = relationship("Idea")  # noqa: F821  (by name: avoids an import cycle)
+    comment: Mapped["Comment | None"] = relationship("Comment")  # noqa: F821

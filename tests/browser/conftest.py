@@ -14,7 +14,15 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app import create_app
 from app.centres.services import seed_initiative_centres
 from app.extensions import db, limiter
-from tests.browser.helpers import BROWSER_DIR, CHROMIUM_ARGS, TIMEOUT_MS, Mailbox, chromium_executable, stale_catalogues
+from tests.browser.helpers import (
+    BROWSER_DIR,
+    CHROMIUM_ARGS,
+    PERSON_PASSWORD,
+    TIMEOUT_MS,
+    Mailbox,
+    chromium_executable,
+    stale_catalogues,
+)
 from tests.conftest import RecordingHandler, free_port
 from tests.databases import skip_or_fail
 
@@ -173,3 +181,45 @@ def new_page(browser, live_server):
 def page(new_page):
     """A tab in a fresh desktop-sized browser context on the live server (base_url set)."""
     return new_page()
+
+
+# --- people and categories for the ideas journeys (tests/browser/test_ideas_journey.py) ----------
+
+@pytest.fixture(scope="session")
+def live_categories(live_app):
+    """The default categories in the live app (as `flask seed-categories` adds them)."""
+    from app.ideas.services import seed_categories
+
+    with live_app.app_context():
+        seed_categories()
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def live_person(live_app, live_categories):
+    """Make a confirmed person in the live app: `live_person("Name", moderates="preili")` → their e-mail.
+
+    Everyone's home centre is Preiļi and their password PERSON_PASSWORD; log in through the real page.
+    """
+    import itertools
+
+    from app.accounts.models import User
+    from app.accounts.passwords import hash_password
+    from app.centres.models import Centre
+    from app.timeutil import utcnow
+
+    numbers = itertools.count(1)
+    password_hash = hash_password(PERSON_PASSWORD)
+
+    def make(display_name, moderates=None):
+        with live_app.app_context():
+            home = db.session.query(Centre).filter_by(slug="preili").one()
+            email = f"person{next(numbers)}@ideas.example.lv"
+            moderated = [db.session.query(Centre).filter_by(slug=moderates).one()] if moderates else []
+            db.session.add(User(email=email, display_name=display_name, password_hash=password_hash,
+                                language="lv", home_centre_id=home.id, email_confirmed_at=utcnow(),
+                                moderated_centres=moderated))
+            db.session.commit()
+        return email
+
+    return make

@@ -19,6 +19,8 @@ TIMEOUT_MS = 10_000
 #: axe-core rules for WCAG 2.0 and 2.1, levels A and AA
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = ("serious", "critical")
+#: the password of every person the `live_person` fixture makes (hashed once: scrypt is slow on purpose)
+PERSON_PASSWORD = "zils kaķis guļ uz palodzes"
 
 
 def chromium_executable():
@@ -150,3 +152,20 @@ class A11yAudit:
         assert self.checked, "no page was checked"
         assert not self.findings, (f"accessibility problems on the {self.checked} checked page(s):\n"
                                    + "\n".join(self.findings))
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+def log_in(page, address, password):
+    """Log in through the real log-in page (field ids, not wording) and wait until it has let us in."""
+    page.goto("/login")
+    page.locator("#email").fill(address)
+    page.locator("#password").fill(password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def assert_no_sideways_scroll(page, width):
+    """The page is no wider than the screen (nothing to scroll sideways on a phone)."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide on a {width}px screen (sideways scrolling)"

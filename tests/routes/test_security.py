@@ -22,13 +22,16 @@ from app.accounts.models import PasswordResetToken, User
 from app.accounts.sessions import hash_token
 from app.accounts.tokens import make_token
 from app.audit.models import AuditEntry
+from app.comments.models import Comment
 from app.extensions import db
+from app.moderation.models import ReasonTemplate
+from app.notifications.models import Notification
 from app.timeutil import utcnow
 from config import INSECURE_DEV_KEY
 from tests.apps import another_app
 from tests.conftest import csrf_token, log_in, post_form
 from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
-from tests.factories import PASSWORD, make_centre, make_user
+from tests.factories import PASSWORD, make_category, make_centre, make_idea, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRET = "p" * 40
@@ -197,6 +200,13 @@ def world(client, admin):
     reset_token = secrets.token_urlsafe(32)
     db.session.add(PasswordResetToken(user_id=resident.id, token_hash=hash_token(reset_token), created_at=utcnow(),
                                       expires_at=utcnow() + timedelta(hours=1)))
+    notification = Notification(user_id=admin.id, event="idea_published")  # the admin's own, unread
+    db.session.add(notification)
+    category = make_category()
+    idea = make_idea(author=resident, centre=centre, category=category)
+    comment = Comment(idea_id=idea.id, author_id=resident.id, body="Labs!")
+    reason = ReasonTemplate(centre_id=centre.id, decision="declined", title="Nav vietējā", text="Ārpus novada.")
+    db.session.add_all([comment, reason])
     db.session.commit()
     log_in(client, admin.email)
     return SimpleNamespace(
@@ -209,7 +219,9 @@ def world(client, admin):
             ("accounts.confirm_email_change", "token"): make_token(
                 "change-email", user_id=resident.id, old_email=resident.email, new_email="valdis.jauns@example.com"),
         },
-        by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css"},
+        by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css",
+                 "notification_id": notification.id, "idea_id": idea.id, "comment_id": comment.id,
+                 "category_id": category.id, "template_id": reason.id},
         # Values that every form of the app would accept, so that a missing CSRF check would show.
         form={
             "display_name": "Changed Name", "name": "Changed", "municipality": "Changed", "slug": "changed",
@@ -275,6 +287,9 @@ ACCESS = {
     "/admin/centres":                  {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/centres/new":              {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/centres/{centre_id}/edit": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/categories":               {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/moderation":                     {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
+    "/moderation/reasons":             {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
 }
 ACCESS_CASES = [pytest.param(url, role, status, id=f"{url}-{role}")
                 for url, statuses in ACCESS.items() for role, status in statuses.items()]

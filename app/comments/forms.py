@@ -1,0 +1,57 @@
+"""Comment forms: field validation only."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+#: the longest comment, and the longest reason for a report or a moderator's decision
+BODY_MAX = 5000
+REASON_MAX = 500
+
+
+def strip(value):
+    """Trim the text and use one kind of line break (browsers send CRLF)."""
+    if value is None:
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def body_field(label):
+    return TextAreaField(label, filters=[strip], render_kw={"maxlength": BODY_MAX, "rows": 5}, validators=[
+        DataRequired(_l("Please write something first.")),
+        Length(max=BODY_MAX, message=_l("A comment can be at most %(max)d characters long.")),
+    ])
+
+
+def reason_field(label, description=None):
+    return TextAreaField(label, description=description, filters=[strip],
+                         render_kw={"maxlength": REASON_MAX, "rows": 3}, validators=[
+        DataRequired(_l("Please give a reason.")),
+        Length(max=REASON_MAX, message=_l("Please keep the reason under %(max)d characters.")),
+    ])
+
+
+class CommentForm(FlaskForm):
+    """A new comment, or a reply (parent_id: the comment answered)."""
+
+    body = body_field(_l("Your comment"))
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class EditCommentForm(FlaskForm):
+    body = body_field(_l("Your comment"))
+
+
+class ReportForm(FlaskForm):
+    reason = reason_field(_l("What is wrong with this comment?"),
+                          _l("A moderator of the centre reads this. The comment's author does not see who reported it."))
+    next = HiddenField()
+
+
+class ModerationForm(FlaskForm):
+    """A moderator hides, restores or confirms a comment, always with a reason."""
+
+    reason = reason_field(_l("Reason"), _l("Recorded in the audit log. When you hide a comment, everyone sees this "
+                                           "reason in its place."))
+    next = HiddenField()

@@ -1,0 +1,203 @@
+"""Pages of the comments domain: write, answer, edit, delete, report; moderators hide, restore, confirm."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.audit.services import refuse
+from app.comments import bp, services
+from app.comments.forms import CommentForm, EditCommentForm, ModerationForm, ReportForm
+from app.comments.models import Comment
+from app.comments.queries import comment_page_data, open_reports, paragraphs
+from app.extensions import db, limiter
+from app.ideas.models import Idea
+from app.urls import is_local_path
+
+
+@bp.app_template_filter("comment_paragraphs")
+def comment_paragraphs(text):
+    return paragraphs(text)
+
+
+def poster_key():
+    """Posting limits count per account (per address for nobody signed in, who is sent to log in anyway)."""
+    if current_user.is_authenticated:
+        return f"comments:user:{current_user.id}"
+    return f"comments:ip:{get_remote_address()}"
+
+
+def comment_limit():
+    return current_app.config["COMMENT_LIMIT"]
+
+
+#: one budget for everything a person writes here: comments, replies, edits and reports
+posting_limit = limiter.shared_limit(comment_limit, scope="comment-posting", key_func=poster_key,
+                                     methods=["POST"])
+
+
+@bp.app_template_global("comment_idea_url")
+def idea_url(idea_id, comment_id=None):
+    """The idea's page, at the comment (or at the discussion)."""
+    anchor = f"comment-{comment_id}" if comment_id else "comments"
+    try:
+        return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor)
+    except BuildError:  # the ideas pages are not registered (yet)
+        return f"/ideas/{idea_id}#{anchor}"
+
+
+def back_to(default):
+    """A local `next` address from the form, else the default (e.g. the moderators' report list)."""
+    target = request.form.get("next") or request.args.get("next")
+    return target if is_local_path(target) else default
+
+
+def visible_idea(idea_id):
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def visible_comment(comment_id):
+    comment, idea = comment_page_data(comment_id, current_user)
+    if comment is None:
+        abort(404)
+    return comment, idea
+
+
+@bp.route("/ideas/<int:idea_id>/comments", methods=["POST"])
+@login_required
+@posting_limit
+def add(idea_id):
+    idea = visible_idea(idea_id)
+    if not permissions.can_comment_on_idea(current_user, idea):
+        abort(403)
+    form = CommentForm()
+    parent = None
+    if form.parent_id.data:
+        parent = db.session.get(Comment, form.parent_id.data)
+        if parent is None or parent.idea_id != idea.id:
+            abort(404)
+    if not form.validate_on_submit():
+        return render_template("comments/form.html", form=form, idea=idea, parent=parent, action="add")
+    comment = services.add_comment(current_user, idea, form.body.data, parent=parent)
+    db.session.commit()
+    flash(_("Your reply is published.") if parent is not None else _("Your comment is published."), "success")
+    return redirect(idea_url(idea.id, comment.id))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def edit(comment_id):
+    comment, idea = visible_comment(comment_id)
+    if not (permissions.can_edit_comment(current_user, comment) and permissions.can_comment_on_idea(current_user, idea)):
+        abort(403)
+    form = EditCommentForm(obj=comment)
+    if form.validate_on_submit():
+        services.edit_comment(current_user, comment, form.body.data)
+        db.session.commit()
+        flash(_("Your comment is saved."), "success")
+        return redirect(idea_url(idea.id, comment.id))
+    return render_template("comments/form.html", form=form, idea=idea, comment=comment, action="edit")
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(comment_id):
+    """GET asks "are you sure?"; the POST deletes."""
+    comment, idea = visible_comment(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    if comment.deleted_at is not None:
+        return redirect(idea_url(idea.id, comment.id))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.delete_comment(current_user, comment)
+        db.session.commit()
+        flash(_("Your comment is deleted."), "success")
+        return redirect(idea_url(idea.id, comment.id))
+    return render_template("comments/delete.html", form=form, idea=idea, comment=comment)
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@login_required
+@posting_limit
+def report(comment_id):
+    comment, idea = visible_comment(comment_id)
+    if not permissions.can_report_comment(current_user, comment):
+        abort(403)
+    form = ReportForm()
+    if form.validate_on_submit():
+        made = services.report_comment(current_user, comment, form.reason.data)
+        db.session.commit()
+        if made is None:
+            flash(_("You have reported this comment already. A moderator will look at it."), "info")
+        else:
+            flash(_("Thank you. A moderator of the centre will look at this comment."), "success")
+        return redirect(back_to(idea_url(idea.id, comment.id)))
+    if request.method == "GET":
+        form.next.data = back_to("")
+    return render_template("comments/report.html", form=form, idea=idea, comment=comment)
+
+
+MODERATION = {
+    "hide": services.hide_comment,
+    "restore": services.restore_comment,
+    "confirm": services.confirm_hidden,
+}
+
+
+def moderation_texts(action):
+    """The texts of each moderator action, translated when the page is shown."""
+    return {
+        "hide": (_("Hide this comment"), _("Hide the comment"), _("The comment is hidden.")),
+        "restore": (_("Show this comment again"), _("Show the comment"),
+                    _("The comment is shown again and its reports are closed.")),
+        "confirm": (_("Keep this comment hidden"), _("Keep it hidden"),
+                    _("The comment stays hidden and its reports are closed.")),
+    }[action]
+
+
+def moderate(comment_id, action):
+    comment, idea = visible_comment(comment_id)
+    if not permissions.can_moderate_comment(current_user, comment, idea):
+        refuse(current_user, f"comments.{action}")
+    form = ModerationForm()
+    if action == "hide":
+        form.reason.description = _("Everyone sees this reason in the comment's place. It is also recorded in "
+                                    "the audit log.")
+    else:
+        form.reason.description = _("Recorded in the audit log.")
+    title, button, done = moderation_texts(action)
+    if form.validate_on_submit():
+        MODERATION[action](current_user, comment, form.reason.data)
+        db.session.commit()
+        flash(done, "success")
+        return redirect(back_to(idea_url(idea.id, comment.id)))
+    if request.method == "GET":
+        form.next.data = back_to("")
+    reports = open_reports(comment)
+    return render_template("comments/moderate.html", form=form, idea=idea, comment=comment, action=action,
+                           title=title, button=button, reports=reports)
+
+
+@bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
+@login_required
+def hide(comment_id):
+    return moderate(comment_id, "hide")
+
+
+@bp.route("/comments/<int:comment_id>/restore", methods=["GET", "POST"])
+@login_required
+def restore(comment_id):
+    return moderate(comment_id, "restore")
+
+
+@bp.route("/comments/<int:comment_id>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm(comment_id):
+    return moderate(comment_id, "confirm")

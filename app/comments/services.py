@@ -1,0 +1,270 @@
+"""What can happen to a comment: written, answered, edited, deleted, reported, hidden, restored.
+
+Idea.comment_count counts the comments people can read: neither deleted nor hidden. Every function
+here that changes whether a comment can be read locks the comment's row, compares "readable" before
+and after, and moves the counter with one SQL UPDATE by the difference, so the counter stays right
+whatever order things happen in (and when two people act at once).
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import permissions
+from app.audit.services import record_audit
+from app.comments.forms import BODY_MAX, REASON_MAX, strip
+from app.comments.models import REPORTS_TO_HIDE, Comment, CommentReport
+from app.errors import AlreadyDone, InvalidTransition, NotAllowed
+from app.extensions import db
+from app.ideas.models import Follow, Idea
+from app.notifications.services import followers_of, notify
+from app.timeutil import utcnow
+
+EMPTY_BODY = _l("Please write something first.")
+BODY_TOO_LONG = _l("A comment can be at most %(max)d characters long.", max=BODY_MAX)
+REASON_NEEDED = _l("Please give a reason.")
+
+
+def is_readable(comment):
+    """Counted and shown to everyone: neither deleted by its author nor hidden."""
+    return comment.deleted_at is None and comment.hidden_at is None
+
+
+def awaiting_review(comment):
+    """Hidden by reports from several people, and no moderator has looked yet."""
+    return comment.hidden_at is not None and comment.hidden_by_id is None and not comment.hidden_reason
+
+
+def clean_body(body):
+    body = strip(body or "")
+    if not body:
+        raise InvalidTransition(str(EMPTY_BODY))
+    if len(body) > BODY_MAX:
+        raise InvalidTransition(str(BODY_TOO_LONG))
+    return body
+
+
+def clean_reason(reason):
+    reason = strip(reason or "")
+    if not reason:
+        raise InvalidTransition(str(REASON_NEEDED))
+    return reason[:REASON_MAX]
+
+
+def idea_of(comment):
+    return db.session.get(Idea, comment.idea_id)
+
+
+def lock(comment):
+    """Read the comment's row again, locked until the transaction ends (PostgreSQL; SQLite requests
+    that write hold the database's write lock already), so decisions are made on its current state."""
+    return db.session.scalars(select(Comment).where(Comment.id == comment.id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
+
+
+def change_count(idea_id, delta):
+    if delta:
+        db.session.execute(update(Idea).where(Idea.id == idea_id)
+                           .values(comment_count=Idea.comment_count + delta)
+                           .execution_options(synchronize_session=False))
+
+
+def count_change(was_readable, comment):
+    return int(is_readable(comment)) - int(was_readable)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+def add_comment(author, idea, body, parent=None):
+    """A new comment on a published idea, or a reply to one of its comments.
+
+    Replies are one level deep: answering a reply attaches the answer to the same top comment, and
+    the person answered is told ("comment_reply"). The idea's author and followers hear of the new
+    comment ("comment_new"); nobody hears twice, the commenter never. The commenter starts following.
+    """
+    if not permissions.can_comment_on_idea(author, idea):
+        raise NotAllowed()
+    body = clean_body(body)
+    replied_to = None
+    top = None
+    if parent is not None:
+        if parent.idea_id != idea.id:
+            raise NotAllowed()
+        if parent.deleted_at is not None or parent.hidden_at is not None:
+            raise InvalidTransition(str(_l("This comment cannot be answered any more.")))
+        replied_to = parent
+        top = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
+    now = utcnow()
+    comment = Comment(idea_id=idea.id, author_id=author.id, parent_id=top.id if top is not None else None,
+                      body=body, created_at=now, hidden_reason="", open_report_count=0)
+    db.session.add(comment)
+    db.session.flush()
+    change_count(idea.id, +1)
+
+    told = set()
+    if replied_to is not None:
+        told.update(n.user_id for n in notify("comment_reply", [replied_to.author], actor=author, idea=idea,
+                                               comment=comment))
+    others = [person for person in [idea.author, *followers_of(idea)] if person.id not in told]
+    if replied_to is not None:
+        others = [person for person in others if person.id != replied_to.author_id]
+    notify("comment_new", others, actor=author, idea=idea, comment=comment)
+
+    start_following(author, idea)
+    return comment
+
+
+def start_following(user, idea):
+    if not permissions.can_follow_idea(user, idea):
+        return
+    if db.session.get(Follow, (idea.id, user.id)) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Follow(idea_id=idea.id, user_id=user.id))
+        except IntegrityError:
+            pass  # followed at the same moment in another request
+
+
+def edit_comment(user, comment, body):
+    """The author changes the text; the comment is marked as edited (when the text really changed)."""
+    if not permissions.can_edit_comment(user, comment):
+        raise NotAllowed()
+    idea = idea_of(comment)
+    if not permissions.can_comment_on_idea(user, idea):
+        raise NotAllowed()  # the discussion of an archived idea stays as it was
+    body = clean_body(body)
+    comment = lock(comment)
+    if not permissions.can_edit_comment(user, comment):  # deleted or hidden meanwhile
+        raise InvalidTransition()
+    if body != comment.body:
+        comment.body = body
+        comment.edited_at = utcnow()
+    return comment
+
+
+def delete_comment(user, comment):
+    """The author removes the text; the comment stays as a placeholder so that its replies keep their place.
+
+    Open reports are closed: there is nothing left to review.
+    """
+    if not (permissions.is_signed_in(user) and comment.author_id == user.id):
+        raise NotAllowed()
+    comment = lock(comment)
+    if comment.deleted_at is not None:
+        raise AlreadyDone()
+    was_readable = is_readable(comment)
+    now = utcnow()
+    comment.body = ""
+    comment.deleted_at = now
+    resolve_reports(comment, now)
+    change_count(comment.idea_id, count_change(was_readable, comment))
+    return comment
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+def report_comment(user, comment, reason):
+    """Report a comment with a reason. One report per person: another one by the same person is ignored.
+
+    When REPORTS_TO_HIDE different people's reports are open, the comment is hidden until a moderator
+    restores it or confirms the hiding. Returns the report, or None when it was ignored.
+    """
+    if not permissions.can_report_comment(user, comment):
+        raise NotAllowed()
+    reason = clean_reason(reason)
+    comment = lock(comment)
+    if comment.deleted_at is not None:
+        raise InvalidTransition()
+    if comment.hidden_at is not None and not awaiting_review(comment):
+        return None  # a moderator hid it already
+    if db.session.scalar(select(CommentReport.id).where(CommentReport.comment_id == comment.id,
+                                                        CommentReport.reporter_id == user.id)) is not None:
+        return None
+    now = utcnow()
+    try:
+        with db.session.begin_nested():
+            report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason, created_at=now)
+            db.session.add(report)
+    except IntegrityError:
+        return None  # the same person, twice at the same instant
+    comment.open_report_count += 1
+    idea = idea_of(comment)
+    record_audit("comment.reported", actor=user, subject=comment, centre_id=idea.centre_id, reason=reason)
+    if comment.open_report_count >= REPORTS_TO_HIDE and comment.hidden_at is None:
+        was_readable = is_readable(comment)
+        comment.hidden_at = now
+        comment.hidden_by_id = None
+        comment.hidden_reason = ""
+        change_count(comment.idea_id, count_change(was_readable, comment))
+        record_audit("comment.hidden_by_reports", subject=comment, centre_id=idea.centre_id,
+                     reports=comment.open_report_count)
+    return report
+
+
+def resolve_reports(comment, now):
+    db.session.execute(update(CommentReport)
+                       .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+                       .values(resolved_at=now).execution_options(synchronize_session=False))
+    comment.open_report_count = 0
+
+
+# --- moderators -----------------------------------------------------------------------------------
+
+def moderated(moderator, comment):
+    """The comment locked, and its idea, for a moderator of the idea's centre; otherwise NotAllowed."""
+    idea = idea_of(comment)
+    if not permissions.can_moderate_comment(moderator, comment, idea):
+        raise NotAllowed()
+    comment = lock(comment)
+    if comment.deleted_at is not None:
+        raise InvalidTransition(str(_l("The author has deleted this comment; there is nothing left to review.")))
+    return comment, idea
+
+
+def hide_comment(moderator, comment, reason):
+    """Hide the comment; everyone sees the reason in its place. Open reports are resolved."""
+    reason = clean_reason(reason)
+    comment, idea = moderated(moderator, comment)
+    if comment.hidden_at is not None and not awaiting_review(comment):
+        raise AlreadyDone()
+    set_hidden_by(moderator, comment, reason)
+    record_audit("comment.hidden", actor=moderator, subject=comment, centre_id=idea.centre_id, reason=reason)
+    return comment
+
+
+def confirm_hidden(moderator, comment, reason):
+    """After reports: keep the comment hidden (now with the moderator's reason) and resolve the reports."""
+    reason = clean_reason(reason)
+    comment, idea = moderated(moderator, comment)
+    if not awaiting_review(comment) and comment.open_report_count == 0:
+        raise AlreadyDone()
+    set_hidden_by(moderator, comment, reason)
+    record_audit("comment.hide_confirmed", actor=moderator, subject=comment, centre_id=idea.centre_id,
+                 reason=reason)
+    return comment
+
+
+def set_hidden_by(moderator, comment, reason):
+    was_readable = is_readable(comment)
+    now = utcnow()
+    if comment.hidden_at is None:
+        comment.hidden_at = now
+    comment.hidden_by_id = moderator.id
+    comment.hidden_reason = reason
+    resolve_reports(comment, now)
+    change_count(comment.idea_id, count_change(was_readable, comment))
+
+
+def restore_comment(moderator, comment, reason):
+    """Show the comment again (or keep it shown when reports were unfounded) and resolve the reports."""
+    reason = clean_reason(reason)
+    comment, idea = moderated(moderator, comment)
+    if comment.hidden_at is None and comment.open_report_count == 0:
+        raise AlreadyDone()
+    was_readable = is_readable(comment)
+    comment.hidden_at = None
+    comment.hidden_by_id = None
+    comment.hidden_reason = ""
+    resolve_reports(comment, utcnow())
+    change_count(comment.idea_id, count_change(was_readable, comment))
+    record_audit("comment.restored", actor=moderator, subject=comment, centre_id=idea.centre_id, reason=reason)
+    return comment

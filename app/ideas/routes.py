@@ -1,0 +1,370 @@
+"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its page and photo; support and follow."""
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.comments.forms import CommentForm
+from app.comments.queries import load_comments
+from app.errors import render_error
+from app.extensions import db, limiter
+from app.ideas import bp, photos, queries, services
+from app.ideas.forms import ArchiveForm, IdeaForm
+from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea
+
+#: the buttons of the idea form; anything else counts as "save"
+FORM_ACTIONS = ("preview", "save", "submit")
+
+
+def poster_key():
+    """Posting limits count per account (per address for nobody signed in, who is sent to log in anyway)."""
+    if current_user.is_authenticated:
+        return f"ideas:user:{current_user.id}"
+    return f"ideas:ip:{get_remote_address()}"
+
+
+def saved(response):
+    """Only saved ideas count against the limits: a save redirects; a preview or a form with errors does not."""
+    return response.status_code == 302
+
+
+def chosen_action():
+    action = request.form.get("action", "save")
+    return action if action in FORM_ACTIONS else "save"
+
+
+def visible_idea(idea_id):
+    """The idea, or 404 when there is none or the person may not see it (another person's draft)."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+# Writing and editing ----------------------------------------------------------------------------------------------
+
+def setup_choices(form, idea=None):
+    """Offer the active categories and centres (plus the idea's own, should it have become inactive).
+
+    With a single active centre the centre field goes away; returns the centre id to use then.
+    """
+    language = str(get_locale())
+    categories, centres = queries.filter_choices()
+    category_choices = [SelectChoice(category.id, category.name(language)) for category in categories]
+    centre_choices = [SelectChoice(centre.id, centre.name) for centre in centres]
+    if idea is not None and idea.category_id not in {choice.value for choice in category_choices}:
+        category_choices.append(SelectChoice(idea.category_id, idea.category.name(language)))
+    form.category.choices = [SelectChoice("", _("Choose a category"))] + category_choices
+    if len(centre_choices) <= 1 and (idea is None or not centre_choices or idea.centre_id == centre_choices[0].value):
+        del form.centre
+        if idea is not None:
+            return idea.centre_id
+        return centre_choices[0].value if centre_choices else None
+    if idea is not None and idea.centre_id not in {choice.value for choice in centre_choices}:
+        centre_choices.append(SelectChoice(idea.centre_id, idea.centre.name))
+    form.centre.choices = [SelectChoice("", _("Choose a centre"))] + centre_choices
+    return None
+
+
+def initial_data(idea):
+    """The idea's fields as form data, for the edit form."""
+    return {
+        "title": idea.title, "summary": idea.summary, "description": idea.description, "kind": idea.kind,
+        "category": idea.category_id, "centre": idea.centre_id, "place": idea.place,
+        "latitude": "" if idea.latitude is None else f"{idea.latitude:g}",
+        "longitude": "" if idea.longitude is None else f"{idea.longitude:g}",
+        "needs": idea.needs, "seeking_school_partner": idea.seeking_school_partner,
+        "partner_age_groups": idea.age_group_codes(), "partner_subjects": idea.subject_codes(),
+    }
+
+
+def render_form(form, idea=None, preview=False, photo_dropped=False):
+    return render_template("ideas/form.html", form=form, idea=idea, preview=preview, photo_dropped=photo_dropped)
+
+
+def create_limit():
+    return current_app.config["IDEA_CREATE_LIMIT"]
+
+
+def edit_limit():
+    return current_app.config["IDEA_EDIT_LIMIT"]
+
+
+@bp.route("/ideas/new", methods=["GET", "POST"])
+@limiter.limit(create_limit, key_func=poster_key, methods=["POST"], deduct_when=saved)
+@login_required
+def new_idea():
+    if not permissions.can_create_idea(current_user):
+        if not current_user.is_confirmed:
+            return render_error(403, _("Please confirm your e-mail address before you post ideas: follow the link "
+                                       "we sent you."))
+        return render_error(403)
+    form = IdeaForm()
+    only_centre = setup_choices(form)
+    if request.method == "GET" and "centre" in form:
+        form.centre.data = current_user.home_centre_id
+    if not form.is_submitted():
+        return render_form(form)
+    action = chosen_action()
+    valid = form.validate()
+    if action == "preview" or not valid:
+        return render_form(form, preview=action == "preview" and "csrf_token" not in form.errors,
+                           photo_dropped=form.photo_jpeg is not None)
+    content = form.content()
+    content["centre_id"] = form.centre.data if "centre" in form else only_centre
+    image_name = photos.save_photo(form.photo_jpeg) if form.photo_jpeg is not None else None
+    try:
+        idea = services.create_idea(current_user, image_name=image_name, **content)
+        if action == "submit":
+            services.transition(idea, "submit", current_user)
+        db.session.commit()
+    except BaseException:
+        photos.delete_photo(image_name)  # nothing was saved, so the file must not stay either
+        raise
+    if action == "submit":
+        flash(_("Your idea is saved and sent to the centre's coordinator for review. You will get a notification "
+                "when it is decided."), "success")
+    else:
+        flash(_("Your idea is saved as a draft. Only you can see it until you submit it for review."), "success")
+    return redirect(url_for("ideas.idea_detail", idea_id=idea.id))
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved)
+@login_required
+def edit_idea(idea_id):
+    idea = visible_idea(idea_id)
+    if not permissions.can_edit_idea(current_user, idea):
+        if idea.author_id == current_user.id:
+            return render_error(403, _("This idea cannot be changed now: only drafts and ideas the coordinator "
+                                       "asked you to change can be edited."))
+        refuse(current_user, "ideas.edit_idea")
+    form = IdeaForm() if request.method == "POST" else IdeaForm(data=initial_data(idea))
+    kept_centre = setup_choices(form, idea)
+    if not form.is_submitted():
+        return render_form(form, idea)
+    action = chosen_action()
+    valid = form.validate()
+    if action == "preview" or not valid:
+        return render_form(form, idea, preview=action == "preview" and "csrf_token" not in form.errors,
+                           photo_dropped=form.photo_jpeg is not None)
+    content = form.content()
+    content["centre_id"] = form.centre.data if "centre" in form else kept_centre
+    old_image = idea.image_name
+    new_image = None
+    if form.photo_jpeg is not None:
+        new_image = content["image_name"] = photos.save_photo(form.photo_jpeg)
+    elif form.remove_photo.data:
+        content["image_name"] = None
+    try:
+        services.update_idea(current_user, idea, **content)
+        if action == "submit":
+            services.transition(idea, "submit", current_user)
+        db.session.commit()
+    except BaseException:
+        photos.delete_photo(new_image)
+        raise
+    if old_image and content.get("image_name", old_image) != old_image:
+        photos.delete_photo(old_image)  # after the commit: until then the idea still showed it
+    if action == "submit":
+        flash(_("Your changes are saved and the idea is sent to the centre's coordinator for review."), "success")
+    else:
+        flash(_("Your changes are saved."), "success")
+    return redirect(url_for("ideas.idea_detail", idea_id=idea.id))
+
+
+@bp.route("/me/ideas")
+@login_required
+def my_ideas():
+    """The person's own ideas, drafts included: the way back to a draft saved earlier."""
+    response = make_response(render_template("ideas/mine.html", ideas=queries.my_ideas(current_user)))
+    return forbid_caching(response)
+
+
+# The idea's page and photo ------------------------------------------------------------------------------------
+
+def render_detail(idea_id, archive_form=None):
+    page = queries.idea_page(idea_id, current_user)
+    if page is None or not permissions.can_view_idea(current_user, page.idea):
+        abort(404)
+    idea = page.idea
+    actions = services.allowed_actions(current_user, idea)
+    if archive_form is None and "archive" in actions:
+        archive_form = ArchiveForm(formdata=None)
+    insider = permissions.is_signed_in(current_user) and (
+        idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea))
+    if idea.is_public:  # only published ideas are discussed; one statement (app/comments/queries.py)
+        page.comments = load_comments(idea, current_user)
+    return render_template(
+        "ideas/detail.html", page=page, idea=idea, actions=actions, button_form=EmptyForm(),
+        archive_form=archive_form, insider=insider, comments=page.comments, comment_form=CommentForm(formdata=None),
+        review_endpoint="moderation.review_idea" in current_app.view_functions,
+        age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
+        subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
+    )
+
+
+@bp.route("/ideas/<int:idea_id>")
+def idea_detail(idea_id):
+    return render_detail(idea_id)
+
+
+@bp.route("/ideas/<int:idea_id>/photo")
+def photo(idea_id):
+    """The idea's photo, for those who may see the idea (another person's draft: 404, as its page)."""
+    idea = visible_idea(idea_id)
+    if not idea.image_name or not photos.STORED_NAME.match(idea.image_name):
+        abort(404)
+    response = send_from_directory(photos.upload_folder(), idea.image_name, mimetype="image/jpeg",
+                                   max_age=86400 if idea.is_public else 0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    if not idea.is_public:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Lifecycle and reactions (every one a POST with a CSRF token) -----------------------------------------------------
+
+def checked_button_form():
+    """The CSRF check of a button; a failed one is answered 400 by the CSRF error handler before we get here."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def back_to_idea(idea):
+    return redirect(url_for("ideas.idea_detail", idea_id=idea.id))
+
+
+@bp.route("/ideas/<int:idea_id>/submit", methods=["POST"])
+@login_required
+def submit_idea(idea_id):
+    idea = visible_idea(idea_id)
+    checked_button_form()
+    services.transition(idea, "submit", current_user)
+    db.session.commit()
+    flash(_("Your idea is sent to the centre's coordinator for review. You will get a notification when it is "
+            "decided."), "success")
+    return back_to_idea(idea)
+
+
+@bp.route("/ideas/<int:idea_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_idea(idea_id):
+    idea = visible_idea(idea_id)
+    checked_button_form()
+    services.transition(idea, "withdraw", current_user)
+    db.session.commit()
+    flash(_("Your idea is back among your drafts. You can change it and submit it again."), "success")
+    return back_to_idea(idea)
+
+
+@bp.route("/ideas/<int:idea_id>/archive", methods=["POST"])
+@login_required
+def archive_idea(idea_id):
+    idea = visible_idea(idea_id)
+    if not permissions.can_decide_idea(current_user, idea):
+        refuse(current_user, "ideas.archive_idea")
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        return render_detail(idea_id, archive_form=form)
+    services.transition(idea, "archive", current_user, form.reason.data)
+    db.session.commit()
+    flash(_("The idea is archived. Its author, supporters and followers are told why."), "success")
+    return back_to_idea(idea)
+
+
+@bp.route("/ideas/<int:idea_id>/support", methods=["POST"])
+@login_required
+def support(idea_id):
+    idea = visible_idea(idea_id)
+    checked_button_form()
+    services.support_idea(current_user, idea)
+    db.session.commit()
+    flash(_("Thank you for supporting this idea!"), "success")
+    return back_to_idea(idea)
+
+
+@bp.route("/ideas/<int:idea_id>/unsupport", methods=["POST"])
+@login_required
+def unsupport(idea_id):
+    idea = visible_idea(idea_id)
+    checked_button_form()
+    services.withdraw_support(current_user, idea)
+    db.session.commit()
+    flash(_("Your support is withdrawn."), "success")
+    return back_to_idea(idea)
+
+
+@bp.route("/ideas/<int:idea_id>/follow", methods=["POST"])
+@login_required
+def follow(idea_id):
+    idea = visible_idea(idea_id)
+    checked_button_form()
+    services.follow_idea(current_user, idea)
+    db.session.commit()
+    flash(_("You are following this idea: you will be notified of new comments and decisions."), "success")
+    return back_to_idea(idea)
+
+
+@bp.route("/ideas/<int:idea_id>/unfollow", methods=["POST"])
+@login_required
+def unfollow(idea_id):
+    idea = visible_idea(idea_id)
+    checked_button_form()
+    services.unfollow_idea(current_user, idea)
+    db.session.commit()
+    flash(_("You no longer follow this idea."), "success")
+    return back_to_idea(idea)
+
+
+
+# The list of ideas: filters, search, sort and keyset pagination (app/ideas/queries.py, "Lists and search").
+@bp.route("/ideas")
+def list_ideas_page():
+    """Public ideas, filtered and searched; every parameter is allow-listed, so a bad one means its default."""
+    from flask import render_template, request
+    from flask_babel import gettext
+
+    from app.ideas import queries
+    from app.ideas.models import IdeaKind, IdeaState
+
+    categories, centres = queries.filter_choices()
+    filters = queries.parse_filters(request.args, {category.id for category in categories},
+                                    {centre.id for centre in centres})
+    sort = queries.parse_sort(request.args.get("sort"))
+    per_page = queries.parse_per_page(request.args.get("per_page"))
+    cursor = request.args.get("cursor")
+    page = queries.list_ideas(filters, sort, cursor, per_page)
+    link_args = filters.as_args()
+    if sort != queries.DEFAULT_SORT:
+        link_args["sort"] = sort
+    if per_page != queries.DEFAULT_PER_PAGE:
+        link_args["per_page"] = per_page
+    states = [("", gettext("Open or became an activity")),
+              (IdeaState.PUBLISHED, gettext("Open for support")),
+              (IdeaState.PROMOTED, IdeaState.LABELS[IdeaState.PROMOTED]),
+              (IdeaState.ARCHIVED, IdeaState.LABELS[IdeaState.ARCHIVED]),
+              ("all", gettext("All, including archived"))]
+    sorts = [("newest", gettext("Newest")), ("supported", gettext("Most supported")),
+             ("discussed", gettext("Most discussed"))]
+    return render_template("ideas/list.html", page=page, filters=filters, sort=sort, per_page=per_page,
+                           categories=categories, centres=centres, kinds=IdeaKind.LABELS, states=states,
+                           sorts=sorts, per_page_choices=queries.PER_PAGE_CHOICES, link_args=link_args,
+                           cursor_given=bool(cursor))

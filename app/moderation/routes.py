@@ -1,0 +1,182 @@
+"""Moderation pages: the review queue, decisions on ideas, reported comments, saved reason texts."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.forms import EmptyForm
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.centres.queries import centre_choices
+from app.errors import InvalidTransition
+from app.extensions import db
+from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
+from app.ideas.services import transition
+from app.moderation import bp, queries, services
+from app.moderation.forms import DECISION_LABELS, STATE_DECISION, DecisionForm, ReasonTemplateForm
+from app.moderation.models import ReasonTemplate
+from app.permissions import can_decide_idea, can_moderate, can_moderate_centre
+from app.timeutil import utcnow
+
+DONE_MESSAGES = {
+    "publish": lambda title: _("“%(title)s” is published. The author has been told.", title=title),
+    "request_changes": lambda title: _("Changes to “%(title)s” are requested. The author has been told why.",
+                                       title=title),
+    "decline": lambda title: _("“%(title)s” is declined. The author has been told why.", title=title),
+}
+
+
+@bp.before_request
+@login_required
+def require_moderator():
+    if not can_moderate(current_user):
+        refuse(current_user, request.endpoint or "moderation")
+
+
+bp.after_request(forbid_caching)
+
+
+@bp.route("/moderation")
+def queue():
+    page = request.args.get("page", 1, type=int)
+    return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page),
+                           now=utcnow())
+
+
+@bp.route("/moderation/reports")
+def reports():
+    from app.comments import queries as comment_queries
+
+    return render_template("moderation/reports.html", items=comment_queries.reported_comments(current_user),
+                           comment_endpoints=comment_moderation_endpoints())
+
+
+def comment_moderation_endpoints():
+    """Which of the comment moderation pages exist (the comments domain owns them)."""
+    return {name: f"comments.{name}" in current_app.view_functions for name in ("hide", "restore", "confirm")}
+
+
+@bp.route("/moderation/ideas/<int:idea_id>", methods=["GET", "POST"])
+def review_idea(idea_id):
+    idea = queries.idea_for_review(idea_id)
+    # A draft is its author's alone, even for moderators.
+    if idea is None or idea.state == IdeaState.DRAFT:
+        if idea is not None and request.method == "POST" and can_moderate_centre(current_user, idea.centre_id):
+            flash(_("The author has withdrawn this idea, so there is nothing to decide any more."), "info")
+            return redirect(url_for("moderation.queue"))
+        abort(404)
+    if not can_decide_idea(current_user, idea):
+        refuse(current_user, "moderation.review_idea")
+    form = DecisionForm()
+    form.set_saved_reasons(queries.reason_templates_of_centre(idea.centre_id))
+    if request.method == "POST" and idea.state != IdeaState.SUBMITTED:
+        return decided_already(idea)
+    if form.validate_on_submit():
+        action = form.decision.data
+        try:
+            transition(idea, action, current_user, form.reason.data)
+        except InvalidTransition:
+            # Another moderator decided between our loading the idea and saving this.
+            db.session.rollback()
+            return decided_already(db.session.get(Idea, idea_id))
+        db.session.commit()
+        flash(DONE_MESSAGES[action](idea.title), "success")
+        return redirect(url_for("moderation.queue"))
+    return render_template("moderation/review.html", idea=idea, form=form, photo_url=photo_url(idea),
+                           age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
+                           subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
+                           state_labels=IdeaState.LABELS)
+
+
+def decided_already(idea):
+    """Tell a moderator that someone else decided first; their own decision is not saved."""
+    if idea is None or idea.state == IdeaState.DRAFT:
+        flash(_("The author has withdrawn this idea, so there is nothing to decide any more."), "info")
+        return redirect(url_for("moderation.queue"))
+    last = idea.events[-1] if idea.events else None
+    who = last.actor.display_name if last is not None and last.actor is not None else None
+    if who:
+        message = _("%(name)s decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
+                    name=who, title=idea.title, state=idea.state_label)
+    else:
+        message = _("Someone decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
+                    title=idea.title, state=idea.state_label)
+    flash(message, "error")
+    return redirect(url_for("moderation.review_idea", idea_id=idea.id))
+
+
+def photo_url(idea):
+    """The address of the idea's photo, when it has one (the ideas domain serves it)."""
+    return url_for("ideas.photo", idea_id=idea.id) if idea.image_name else None
+
+
+# Saved reason texts
+
+@bp.route("/moderation/reasons")
+def reasons():
+    return render_template("moderation/reasons.html", templates=queries.reason_templates_for(current_user),
+                           delete_form=EmptyForm(), state_decision=STATE_DECISION, decision_labels=DECISION_LABELS,
+                           several_centres=len(queries.centres_moderated_by(current_user)) > 1)
+
+
+def reason_form(centres, template=None):
+    form = ReasonTemplateForm(obj=template)
+    if len(centres) > 1:
+        form.centre.choices = centre_choices(centres)
+        if request.method == "GET" and template is not None:
+            form.centre.data = template.centre_id
+    else:
+        del form.centre  # one centre: nothing to choose
+    return form
+
+
+def chosen_centre_id(form, centres):
+    return form.centre.data if "centre" in form else centres[0].id
+
+
+@bp.route("/moderation/reasons/new", methods=["GET", "POST"])
+def new_reason():
+    centres = queries.centres_moderated_by(current_user)
+    if not centres:
+        abort(404)
+    form = reason_form(centres)
+    if request.method == "GET" and request.args.get("decision") in STATE_DECISION:
+        form.decision.data = request.args["decision"]
+    if form.validate_on_submit():
+        services.create_reason_template(current_user, chosen_centre_id(form, centres), form.decision.data,
+                                        form.title.data, form.text.data)
+        db.session.commit()
+        flash(_("The reason “%(title)s” is saved.", title=form.title.data.strip()), "success")
+        return redirect(url_for("moderation.reasons"))
+    return render_template("moderation/reason_form.html", form=form, template=None)
+
+
+def own_template(template_id):
+    template = db.session.get(ReasonTemplate, template_id) or abort(404)
+    if not can_moderate_centre(current_user, template.centre_id):
+        refuse(current_user, "moderation.reason_template")
+    return template
+
+
+@bp.route("/moderation/reasons/<int:template_id>/edit", methods=["GET", "POST"])
+def edit_reason(template_id):
+    template = own_template(template_id)
+    centres = queries.centres_moderated_by(current_user)
+    form = reason_form(centres, template)
+    if form.validate_on_submit():
+        services.update_reason_template(current_user, template, chosen_centre_id(form, centres),
+                                        form.decision.data, form.title.data, form.text.data)
+        db.session.commit()
+        flash(_("The reason “%(title)s” is saved.", title=template.title), "success")
+        return redirect(url_for("moderation.reasons"))
+    return render_template("moderation/reason_form.html", form=form, template=template)
+
+
+@bp.route("/moderation/reasons/<int:template_id>/delete", methods=["POST"])
+def delete_reason(template_id):
+    template = own_template(template_id)
+    if EmptyForm().validate_on_submit():
+        title = template.title
+        services.delete_reason_template(current_user, template)
+        db.session.commit()
+        flash(_("The reason “%(title)s” is deleted.", title=title), "success")
+    return redirect(url_for("moderation.reasons"))

@@ -1,0 +1,74 @@
+"""What a notification says and where it leads, in the current language (page or mail)."""
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
+
+#: event → (text for the idea's author, text for everyone else); placeholders: actor, title, reason
+TEXTS = {
+    "idea_published": (_l("Your idea “%(title)s” was published"),) * 2,
+    "idea_changes_requested": (_l("Your idea “%(title)s” needs changes: %(reason)s"),) * 2,
+    "idea_declined": (_l("Your idea “%(title)s” was declined: %(reason)s"),) * 2,
+    "idea_archived": (_l("Your idea “%(title)s” was archived"), _l("The idea “%(title)s” was archived")),
+    "idea_promoted": (_l("Your idea “%(title)s” became a centre activity"),
+                      _l("The idea “%(title)s” became a centre activity")),
+    "comment_new": (_l("%(actor)s commented on your idea “%(title)s”"),
+                    _l("%(actor)s commented on the idea “%(title)s”")),
+    "comment_reply": (_l("%(actor)s replied to your comment on “%(title)s”"),) * 2,
+}
+UNKNOWN_EVENT = _l("News about “%(title)s”")
+#: a reason longer than this is shortened in the one-line text (mails carry it whole below)
+SHORT_REASON = 120
+COMMENT_EXCERPT = 300
+
+
+def one_line(text):
+    """Whitespace (line breaks too) folded into single spaces: a subject or a list item is one line."""
+    return " ".join(str(text or "").split())
+
+
+def shorten(text, limit):
+    text = one_line(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def describe(notification):
+    """One line saying what happened, in the current language, with the actor's name and the idea's title."""
+    own = notification.idea is not None and notification.idea.author_id == notification.user_id
+    texts = TEXTS.get(notification.event)
+    template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
+    values = {
+        "actor": one_line(notification.actor.display_name) if notification.actor else _("Someone"),
+        "title": one_line(notification.idea.title) if notification.idea else _("an idea"),
+        "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
+    }
+    return one_line(template % values)
+
+
+def details(notification):
+    """More lines for a mail: the whole reason of a decision, the start of a comment."""
+    lines = []
+    reason = (notification.data or {}).get("reason")
+    if reason:
+        lines.append(_("Reason: %(reason)s", reason=str(reason).strip()))
+    comment = notification.comment
+    if comment is not None and comment.deleted_at is None and comment.hidden_at is None:
+        lines.append("“" + shorten(comment.body, COMMENT_EXCERPT) + "”")
+    return lines
+
+
+def idea_url(idea_id, anchor=None, external=False):
+    """The idea's page (url_for first; the plain path while the ideas pages are not there)."""
+    try:
+        return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor, _external=external)
+    except BuildError:
+        path = f"/ideas/{idea_id}" + (f"#{anchor}" if anchor else "")
+        return url_for("main.home", _external=external).rstrip("/") + path
+
+
+def link(notification, external=False):
+    """Where the notification leads: the idea, at the comment when there is one (absolute for mail)."""
+    if notification.idea_id is None:
+        return url_for("notifications.notification_list", _external=external)
+    anchor = f"comment-{notification.comment_id}" if notification.comment_id is not None else None
+    return idea_url(notification.idea_id, anchor, external)

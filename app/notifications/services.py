@@ -1,0 +1,255 @@
+"""Creating notifications, marking them read, and turning them into e-mail.
+
+Every service that changes something people care about calls notify(). The mail worker
+(`flask send-mail`) calls queue_immediate_notification_mail() before delivering the outbox;
+`flask send-digests` (daily) calls send_digest() for everybody in digest_recipients().
+"""
+import logging
+from contextlib import contextmanager
+
+from flask import current_app
+from jinja2 import TemplateError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.extensions import db
+from app.ideas.models import Follow, Support
+from app.notifications.models import EmailFrequency, Notification
+from app.outbox.services import queue_mail
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+#: Every kind of notification, and who gets it. The sender chooses the recipients; the texts are in
+#: notifications/messages.py (one per event, a test checks). Add new events here and there.
+EVENTS = {
+    "idea_published": "the author (moderator published the idea)",
+    "idea_changes_requested": "the author (data: reason)",
+    "idea_declined": "the author (data: reason)",
+    "idea_archived": "the author, supporters and followers",
+    "idea_promoted": "the author, supporters and followers (the idea became a centre activity)",
+    "comment_new": "the idea's author and followers (comment = the new comment)",
+    "comment_reply": "the person replied to (comment = the reply)",
+}
+#: when one comment concerns a person in several ways, the more specific event wins (one notification)
+MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
+
+EMAIL_STATUS_FOR = {
+    EmailFrequency.IMMEDIATELY: Notification.EMAIL_IMMEDIATE,
+    EmailFrequency.DAILY: Notification.EMAIL_DIGEST,
+    EmailFrequency.OFF: Notification.EMAIL_NONE,
+}
+#: immediate notifications loaded at a time by the mail worker
+IMMEDIATE_BATCH = 200
+#: errors of one notification's mail (a bad address, a template that cannot render it)
+UNMAILABLE = (ValueError, KeyError, TypeError, TemplateError)
+
+
+def notify(event, recipients, actor=None, idea=None, comment=None, **data):
+    """Add one notification per recipient for the event; never to the actor, never twice to one person.
+
+    Whether and when it is mailed follows the recipient's settings: e-mail about their own idea uses
+    email_own_ideas, everything else email_other. Nothing is mailed here: the mail worker
+    (`flask send-mail`) mails the immediate ones, `flask send-digests` the daily ones.
+    A person who already has a notification about the same comment (e.g. a reply to their comment on
+    an idea they follow: comment_reply and comment_new) keeps one, of the more specific event.
+    Returns the notifications added.
+    """
+    if event not in EVENTS:
+        log.warning("notification event %r is not in EVENTS (no text for it)", event)
+    recipients = [user for user in recipients if user is not None]
+    comment_id = comment.id if comment is not None else None
+    earlier_about_comment = {}
+    if comment_id is not None and recipients:
+        # by user_id first: that column is indexed (ix_notifications_user_unread)
+        earlier_about_comment = {n.user_id: n for n in db.session.scalars(
+            select(Notification).where(Notification.user_id.in_({user.id for user in recipients}),
+                                       Notification.comment_id == comment_id))}
+    added = []
+    seen = set()
+    for user in recipients:
+        if user.id in seen or (actor is not None and user.id == actor.id) or not user.is_active:
+            continue
+        seen.add(user.id)
+        earlier = earlier_about_comment.get(user.id)
+        if earlier is not None:
+            if earlier.event in MORE_SPECIFIC.get(event, ()):
+                earlier.event = event
+            continue
+        own_idea = idea is not None and idea.author_id == user.id
+        frequency = user.email_own_ideas if own_idea else user.email_other
+        notification = Notification(
+            user_id=user.id, event=event, actor_id=actor.id if actor is not None else None,
+            idea_id=idea.id if idea is not None else None, comment_id=comment_id,
+            data=data, email_status=EMAIL_STATUS_FOR.get(frequency, Notification.EMAIL_NONE),
+            created_at=utcnow(),
+        )
+        db.session.add(notification)
+        added.append(notification)
+    return added
+
+
+def followers_of(idea):
+    """People following the idea."""
+    return db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(Follow.idea_id == idea.id)).all()
+
+
+def supporters_of(idea):
+    """People supporting the idea."""
+    return db.session.scalars(select(User).join(Support, Support.user_id == User.id).where(Support.idea_id == idea.id)).all()
+
+
+# Reading and marking read --------------------------------------------------------------------------
+
+def count_unread(user):
+    """How many notifications the person has not marked read (one statement)."""
+    return db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def mark_read(notification):
+    """Mark one notification read (nothing happens when it already is)."""
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def mark_all_read(user):
+    """Mark every unread notification of the person read; return how many there were."""
+    return db.session.execute(
+        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def update_settings(user, email_own_ideas, email_other):
+    """Save how the person wants e-mail: about answers to their own ideas, and about everything else.
+
+    Applies to notifications made from now on; those already waiting keep their way.
+    """
+    if email_own_ideas not in EmailFrequency.ALL or email_other not in EmailFrequency.ALL:
+        raise ValueError("unknown e-mail frequency")
+    user.email_own_ideas = email_own_ideas
+    user.email_other = email_other
+
+
+# E-mail ----------------------------------------------------------------------------------------------
+
+def may_be_mailed(user):
+    """Suspended people and unconfirmed addresses get no notification mail."""
+    return user.is_active and user.is_confirmed
+
+
+@contextmanager
+def absolute_links():
+    """A request context whose url_for(_external=True) builds links on BASE_URL (commands have no request).
+
+    Start the transaction before entering: on SQLite a transaction begun inside this (GET) context
+    would not take the write lock at once (see begin_sqlite_transaction).
+    """
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        yield
+
+
+def mail_context(user):
+    from flask import url_for
+
+    from app.notifications import messages
+
+    return {"user": user, "describe": messages.describe, "link": messages.link,
+            "details": messages.details, "settings_url": url_for("notifications.settings", _external=True)}
+
+
+def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
+    """Turn notifications waiting to be mailed immediately into outbox mail, one per notification.
+
+    Each mail is in the recipient's language; the notification is marked done in the same
+    transaction (the caller commits), so it is mailed once. Returns how many mails were queued.
+    """
+    queued = 0
+    while True:
+        notifications = db.session.scalars(
+            select(Notification).where(Notification.email_status == Notification.EMAIL_IMMEDIATE)
+            .order_by(Notification.id).limit(batch)
+            .options(selectinload(Notification.user), selectinload(Notification.actor),
+                     selectinload(Notification.idea), selectinload(Notification.comment))
+            # two workers at once: each takes other rows (PostgreSQL); SQLite commands hold the write lock
+            .with_for_update(skip_locked=True, of=Notification)
+        ).all()
+        with absolute_links():
+            for notification in notifications:
+                user = notification.user
+                if not may_be_mailed(user):
+                    notification.email_status = Notification.EMAIL_NONE
+                    continue
+                try:
+                    queue_mail(user.email, "notification", user.language, notification=notification,
+                               **mail_context(user))
+                except UNMAILABLE as error:
+                    # One broken notification must not hold up everybody else's mail.
+                    log.error("notification %s could not be mailed: %s", notification.id, error)
+                    notification.email_status = Notification.EMAIL_NONE
+                    continue
+                notification.email_status = Notification.EMAIL_DONE
+                queued += 1
+        db.session.flush()  # the next batch leaves these out
+        if len(notifications) < batch:
+            return queued
+
+
+def digest_recipients():
+    """Ids of the people with notifications waiting for their daily digest."""
+    return db.session.scalars(
+        select(Notification.user_id).where(Notification.email_status == Notification.EMAIL_DIGEST)
+        .distinct().order_by(Notification.user_id)
+    ).all()
+
+
+def digest_key(notification):
+    """What the item is about: a comment (whatever event it came with), else the event on the idea."""
+    if notification.comment_id is not None:
+        return ("comment", notification.comment_id)
+    return (notification.event, notification.idea_id)
+
+
+def group_by_idea(notifications):
+    """[(idea or None, [notifications])] in the order ideas first appear; each item only once."""
+    groups = {}
+    seen = set()
+    for notification in notifications:
+        key = digest_key(notification)
+        if key in seen:
+            continue
+        seen.add(key)
+        groups.setdefault(notification.idea_id, (notification.idea, []))[1].append(notification)
+    return list(groups.values())
+
+
+def send_digest(user_id):
+    """Queue one mail with everything waiting for the person's digest, grouped by idea; mark it done.
+
+    Returns True when a mail was queued. The caller commits (one person per transaction).
+    """
+    # Lock the person's row first: two digest runs at once do not both mail the same notifications.
+    user = db.session.scalar(select(User).where(User.id == user_id).with_for_update())
+    if user is None:
+        return False
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id,
+                                   Notification.email_status == Notification.EMAIL_DIGEST)
+        .order_by(Notification.id)
+        .options(selectinload(Notification.actor), selectinload(Notification.idea),
+                 selectinload(Notification.comment))
+    ).all()
+    if not notifications:
+        return False
+    mailed = may_be_mailed(user)
+    if mailed:
+        with absolute_links():
+            groups = group_by_idea(notifications)
+            queue_mail(user.email, "digest", user.language, groups=groups,
+                       count=sum(len(items) for _idea, items in groups), **mail_context(user))
+        user.last_digest_at = utcnow()
+    for notification in notifications:
+        notification.email_status = Notification.EMAIL_DONE if mailed else Notification.EMAIL_NONE
+    return mailed

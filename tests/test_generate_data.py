@@ -1,0 +1,42 @@
+"""`flask generate-data`: made-up people and ideas in bulk, for benchmarks; never in production."""
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.ideas.models import Idea, IdeaState
+from app.ideas.queries import IdeaFilters, list_ideas
+from app.ideas.search import fold, searchable_text
+from tests.apps import another_app
+
+
+def count(statement):
+    return db.session.scalar(statement)
+
+
+def test_generate_data_adds_people_and_searchable_ideas(ctx):
+    result = ctx.test_cli_runner().invoke(args=["generate-data", "--ideas", "300", "--users", "7", "--seed", "3"])
+    db.session.expire_all()
+
+    assert result.exit_code == 0, result.output
+    assert count(select(func.count()).select_from(User)) == 7
+    assert count(select(func.count()).select_from(Idea)) == 300
+    assert count(select(func.count()).where(Idea.state.in_(IdeaState.PUBLIC))) > 250
+    sample = db.session.scalars(select(Idea).limit(20)).all()
+    assert all(idea.search_text == searchable_text(idea) for idea in sample)
+    word = fold(sample[0].title.split()[1])  # a noun of the title, e.g. "bibliotēka"
+    found = [idea.id for idea in list_ideas(IdeaFilters(q=word, state="all"), per_page=50).ideas]
+    assert found
+    assert all(word in text for text in db.session.scalars(select(Idea.search_text).where(Idea.id.in_(found))))
+    assert list_ideas(IdeaFilters(), "supported").ideas[0].support_count > 0
+
+
+def test_generate_data_is_refused_in_production(ctx):
+    with another_app("production", {"SECRET_KEY": "p" * 40,
+                                    "SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as production:
+        with production.app_context():
+            result = production.test_cli_runner().invoke(args=["generate-data", "--ideas", "5"])
+
+    assert result.exit_code != 0
+    assert "development and testing only" in result.output
+    db.session.expire_all()
+    assert count(select(func.count()).select_from(Idea)) == 0
