@@ -163,12 +163,14 @@ def register_blueprints(app):
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.volunteering.routes import bp as volunteering_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(volunteering_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)

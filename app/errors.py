@@ -34,6 +34,10 @@ class AlreadyDone(DomainError):
     """The action was already done (e.g. a double-click)."""
 
 
+class CapacityReached(DomainError):
+    """No place is free any more (e.g. the last volunteer place was just taken)."""
+
+
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
     403: (_l("Not allowed"), _l("You do not have permission to do this.")),
@@ -56,6 +60,7 @@ CONFLICT_TEXTS = {
     "InvalidTransition": _l("This cannot be done any more: someone may have changed it just now. "
                             "Please look at the page again."),
     "AlreadyDone": _l("That was already done."),
+    "CapacityReached": _l("There is no free place left."),
 }
 
 
@@ -67,6 +72,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(InvalidTransition)
     @app.errorhandler(AlreadyDone)
+    @app.errorhandler(CapacityReached)
     def conflict(error):
         """Tell the person what happened and take them back to the page they came from."""
         db.session.rollback()

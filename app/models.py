@@ -8,3 +8,4 @@ from app.ideas.models import Category, Follow, Idea, IdeaEvent, Support  # noqa:
 from app.moderation.models import ReasonTemplate  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.outbox.models import OutboxMessage  # noqa: F401
+from app.volunteering.models import SignUp, VolunteerRole  # noqa: F401

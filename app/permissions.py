@@ -73,6 +73,21 @@ def can_comment_on_idea(user, idea):
     return is_active_member(user) and idea.state in ("published", "promoted")
 
 
+# Volunteering (the sign-up lifecycle itself lives in volunteering/services.py TRANSITIONS)
+
+def can_manage_volunteer_roles(user, idea):
+    """The idea's author or a moderator of its centre, while the idea is published: add, change and
+    remove roles, accept and decline sign-ups."""
+    if not is_signed_in(user) or idea.state != "published":
+        return False
+    return (is_active_member(user) and idea.author_id == user.id) or user.moderates(idea.centre_id)
+
+
+def can_volunteer(user, idea):
+    """Any active member but the idea's author, while the idea is published."""
+    return is_active_member(user) and idea.author_id != user.id and idea.state == "published"
+
+
 # Comments
 
 def can_edit_comment(user, comment):

@@ -196,6 +196,32 @@ IDEA_TABLES = {
     other_moderator   .   .   .   .   .   .   .
     admin             Y   Y   Y   Y   Y   Y   Y
     """,
+    # the author (an active member) or a moderator of the idea's centre, only while the idea is published
+    "can_manage_volunteer_roles": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   Y   .   .   .   .
+    moderator         .   .   Y   .   .   .   .
+    other_moderator   .   .   .   .   .   .   .
+    admin             .   .   Y   .   .   .   .
+    """,
+    # any active member but the author, only while the idea is published
+    "can_volunteer": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .
+    moderator         .   .   Y   .   .   .   .
+    other_moderator   .   .   Y   .   .   .   .
+    admin             .   .   Y   .   .   .   .
+    """,
 }
 IDEA_CHECKS = {
     "can_view_idea": permissions.can_view_idea,
@@ -204,6 +230,8 @@ IDEA_CHECKS = {
     "can_support_idea": permissions.can_support_idea,
     "can_follow_idea": permissions.can_follow_idea,
     "can_comment_on_idea": permissions.can_comment_on_idea,
+    "can_manage_volunteer_roles": permissions.can_manage_volunteer_roles,
+    "can_volunteer": permissions.can_volunteer,
     "can_moderate_comment": lambda user, idea: permissions.can_moderate_comment(user, a_comment("shown"), idea),
 }
 PARSED_IDEA_TABLES = {name: parse_grid(grid, STATES) for name, grid in IDEA_TABLES.items()}

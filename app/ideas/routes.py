@@ -27,6 +27,7 @@ from app.extensions import db, limiter
 from app.ideas import bp, photos, queries, services
 from app.ideas.forms import ArchiveForm, IdeaForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea
+from app.volunteering.queries import roles_of_idea
 
 #: the buttons of the idea form; anything else counts as "save"
 FORM_ACTIONS = ("preview", "save", "submit")
@@ -211,9 +212,11 @@ def render_detail(idea_id, archive_form=None):
         idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea))
     if idea.is_public:  # only published ideas are discussed; one statement (app/comments/queries.py)
         page.comments = load_comments(idea, current_user)
+    # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
+    roles = roles_of_idea(idea, current_user) if idea.is_public else None
     return render_template(
         "ideas/detail.html", page=page, idea=idea, actions=actions, button_form=EmptyForm(),
-        archive_form=archive_form, insider=insider, comments=page.comments, comment_form=CommentForm(formdata=None),
+        archive_form=archive_form, insider=insider, roles=roles, comments=page.comments, comment_form=CommentForm(formdata=None),
         review_endpoint="moderation.review_idea" in current_app.view_functions,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
         subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],

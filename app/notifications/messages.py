@@ -15,6 +15,9 @@ TEXTS = {
     "comment_new": (_l("%(actor)s commented on your idea “%(title)s”"),
                     _l("%(actor)s commented on the idea “%(title)s”")),
     "comment_reply": (_l("%(actor)s replied to your comment on “%(title)s”"),) * 2,
+    "signup_new": (_l("%(actor)s wants to help with your idea “%(title)s” as “%(role)s”"),) * 2,
+    "signup_accepted": (_l("You are accepted as “%(role)s” for the idea “%(title)s”"),) * 2,
+    "signup_declined": (_l("Your offer to help as “%(role)s” with the idea “%(title)s” was declined"),) * 2,
 }
 UNKNOWN_EVENT = _l("News about “%(title)s”")
 #: a reason longer than this is shortened in the one-line text (mails carry it whole below)
@@ -41,6 +44,7 @@ def describe(notification):
         "actor": one_line(notification.actor.display_name) if notification.actor else _("Someone"),
         "title": one_line(notification.idea.title) if notification.idea else _("an idea"),
         "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
+        "role": one_line((notification.data or {}).get("role", "")),
     }
     return one_line(template % values)
 

@@ -31,6 +31,9 @@ EVENTS = {
     "idea_promoted": "the author, supporters and followers (the idea became a centre activity)",
     "comment_new": "the idea's author and followers (comment = the new comment)",
     "comment_reply": "the person replied to (comment = the reply)",
+    "signup_new": "the idea's author (someone applied for a volunteer role; data: role)",
+    "signup_accepted": "the volunteer (data: role)",
+    "signup_declined": "the volunteer (data: role)",
 }
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
 MORE_SPECIFIC = {"comment_reply": {"comment_new"}}

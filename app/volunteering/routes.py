@@ -1,0 +1,180 @@
+"""Pages of the volunteering domain: roles on an idea, applying, deciding, withdrawing, my sign-ups."""
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
+from flask_login import current_user, login_required
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.extensions import db
+from app.ideas.models import Idea
+from app.volunteering import bp, queries, services
+from app.volunteering.forms import RoleForm, SignUpForm
+
+
+def visible_idea(idea_id):
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def visible_role(role_id):
+    """The role, or 404 when there is none or its idea is not visible to the person."""
+    role = queries.role_with_idea(role_id)
+    if role is None or not permissions.can_view_idea(current_user, role.idea):
+        abort(404)
+    return role
+
+
+def visible_signup(signup_id):
+    signup = queries.signup_with_role(signup_id)
+    if signup is None or not permissions.can_view_idea(current_user, signup.role.idea):
+        abort(404)
+    return signup
+
+
+def managed_role(role_id, what):
+    role = visible_role(role_id)
+    if not permissions.can_manage_volunteer_roles(current_user, role.idea):
+        refuse(current_user, what)
+    return role
+
+
+def checked_button_form():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def back_to_idea(idea_id):
+    return redirect(url_for("ideas.idea_detail", idea_id=idea_id, _anchor="volunteers"))
+
+
+def role_fields(form):
+    """The form's content as role fields; shift times are typed in the person's time zone, stored in UTC."""
+    return {
+        "name": form.name.data, "description": form.description.data or "", "skills": form.skills.data or "",
+        "places": form.places.data, "auto_accept": form.auto_accept.data,
+        "starts_at": to_utc(form.starts_at.data) if form.starts_at.data else None,
+        "ends_at": to_utc(form.ends_at.data) if form.ends_at.data else None,
+    }
+
+
+def local(value):
+    return to_user_timezone(value).replace(tzinfo=None) if value else None
+
+
+# Roles (the idea's author or a moderator of its centre) -----------------------------------------------------
+
+@bp.route("/ideas/<int:idea_id>/roles/new", methods=["GET", "POST"])
+@login_required
+def new_role(idea_id):
+    idea = visible_idea(idea_id)
+    if not permissions.can_manage_volunteer_roles(current_user, idea):
+        refuse(current_user, "volunteering.new_role")
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return render_template("volunteering/role_form.html", form=form, idea=idea, role=None)
+    services.add_role(current_user, idea, **role_fields(form))
+    db.session.commit()
+    flash(_("The role is added. People can now offer to help."), "success")
+    return back_to_idea(idea.id)
+
+
+@bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_role(role_id):
+    role = managed_role(role_id, "volunteering.edit_role")
+    if not EmptyForm().is_submitted():
+        form = RoleForm(data={"name": role.name, "description": role.description, "skills": role.skills,
+                              "places": role.places, "auto_accept": role.auto_accept,
+                              "starts_at": local(role.starts_at), "ends_at": local(role.ends_at)})
+    else:
+        form = RoleForm()
+    if not form.validate_on_submit():
+        return render_template("volunteering/role_form.html", form=form, idea=role.idea, role=role)
+    services.update_role(current_user, role, **role_fields(form))
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return back_to_idea(role.idea_id)
+
+
+@bp.route("/roles/<int:role_id>/delete", methods=["POST"])
+@login_required
+def delete_role(role_id):
+    role = managed_role(role_id, "volunteering.delete_role")
+    checked_button_form()
+    idea_id = role.idea_id
+    services.remove_role(current_user, role)
+    db.session.commit()
+    flash(_("The role is removed."), "success")
+    return back_to_idea(idea_id)
+
+
+@bp.route("/roles/<int:role_id>/signups")
+@login_required
+def role_signups(role_id):
+    role = managed_role(role_id, "volunteering.role_signups")
+    response = make_response(render_template("volunteering/signups.html", role=role, idea=role.idea,
+                                             signups=queries.signups_of_role(role), button_form=EmptyForm()))
+    return forbid_caching(response)
+
+
+# Sign-ups ----------------------------------------------------------------------------------------------------
+
+@bp.route("/roles/<int:role_id>/apply", methods=["POST"])
+@login_required
+def apply(role_id):
+    role = visible_role(role_id)
+    if not permissions.can_volunteer(current_user, role.idea):
+        abort(403)
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        return render_template("volunteering/apply.html", form=form, role=role, idea=role.idea)
+    signup = services.apply_for_role(current_user, role, form.message.data or "")
+    db.session.commit()
+    if signup.state == "accepted":
+        flash(_("Thank you! You are accepted for this role."), "success")
+    else:
+        flash(_("Thank you! The organiser will answer your offer; you will get a notification."), "success")
+    return back_to_idea(role.idea_id)
+
+
+def decide(signup_id, action, message):
+    signup = visible_signup(signup_id)
+    checked_button_form()
+    services.transition(signup, action, current_user)
+    db.session.commit()
+    flash(message, "success")
+    return signup
+
+
+@bp.route("/signups/<int:signup_id>/accept", methods=["POST"])
+@login_required
+def accept(signup_id):
+    signup = decide(signup_id, "accept", _("The volunteer is accepted and notified."))
+    return redirect(url_for("volunteering.role_signups", role_id=signup.role_id))
+
+
+@bp.route("/signups/<int:signup_id>/decline", methods=["POST"])
+@login_required
+def decline(signup_id):
+    signup = decide(signup_id, "decline", _("The offer is declined and the person notified."))
+    return redirect(url_for("volunteering.role_signups", role_id=signup.role_id))
+
+
+@bp.route("/signups/<int:signup_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(signup_id):
+    signup = decide(signup_id, "withdraw", _("Your sign-up is withdrawn."))
+    return back_to_idea(signup.role.idea_id)
+
+
+@bp.route("/me/signups")
+@login_required
+def my_signups():
+    response = make_response(render_template("volunteering/mine.html", signups=queries.my_signups(current_user),
+                                             button_form=EmptyForm()))
+    return forbid_caching(response)
