@@ -1,6 +1,6 @@
 """What can happen to volunteer roles and sign-ups. Places are taken and freed with conditional UPDATEs."""
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import ngettext
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -71,7 +71,7 @@ def update_role(actor, role, **fields):
 
 
 def _places_taken_message(count):
-    return lazy_ngettext("%(num)d person is already accepted: there must be at least as many places.",
+    return ngettext("%(num)d person is already accepted: there must be at least as many places.",
                     "%(num)d people are already accepted: there must be at least as many places.", count)
 
 
