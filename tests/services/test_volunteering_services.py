@@ -285,7 +285,7 @@ def test_places_cannot_drop_below_the_accepted(world):
     role = a_role(world, places=3)
     signup_in(world, role, "accepted")
     with pytest.raises(InvalidTransition):
-        services.update_role(world.author, role, places=0 + 0)
+        services.update_role(world.author, role, places=0)
     db.session.rollback()
     services.update_role(world.author, reloaded(role), places=1)
     db.session.commit()
@@ -324,15 +324,14 @@ def run_at_once(ctx, jobs):
 
 
 def applying(user_id, role_id, action=None):
+    """A job for run_at_once: the person applies for the role, or (action = a volunteer's id) accepts that
+    volunteer's sign-up. The rows are looked up before the barrier; after it the service does all the rest."""
     def job(_stage):
         user = db.session.get(User, user_id)
         role = db.session.get(VolunteerRole, role_id)
-        role.idea  # loaded before the race
-        user.moderated_centres
         if action is None:
             return lambda: services.apply_for_role(user, role, "")
         signup = db.session.scalar(select(SignUp).where(SignUp.role_id == role_id, SignUp.user_id == action))
-        signup.role.idea
         return lambda: services.accept_signup(user, signup)
     return job
 
