@@ -27,6 +27,7 @@ from app.extensions import db
 from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
 from app.timeutil import utcnow
+from app.volunteering.models import SignUp, VolunteerRole
 from config import INSECURE_DEV_KEY
 from tests.apps import another_app
 from tests.conftest import csrf_token, log_in, post_form
@@ -206,7 +207,11 @@ def world(client, admin):
     idea = make_idea(author=resident, centre=centre, category=category)
     comment = Comment(idea_id=idea.id, author_id=resident.id, body="Labs!")
     reason = ReasonTemplate(centre_id=centre.id, decision="declined", title="Nav vietējā", text="Ārpus novada.")
-    db.session.add_all([comment, reason])
+    role = VolunteerRole(idea_id=idea.id, name="Palīgs", places=3, accepted_count=0, auto_accept=False)
+    db.session.add_all([comment, reason, role])
+    db.session.flush()
+    signup = SignUp(role_id=role.id, user_id=admin.id, state="applied")  # the admin's own: may withdraw it
+    db.session.add(signup)
     db.session.commit()
     log_in(client, admin.email)
     return SimpleNamespace(
@@ -221,7 +226,8 @@ def world(client, admin):
         },
         by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css",
                  "notification_id": notification.id, "idea_id": idea.id, "comment_id": comment.id,
-                 "category_id": category.id, "template_id": reason.id},
+                 "category_id": category.id, "template_id": reason.id, "role_id": role.id,
+                 "signup_id": signup.id},
         # Values that every form of the app would accept, so that a missing CSRF check would show.
         form={
             "display_name": "Changed Name", "name": "Changed", "municipality": "Changed", "slug": "changed",
@@ -229,6 +235,7 @@ def world(client, admin):
             "password": "a brand new and long passphrase", "new_password": "a brand new and long passphrase",
             "language": "en", "is_admin": "y", "is_active": "y", "moderated_centres": str(centre.id),
             "home_centre": str(centre.id), "about": "changed", "next": "/me",
+            "places": "5", "message": "changed",
         },
     )
 
