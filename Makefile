@@ -40,7 +40,7 @@ lint: install
 
 ## Translations: after changing user-facing text, extract and update, translate in the .po, commit.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* .venv' -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs='.* .venv' -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-output -o app/translations/messages.pot .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete

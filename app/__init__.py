@@ -156,6 +156,7 @@ def register_request_id(app):
 
 def register_blueprints(app):
     from app.accounts.routes import bp as accounts_bp
+    from app.activities.routes import bp as activities_bp
     from app.admin.routes import bp as admin_bp
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
@@ -171,6 +172,7 @@ def register_blueprints(app):
     app.register_blueprint(moderation_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(volunteering_bp)
+    app.register_blueprint(activities_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)

@@ -1,4 +1,4 @@
-"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests."""
+"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders."""
 import getpass
 import time
 
@@ -9,6 +9,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.accounts.passwords import hash_password, password_problem
 from app.accounts.services import create_admin, normalise_email
+from app.activities.demo import seed_demo_activities
+from app.activities.services import send_reminders
 from app.centres.models import Centre
 from app.centres.services import seed_initiative_centres
 from app.extensions import db
@@ -42,6 +44,7 @@ def register_commands(app):
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_digests_command)
     app.cli.add_command(send_moderator_digest_command)
+    app.cli.add_command(send_reminders_command)
     app.cli.add_command(generate_data_command)
 
 
@@ -83,8 +86,11 @@ def seed_demo_command():
     seed_categories()
     ideas_added = seed_demo_ideas()  # through the services, so each has its history and notifications
     db.session.commit()
+    activities_added = seed_demo_activities()  # after the ideas: the ceramics workshop grows from one
+    db.session.commit()
     click.echo(f"Demo data ready ({added} account(s) added). Every demo password is: {DEMO_PASSWORD}")
     click.echo(f"{ideas_added} demo idea(s) added.")
+    click.echo(f"{activities_added} demo activit{'y' if activities_added == 1 else 'ies'} added.")
 
 
 @click.command("create-admin")
@@ -144,6 +150,16 @@ def send_moderator_digest_command():
         queued = send_moderator_digests()
         db.session.commit()
     click.echo(f"{queued} moderator digest(s) queued; `flask send-mail` delivers them.")
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """Remind people of the activities they take part or volunteer in tomorrow (run once a day, e.g. at 16:00)."""
+    # POST, so that SQLite takes the write lock at the start of the transaction, as every writing command does.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"], method="POST"):
+        made = send_reminders(timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        db.session.commit()
+    click.echo(f"{made} reminder(s) made; `flask send-mail` mails them.")
 
 
 @click.command("generate-data")

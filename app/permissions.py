@@ -88,6 +88,65 @@ def can_volunteer(user, idea):
     return is_active_member(user) and idea.author_id != user.id and idea.state == "published"
 
 
+def can_manage_role(user, role):
+    """Change or remove a role and decide its sign-ups: on an idea as above; on an activity its
+    coordinators, until it has taken place or been cancelled."""
+    if role.activity_id is not None:
+        return can_add_activity_roles(user, role.activity)
+    return can_manage_volunteer_roles(user, role.idea)
+
+
+def can_view_role(user, role):
+    return role.activity_id is not None or can_view_idea(user, role.idea)
+
+
+def can_volunteer_for_role(user, role):
+    """On an idea: as can_volunteer. On an activity: any active member, until it starts."""
+    if role.activity_id is not None:
+        activity = role.activity
+        return is_active_member(user) and activity.state in ("planned", "open") and not activity.has_started
+    return can_volunteer(user, role.idea)
+
+
+# Activities (the state rules live in activities/services.py TRANSITIONS). Every activity is public.
+
+def can_create_activity(user):
+    """Moderators (centre coordinators), for the centres they moderate."""
+    return can_moderate(user)
+
+
+def can_manage_activity(user, activity):
+    """A moderator of the activity's centre: edit it, open registration, cancel, complete, see who registered."""
+    return is_signed_in(user) and user.moderates(activity.centre_id)
+
+
+def can_edit_activity(user, activity):
+    return can_manage_activity(user, activity) and activity.state in ("planned", "open")
+
+
+def can_add_activity_roles(user, activity):
+    return can_edit_activity(user, activity)
+
+
+def can_promote_idea(user, idea):
+    """A moderator of the idea's centre turns a published idea into an activity."""
+    return is_signed_in(user) and idea.state == "published" and user.moderates(idea.centre_id)
+
+
+def can_register_for_activity(user, activity):
+    """Any active member, while registration is open and the activity has not started."""
+    return is_active_member(user) and activity.state == "open" and not activity.has_started
+
+
+def can_record_attendance(user, activity):
+    """The coordinators, once the activity has started (and after it took place, to correct)."""
+    return can_manage_activity(user, activity) and activity.state in ("open", "completed") and activity.has_started
+
+
+def can_write_outcome(user, activity):
+    return can_manage_activity(user, activity) and activity.state == "completed"
+
+
 # Comments
 
 def can_edit_comment(user, comment):

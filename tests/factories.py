@@ -68,3 +68,23 @@ def make_idea(author=None, centre=None, category=None, state="published", title=
     db.session.add(idea)
     db.session.commit()
     return idea
+
+
+def make_activity(centre=None, creator=None, state="open", title="Keramikas darbnīca", capacity=10, starts_in_days=7,
+                  hours=3, **fields):
+    """An activity already in the given state, starting in starts_in_days days (negative: in the past)."""
+    from datetime import timedelta
+
+    from app.activities.models import Activity
+
+    centre = centre or make_centre()
+    starts_at = (utcnow() + timedelta(days=starts_in_days)).replace(second=0, microsecond=0)
+    activity = Activity(centre_id=centre.id, created_by_id=creator.id if creator else None, state=state, title=title,
+                        description=fields.pop("description", "Veidosim puķu podus dienas centram."),
+                        place=fields.pop("place", "Preiļu KRC, Raiņa bulvāris 19"), starts_at=starts_at,
+                        ends_at=starts_at + timedelta(hours=hours), leader_name=fields.pop("leader_name", "Inese Kalniņa"),
+                        capacity=capacity, registered_count=0,
+                        cancel_reason=fields.pop("cancel_reason", "Slimība" if state == "cancelled" else ""), **fields)
+    db.session.add(activity)
+    db.session.commit()
+    return activity

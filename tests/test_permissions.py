@@ -3,16 +3,19 @@
 The expected values come from the design (docs: DESIGN.md "People and what each must be able to do"
 and the idea lifecycle), not from the code: read a row as "this person may … in these states".
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask_login import AnonymousUserMixin
 
 from app import permissions
 from app.accounts.models import User
+from app.activities.models import Activity
 from app.centres.models import Centre
 from app.comments.models import Comment
 from app.ideas.models import Idea, IdeaState
+from app.timeutil import utcnow
+from app.volunteering.models import VolunteerRole
 
 OWN_CENTRE, OTHER_CENTRE = 1, 2
 A_TIME = datetime(2026, 1, 1, 12, 0)
@@ -43,6 +46,12 @@ def idea_in(state):
                 author_id=AUTHOR_ID, state=state)
 
 
+def role_on(idea=None, activity=None):
+    """A volunteer role on the idea or on the activity."""
+    return VolunteerRole(id=3, idea_id=idea.id if idea else None, idea=idea,
+                         activity_id=activity.id if activity else None, activity=activity, name="Palīgs", places=2)
+
+
 def parse_grid(grid, columns):
     """{role: {column: bool}} from a table of Y (may) and . (may not), one row per role."""
     lines = [line.split() for line in grid.strip().splitlines()]
@@ -71,26 +80,29 @@ PERSON_CHECKS = {
     "can_manage_users": lambda user: permissions.can_manage_users(user),
     "can_manage_categories": lambda user: permissions.can_manage_categories(user),
     "can_suspend_users": lambda user: permissions.can_suspend_users(user),
+    "can_create_activity": lambda user: permissions.can_create_activity(user),
 }
 
 # A suspended person counts as signed out everywhere: their sessions end and Flask-Login treats an
 # inactive account as not authenticated. An unconfirmed person may sign in nowhere, but if they were,
 # they could not post.
+PERSON_COLUMNS_IN_ORDER = ["signed_in", "member", "create", "moderate", "centre_own", "centre_other", "audit",
+                           "centres", "users", "categories", "suspend", "activity"]
 PERSON_TABLE = parse_grid("""
-                 signed_in  member  create  moderate  centre_own  centre_other  audit  centres  users  categories  suspend
-nobody               .         .       .        .          .           .           .       .        .        .          .
-anonymous            .         .       .        .          .           .           .       .        .        .          .
-resident             Y         Y       Y        .          .           .           .       .        .        .          .
-unconfirmed          Y         .       .        .          .           .           .       .        .        .          .
-suspended            .         .       .        .          .           .           .       .        .        .          .
-author               Y         Y       Y        .          .           .           .       .        .        .          .
-moderator            Y         Y       Y        Y          Y           .           Y       .        .        .          .
-other_moderator      Y         Y       Y        Y          .           Y           Y       .        .        .          .
-admin                Y         Y       Y        Y          Y           Y           Y       Y        Y        Y          Y
-""", ["signed_in", "member", "create", "moderate", "centre_own", "centre_other", "audit", "centres", "users",
-      "categories", "suspend"])
-PERSON_COLUMNS = dict(zip(PERSON_CHECKS, ["signed_in", "member", "create", "moderate", "centre_own", "centre_other",
-                                          "audit", "centres", "users", "categories", "suspend"], strict=True))
+                signed_in member create moderate centre_own centre_other audit centres users categories suspend activity
+nobody              .       .      .       .         .           .         .      .      .       .         .       .
+anonymous           .       .      .       .         .           .         .      .      .       .         .       .
+resident            Y       Y      Y       .         .           .         .      .      .       .         .       .
+unconfirmed         Y       .      .       .         .           .         .      .      .       .         .       .
+suspended           .       .      .       .         .           .         .      .      .       .         .       .
+author              Y       Y      Y       .         .           .         .      .      .       .         .       .
+moderator           Y       Y      Y       Y         Y           .         Y      .      .       .         .       Y
+other_moderator     Y       Y      Y       Y         .           Y         Y      .      .       .         .       Y
+admin               Y       Y      Y       Y         Y           Y         Y      Y      Y       Y         Y       Y
+""", PERSON_COLUMNS_IN_ORDER)
+# "activity": creating activities, for coordinators (moderators of a centre) only; which centre is checked
+# by the service (the centre_own / centre_other columns)
+PERSON_COLUMNS = dict(zip(PERSON_CHECKS, PERSON_COLUMNS_IN_ORDER, strict=True))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -222,6 +234,59 @@ IDEA_TABLES = {
     other_moderator   .   .   Y   .   .   .   .
     admin             .   .   Y   .   .   .   .
     """,
+    # a moderator of the idea's centre (and admins) turns a published idea into an activity
+    "can_promote_idea": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .
+    moderator         .   .   Y   .   .   .   .
+    other_moderator   .   .   .   .   .   .   .
+    admin             .   .   Y   .   .   .   .
+    """,
+    # a role on an idea (not yet on an activity) is managed as the idea's roles: its author or a moderator
+    # of its centre, while published (once promoted, the role has moved to the activity)
+    "can_manage_role(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   Y   .   .   .   .
+    moderator         .   .   Y   .   .   .   .
+    other_moderator   .   .   .   .   .   .   .
+    admin             .   .   Y   .   .   .   .
+    """,
+    # a role on an idea is seen by whoever sees the idea
+    "can_view_role(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   Y   .   .   Y   Y
+    anonymous         .   .   Y   .   .   Y   Y
+    resident          .   .   Y   .   .   Y   Y
+    unconfirmed       .   .   Y   .   .   Y   Y
+    suspended         .   .   Y   .   .   Y   Y
+    author            Y   Y   Y   Y   Y   Y   Y
+    moderator         .   Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   Y   .   .   Y   Y
+    admin             .   Y   Y   Y   Y   Y   Y
+    """,
+    # volunteering for a role on an idea: any active member but the author, while published
+    "can_volunteer_for_role(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody            .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .
+    resident          .   .   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .
+    moderator         .   .   Y   .   .   .   .
+    other_moderator   .   .   Y   .   .   .   .
+    admin             .   .   Y   .   .   .   .
+    """,
 }
 IDEA_CHECKS = {
     "can_view_idea": permissions.can_view_idea,
@@ -233,6 +298,10 @@ IDEA_CHECKS = {
     "can_manage_volunteer_roles": permissions.can_manage_volunteer_roles,
     "can_volunteer": permissions.can_volunteer,
     "can_moderate_comment": lambda user, idea: permissions.can_moderate_comment(user, a_comment("shown"), idea),
+    "can_promote_idea": permissions.can_promote_idea,
+    "can_manage_role(idea)": lambda user, idea: permissions.can_manage_role(user, role_on(idea=idea)),
+    "can_view_role(idea)": lambda user, idea: permissions.can_view_role(user, role_on(idea=idea)),
+    "can_volunteer_for_role(idea)": lambda user, idea: permissions.can_volunteer_for_role(user, role_on(idea=idea)),
 }
 PARSED_IDEA_TABLES = {name: parse_grid(grid, STATES) for name, grid in IDEA_TABLES.items()}
 
@@ -330,6 +399,170 @@ def test_comment_permissions(check, role, state):
     assert COMMENT_CHECKS[check](person(role), a_comment(state)) is PARSED_COMMENT_TABLES[check][role][state]
 
 
+# --- functions about an activity, in every state, before and after it starts -----------------------------------
+
+#: "_started": its start time has passed (a completed activity always has; a cancelled one here has not)
+ACTIVITY_STATES = ("planned", "open", "planned_started", "open_started", "completed", "cancelled")
+
+
+def activity_in(state):
+    """An activity of OWN_CENTRE created by the "author" (which gives them no say: its coordinators manage it)."""
+    started = state.endswith("_started") or state == "completed"
+    starts_at = utcnow() + (timedelta(hours=-1) if started else timedelta(days=3))
+    return Activity(id=1, title="Keramikas darbnīca", centre_id=OWN_CENTRE, created_by_id=AUTHOR_ID,
+                    state=state.removesuffix("_started"), starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
+                    capacity=10, registered_count=0, cancel_reason="Slimība" if state == "cancelled" else "")
+
+
+ACTIVITY_TABLES = {
+    # a moderator of the activity's centre (its coordinators) and admins, in every state
+    "can_manage_activity": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y   Y
+    """,
+    # the coordinators, while it is planned or open (a late change of place on the day is still possible)
+    "can_edit_activity": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   .   .
+    other_moderator   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   .   .
+    """,
+    "can_add_activity_roles": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   .   .
+    other_moderator   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   .   .
+    """,
+    # a role on an activity: managed by its coordinators as long as they may add roles
+    "can_manage_role(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   .   .
+    other_moderator   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   .   .
+    """,
+    # every activity is public, and so are its roles
+    "can_view_role(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody            Y   Y   Y   Y   Y   Y
+    anonymous         Y   Y   Y   Y   Y   Y
+    resident          Y   Y   Y   Y   Y   Y
+    unconfirmed       Y   Y   Y   Y   Y   Y
+    suspended         Y   Y   Y   Y   Y   Y
+    author            Y   Y   Y   Y   Y   Y
+    moderator         Y   Y   Y   Y   Y   Y
+    other_moderator   Y   Y   Y   Y   Y   Y
+    admin             Y   Y   Y   Y   Y   Y
+    """,
+    # any active member, while it is planned or open and has not started
+    "can_volunteer_for_role(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          Y   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            Y   Y   .   .   .   .
+    moderator         Y   Y   .   .   .   .
+    other_moderator   Y   Y   .   .   .   .
+    admin             Y   Y   .   .   .   .
+    """,
+    # any active member, while registration is open and it has not started
+    "can_register_for_activity": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   Y   .   .   .   .
+    moderator         .   Y   .   .   .   .
+    other_moderator   .   Y   .   .   .   .
+    admin             .   Y   .   .   .   .
+    """,
+    # the coordinators, once it has started (open) and after it took place (to correct)
+    "can_record_attendance": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         .   .   .   Y   Y   .
+    other_moderator   .   .   .   .   .   .
+    admin             .   .   .   Y   Y   .
+    """,
+    # the coordinators, once it took place
+    "can_write_outcome": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         .   .   .   .   Y   .
+    other_moderator   .   .   .   .   .   .
+    admin             .   .   .   .   Y   .
+    """,
+}
+ACTIVITY_CHECKS = {
+    "can_manage_activity": permissions.can_manage_activity,
+    "can_edit_activity": permissions.can_edit_activity,
+    "can_add_activity_roles": permissions.can_add_activity_roles,
+    "can_manage_role(activity)": lambda user, activity: permissions.can_manage_role(user, role_on(activity=activity)),
+    "can_view_role(activity)": lambda user, activity: permissions.can_view_role(user, role_on(activity=activity)),
+    "can_volunteer_for_role(activity)": lambda user, activity: permissions.can_volunteer_for_role(
+        user, role_on(activity=activity)),
+    "can_register_for_activity": permissions.can_register_for_activity,
+    "can_record_attendance": permissions.can_record_attendance,
+    "can_write_outcome": permissions.can_write_outcome,
+}
+PARSED_ACTIVITY_TABLES = {name: parse_grid(grid, ACTIVITY_STATES) for name, grid in ACTIVITY_TABLES.items()}
+
+
+@pytest.mark.parametrize("state", ACTIVITY_STATES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", ACTIVITY_CHECKS)
+def test_activity_permissions(check, role, state):
+    assert ACTIVITY_CHECKS[check](person(role), activity_in(state)) is PARSED_ACTIVITY_TABLES[check][role][state]
+
+
+@pytest.mark.parametrize("state", ACTIVITY_STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_whatever_one_does_to_an_activity_one_manages_it(role, state):
+    user, activity = person(role), activity_in(state)
+    for check in ("can_edit_activity", "can_add_activity_roles", "can_record_attendance", "can_write_outcome"):
+        if ACTIVITY_CHECKS[check](user, activity):
+            assert permissions.can_manage_activity(user, activity), check
+
+
 # --- the tables cover everything ------------------------------------------------------------------
 
 def function_name(check):
@@ -338,5 +571,5 @@ def function_name(check):
 
 def test_every_permission_function_is_in_the_table():
     functions = {name for name in dir(permissions) if name.startswith(("can_", "is_"))}
-    covered = {function_name(check) for check in [*PERSON_CHECKS, *IDEA_CHECKS, *COMMENT_CHECKS]}
-    assert functions == covered, "add the new permission to a table above (PERSON_, IDEA_ or COMMENT_CHECKS)"
+    covered = {function_name(check) for check in [*PERSON_CHECKS, *IDEA_CHECKS, *COMMENT_CHECKS, *ACTIVITY_CHECKS]}
+    assert functions == covered, "add the new permission to a table above (PERSON_, IDEA_, COMMENT_ or ACTIVITY_CHECKS)"

@@ -185,7 +185,10 @@ def reset_password(token):
 @bp.route("/me")
 @login_required
 def me():
-    return render_template("accounts/me.html")
+    """The person's page: their ideas, sign-ups, registrations, hours, calendar address and account links."""
+    from app.activities.my_pages import render_me  # the activities domain reads its part (three statements)
+
+    return render_me(current_user)
 
 
 @bp.route("/me/profile", methods=["GET", "POST"])

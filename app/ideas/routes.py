@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import permissions
 from app.accounts.forms import EmptyForm
+from app.activities.queries import activity_of_idea
 from app.audit.services import refuse
 from app.caching import forbid_caching
 from app.comments.forms import CommentForm
@@ -214,8 +215,11 @@ def render_detail(idea_id, archive_form=None):
         page.comments = load_comments(idea, current_user)
     # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
     roles = roles_of_idea(idea, current_user) if idea.is_public else None
+    # the activity a promoted idea became: one statement, only on promoted ideas' pages
+    promoted_activity = activity_of_idea(idea.id) if idea.state == "promoted" else None
     return render_template(
         "ideas/detail.html", page=page, idea=idea, actions=actions, button_form=EmptyForm(),
+        promoted_activity=promoted_activity,
         archive_form=archive_form, insider=insider, roles=roles, comments=page.comments, comment_form=CommentForm(formdata=None),
         review_endpoint="moderation.review_idea" in current_app.view_functions,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],

@@ -35,7 +35,7 @@ EVENTS = {
     "request_changes": "idea_changes_requested",
     "decline": "idea_declined",
     "archive": "idea_archived",
-    "promote": "idea_promoted",
+    # "promote": activities.services.promote_idea tells the people, with a link to the new activity
 }
 
 
@@ -93,7 +93,7 @@ def notify_transition(idea, action, actor, reason):
     if event is None:
         return
     recipients = [idea.author]
-    if action in ("archive", "promote"):
+    if action == "archive":
         recipients += supporters_of(idea) + followers_of(idea)
     notify(event, recipients, actor=actor, idea=idea, reason=reason)
 

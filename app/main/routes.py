@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.accounts.services import set_language
-from app.centres.queries import active_centres
+from app.activities.queries import home_centres_and_activities
 from app.extensions import csrf, db, limiter
 from app.i18n import LANGUAGE_COOKIE
 from app.ideas.queries import home_ideas
@@ -16,8 +16,10 @@ from app.urls import next_url
 @bp.route("/")
 def home():
     new_ideas, most_supported = home_ideas()
-    return render_template("main/home.html", centres=active_centres(), new_ideas=new_ideas,
-                           most_supported=most_supported)
+    # the centres and the next activities come in one statement (app/activities/queries.py)
+    centres, upcoming = home_centres_and_activities()
+    return render_template("main/home.html", centres=centres, new_ideas=new_ideas, most_supported=most_supported,
+                           upcoming_activities=upcoming)
 
 
 @bp.route("/language", methods=["POST"])

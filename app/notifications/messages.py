@@ -1,5 +1,6 @@
 """What a notification says and where it leads, in the current language (page or mail)."""
 from flask import url_for
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
@@ -18,6 +19,16 @@ TEXTS = {
     "signup_new": (_l("%(actor)s wants to help with your idea “%(title)s” as “%(role)s”"),) * 2,
     "signup_accepted": (_l("You are accepted as “%(role)s” for the idea “%(title)s”"),) * 2,
     "signup_declined": (_l("Your offer to help as “%(role)s” with the idea “%(title)s” was declined"),) * 2,
+    "role_removed": (_l("The volunteer role “%(role)s” of “%(title)s” was removed"),) * 2,
+    "signup_new_activity": (_l("%(actor)s wants to help with the activity “%(title)s” as “%(role)s”"),) * 2,
+    "signup_accepted_activity": (_l("You are accepted as “%(role)s” for the activity “%(title)s”"),) * 2,
+    "signup_declined_activity": (_l("Your offer to help as “%(role)s” with the activity “%(title)s” was declined"),) * 2,
+    "hours_recorded": (_l("Your volunteer time as “%(role)s” at “%(title)s” is confirmed: %(hours)s h"),) * 2,
+    "activity_changed": (_l("The time or place of the activity “%(title)s” changed"),) * 2,
+    "activity_cancelled": (_l("The activity “%(title)s” was cancelled: %(reason)s"),) * 2,
+    "registration_promoted": (_l("A place became free: you are now registered for “%(title)s”"),) * 2,
+    "registration_moved_to_waiting": (_l("There are fewer places at “%(title)s”: you are now on the waiting list"),) * 2,
+    "activity_reminder": (_l("Reminder: “%(title)s” is tomorrow, %(when)s"),) * 2,
 }
 UNKNOWN_EVENT = _l("News about “%(title)s”")
 #: a reason longer than this is shortened in the one-line text (mails carry it whole below)
@@ -42,9 +53,12 @@ def describe(notification):
     template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
     values = {
         "actor": one_line(notification.actor.display_name) if notification.actor else _("Someone"),
-        "title": one_line(notification.idea.title) if notification.idea else _("an idea"),
+        "title": one_line(notification.idea.title if notification.idea else
+                          notification.activity.title if notification.activity else _("an idea")),
         "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
         "role": one_line((notification.data or {}).get("role", "")),
+        "hours": format_decimal((notification.data or {}).get("hours", 0)),
+        "when": format_datetime(notification.activity.starts_at, "short") if notification.activity else "",
     }
     return one_line(template % values)
 
@@ -72,6 +86,8 @@ def idea_url(idea_id, anchor=None, external=False):
 
 def link(notification, external=False):
     """Where the notification leads: the idea, at the comment when there is one (absolute for mail)."""
+    if notification.activity_id is not None:
+        return url_for("activities.activity_detail", activity_id=notification.activity_id, _external=external)
     if notification.idea_id is None:
         return url_for("notifications.notification_list", _external=external)
     anchor = f"comment-{notification.comment_id}" if notification.comment_id is not None else None

@@ -36,6 +36,7 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     #: values the message needs besides the linked rows (e.g. the decision's reason)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -47,3 +48,4 @@ class Notification(db.Model):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     idea: Mapped["Idea | None"] = relationship("Idea")  # noqa: F821  (by name: avoids an import cycle)
     comment: Mapped["Comment | None"] = relationship("Comment")  # noqa: F821
+    activity: Mapped["Activity | None"] = relationship("Activity")  # noqa: F821

@@ -28,7 +28,7 @@ def notifications_page(user, page, per_page=PER_PAGE):
     page = max(1, page)
     rows = db.session.scalars(
         select(Notification).where(Notification.user_id == user.id)
-        .options(joinedload(Notification.actor), joinedload(Notification.idea))
+        .options(joinedload(Notification.actor), joinedload(Notification.idea), joinedload(Notification.activity))
         .order_by(Notification.id.desc())
         .offset((page - 1) * per_page).limit(per_page + 1)
     ).all()

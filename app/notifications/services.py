@@ -34,6 +34,16 @@ EVENTS = {
     "signup_new": "the idea's author (someone applied for a volunteer role; data: role)",
     "signup_accepted": "the volunteer (data: role)",
     "signup_declined": "the volunteer (data: role)",
+    "role_removed": "people who had applied or were accepted for a role that was removed (data: role)",
+    "signup_new_activity": "the activity's coordinator (someone applied for a role on it; data: role)",
+    "signup_accepted_activity": "the volunteer (data: role)",
+    "signup_declined_activity": "the volunteer (data: role)",
+    "hours_recorded": "the volunteer (the coordinator confirmed attendance; data: role, hours)",
+    "activity_changed": "people registered and volunteers (the time or place changed)",
+    "activity_cancelled": "people registered or waiting, and volunteers (data: reason)",
+    "registration_promoted": "the person moved up from the waiting list",
+    "registration_moved_to_waiting": "the person moved to the waiting list when places were reduced",
+    "activity_reminder": "people registered and volunteers, the day before (urgent: mailed at once)",
 }
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
 MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
@@ -49,7 +59,7 @@ IMMEDIATE_BATCH = 200
 UNMAILABLE = (ValueError, KeyError, TypeError, TemplateError)
 
 
-def notify(event, recipients, actor=None, idea=None, comment=None, **data):
+def notify(event, recipients, actor=None, idea=None, comment=None, activity=None, urgent=False, **data):
     """Add one notification per recipient for the event; never to the actor, never twice to one person.
 
     Whether and when it is mailed follows the recipient's settings: e-mail about their own idea uses
@@ -57,6 +67,7 @@ def notify(event, recipients, actor=None, idea=None, comment=None, **data):
     (`flask send-mail`) mails the immediate ones, `flask send-digests` the daily ones.
     A person who already has a notification about the same comment (e.g. a reply to their comment on
     an idea they follow: comment_reply and comment_new) keeps one, of the more specific event.
+    An urgent notification (a reminder for tomorrow) is mailed at once to those who chose a daily digest.
     Returns the notifications added.
     """
     if event not in EVENTS:
@@ -82,9 +93,12 @@ def notify(event, recipients, actor=None, idea=None, comment=None, **data):
             continue
         own_idea = idea is not None and idea.author_id == user.id
         frequency = user.email_own_ideas if own_idea else user.email_other
+        if urgent and frequency == EmailFrequency.DAILY:
+            frequency = EmailFrequency.IMMEDIATELY
         notification = Notification(
             user_id=user.id, event=event, actor_id=actor.id if actor is not None else None,
             idea_id=idea.id if idea is not None else None, comment_id=comment_id,
+            activity_id=activity.id if activity is not None else None,
             data=data, email_status=EMAIL_STATUS_FOR.get(frequency, Notification.EMAIL_NONE),
             created_at=utcnow(),
         )
@@ -175,7 +189,8 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
             select(Notification).where(Notification.email_status == Notification.EMAIL_IMMEDIATE)
             .order_by(Notification.id).limit(batch)
             .options(selectinload(Notification.user), selectinload(Notification.actor),
-                     selectinload(Notification.idea), selectinload(Notification.comment))
+                     selectinload(Notification.idea), selectinload(Notification.comment),
+                     selectinload(Notification.activity))
             # two workers at once: each takes other rows (PostgreSQL); SQLite commands hold the write lock
             .with_for_update(skip_locked=True, of=Notification)
         ).all()
@@ -212,7 +227,7 @@ def digest_key(notification):
     """What the item is about: a comment (whatever event it came with), else the event on the idea."""
     if notification.comment_id is not None:
         return ("comment", notification.comment_id)
-    return (notification.event, notification.idea_id)
+    return (notification.event, notification.idea_id, notification.activity_id)
 
 
 def group_by_idea(notifications):
@@ -242,7 +257,7 @@ def send_digest(user_id):
                                    Notification.email_status == Notification.EMAIL_DIGEST)
         .order_by(Notification.id)
         .options(selectinload(Notification.actor), selectinload(Notification.idea),
-                 selectinload(Notification.comment))
+                 selectinload(Notification.comment), selectinload(Notification.activity))
     ).all()
     if not notifications:
         return False

@@ -40,10 +40,15 @@ class VolunteerRole(db.Model):
         CheckConstraint("places >= 1", name="places_positive"),
         CheckConstraint("accepted_count >= 0 AND accepted_count <= places", name="accepted_within_places"),
         CheckConstraint("starts_at IS NULL OR ends_at IS NULL OR ends_at > starts_at", name="shift_ends_after_start"),
+        CheckConstraint("idea_id IS NOT NULL OR activity_id IS NOT NULL", name="role_has_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    #: the idea the role was made for (kept after the idea became an activity, for the record)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    #: set when the role belongs to an activity (made there, or carried over when its idea was promoted);
+    #: the activity's coordinators then manage it
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     skills: Mapped[str] = mapped_column(Text, default="")
@@ -59,6 +64,7 @@ class VolunteerRole(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     idea = relationship("Idea")
+    activity = relationship("Activity")
 
     @property
     def free_places(self):
@@ -74,6 +80,9 @@ class SignUp(db.Model):
                         name="signup_state_known"),
         CheckConstraint("state NOT IN ('accepted', 'declined') OR decided_by_id IS NOT NULL",
                         name="decision_has_decider"),
+        CheckConstraint("state NOT IN ('attended', 'no_show') OR attendance_by_id IS NOT NULL",
+                        name="attendance_has_recorder"),
+        CheckConstraint("minutes IS NULL OR (minutes >= 0 AND minutes <= 1440)", name="minutes_within_a_day"),
         Index("uq_signups_active", "role_id", "user_id", unique=True,
               sqlite_where=text("state IN ('applied', 'accepted')"),
               postgresql_where=text("state IN ('applied', 'accepted')")),
@@ -89,9 +98,20 @@ class SignUp(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: volunteer time confirmed by the coordinator when marking attendance (in minutes)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    attendance_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    attendance_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: the reminder the day before the shift or activity was queued (flask send-reminders)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     role: Mapped[VolunteerRole] = relationship()
+    attendance_by: Mapped[User | None] = relationship(foreign_keys=[attendance_by_id])
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def hours(self):
+        return None if self.minutes is None else self.minutes / 60
 
     @property
     def state_label(self):

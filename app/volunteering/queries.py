@@ -16,8 +16,11 @@ class RoleRow:
     my_signup: SignUp | None
 
 
-def roles_of_idea(idea, viewer):
-    """The idea's roles (places and accepted counts are columns) with the viewer's active sign-ups: one statement."""
+def roles_of(viewer, idea=None, activity=None):
+    """The roles of an idea or an activity with the viewer's active sign-ups: one statement.
+
+    An idea's roles that moved to the activity it became are the activity's now, so they are left out.
+    """
     if permissions.is_signed_in(viewer):
         mine = aliased(SignUp)
         query = (select(VolunteerRole, mine)
@@ -25,20 +28,35 @@ def roles_of_idea(idea, viewer):
                                        mine.state.in_(SignUpState.ACTIVE))))
     else:
         query = select(VolunteerRole, literal(None).label("mine"))
-    rows = db.session.execute(query.where(VolunteerRole.idea_id == idea.id)
-                              .order_by(VolunteerRole.starts_at.is_(None), VolunteerRole.starts_at,
-                                        VolunteerRole.id)).all()
+    if activity is not None:
+        query = query.where(VolunteerRole.activity_id == activity.id)
+    else:
+        query = query.where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
+    rows = db.session.execute(query.order_by(VolunteerRole.starts_at.is_(None), VolunteerRole.starts_at,
+                                             VolunteerRole.id)).all()
     return [RoleRow(role=role, my_signup=signup) for role, signup in rows]
 
 
-def role_with_idea(role_id):
-    """The role with its idea, or None."""
-    return db.session.scalar(select(VolunteerRole).options(joinedload(VolunteerRole.idea))
+def roles_of_idea(idea, viewer):
+    """The idea's roles (places and accepted counts are columns) with the viewer's active sign-ups: one statement."""
+    return roles_of(viewer, idea=idea)
+
+
+def roles_of_activity(activity, viewer):
+    """The activity's roles with the viewer's active sign-ups: one statement."""
+    return roles_of(viewer, activity=activity)
+
+
+def role_with_owner(role_id):
+    """The role with its idea and activity, or None."""
+    return db.session.scalar(select(VolunteerRole)
+                             .options(joinedload(VolunteerRole.idea), joinedload(VolunteerRole.activity))
                              .where(VolunteerRole.id == role_id))
 
 
 def signup_with_role(signup_id):
     return db.session.scalar(select(SignUp).options(joinedload(SignUp.role).joinedload(VolunteerRole.idea),
+                                                    joinedload(SignUp.role).joinedload(VolunteerRole.activity),
                                                     joinedload(SignUp.user))
                              .where(SignUp.id == signup_id))
 
@@ -56,10 +74,11 @@ MY_SIGNUPS_LIMIT = 200
 
 
 def my_signups(user):
-    """The person's sign-ups with their roles and ideas, the newest first; one statement."""
+    """The person's sign-ups with their roles and the roles' ideas or activities, the newest first; one statement."""
     return db.session.scalars(
-        select(SignUp).join(SignUp.role).join(VolunteerRole.idea)
-        .options(contains_eager(SignUp.role).contains_eager(VolunteerRole.idea))
+        select(SignUp).join(SignUp.role).outerjoin(VolunteerRole.idea).outerjoin(VolunteerRole.activity)
+        .options(contains_eager(SignUp.role).contains_eager(VolunteerRole.idea),
+                 contains_eager(SignUp.role).contains_eager(VolunteerRole.activity))
         .where(SignUp.user_id == user.id)
         .order_by(SignUp.created_at.desc(), SignUp.id.desc())
         .limit(MY_SIGNUPS_LIMIT)

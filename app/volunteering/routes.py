@@ -1,4 +1,4 @@
-"""Pages of the volunteering domain: roles on an idea, applying, deciding, withdrawing, my sign-ups."""
+"""Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups."""
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app import permissions
 from app.accounts.forms import EmptyForm
+from app.activities.models import Activity
 from app.audit.services import refuse
 from app.caching import forbid_caching
 from app.extensions import db
@@ -22,23 +23,23 @@ def visible_idea(idea_id):
 
 
 def visible_role(role_id):
-    """The role, or 404 when there is none or its idea is not visible to the person."""
-    role = queries.role_with_idea(role_id)
-    if role is None or not permissions.can_view_idea(current_user, role.idea):
+    """The role, or 404 when there is none or its idea is not visible to the person (activities are public)."""
+    role = queries.role_with_owner(role_id)
+    if role is None or not permissions.can_view_role(current_user, role):
         abort(404)
     return role
 
 
 def visible_signup(signup_id):
     signup = queries.signup_with_role(signup_id)
-    if signup is None or not permissions.can_view_idea(current_user, signup.role.idea):
+    if signup is None or not permissions.can_view_role(current_user, signup.role):
         abort(404)
     return signup
 
 
 def managed_role(role_id, what):
     role = visible_role(role_id)
-    if not permissions.can_manage_volunteer_roles(current_user, role.idea):
+    if not permissions.can_manage_role(current_user, role):
         refuse(current_user, what)
     return role
 
@@ -50,6 +51,18 @@ def checked_button_form():
 
 def back_to_idea(idea_id):
     return redirect(url_for("ideas.idea_detail", idea_id=idea_id, _anchor="volunteers"))
+
+
+def back_to_owner(role):
+    """The page the role is shown on: its activity's, or its idea's."""
+    if role.activity_id is not None:
+        return redirect(url_for("activities.activity_detail", activity_id=role.activity_id, _anchor="volunteers"))
+    return back_to_idea(role.idea_id)
+
+
+def owners(role):
+    """The template's `idea` and `activity` for a role's pages (an activity role shows its activity)."""
+    return {"idea": role.idea, "activity": role.activity}
 
 
 def role_fields(form):
@@ -76,11 +89,28 @@ def new_role(idea_id):
         refuse(current_user, "volunteering.new_role")
     form = RoleForm()
     if not form.validate_on_submit():
-        return render_template("volunteering/role_form.html", form=form, idea=idea, role=None)
+        return render_template("volunteering/role_form.html", form=form, idea=idea, activity=None, role=None)
     services.add_role(current_user, idea, **role_fields(form))
     db.session.commit()
     flash(_("The role is added. People can now offer to help."), "success")
     return back_to_idea(idea.id)
+
+
+@bp.route("/activities/<int:activity_id>/roles/new", methods=["GET", "POST"])
+@login_required
+def new_activity_role(activity_id):
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    if not permissions.can_add_activity_roles(current_user, activity):
+        refuse(current_user, "volunteering.new_activity_role")
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return render_template("volunteering/role_form.html", form=form, idea=None, activity=activity, role=None)
+    services.add_activity_role(current_user, activity, **role_fields(form))
+    db.session.commit()
+    flash(_("The role is added. People can now offer to help."), "success")
+    return redirect(url_for("activities.activity_detail", activity_id=activity.id, _anchor="volunteers"))
 
 
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
@@ -94,11 +124,11 @@ def edit_role(role_id):
     else:
         form = RoleForm()
     if not form.validate_on_submit():
-        return render_template("volunteering/role_form.html", form=form, idea=role.idea, role=role)
+        return render_template("volunteering/role_form.html", form=form, role=role, **owners(role))
     services.update_role(current_user, role, **role_fields(form))
     db.session.commit()
     flash(_("Your changes are saved."), "success")
-    return back_to_idea(role.idea_id)
+    return back_to_owner(role)
 
 
 @bp.route("/roles/<int:role_id>/delete", methods=["POST"])
@@ -106,18 +136,18 @@ def edit_role(role_id):
 def delete_role(role_id):
     role = managed_role(role_id, "volunteering.delete_role")
     checked_button_form()
-    idea_id = role.idea_id
+    back = back_to_owner(role)
     services.remove_role(current_user, role)
     db.session.commit()
     flash(_("The role is removed."), "success")
-    return back_to_idea(idea_id)
+    return back
 
 
 @bp.route("/roles/<int:role_id>/signups")
 @login_required
 def role_signups(role_id):
     role = managed_role(role_id, "volunteering.role_signups")
-    response = make_response(render_template("volunteering/signups.html", role=role, idea=role.idea,
+    response = make_response(render_template("volunteering/signups.html", role=role, **owners(role),
                                              signups=queries.signups_of_role(role), button_form=EmptyForm()))
     return forbid_caching(response)
 
@@ -128,18 +158,18 @@ def role_signups(role_id):
 @login_required
 def apply(role_id):
     role = visible_role(role_id)
-    if not permissions.can_volunteer(current_user, role.idea):
+    if not permissions.can_volunteer_for_role(current_user, role):
         abort(403)
     form = SignUpForm()
     if not form.validate_on_submit():
-        return render_template("volunteering/apply.html", form=form, role=role, idea=role.idea)
+        return render_template("volunteering/apply.html", form=form, role=role, **owners(role))
     signup = services.apply_for_role(current_user, role, form.message.data or "")
     db.session.commit()
     if signup.state == "accepted":
         flash(_("Thank you! You are accepted for this role."), "success")
     else:
         flash(_("Thank you! The organiser will answer your offer; you will get a notification."), "success")
-    return back_to_idea(role.idea_id)
+    return back_to_owner(role)
 
 
 def decide(signup_id, action, message):
@@ -169,7 +199,7 @@ def decline(signup_id):
 @login_required
 def withdraw(signup_id):
     signup = decide(signup_id, "withdraw", _("Your sign-up is withdrawn."))
-    return back_to_idea(signup.role.idea_id)
+    return back_to_owner(signup.role)
 
 
 @bp.route("/me/signups")

@@ -1,11 +1,12 @@
 """What can happen to volunteer roles and sign-ups. Places are taken and freed with conditional UPDATEs."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
+from app.accounts.models import User
 from app.audit.services import record_audit
 from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
 from app.extensions import db
@@ -28,32 +29,42 @@ ROLE_FIELDS = ("name", "description", "skills", "places", "starts_at", "ends_at"
 
 # Roles -------------------------------------------------------------------------------------------------------
 
-def check_may_manage(actor, idea):
-    if not permissions.can_manage_volunteer_roles(actor, idea):
-        raise NotAllowed()
+def audit_role_action(action, actor, volunteer_role, subject, **details):
+    """Coordinators' actions on activities, and moderators' on someone else's idea, go to the audit log."""
+    if volunteer_role.activity_id is not None:
+        record_audit(action, actor=actor, subject=subject, centre_id=volunteer_role.activity.centre_id, **details)
+    elif volunteer_role.idea.author_id != actor.id:
+        record_audit(action, actor=actor, subject=subject, centre_id=volunteer_role.idea.centre_id, **details)
 
 
-def audit_if_moderator(action, actor, idea, subject, **details):
-    """Moderators' decisions on someone else's idea go to the audit log."""
-    if idea.author_id != actor.id:
-        record_audit(action, actor=actor, subject=subject, centre_id=idea.centre_id, **details)
+def new_role(actor, fields, idea=None, activity=None):
+    role = VolunteerRole(idea_id=idea.id if idea else None, activity_id=activity.id if activity else None,
+                         accepted_count=0, created_at=utcnow(),
+                         **{key: fields[key] for key in ROLE_FIELDS if key in fields})
+    db.session.add(role)
+    db.session.flush()
+    audit_role_action("volunteer_role.add", actor, role, role, name=role.name)
+    return role
 
 
 def add_role(actor, idea, **fields):
     """A new volunteer role on a published idea (its author or a moderator of its centre)."""
-    check_may_manage(actor, idea)
-    role = VolunteerRole(idea_id=idea.id, accepted_count=0, created_at=utcnow(),
-                         **{key: fields[key] for key in ROLE_FIELDS if key in fields})
-    db.session.add(role)
-    db.session.flush()
-    audit_if_moderator("volunteer_role.add", actor, idea, role, name=role.name)
-    return role
+    if not permissions.can_manage_volunteer_roles(actor, idea):
+        raise NotAllowed()
+    return new_role(actor, fields, idea=idea)
+
+
+def add_activity_role(actor, activity, **fields):
+    """A new volunteer role on a planned or open activity (its coordinators)."""
+    if not permissions.can_add_activity_roles(actor, activity):
+        raise NotAllowed()
+    return new_role(actor, fields, activity=activity)
 
 
 def update_role(actor, role, **fields):
     """Change a role; its places never drop below the people already accepted."""
-    idea = role.idea
-    check_may_manage(actor, idea)
+    if not permissions.can_manage_role(actor, role):
+        raise NotAllowed()
     db.session.refresh(role)  # the accepted count as it is now, not as it was read
     places = fields.get("places", role.places)
     if places < role.accepted_count:
@@ -66,7 +77,7 @@ def update_role(actor, role, **fields):
             db.session.flush()
     except IntegrityError as error:  # a volunteer was accepted between the check and the write
         raise InvalidTransition(_places_taken_message(places + 1)) from error
-    audit_if_moderator("volunteer_role.update", actor, idea, role, name=role.name)
+    audit_role_action("volunteer_role.update", actor, role, role, name=role.name)
     return role
 
 
@@ -76,10 +87,14 @@ def _places_taken_message(count):
 
 
 def remove_role(actor, role):
-    """Delete a role with its sign-ups; the people who applied or were accepted are not notified (yet)."""
-    idea = role.idea
-    check_may_manage(actor, idea)
-    audit_if_moderator("volunteer_role.remove", actor, idea, role, name=role.name)
+    """Delete a role with its sign-ups; the people who had applied or were accepted are told."""
+    if not permissions.can_manage_role(actor, role):
+        raise NotAllowed()
+    audit_role_action("volunteer_role.remove", actor, role, role, name=role.name)
+    applicants = db.session.scalars(select(User).join(SignUp, SignUp.user_id == User.id)
+                                    .where(SignUp.role_id == role.id, SignUp.state.in_(SignUpState.ACTIVE))).all()
+    notify("role_removed", applicants, actor=actor, idea=role.idea if role.activity_id is None else None,
+           activity=role.activity, role=role.name)
     db.session.delete(role)
 
 
@@ -111,8 +126,7 @@ def apply_for_role(user, role, message=""):
     One active sign-up per person and role (the unique index uq_signups_active): a second one,
     e.g. a double-submitted form, raises AlreadyDone and adds nothing.
     """
-    idea = role.idea
-    if not permissions.can_volunteer(user, idea):
+    if not permissions.can_volunteer_for_role(user, role):
         raise NotAllowed()
     signup = SignUp(role_id=role.id, user_id=user.id, message=(message or "").strip(),
                     state=SignUpState.APPLIED, created_at=utcnow())
@@ -127,14 +141,17 @@ def apply_for_role(user, role, message=""):
         signup.decided_by_id = user.id
         signup.decided_at = utcnow()
         db.session.flush()
-    notify("signup_new", [idea.author], actor=user, idea=idea, role=role.name)
+    if role.activity_id is not None:
+        notify("signup_new_activity", [role.activity.created_by], actor=user, activity=role.activity, role=role.name)
+    else:
+        notify("signup_new", [role.idea.author], actor=user, idea=role.idea, role=role.name)
     return signup
 
 
 def may_act(actor, signup, who):
     if who == VOLUNTEER:
         return permissions.is_signed_in(actor) and signup.user_id == actor.id
-    return permissions.can_manage_volunteer_roles(actor, signup.role.idea)
+    return permissions.can_manage_role(actor, signup.role)
 
 
 def allowed_actions(actor, signup):
@@ -173,11 +190,12 @@ def transition(signup, action, actor):
     for key, value in values.items():
         set_committed_value(signup, key, value)
     db.session.expire(role, ["accepted_count"])
-    idea = role.idea
     if who == MANAGER:
-        audit_if_moderator(f"signup.{action}", actor, idea, signup, role=role.name)
-    if action in EVENTS:
-        notify(EVENTS[action], [signup.user], actor=actor, idea=idea, role=role.name)
+        audit_role_action(f"signup.{action}", actor, role, signup, role=role.name)
+    if action in EVENTS and role.activity_id is not None:
+        notify(f"{EVENTS[action]}_activity", [signup.user], actor=actor, activity=role.activity, role=role.name)
+    elif action in EVENTS:
+        notify(EVENTS[action], [signup.user], actor=actor, idea=role.idea, role=role.name)
     return signup
 
 
@@ -198,3 +216,42 @@ def decline_signup(actor, signup):
 def withdraw_signup(user, signup):
     """The volunteer takes back an application or an acceptance (which frees the place)."""
     return transition(signup, "withdraw", user)
+
+
+# Attendance and hours (roles on activities) -------------------------------------------------------------------
+
+#: sign-ups whose attendance can be recorded (and corrected)
+ATTENDANCE_SOURCES = (SignUpState.ACCEPTED, SignUpState.ATTENDED, SignUpState.NO_SHOW)
+MAX_MINUTES = 24 * 60
+
+
+def record_volunteer_attendance(actor, signup, attended, minutes=None):
+    """The coordinator confirms that an accepted volunteer came (with the hours they gave) or did not.
+
+    Can be corrected later. The volunteer's place stays counted either way. The volunteer is told
+    when their hours are confirmed or changed.
+    """
+    role = signup.role
+    if role.activity_id is None or not permissions.can_record_attendance(actor, role.activity):
+        raise NotAllowed()
+    if signup.state not in ATTENDANCE_SOURCES:
+        raise InvalidTransition()
+    if attended and (minutes is None or not 0 <= minutes <= MAX_MINUTES):
+        raise InvalidTransition(_l("Please give the hours (from 0 to 24)."))
+    target = SignUpState.ATTENDED if attended else SignUpState.NO_SHOW
+    minutes = minutes if attended else None
+    if signup.state == target and signup.minutes == minutes:
+        return signup
+    changed = db.session.execute(
+        update(SignUp).where(SignUp.id == signup.id, SignUp.state.in_(ATTENDANCE_SOURCES))
+        .values(state=target, minutes=minutes, attendance_by_id=actor.id, attendance_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:  # withdrawn a moment ago
+        raise InvalidTransition()
+    db.session.refresh(signup)
+    audit_role_action("signup.attendance", actor, role, signup, role=role.name, state=target, minutes=minutes)
+    if attended:
+        notify("hours_recorded", [signup.user], actor=actor, activity=role.activity, role=role.name,
+               hours=round(minutes / 60, 2))
+    return signup

@@ -119,7 +119,8 @@ def test_pages_use_the_latvian_catalogue(client, app):
 def test_every_message_has_a_latvian_translation(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(template), "."],
+                    "-k", "_l", "-k", "lazy_gettext", "-k", "_lp:1c,2", "-k", "lazy_pgettext:1c,2",
+                    "--no-location", "-o", str(template), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with template.open("rb") as file:
         extracted = [message for message in read_po(file) if message.id]
@@ -129,7 +130,7 @@ def test_every_message_has_a_latvian_translation(tmp_path):
 
     problems = []
     for message in extracted:
-        translated = latvian.get(message.id)
+        translated = latvian.get(message.id, context=message.context)
         plural = isinstance(message.id, tuple)
         name = repr(message.id[0] if plural else message.id)
         if translated is None:

@@ -21,6 +21,7 @@ from app import create_app
 from app.accounts.models import PasswordResetToken, User
 from app.accounts.sessions import hash_token
 from app.accounts.tokens import make_token
+from app.activities.models import ActivityPhoto, Registration
 from app.audit.models import AuditEntry
 from app.comments.models import Comment
 from app.extensions import db
@@ -32,7 +33,7 @@ from config import INSECURE_DEV_KEY
 from tests.apps import another_app
 from tests.conftest import csrf_token, log_in, post_form
 from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
-from tests.factories import PASSWORD, make_category, make_centre, make_idea, make_user
+from tests.factories import PASSWORD, make_activity, make_category, make_centre, make_idea, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRET = "p" * 40
@@ -212,6 +213,11 @@ def world(client, admin):
     db.session.flush()
     signup = SignUp(role_id=role.id, user_id=admin.id, state="applied")  # the admin's own: may withdraw it
     db.session.add(signup)
+    activity = make_activity(centre=centre, creator=admin)
+    registration = Registration(activity_id=activity.id, user_id=admin.id, places=1, companions=[],
+                                state="waiting")  # the admin's own: may cancel it
+    photo = ActivityPhoto(activity_id=activity.id, image_name="0" * 32 + ".jpg", caption="Podi")
+    db.session.add_all([registration, photo])
     db.session.commit()
     log_in(client, admin.email)
     return SimpleNamespace(
@@ -227,7 +233,8 @@ def world(client, admin):
         by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css",
                  "notification_id": notification.id, "idea_id": idea.id, "comment_id": comment.id,
                  "category_id": category.id, "template_id": reason.id, "role_id": role.id,
-                 "signup_id": signup.id},
+                 "signup_id": signup.id, "activity_id": activity.id, "registration_id": registration.id,
+                 "photo_id": photo.id, "slug": centre.slug},
         # Values that every form of the app would accept, so that a missing CSRF check would show.
         form={
             "display_name": "Changed Name", "name": "Changed", "municipality": "Changed", "slug": "changed",

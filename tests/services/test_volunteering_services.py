@@ -54,7 +54,8 @@ def signup_in(world, role, state):
     """A sign-up of the volunteer already in the given state (written directly; accepted ones hold a place)."""
     decided = state in ("accepted", "declined", "attended", "no_show")
     signup = SignUp(role_id=role.id, user_id=world.volunteer.id, state=state,
-                    decided_by_id=world.author.id if decided else None, decided_at=utcnow() if decided else None)
+                    decided_by_id=world.author.id if decided else None, decided_at=utcnow() if decided else None,
+                    attendance_by_id=world.author.id if state in ("attended", "no_show") else None)
     db.session.add(signup)
     if state in ("accepted", "attended", "no_show"):
         role.accepted_count += 1

@@ -1,0 +1,115 @@
+"""Activity forms: field validation and choices only."""
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_utc
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.accounts.forms import one_line
+from app.activities.services import COMPANION_NAME_LENGTH, MAX_COMPANIONS
+from app.admin.forms import MultiCheckboxField
+from app.comments.forms import strip
+from app.ideas.forms import optional_int
+from app.timeutil import utcnow
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 10_000
+PLACE_MAX = 200
+LEADER_MAX = 120
+CAPACITY_MAX = 1000
+REASON_MAX = 2000
+OUTCOME_MAX = 10_000
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[strip], render_kw={"maxlength": TITLE_MAX},
+                        description=_l("For example: “Clay workshop for families”."), validators=[
+        DataRequired(_l("Please give the activity a title.")),
+        Length(max=TITLE_MAX, message=_l("A title can be at most %(max)d characters long.")), one_line,
+    ])
+    description = TextAreaField(
+        _l("Description"), filters=[strip], render_kw={"rows": 8},
+        description=_l("What happens, for whom, what to bring. Simple formatting works: **bold**, *italic*, "
+                       "lines starting with “- ” become a list."),
+        validators=[Optional(), Length(max=DESCRIPTION_MAX,
+                                       message=_l("Please keep the description under %(max)d characters."))])
+    centre = SelectField(_l("Centre"), coerce=optional_int,
+                         validators=[DataRequired(_l("Please choose a centre."))],
+                         invalid_value_message=_l("Please choose a centre from the list."),
+                         invalid_choice_message=_l("Please choose a centre from the list."))
+    place = StringField(_l("Place"), filters=[strip], render_kw={"maxlength": PLACE_MAX},
+                        description=_l("The address or the room, e.g. “Preiļi centre, Raiņa bulvāris 19, hall”."),
+                        validators=[DataRequired(_l("Please say where it takes place.")),
+                                    Length(max=PLACE_MAX, message=_l("Please keep this under %(max)d characters.")),
+                                    one_line])
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
+                                   validators=[InputRequired(_l("Please give the date and time it starts."))])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
+                                 validators=[InputRequired(_l("Please give the date and time it ends."))])
+    leader_name = StringField(_l("Who leads it (optional)"), filters=[strip], render_kw={"maxlength": LEADER_MAX},
+                              description=_l("As people should see it, e.g. “Inese Kalniņa, ceramics club”."),
+                              validators=[Optional(), Length(max=LEADER_MAX, message=_l(
+                                  "Please keep this under %(max)d characters.")), one_line])
+    capacity = IntegerField(
+        _l("Places"), description=_l("How many people can take part, counting the children people bring."),
+        render_kw={"min": 1, "max": CAPACITY_MAX, "inputmode": "numeric"}, validators=[
+            InputRequired(_l("Please say how many people can take part.")),
+            NumberRange(min=1, max=CAPACITY_MAX, message=_l("Please give a number from %(min)d to %(max)d."))])
+    open_registration = BooleanField(_l("Open registration now"))
+    #: shown only when the capacity was lowered below the places registered (choices set by the route)
+    move_to_waiting = MultiCheckboxField(_l("Move to the waiting list"), coerce=int, choices=[],
+                                         validate_choice=False)
+
+    def __init__(self, *args, is_new=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_new = is_new
+
+    def validate_starts_at(self, field):
+        if self.is_new and field.data and to_utc(field.data).replace(tzinfo=None) <= utcnow():
+            raise ValidationError(_l("The start must be in the future."))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def content(self):
+        """The form's content as activity fields, the local times as UTC."""
+        return {
+            "title": self.title.data, "description": self.description.data or "", "place": self.place.data,
+            "starts_at": to_utc(self.starts_at.data).replace(tzinfo=None),
+            "ends_at": to_utc(self.ends_at.data).replace(tzinfo=None),
+            "leader_name": self.leader_name.data or "", "capacity": self.capacity.data,
+        }
+
+
+class RegisterForm(FlaskForm):
+    includes_self = BooleanField(_l("I take part myself"), default=True)
+    companions = FieldList(
+        StringField(filters=[strip], render_kw={"maxlength": COMPANION_NAME_LENGTH, "autocomplete": "off"},
+                    validators=[Optional(), Length(max=COMPANION_NAME_LENGTH,
+                                                   message=_l("Please keep a name under %(max)d characters.")),
+                                one_line]),
+        label=_l("People I bring (first names)"), min_entries=MAX_COMPANIONS, max_entries=MAX_COMPANIONS)
+
+    def names(self):
+        return [name for name in (entry.data for entry in self.companions) if name]
+
+    def validate_includes_self(self, field):
+        if not field.data and not self.names():
+            raise ValidationError(_l("Tick “I take part myself” or write the name of at least one person you bring."))
+
+
+class CancelActivityForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it cancelled?"), filters=[strip], render_kw={"rows": 4},
+                           description=_l("Everyone registered, on the waiting list or volunteering is told this."),
+                           validators=[DataRequired(_l("Please write a reason: everyone registered is told why.")),
+                                       Length(max=REASON_MAX, message=_l("Please keep this under %(max)d characters."))])
+
+
+class CompleteActivityForm(FlaskForm):
+    outcome = TextAreaField(_l("What came of it (optional)"), filters=[strip], render_kw={"rows": 6},
+                            description=_l("What was made, who took part, who benefited. You can also write it "
+                                           "later."),
+                            validators=[Optional(), Length(max=OUTCOME_MAX,
+                                                           message=_l("Please keep this under %(max)d characters."))])

@@ -1,0 +1,188 @@
+"""Centre activities (planned by a coordinator, often grown from an idea) and the people registered for them."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.centres.models import Centre
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class ActivityState:
+    """The states of an activity; the allowed moves live in activities/services.py (TRANSITIONS)."""
+
+    PLANNED = "planned"
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ALL = (PLANNED, OPEN, COMPLETED, CANCELLED)
+    LABELS = {
+        PLANNED: _l("Planned"),
+        OPEN: _l("Registration open"),
+        COMPLETED: _l("Took place"),
+        CANCELLED: _l("Cancelled"),
+    }
+
+
+class RegistrationState:
+    """The states of a registration to take part in an activity."""
+
+    REGISTERED = "registered"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    ALL = (REGISTERED, WAITING, CANCELLED, ATTENDED, NO_SHOW)
+    #: a person has at most one of these per activity (partial unique index uq_registrations_active)
+    ACTIVE = (REGISTERED, WAITING)
+    #: these hold places of the activity (counted in Activity.registered_count)
+    HOLDING_PLACES = (REGISTERED, ATTENDED, NO_SHOW)
+    LABELS = {
+        REGISTERED: _lp("registration state", "Registered"),
+        WAITING: _l("On the waiting list"),
+        CANCELLED: _l("Cancelled"),
+        ATTENDED: _l("Took part"),
+        NO_SHOW: _l("Did not come"),
+    }
+
+
+class Activity(db.Model):
+    """Something the centre does on a date: a workshop, a clean-up day; people register to take part."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint("state IN ('planned', 'open', 'completed', 'cancelled')", name="activity_state_known"),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("registered_count >= 0 AND registered_count <= capacity", name="registered_within_capacity"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("state <> 'cancelled' OR cancel_reason <> ''", name="cancellation_has_reason"),
+        Index("ix_activities_centre_start", "centre_id", "starts_at"),
+        Index("ix_activities_start", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    #: Markdown, rendered sanitised
+    description: Mapped[str] = mapped_column(Text, default="")
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    #: in UTC
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    #: who leads it, as shown to people (e.g. "Inese Kalniņa, ceramics club")
+    leader_name: Mapped[str] = mapped_column(String(120), default="")
+    #: how many participants (the registered people and those they bring)
+    capacity: Mapped[int] = mapped_column(Integer)
+    #: places held by registrations, maintained with conditional UPDATEs (never counted by hand)
+    registered_count: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default=ActivityState.PLANNED)
+    #: the idea this activity grew from (at most one activity per idea)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    #: the outcome report (Markdown): what was made, who benefited
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    centre: Mapped[Centre] = relationship()
+    idea = relationship("Idea")
+    created_by: Mapped[User | None] = relationship()
+    photos: Mapped[list["ActivityPhoto"]] = relationship(back_populates="activity", order_by="ActivityPhoto.id",
+                                                          cascade="all, delete-orphan")
+
+    @property
+    def state_label(self):
+        return ActivityState.LABELS.get(self.state, self.state)
+
+    @property
+    def free_places(self):
+        return max(self.capacity - self.registered_count, 0)
+
+    @property
+    def has_started(self):
+        return self.starts_at <= utcnow()
+
+
+class Registration(db.Model):
+    """A person takes part in an activity, themselves and/or with people they bring (children: first names)."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        CheckConstraint("state IN ('registered', 'waiting', 'cancelled', 'attended', 'no_show')",
+                        name="registration_state_known"),
+        CheckConstraint("places >= 1", name="places_positive"),
+        Index("uq_registrations_active", "activity_id", "user_id", unique=True,
+              sqlite_where=text("state IN ('registered', 'waiting')"),
+              postgresql_where=text("state IN ('registered', 'waiting')")),
+        Index("ix_registrations_activity_state", "activity_id", "state", "created_at"),
+        Index("ix_registrations_user", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: the person takes part too (a parent may register only their children)
+    includes_self: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: first names of the people they bring; never shown publicly, only to them and the coordinators
+    companions: Mapped[list] = mapped_column(JSON, default=list)
+    #: places this registration takes: the person (if taking part) and their companions
+    places: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), default=RegistrationState.REGISTERED)
+    #: the waiting list is served in this order
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: when it moved from the waiting list to registered
+    promoted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: attendance recorded by a coordinator
+    attendance_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the reminder the day before was queued (flask send-reminders)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    activity: Mapped[Activity] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def state_label(self):
+        return RegistrationState.LABELS.get(self.state, self.state)
+
+    @property
+    def is_active(self):
+        return self.state in RegistrationState.ACTIVE
+
+
+class ActivityPhoto(db.Model):
+    """A photo of the outcome report (re-encoded like idea photos, stored outside static/)."""
+
+    __tablename__ = "activity_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    image_name: Mapped[str] = mapped_column(String(64))
+    #: what the photo shows, read out by screen readers
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    activity: Mapped[Activity] = relationship(back_populates="photos")
+
+
+class CalendarFeed(db.Model):
+    """A person's private calendar address (their registrations and shifts); a new token revokes the old one.
+
+    The token is kept as it is (not hashed) so the person can copy the address again from their page,
+    as calendar services do with secret addresses: it opens a read-only list of dates, nothing more.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,54 @@
+"""Photos of an activity's outcome report: adding and removing them (the files are handled like idea photos).
+
+The routes re-encode and store the file (app/ideas/photos.py) before calling add_outcome_photo, and
+delete the file when the transaction fails, or after the commit when a photo is removed.
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import permissions
+from app.activities.models import ActivityPhoto
+from app.audit.services import record_audit
+from app.errors import InvalidTransition, NotAllowed
+from app.extensions import db
+from app.timeutil import utcnow
+
+#: an outcome report shows at most this many photos (a page that stays light on an old phone)
+MAX_PHOTOS = 12
+CAPTION_LENGTH = 200
+
+TOO_MANY_PHOTOS = _l("An activity can have at most %(num)d photos. Please remove one before adding another.",
+                     num=MAX_PHOTOS)
+
+
+def photo_count(activity):
+    return db.session.scalar(select(func.count()).select_from(ActivityPhoto)
+                             .where(ActivityPhoto.activity_id == activity.id))
+
+
+def add_outcome_photo(actor, activity, jpeg_name, caption):
+    """Add a stored (re-encoded) photo with its caption to the outcome report of an activity that took place."""
+    if not permissions.can_write_outcome(actor, activity):
+        raise NotAllowed()
+    if photo_count(activity) >= MAX_PHOTOS:
+        raise InvalidTransition(TOO_MANY_PHOTOS)
+    photo = ActivityPhoto(activity_id=activity.id, image_name=jpeg_name,
+                          caption=" ".join((caption or "").split())[:CAPTION_LENGTH], created_at=utcnow())
+    db.session.add(photo)
+    db.session.flush()
+    record_audit("activity.photo_add", actor=actor, subject=activity, centre_id=activity.centre_id,
+                 photo_id=photo.id)
+    return photo
+
+
+def remove_outcome_photo(actor, photo):
+    """Remove a photo from the outcome report; return its file name (the caller deletes the file after the commit)."""
+    activity = photo.activity
+    if not permissions.can_write_outcome(actor, activity):
+        raise NotAllowed()
+    image_name = photo.image_name
+    record_audit("activity.photo_remove", actor=actor, subject=activity, centre_id=activity.centre_id,
+                 photo_id=photo.id)
+    db.session.delete(photo)
+    db.session.flush()
+    return image_name

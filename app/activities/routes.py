@@ -1,0 +1,370 @@
+"""Pages of the activities domain: the calendar, an activity's page, creating and promoting, registering."""
+import calendar as calendar_module
+import re
+from datetime import date, datetime
+
+from babel.dates import get_day_names
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale, ngettext, to_user_timezone, to_utc
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.activities import bp, queries, services
+from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
+from app.activities.models import ActivityState, Registration, RegistrationState
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.centres.queries import active_centres
+from app.errors import CapacityReached, render_error
+from app.extensions import db
+from app.ideas.models import Idea
+from app.timeutil import utcnow
+from app.volunteering.queries import roles_of_activity
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def visible_activity(activity_id):
+    """The activity (every activity is public), or 404."""
+    activity = queries.activity_with_centre(activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def managed_activity(activity_id, what):
+    """The activity, for its coordinators only (others: 403, recorded in the audit log)."""
+    activity = visible_activity(activity_id)
+    if not permissions.can_manage_activity(current_user, activity):
+        refuse(current_user, what)
+    return activity
+
+
+def checked_button_form():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def back_to_activity(activity_id, anchor=None):
+    return redirect(url_for("activities.activity_detail", activity_id=activity_id, _anchor=anchor))
+
+
+def local(value):
+    """A stored UTC time as the naive local time a datetime-local field shows."""
+    return to_user_timezone(value).replace(tzinfo=None) if value else None
+
+
+def private(response):
+    """Pages for a signed-in person show their own registration: never kept by browsers or proxies."""
+    return forbid_caching(response) if current_user.is_authenticated else response
+
+
+# The list and the month view ----------------------------------------------------------------------------------
+
+@bp.route("/activities")
+def activity_list():
+    """Upcoming (or past) activities, optionally of one centre; every parameter is allow-listed."""
+    centres = active_centres()
+    centre = queries.centre_by_slug(centres, request.args.get("centre"))
+    when = queries.parse_when(request.args.get("when"))
+    page = queries.list_activities(when, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    link_args = {}
+    if centre:
+        link_args["centre"] = centre.slug
+    if when != "upcoming":
+        link_args["when"] = when
+    return render_template("activities/list.html", page=page, centres=centres, centre=centre, when=when,
+                           link_args=link_args)
+
+
+def parse_month(value, today):
+    """(year, month) from "YYYY-MM"; anything else (or a far-away year) means the current month."""
+    match = MONTH_PATTERN.match(value or "")
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
+            return year, month
+    return today.year, today.month
+
+
+def shift_month(year, month, step):
+    index = year * 12 + (month - 1) + step
+    return index // 12, index % 12 + 1
+
+
+@bp.route("/activities/calendar")
+def calendar():
+    """A month of activities as a table, Monday first; days are the local (Riga) dates."""
+    today = to_user_timezone(utcnow()).date()
+    year, month = parse_month(request.args.get("month"), today)
+    centres = active_centres()
+    centre = queries.centre_by_slug(centres, request.args.get("centre"))
+    next_year, next_month = shift_month(year, month, 1)
+    prev_year, prev_month = shift_month(year, month, -1)
+    start = to_utc(datetime(year, month, 1)).replace(tzinfo=None)
+    end = to_utc(datetime(next_year, next_month, 1)).replace(tzinfo=None)
+    by_day = {}
+    for activity in queries.activities_between(start, end, centre.id if centre else None):
+        by_day.setdefault(to_user_timezone(activity.starts_at).date(), []).append(activity)
+    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    locale = get_locale()
+    weekdays = [(get_day_names("wide", locale=locale)[day], get_day_names("abbreviated", locale=locale)[day])
+                for day in range(7)]
+    centre_args = {"centre": centre.slug} if centre else {}
+    prev_ok = prev_year >= FIRST_YEAR
+    next_ok = next_year <= LAST_YEAR
+    return render_template(
+        "activities/calendar.html", weeks=weeks, by_day=by_day, weekdays=weekdays, year=year, month=month,
+        month_title=format_date(date(year, month, 1), "LLLL yyyy"), today=today, centres=centres, centre=centre,
+        centre_args=centre_args, activity_count=sum(len(items) for items in by_day.values()),
+        prev_month=f"{prev_year:04d}-{prev_month:02d}" if prev_ok else None,
+        next_month=f"{next_year:04d}-{next_month:02d}" if next_ok else None,
+        this_month=f"{today.year:04d}-{today.month:02d}",
+    )
+
+
+# An activity's page -------------------------------------------------------------------------------------------
+
+def render_detail(activity, register_form=None):
+    mine = queries.my_registration(activity, current_user)
+    may_register = permissions.can_register_for_activity(current_user, activity)
+    if register_form is None and mine is None and may_register:
+        register_form = RegisterForm(formdata=None)
+    response = make_response(render_template(
+        "activities/detail.html", activity=activity, mine=mine, register_form=register_form,
+        may_register=may_register, waiting=queries.waiting_list_of(activity),
+        roles=roles_of_activity(activity, current_user), actions=services.allowed_actions(current_user, activity),
+        button_form=EmptyForm(), max_companions=services.MAX_COMPANIONS,
+    ))
+    return private(response)
+
+
+@bp.route("/activities/<int:activity_id>")
+def activity_detail(activity_id):
+    return render_detail(visible_activity(activity_id))
+
+
+# Creating, promoting and changing ----------------------------------------------------------------------------
+
+def centre_choices_for(form, activity=None):
+    """Offer the centres the person coordinates (admins: every active centre; plus the activity's own).
+
+    With one choice the field goes away; returns that centre's id then.
+    """
+    centres = active_centres() if current_user.is_admin else [
+        centre for centre in current_user.moderated_centres if centre.is_active]
+    choices = [SelectChoice(centre.id, centre.name) for centre in centres]
+    if activity is not None and activity.centre_id not in {choice.value for choice in choices}:
+        choices.append(SelectChoice(activity.centre_id, activity.centre.name))
+    if len(choices) == 1:
+        del form.centre
+        return choices[0].value
+    form.centre.choices = [SelectChoice("", _("Choose a centre"))] + choices
+    return None
+
+
+def render_form(form, activity=None, idea=None, capacity_message=None):
+    return render_template("activities/form.html", form=form, activity=activity, idea=idea,
+                           capacity_message=capacity_message)
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@login_required
+def new_activity():
+    if not permissions.can_create_activity(current_user):
+        refuse(current_user, "activities.new_activity")
+    form = ActivityForm()
+    only_centre = centre_choices_for(form)
+    if not form.validate_on_submit():
+        return render_form(form)
+    centre_id = form.centre.data if "centre" in form else only_centre
+    activity = services.create_activity(current_user, open_registration=form.open_registration.data,
+                                        centre_id=centre_id, **form.content())
+    db.session.commit()
+    flash(_("The activity is saved.") + " " + (_("People can register now.") if form.open_registration.data else
+                                               _("Open registration when you are ready.")), "success")
+    return back_to_activity(activity.id)
+
+
+def promotion_data(idea):
+    """The activity form prefilled from the idea: its summary opens the description."""
+    description = "\n\n".join(part for part in (idea.summary, idea.description) if part)
+    return {"title": idea.title[:150], "description": description, "place": idea.place}
+
+
+@bp.route("/ideas/<int:idea_id>/promote", methods=["GET", "POST"])
+@login_required
+def promote_idea(idea_id):
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(current_user, idea):
+        abort(404)
+    if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
+        became = queries.activity_of_idea(idea.id)
+        if became is not None:
+            flash(_("This idea is already a centre activity."), "info")
+            return back_to_activity(became.id)
+    if not permissions.can_promote_idea(current_user, idea):
+        refuse(current_user, "activities.promote_idea")
+    form = ActivityForm() if request.method == "POST" else ActivityForm(data=promotion_data(idea))
+    del form.centre  # the activity belongs to the idea's centre
+    if not form.validate_on_submit():
+        return render_form(form, idea=idea)
+    activity = services.promote_idea(current_user, idea, open_registration=form.open_registration.data,
+                                     **form.content())
+    db.session.commit()
+    flash(_("The idea is now a centre activity. Its author, supporters, followers and volunteers are told."),
+          "success")
+    return back_to_activity(activity.id)
+
+
+def initial_data(activity):
+    return {"title": activity.title, "description": activity.description, "centre": activity.centre_id,
+            "place": activity.place, "starts_at": local(activity.starts_at), "ends_at": local(activity.ends_at),
+            "leader_name": activity.leader_name, "capacity": activity.capacity}
+
+
+def move_choices(registrations):
+    """Registered people as choices "name (n places)" for moving to the waiting list."""
+    return [SelectChoice(registration.id, ngettext("%(name)s (%(num)d place)", "%(name)s (%(num)d places)",
+                                                   registration.places, name=registration.user.display_name))
+            for registration in registrations]
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_activity(activity_id):
+    activity = visible_activity(activity_id)
+    if not permissions.can_edit_activity(current_user, activity):
+        refuse(current_user, "activities.edit_activity")
+    submitted = request.method == "POST"
+    form = ActivityForm(is_new=False) if submitted else ActivityForm(data=initial_data(activity), is_new=False)
+    del form.open_registration  # opening is its own button on the activity's page
+    kept_centre = centre_choices_for(form, activity)
+    if not form.validate_on_submit():
+        if submitted and (form.capacity.data or 0) < activity.registered_count:  # keep the chooser in view
+            form.move_to_waiting.choices = move_choices(queries.registered_places(activity))
+        return render_form(form, activity)
+    fields = form.content()
+    fields["centre_id"] = form.centre.data if "centre" in form else kept_centre
+    try:
+        services.update_activity(current_user, activity, move_to_waiting=form.move_to_waiting.data or (), **fields)
+    except CapacityReached as error:
+        # Lowering the capacity below the places taken: the coordinator chooses who moves to the waiting list.
+        db.session.rollback()
+        form.move_to_waiting.choices = move_choices(queries.registered_places(activity))
+        return render_form(form, activity, capacity_message=error.message)
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return back_to_activity(activity.id)
+
+
+# The lifecycle (the coordinators) ----------------------------------------------------------------------------
+
+@bp.route("/activities/<int:activity_id>/open", methods=["POST"])
+@login_required
+def open_registration(activity_id):
+    activity = managed_activity(activity_id, "activities.open_registration")
+    checked_button_form()
+    services.open_registration(current_user, activity)
+    db.session.commit()
+    flash(_("Registration is open. People can now register to take part."), "success")
+    return back_to_activity(activity.id)
+
+
+def not_now(activity, action):
+    """Leave the form of a move the activity's state no longer allows (e.g. cancelled in another tab)."""
+    if action in services.allowed_actions(current_user, activity):
+        return None
+    flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."),
+          "error")
+    return back_to_activity(activity.id)
+
+
+@bp.route("/activities/<int:activity_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_activity(activity_id):
+    activity = managed_activity(activity_id, "activities.cancel_activity")
+    if (leave := not_now(activity, "cancel")) is not None:
+        return leave
+    form = CancelActivityForm()
+    if not form.validate_on_submit():
+        return render_template("activities/cancel.html", form=form, activity=activity)
+    services.cancel_activity(current_user, activity, form.reason.data)
+    db.session.commit()
+    flash(_("The activity is cancelled. Everyone registered, waiting or volunteering is told why."), "success")
+    return back_to_activity(activity.id)
+
+
+@bp.route("/activities/<int:activity_id>/complete", methods=["GET", "POST"])
+@login_required
+def complete_activity(activity_id):
+    activity = managed_activity(activity_id, "activities.complete_activity")
+    if (leave := not_now(activity, "complete")) is not None:
+        return leave
+    form = CompleteActivityForm()
+    if not form.validate_on_submit():
+        return render_template("activities/complete.html", form=form, activity=activity)
+    services.complete_activity(current_user, activity, form.outcome.data or "")
+    db.session.commit()
+    flash(_("The activity is marked as held. Thank you!"), "success")
+    return back_to_activity(activity.id)
+
+
+@bp.route("/activities/<int:activity_id>/registrations")
+@login_required
+def registrations(activity_id):
+    activity = managed_activity(activity_id, "activities.registrations")
+    response = make_response(render_template(
+        "activities/registrations.html", activity=activity, lists=queries.registrations_of(activity),
+        signups=queries.volunteer_signups_of(activity)))
+    return forbid_caching(response)
+
+
+# Registering ------------------------------------------------------------------------------------------------
+
+@bp.route("/activities/<int:activity_id>/register", methods=["POST"])
+@login_required
+def register(activity_id):
+    activity = visible_activity(activity_id)
+    if activity.state != ActivityState.OPEN or activity.has_started:
+        flash(_("Registration for this activity is not open."), "error")
+        return back_to_activity(activity.id)
+    if not permissions.can_register_for_activity(current_user, activity):
+        if not current_user.is_confirmed:
+            return render_error(403, _("Please confirm your e-mail address before you register: follow the link "
+                                       "we sent you."))
+        return render_error(403)
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        return render_detail(activity, register_form=form)
+    registration = services.register(current_user, activity, form.includes_self.data, form.names())
+    db.session.commit()
+    if registration.state == RegistrationState.REGISTERED:
+        flash(_("You are registered. See you there!"), "success")
+    else:
+        flash(_("All places are taken, so you are on the waiting list. If a place becomes free, you move up and "
+                "get a notification."), "success")
+    return back_to_activity(activity.id, "registration")
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@login_required
+def cancel_registration(registration_id):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != current_user.id:
+        abort(404)
+    checked_button_form()
+    was_waiting = registration.state == RegistrationState.WAITING
+    services.cancel_registration(current_user, registration)
+    db.session.commit()
+    flash(_("You have left the waiting list.") if was_waiting else _("Your registration is cancelled."), "success")
+    return back_to_activity(registration.activity_id, "registration")
+
+
+# The pages after the day, the calendar feeds and the person's own pages live in their own modules of the
+# same blueprint (imported here so that registering the blueprint brings them all).
+from app.activities import attendance_routes, calendar_feeds, my_pages  # noqa: E402,F401

@@ -1,0 +1,456 @@
+"""What can happen to an activity and its registrations. Places are taken and freed with conditional UPDATEs.
+
+The waiting-list rule: a registration gets places when all its people fit in the free places; when
+places become free (a cancellation, more capacity) the waiting list is offered them in the order people
+registered, the first who fit moving up.
+"""
+import secrets
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import permissions
+from app.accounts.models import User
+from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
+from app.audit.services import record_audit
+from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
+from app.extensions import db
+from app.ideas import services as idea_services
+from app.notifications.services import followers_of, notify, supporters_of
+from app.timeutil import utcnow
+from app.volunteering.models import SignUp, SignUpState, VolunteerRole
+
+#: action → (the states it may start from, the state it leads to); every one is the coordinators'
+TRANSITIONS = {
+    "open": ({ActivityState.PLANNED}, ActivityState.OPEN),
+    "complete": ({ActivityState.PLANNED, ActivityState.OPEN}, ActivityState.COMPLETED),
+    "cancel": ({ActivityState.PLANNED, ActivityState.OPEN}, ActivityState.CANCELLED),
+}
+ACTIVITY_FIELDS = ("title", "description", "centre_id", "place", "starts_at", "ends_at", "leader_name", "capacity")
+#: a registration brings at most this many other people
+MAX_COMPANIONS = 8
+COMPANION_NAME_LENGTH = 40
+
+
+# Creating and changing activities ----------------------------------------------------------------------------
+
+def check_centre(actor, centre_id):
+    if not permissions.can_moderate_centre(actor, centre_id):
+        raise NotAllowed()
+
+
+def create_activity(actor, open_registration=False, idea=None, **fields):
+    """A new activity of a centre the coordinator moderates (planned, or open for registration at once)."""
+    if not permissions.can_create_activity(actor):
+        raise NotAllowed()
+    check_centre(actor, fields["centre_id"])
+    now = utcnow()
+    activity = Activity(state=ActivityState.OPEN if open_registration else ActivityState.PLANNED,
+                        registered_count=0, created_by_id=actor.id, created_at=now, updated_at=now,
+                        idea_id=idea.id if idea is not None else None,
+                        **{key: fields[key] for key in ACTIVITY_FIELDS if key in fields})
+    db.session.add(activity)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:  # the idea was promoted by someone else a moment ago
+        raise InvalidTransition() from error
+    record_audit("activity.create", actor=actor, subject=activity, centre_id=activity.centre_id,
+                 title=activity.title)
+    return activity
+
+
+def promote_idea(actor, idea, open_registration=False, **fields):
+    """Turn a published idea into an activity of its centre.
+
+    The idea becomes "promoted" and links to the activity; its volunteer roles (with the people who
+    applied and were accepted) move to the activity; the author, supporters, followers and volunteers
+    are told.
+    """
+    if not permissions.can_promote_idea(actor, idea):
+        raise NotAllowed()
+    fields["centre_id"] = idea.centre_id
+    activity = create_activity(actor, open_registration=open_registration, idea=idea, **fields)
+    idea_services.transition(idea, "promote", actor)
+    db.session.execute(update(VolunteerRole).where(VolunteerRole.idea_id == idea.id,
+                                                   VolunteerRole.activity_id.is_(None))
+                       .values(activity_id=activity.id).execution_options(synchronize_session=False))
+    recipients = [idea.author] + supporters_of(idea) + followers_of(idea) + volunteers_of(activity)
+    notify("idea_promoted", recipients, actor=actor, idea=idea, activity=activity)
+    return activity
+
+
+def volunteers_of(activity, states=SignUpState.ACTIVE):
+    """People who applied for or were accepted in the activity's roles."""
+    return db.session.scalars(select(User).join(SignUp, SignUp.user_id == User.id)
+                              .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
+                              .where(VolunteerRole.activity_id == activity.id, SignUp.state.in_(states))
+                              .distinct()).all()
+
+
+def participants_of(activity, states=(RegistrationState.REGISTERED,)):
+    """People with a registration in the given states."""
+    return db.session.scalars(select(User).join(Registration, Registration.user_id == User.id)
+                              .where(Registration.activity_id == activity.id, Registration.state.in_(states))
+                              .distinct()).all()
+
+
+def update_activity(actor, activity, move_to_waiting=(), **fields):
+    """Change a planned or open activity.
+
+    Capacity never drops below the places registered unless the coordinator chose registrations
+    (ids in move_to_waiting) to move to the waiting list; those people are told. More capacity moves
+    people up from the waiting list. A new time or place is told to everyone registered and to the
+    volunteers.
+    """
+    if not permissions.can_edit_activity(actor, activity):
+        raise NotAllowed()
+    check_centre(actor, fields.get("centre_id", activity.centre_id))
+    db.session.refresh(activity)  # registered_count as it is now
+    capacity = fields.get("capacity", activity.capacity)
+    moved = []
+    if capacity < activity.registered_count:
+        moved = db.session.scalars(select(Registration).where(
+            Registration.activity_id == activity.id, Registration.id.in_(list(move_to_waiting) or [0]),
+            Registration.state == RegistrationState.REGISTERED)).all()
+        still = activity.registered_count - sum(registration.places for registration in moved)
+        if still > capacity:
+            raise CapacityReached(too_many_registered_message(still, capacity))
+        for registration in moved:
+            move_to_waiting_list(activity, registration)
+    changed_when_or_where = any(key in fields and fields[key] != getattr(activity, key)
+                                for key in ("starts_at", "ends_at", "place"))
+    for key in ACTIVITY_FIELDS:
+        if key in fields:
+            setattr(activity, key, fields[key])
+    activity.updated_at = utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:  # someone registered between the check and the write
+        raise CapacityReached(_l("Someone registered just now. Please look at the registrations again.")) from error
+    # those just moved keep their turn for later places, not for one left over by this same change
+    promote_from_waiting_list(activity, passing_over=[registration.id for registration in moved])
+    record_audit("activity.update", actor=actor, subject=activity, centre_id=activity.centre_id,
+                 moved_to_waiting=[registration.id for registration in moved])
+    notify("registration_moved_to_waiting", [registration.user for registration in moved], actor=actor,
+           activity=activity)
+    if changed_when_or_where:
+        notify("activity_changed", participants_of(activity) + volunteers_of(activity, (SignUpState.ACCEPTED,)),
+               actor=actor, activity=activity)
+    return activity
+
+
+def too_many_registered_message(registered, capacity):
+    return ngettext("%(num)d place would still be taken, more than the new capacity (%(capacity)d). Choose whom "
+                    "to move to the waiting list, or keep more places.",
+                    "%(num)d places would still be taken, more than the new capacity (%(capacity)d). Choose whom "
+                    "to move to the waiting list, or keep more places.", registered, capacity=capacity)
+
+
+def move_to_waiting_list(activity, registration):
+    """Give a registration's places back and put it on the waiting list (it keeps its place in the order)."""
+    changed = db.session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.state == RegistrationState.REGISTERED)
+        .values(state=RegistrationState.WAITING, promoted_at=None).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed == 1:
+        free_places(activity, registration.places)
+        set_committed_value(registration, "state", RegistrationState.WAITING)
+
+
+# The lifecycle ---------------------------------------------------------------------------------------------
+
+def allowed_actions(actor, activity):
+    """The moves this person may make on this activity now (for buttons)."""
+    if not permissions.can_manage_activity(actor, activity):
+        return []
+    return [action for action, (sources, _target) in TRANSITIONS.items()
+            if activity.state in sources and (action != "complete" or activity.has_started)]
+
+
+def transition(activity, action, actor, reason=""):
+    """Move the activity one step along TRANSITIONS with a conditional UPDATE, or refuse with a domain error."""
+    sources, target = TRANSITIONS[action]
+    if not permissions.can_manage_activity(actor, activity):
+        raise NotAllowed()
+    if activity.state not in sources:
+        raise InvalidTransition()
+    if action == "complete" and not activity.has_started:
+        raise InvalidTransition(_l("An activity can be marked as held only once it has started."))
+    reason = (reason or "").strip()
+    if action == "cancel" and not reason:
+        raise InvalidTransition(_l("Please write a reason: everyone registered is told why."))
+    now = utcnow()
+    values = {"state": target, "updated_at": now}
+    if action == "cancel":
+        values.update(cancel_reason=reason, cancelled_at=now)
+    if action == "complete":
+        values["completed_at"] = now
+    from_state = activity.state
+    changed = db.session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.state == from_state).values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    for key, value in values.items():
+        set_committed_value(activity, key, value)
+    record_audit(f"activity.{action}", actor=actor, subject=activity, centre_id=activity.centre_id, reason=reason)
+    if action == "cancel":
+        people = (participants_of(activity, RegistrationState.ACTIVE) + volunteers_of(activity))
+        notify("activity_cancelled", people, actor=actor, activity=activity, reason=reason)
+    return activity
+
+
+def open_registration(actor, activity):
+    """Registration opens: people can now register to take part."""
+    return transition(activity, "open", actor)
+
+
+def cancel_activity(actor, activity, reason):
+    """Cancel a planned or open activity; everyone registered or waiting, and the volunteers, are told why."""
+    return transition(activity, "cancel", actor, reason)
+
+
+def complete_activity(actor, activity, outcome=""):
+    """Mark an activity as held (once it has started), optionally with its outcome report."""
+    transition(activity, "complete", actor)
+    if outcome.strip():
+        activity.outcome = outcome.strip()
+    return activity
+
+
+def write_outcome(actor, activity, outcome):
+    """The outcome report of an activity that took place: what was made, who benefited."""
+    if not permissions.can_write_outcome(actor, activity):
+        raise NotAllowed()
+    activity.outcome = (outcome or "").strip()
+    activity.updated_at = utcnow()
+    record_audit("activity.outcome", actor=actor, subject=activity, centre_id=activity.centre_id)
+    return activity
+
+
+# Registration --------------------------------------------------------------------------------------------
+
+def take_places(activity, count):
+    """Take count places of the activity at once, or return False when they are not all free.
+
+    One conditional UPDATE: the database checks and adds in the same step, so however many people
+    register at the same instant, registered_count never passes capacity.
+    """
+    taken = db.session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.registered_count + count <= Activity.capacity)
+        .values(registered_count=Activity.registered_count + count).execution_options(synchronize_session=False)
+    ).rowcount
+    return taken == 1
+
+
+def free_places(activity, count):
+    db.session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.registered_count >= count)
+        .values(registered_count=Activity.registered_count - count).execution_options(synchronize_session=False)
+    )
+
+
+def clean_companions(names):
+    """First names only: trimmed, one line each, empty ones dropped."""
+    cleaned = [" ".join(str(name).split())[:COMPANION_NAME_LENGTH].rstrip() for name in names or ()]
+    return [name for name in cleaned if name]
+
+
+def register(user, activity, includes_self=True, companions=()):
+    """Register the person (and/or the people they bring) to take part.
+
+    They are registered when all their places are free, else they join the waiting list. One active
+    registration per person and activity (the unique index uq_registrations_active): a second one,
+    e.g. a double-submitted form, raises AlreadyDone and adds nothing.
+    """
+    if not permissions.can_register_for_activity(user, activity):
+        raise NotAllowed()
+    companions = clean_companions(companions)
+    if len(companions) > MAX_COMPANIONS:
+        raise InvalidTransition(_l("You can bring at most %(num)d people.", num=MAX_COMPANIONS))
+    places = int(bool(includes_self)) + len(companions)
+    if places < 1:
+        raise InvalidTransition(_l("Register yourself or at least one person you bring."))
+    # Lock the activity's row first (PostgreSQL; SQLite's writers queue anyway): a cancellation at the same
+    # moment then either frees its places before this looks for them, or waits and sees this waiting
+    # registration when it offers them to the list. Without it a place could stay free while this one waits.
+    db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    registration = Registration(activity_id=activity.id, user_id=user.id, includes_self=bool(includes_self),
+                                companions=companions, places=places, state=RegistrationState.WAITING,
+                                created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError as error:
+        raise AlreadyDone() from error
+    if take_places(activity, places):
+        registration.state = RegistrationState.REGISTERED
+        db.session.flush()
+    db.session.expire(activity, ["registered_count"])
+    return registration
+
+
+def cancel_registration(user, registration):
+    """The person cancels their registration (or leaves the waiting list) before the activity starts.
+
+    Freed places go to the waiting list in order; the people who move up are told.
+    """
+    activity = registration.activity
+    if not (permissions.is_signed_in(user) and registration.user_id == user.id):
+        raise NotAllowed()
+    if activity.state not in (ActivityState.PLANNED, ActivityState.OPEN) or activity.has_started:
+        raise InvalidTransition(_l("This activity has already started or ended."))
+    from_state = registration.state
+    if from_state not in RegistrationState.ACTIVE:
+        raise InvalidTransition()
+    now = utcnow()
+    changed = db.session.execute(
+        update(Registration).where(Registration.id == registration.id, Registration.state == from_state)
+        .values(state=RegistrationState.CANCELLED, cancelled_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    set_committed_value(registration, "state", RegistrationState.CANCELLED)
+    set_committed_value(registration, "cancelled_at", now)
+    if from_state == RegistrationState.REGISTERED:
+        free_places(activity, registration.places)
+        promote_from_waiting_list(activity)
+    return registration
+
+
+def promote_from_waiting_list(activity, passing_over=()):
+    """Offer the free places to the waiting list in order; each registration that fits moves up and is told.
+
+    Runs in the transaction that freed the places. The places are taken with the same conditional
+    UPDATE as a new registration, and each registration moves with a conditional UPDATE too, so a
+    cancellation at the same moment cannot make anyone move up twice or the count pass the capacity.
+    Registrations in passing_over (ids) are left waiting this time.
+    """
+    promoted = []
+    while True:
+        free = db.session.execute(select(Activity.capacity - Activity.registered_count)
+                                  .where(Activity.id == activity.id)).scalar_one()
+        if free <= 0:
+            break
+        candidate = db.session.scalar(
+            select(Registration).where(Registration.activity_id == activity.id,
+                                       Registration.state == RegistrationState.WAITING, Registration.places <= free,
+                                       Registration.id.not_in(list(passing_over)))
+            .order_by(Registration.created_at, Registration.id).limit(1))
+        if candidate is None or not take_places(activity, candidate.places):
+            break
+        moved = db.session.execute(
+            update(Registration).where(Registration.id == candidate.id,
+                                       Registration.state == RegistrationState.WAITING)
+            .values(state=RegistrationState.REGISTERED, promoted_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved != 1:  # cancelled a moment ago: give the places back and look again
+            free_places(activity, candidate.places)
+            continue
+        db.session.refresh(candidate)
+        promoted.append(candidate)
+    db.session.expire(activity, ["registered_count"])
+    notify("registration_promoted", [registration.user for registration in promoted], activity=activity)
+    return promoted
+
+
+# Attendance ---------------------------------------------------------------------------------------------
+
+ATTENDANCE_SOURCES = (RegistrationState.REGISTERED, RegistrationState.ATTENDED, RegistrationState.NO_SHOW)
+
+
+def record_attendance(actor, registration, attended):
+    """The coordinator marks whether a registered person (with the people they brought) came; can be corrected."""
+    activity = registration.activity
+    if not permissions.can_record_attendance(actor, activity):
+        raise NotAllowed()
+    if registration.state not in ATTENDANCE_SOURCES:
+        raise InvalidTransition()
+    target = RegistrationState.ATTENDED if attended else RegistrationState.NO_SHOW
+    if registration.state == target:
+        return registration
+    changed = db.session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.state.in_(ATTENDANCE_SOURCES))
+        .values(state=target, attendance_by_id=actor.id).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    set_committed_value(registration, "state", target)
+    set_committed_value(registration, "attendance_by_id", actor.id)
+    return registration
+
+
+# Reminders and the private calendar feed -------------------------------------------------------------------
+
+def tomorrow_in_utc(now, timezone):
+    """The start and end (naive UTC) of the day after now's local date in the given time zone."""
+    local_now = now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    start = datetime.combine(local_now.date() + timedelta(days=1), time(), tzinfo=ZoneInfo(timezone))
+    end = datetime.combine(local_now.date() + timedelta(days=2), time(), tzinfo=ZoneInfo(timezone))
+    return (start.astimezone(UTC).replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None))
+
+
+def send_reminders(timezone, now=None):
+    """Remind everyone registered, and the accepted volunteers, of activities that start tomorrow (local date).
+
+    Run once a day (e.g. by cron in the afternoon); running it again sends nothing twice (reminded_at on
+    each registration and sign-up). Reminders are mailed at once, even to people who chose a daily
+    digest. Returns how many notifications were made.
+    """
+    now = now or utcnow()
+    day_start, day_end = tomorrow_in_utc(now, timezone)
+    activities = db.session.scalars(select(Activity).where(
+        Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+        Activity.starts_at >= day_start, Activity.starts_at < day_end).order_by(Activity.starts_at)).all()
+    made = 0
+    for activity in activities:
+        registrations = db.session.scalars(select(Registration).where(
+            Registration.activity_id == activity.id, Registration.state == RegistrationState.REGISTERED,
+            Registration.reminded_at.is_(None))).all()
+        signups = db.session.scalars(select(SignUp).join(VolunteerRole, VolunteerRole.id == SignUp.role_id).where(
+            VolunteerRole.activity_id == activity.id, SignUp.state == SignUpState.ACCEPTED,
+            SignUp.reminded_at.is_(None))).all()
+        people = [registration.user for registration in registrations] + [signup.user for signup in signups]
+        made += len(notify("activity_reminder", people, activity=activity, urgent=True))
+        for row in (*registrations, *signups):
+            row.reminded_at = now
+    return made
+
+
+def calendar_feed_token(user):
+    """The person's private calendar token, made on first use."""
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        feed = renew_calendar_feed(user)
+    return feed.token
+
+
+def renew_calendar_feed(user):
+    """A new secret address for the person's calendar; the old one stops working at once."""
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = utcnow()
+    db.session.flush()
+    return feed
+
+
+def revoke_calendar_feed(user):
+    """Stop the person's private calendar address."""
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is not None:
+        db.session.delete(feed)

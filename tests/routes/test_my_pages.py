@@ -1,0 +1,239 @@
+"""The person's own pages: /me (ideas, sign-ups, registrations, hours, the calendar address), my registrations,
+the printable volunteer record; only one's own data, GET changes nothing, the calendar address made on POST."""
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from flask import has_request_context
+from sqlalchemy import event, func, select
+
+from app.activities import services
+from app.activities.models import Activity, CalendarFeed, Registration
+from app.extensions import db
+from app.timeutil import utcnow
+from app.volunteering.models import SignUp, VolunteerRole
+from tests.conftest import log_in, post_form
+from tests.factories import make_activity, make_centre, make_idea, make_user
+
+EN = {"Accept-Language": "en"}
+
+
+def text(response):
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def world(ctx):
+    preili = make_centre(name="Preiļi", slug="preili")
+    coordinator = make_user(email="dace@example.com", display_name="Dace Koordinatore", moderates=[preili])
+    anna = make_user(email="anna@example.com", display_name="Anna Bērziņa", language="en", home_centre=preili)
+    other = make_user(email="other@example.com", display_name="Pēteris Svešais", language="en")
+    workshop = make_activity(preili, coordinator, title="Keramikas darbnīca", starts_in_days=5)
+    full = make_activity(preili, coordinator, title="Pilna darbnīca", capacity=1, starts_in_days=8)
+    past = make_activity(preili, coordinator, state="completed", title="Rudens talka", starts_in_days=-20)
+    services.register(anna, workshop, includes_self=True, companions=["Elzīte", "Markuss"])
+    services.register(other, full)
+    services.register(anna, full)  # on the waiting list
+    services.register(other, workshop, companions=["Svešs Bērns"])
+    db.session.add_all([
+        Registration(activity_id=past.id, user_id=anna.id, places=1, includes_self=True, companions=[],
+                     state="attended"),
+        Registration(activity_id=past.id, user_id=other.id, places=1, includes_self=True, companions=[],
+                     state="attended"),
+    ])
+    role = VolunteerRole(activity_id=past.id, name="Tējas galda saimniece", places=3, accepted_count=2)
+    idea = make_idea(author=anna, centre=preili, title="Soliņi Raiņa parkā")
+    idea_role = VolunteerRole(idea_id=idea.id, name="Galdnieks", places=2, accepted_count=0)
+    db.session.add_all([role, idea_role])
+    db.session.flush()
+    confirmed = utcnow() - timedelta(days=19)
+    db.session.add_all([
+        SignUp(role_id=role.id, user_id=anna.id, state="attended", decided_by_id=coordinator.id, decided_at=confirmed,
+               minutes=150, attendance_by_id=coordinator.id, attendance_at=confirmed),
+        SignUp(role_id=role.id, user_id=other.id, state="attended", decided_by_id=coordinator.id,
+               decided_at=confirmed, minutes=600, attendance_by_id=coordinator.id, attendance_at=confirmed),
+        SignUp(role_id=idea_role.id, user_id=anna.id, state="applied"),
+    ])
+    db.session.commit()
+    return {"anna": anna, "other": other, "coordinator": coordinator, "workshop": workshop, "full": full,
+            "past": past, "idea": idea}
+
+
+def as_anna(client, world):
+    log_in(client, world["anna"].email)
+    return client
+
+
+def feeds():
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(CalendarFeed))
+
+
+@contextmanager
+def request_statements():
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if has_request_context() and not statement.lstrip().upper().startswith(
+                ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("path", ["/me", "/me/registrations", "/me/record"])
+def test_the_pages_need_logging_in(client, world, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_my_page_shows_ideas_signups_registrations_and_hours(client, world):
+    as_anna(client, world)
+    response = client.get("/me", headers=EN)
+    page = text(response)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "You have written 1 idea." in page and 'href="/me/ideas"' in page
+    assert "Keramikas darbnīca" in page and "Pilna darbnīca" in page and "On the waiting list" in page
+    assert "Rudens talka" not in re.search(r'id="registrations".*?</section>', page, re.S).group(0)  # past
+    assert 'href="/me/registrations"' in page
+    assert "Tējas galda saimniece" in page and "Galdnieks" in page and "Waiting for an answer" in page
+    assert 'href="/me/signups"' in page
+    assert "Hours confirmed by the coordinators: 2.5" in page
+    assert 'href="/me/record"' in page
+    assert "Create my calendar address" in page
+    assert "Edit profile" in page and "Notification settings" in page  # the account links stay
+    assert "Elzīte" not in page and "Pēteris" not in page
+
+
+def test_my_page_runs_a_fixed_number_of_statements(client, world):
+    as_anna(client, world)
+    client.get("/me")
+    with request_statements() as few:
+        client.get("/me")
+    for number in range(6):  # more of everything
+        activity = make_activity(world["workshop"].centre, None, title=f"Darbnīca {number}", starts_in_days=number + 1)
+        services.register(world["anna"], activity)
+        make_idea(author=world["anna"], centre=world["workshop"].centre, title=f"Ideja {number}")
+    db.session.commit()
+    with request_statements() as many:
+        client.get("/me")
+    assert len(many) == len(few) <= 7, few
+
+
+def test_getting_my_page_makes_no_calendar_address(client, world):
+    as_anna(client, world)
+    client.get("/me")
+    client.get("/me")
+    assert feeds() == 0
+
+
+def test_create_renew_and_revoke_my_calendar_address(client, world):
+    as_anna(client, world)
+    response = post_form(client, "/me/calendar", token_from="/me")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me#calendar")
+    token = db.session.scalar(select(CalendarFeed.token))
+    page = text(client.get("/me", headers=EN))
+    assert f"/me/calendar/{token}.ics" in page and f"webcal://localhost/me/calendar/{token}.ics" in page
+    assert "Create my calendar address" not in page
+    post_form(client, "/me/calendar", token_from="/me")  # a second click keeps the address
+    assert db.session.scalar(select(CalendarFeed.token)) == token
+    assert client.get(f"/me/calendar/{token}.ics").status_code == 200
+
+    post_form(client, "/me/calendar/renew", token_from="/me")
+    renewed = db.session.scalar(select(CalendarFeed.token))
+    assert renewed != token
+    assert client.get(f"/me/calendar/{token}.ics").status_code == 404
+    assert f"/me/calendar/{renewed}.ics" in text(client.get("/me"))
+
+    post_form(client, "/me/calendar/revoke", token_from="/me")
+    assert feeds() == 0
+    assert client.get(f"/me/calendar/{renewed}.ics").status_code == 404
+    assert "Create my calendar address" in text(client.get("/me", headers=EN))
+
+
+def test_calendar_buttons_need_the_csrf_token(client, world):
+    as_anna(client, world)
+    assert client.post("/me/calendar", data={}).status_code == 400
+    assert feeds() == 0
+
+
+def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(client, world):
+    as_anna(client, world)
+    response = client.get("/me/registrations", headers=EN)
+    page = text(response)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert page.index("Keramikas darbnīca") < page.index("Pilna darbnīca") < page.index("Rudens talka")
+    assert "Elzīte, Markuss" in page  # my own companions
+    assert "Svešs Bērns" not in page and "Pēteris" not in page
+    assert "Registered" in page and "On the waiting list" in page and "Took part" in page
+    mine = db.session.scalars(select(Registration).where(Registration.user_id == world["anna"].id)
+                              .order_by(Registration.id)).all()
+    actions = re.findall(r'action="/registrations/(\d+)/cancel"', page)
+    assert sorted(int(number) for number in actions) == sorted(r.id for r in mine if r.state in ("registered", "waiting"))
+    assert "Leave the waiting list" in page and "Cancel my registration" in page
+
+
+def test_cancelling_from_my_registrations(client, world):
+    as_anna(client, world)
+    registration = db.session.scalar(select(Registration).where(Registration.user_id == world["anna"].id,
+                                                                Registration.activity_id == world["workshop"].id))
+    response = post_form(client, f"/registrations/{registration.id}/cancel", token_from="/me/registrations")
+    assert response.status_code == 302
+    db.session.refresh(registration)
+    assert registration.state == "cancelled"
+
+
+def test_the_volunteer_record_shows_my_hours_and_who_confirmed_them(client, world):
+    as_anna(client, world)
+    response = client.get("/me/record", headers=EN)
+    page = text(response)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Kopiena — Preiļi" in page and "Anna Bērziņa" in page
+    assert "Rudens talka" in page and "Tējas galda saimniece" in page
+    assert "Dace Koordinatore" in page
+    assert "volunteer-record__number\">2.5<" in page and "confirmed by the coordinators: 2.5." in page
+    assert "Activities I took part in" in page
+    assert "Printed on" in page and "Print" in page
+    assert "Pēteris" not in page and 'volunteer-record__number">10<' not in page  # not the other volunteer's
+    assert "<script" not in page
+
+
+def test_the_volunteer_record_of_someone_without_hours(client, world):
+    log_in(client, world["coordinator"].email)
+    page = text(client.get("/me/record", headers=EN))
+    assert "No volunteer hours have been confirmed yet." in page
+    assert "Anna" not in page and "Rudens talka" not in page
+
+
+def test_seed_demo_adds_the_demo_activities_once_and_they_show_on_my_pages(client):
+    runner = client.application.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "3 demo activities added." in result.output
+    db.session.expire_all()
+    activities = {activity.title: activity for activity in db.session.scalars(select(Activity))}
+    workshop = activities["Keramikas darbnīca: puķu podi dienas centram"]
+    assert workshop.state == "open" and workshop.idea is not None and workshop.registered_count == 4
+    assert workshop.starts_at > utcnow()
+    clean_up = activities["Rudens talka Raiņa parkā"]
+    assert clean_up.state == "completed" and clean_up.outcome and clean_up.starts_at < utcnow()
+    assert activities["Remontu kafejnīca: pirmā tikšanās"].state == "planned"
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "0 demo activities added." in result.output
+    assert db.session.scalar(select(func.count()).select_from(Activity)) == 3
+
+    log_in(client, "marija@kopiena.example", "kopiena-demo-parole")
+    page = text(client.get("/me/record", headers=EN))
+    assert "Tējas galda saimniece" in page and "3,5" in page and "Koordinatore Dace (Preiļi)" in page  # in Latvian
+    anna = client.application.test_client()
+    log_in(anna, "anna@kopiena.example", "kopiena-demo-parole")
+    assert "Keramikas darbnīca" in text(anna.get("/me"))
+    assert "Elza, Markuss" in text(anna.get("/me/registrations"))
