@@ -205,6 +205,8 @@ def test_the_volunteer_record_shows_my_hours_and_who_confirmed_them(client, worl
 
 
 def test_the_volunteer_record_of_someone_without_hours(client, world):
+    world["coordinator"].language = "en"  # a signed-in person's own language wins over the browser's
+    db.session.commit()
     log_in(client, world["coordinator"].email)
     page = text(client.get("/me/record", headers=EN))
     assert "No volunteer hours have been confirmed yet." in page
