@@ -164,6 +164,8 @@ def register_blueprints(app):
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.organisations.routes import bp as organisations_bp
+    from app.partnerships.routes import bp as partnerships_bp
     from app.volunteering.routes import bp as volunteering_bp
 
     app.register_blueprint(main_bp)
@@ -173,6 +175,8 @@ def register_blueprints(app):
     app.register_blueprint(notifications_bp)
     app.register_blueprint(volunteering_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(partnerships_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)

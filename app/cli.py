@@ -17,6 +17,7 @@ from app.extensions import db
 from app.ideas.demo import seed_demo_ideas
 from app.ideas.services import seed_categories
 from app.notifications.services import digest_recipients, queue_immediate_notification_mail, send_digest
+from app.organisations.demo import seed_demo_organisations
 from app.outbox.services import deliver_due_mail
 from app.timeutil import utcnow
 
@@ -88,9 +89,12 @@ def seed_demo_command():
     db.session.commit()
     activities_added = seed_demo_activities()  # after the ideas: the ceramics workshop grows from one
     db.session.commit()
+    organisations_added = seed_demo_organisations()
+    db.session.commit()
     click.echo(f"Demo data ready ({added} account(s) added). Every demo password is: {DEMO_PASSWORD}")
     click.echo(f"{ideas_added} demo idea(s) added.")
     click.echo(f"{activities_added} demo activit{'y' if activities_added == 1 else 'ies'} added.")
+    click.echo(f"{organisations_added} demo organisation(s) added.")
 
 
 @click.command("create-admin")

@@ -169,3 +169,101 @@ def can_manage_categories(user):
 
 def can_suspend_users(user):
     return is_signed_in(user) and user.is_admin
+
+
+# Organisations, partner calls and partnerships. Only representatives act for an organisation; moderators of
+# its centre approve representatives when none can, verify organisations, and decide partnerships on ideas and
+# activities of their centre.
+
+def represents(user, organisation):
+    return is_active_member(user) and user.represents(organisation.id)
+
+
+def can_create_organisation(user):
+    """Any active member may register an organisation; they become its first representative."""
+    return is_active_member(user)
+
+
+def can_edit_organisation(user, organisation):
+    return represents(user, organisation) or (is_signed_in(user) and user.is_admin)
+
+
+def can_ask_to_represent(user, organisation):
+    return is_active_member(user) and not user.represents(organisation.id)
+
+
+def can_decide_representatives(user, organisation):
+    """An approved representative, or a moderator of the organisation's centre."""
+    return represents(user, organisation) or (is_signed_in(user) and user.moderates(organisation.centre_id))
+
+
+def can_verify_organisation(user, organisation):
+    return is_signed_in(user) and user.moderates(organisation.centre_id)
+
+
+def can_see_contacts(user):
+    """Contact details of organisations are for signed-in people only."""
+    return is_signed_in(user)
+
+
+def can_post_partner_call(user, organisation):
+    return represents(user, organisation)
+
+
+def can_edit_partner_call(user, call):
+    """Its organisation's representatives only (not even moderators: it is the organisation's voice)."""
+    return represents(user, call.organisation)
+
+
+def is_open_for_partners(target):
+    """An idea or activity that says it seeks a school partner, in a state where one can still join."""
+    if not target.seeking_school_partner:
+        return False
+    if hasattr(target, "capacity"):  # an activity
+        return target.state in ("planned", "open")
+    return target.state == "published"
+
+
+def can_offer_partnership(user, organisation, target):
+    """A representative offers their organisation to an idea or activity that is open for partners."""
+    return represents(user, organisation) and is_open_for_partners(target)
+
+
+def manages_project(user, target):
+    """The idea's author and its centre's moderators; an activity's coordinators."""
+    if not is_signed_in(user):
+        return False
+    if hasattr(target, "capacity"):
+        return user.moderates(target.centre_id)
+    return (is_active_member(user) and target.author_id == user.id) or user.moderates(target.centre_id)
+
+
+def can_invite_organisation(user, target, call):
+    """The idea's author (or coordinators) asks the organisation behind an open partner call to join."""
+    return call.state == "open" and is_open_for_partners(target) and manages_project(user, target)
+
+
+def partnership_target(partnership):
+    return partnership.activity if partnership.activity_id is not None else partnership.idea
+
+
+def can_decide_partnership(user, partnership):
+    """The side that did not make the offer: the project's people for an offer, the organisation's
+    representatives for an invitation."""
+    if partnership.direction == "offer":
+        return manages_project(user, partnership_target(partnership))
+    return represents(user, partnership.organisation)
+
+
+def can_withdraw_partnership(user, partnership):
+    """The side that made it: the organisation's representatives (offer) or the project's people (invitation)."""
+    if partnership.direction == "offer":
+        return represents(user, partnership.organisation)
+    return manages_project(user, partnership_target(partnership))
+
+
+def can_view_partnership(user, partnership):
+    """Accepted partnerships are public; pending and closed ones only for both sides."""
+    if partnership.state == "accepted":
+        return True
+    return represents(user, partnership.organisation) or manages_project(user, partnership_target(partnership))

@@ -88,3 +88,38 @@ def make_activity(centre=None, creator=None, state="open", title="Keramikas darb
     db.session.add(activity)
     db.session.commit()
     return activity
+
+
+def make_organisation(representative=None, centre=None, kind="school", name="Preiļu 1. pamatskola", verified=False,
+                      **fields):
+    """An organisation, with an approved representative when one is given."""
+    from app.organisations.models import Organisation, Representative
+
+    centre = centre or make_centre()
+    organisation = Organisation(name=name, kind=kind, centre_id=centre.id,
+                                description=fields.pop("description", "Skola Preiļos."), **fields)
+    db.session.add(organisation)
+    db.session.flush()
+    if verified:
+        verifier = representative or make_user(admin=True)
+        organisation.verified_at, organisation.verified_by_id = utcnow(), verifier.id
+    if representative is not None:
+        db.session.add(Representative(organisation_id=organisation.id, user_id=representative.id, state="approved",
+                                      decided_by_id=representative.id, decided_at=utcnow()))
+    db.session.commit()
+    if representative is not None:
+        db.session.expire(representative, ["representations"])
+    return organisation
+
+
+def make_partner_call(organisation, title="6. klase meklē projektu par atkritumu šķirošanu", age_groups="10-12",
+                      subjects="environment,science", state="open", **fields):
+    from app.organisations.models import PartnerCall
+
+    call = PartnerCall(organisation_id=organisation.id, centre_id=fields.pop("centre_id", organisation.centre_id),
+                       title=title, description=fields.pop("description", "Pavasara semestrī."),
+                       age_groups=age_groups, subjects=subjects, state=state,
+                       contact_person=fields.pop("contact_person", "Ilze Liepa, klases audzinātāja"), **fields)
+    db.session.add(call)
+    db.session.commit()
+    return call

@@ -3,6 +3,7 @@
 The expected values come from the design (docs: DESIGN.md "People and what each must be able to do"
 and the idea lifecycle), not from the code: read a row as "this person may … in these states".
 """
+import inspect
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,15 +15,22 @@ from app.activities.models import Activity
 from app.centres.models import Centre
 from app.comments.models import Comment
 from app.ideas.models import Idea, IdeaState
+from app.organisations.models import Organisation, PartnerCall, Representative
+from app.partnerships.models import Partnership
 from app.timeutil import utcnow
 from app.volunteering.models import VolunteerRole
 
 OWN_CENTRE, OTHER_CENTRE = 1, 2
+#: organisation X is of OWN_CENTRE, Y of OTHER_CENTRE
+ORG_X, ORG_Y = 7, 8
 A_TIME = datetime(2026, 1, 1, 12, 0)
 
 #: everyone the tables speak of; "author" wrote the idea (or, in the comment tables, the comment)
 ROLES = ("nobody", "anonymous", "resident", "unconfirmed", "suspended", "author", "moderator", "other_moderator",
          "admin")
+#: the tables about organisations also speak of "representative" (an approved representative of organisation X)
+#: and "other_representative" (of organisation Y)
+ORG_ROLES = (*ROLES, "representative", "other_representative")
 AUTHOR_ID = 20
 
 
@@ -35,10 +43,14 @@ def person(role):
     own = Centre(id=OWN_CENTRE, slug="preili", name="Preiļi", municipality="Preiļu novads")
     other = Centre(id=OTHER_CENTRE, slug="aglona", name="Aglona", municipality="Preiļu novads")
     moderates = {"moderator": [own], "other_moderator": [other]}.get(role, [])
-    return User(id=AUTHOR_ID if role == "author" else 10 + ROLES.index(role), email=f"{role}@example.com",
+    user_id = AUTHOR_ID if role == "author" else 40 + ORG_ROLES.index(role)
+    represented = {"representative": [ORG_X], "other_representative": [ORG_Y]}.get(role, [])
+    return User(id=user_id, email=f"{role}@example.com",
                 display_name=role, is_admin=role == "admin", moderated_centres=moderates,
                 email_confirmed_at=None if role == "unconfirmed" else A_TIME,
-                suspended_at=A_TIME if role == "suspended" else None)
+                suspended_at=A_TIME if role == "suspended" else None,
+                representations=[Representative(organisation_id=org_id, user_id=user_id, state="approved")
+                                 for org_id in represented])
 
 
 def idea_in(state):
@@ -52,17 +64,17 @@ def role_on(idea=None, activity=None):
                          activity_id=activity.id if activity else None, activity=activity, name="Palīgs", places=2)
 
 
-def parse_grid(grid, columns):
+def parse_grid(grid, columns, roles=ROLES):
     """{role: {column: bool}} from a table of Y (may) and . (may not), one row per role."""
     lines = [line.split() for line in grid.strip().splitlines()]
     header, rows = lines[0], lines[1:]
     assert tuple(header) == tuple(columns), "the columns must be, in order: " + " ".join(columns)
     table = {}
     for role, *marks in rows:
-        assert role in ROLES and len(marks) == len(columns), role
+        assert role in roles and len(marks) == len(columns), role
         assert set(marks) <= {"Y", "."}, role
         table[role] = {column: mark == "Y" for column, mark in zip(columns, marks, strict=True)}
-    assert set(table) == set(ROLES), "every role needs a row"
+    assert set(table) == set(roles), "every role needs a row"
     return table
 
 
@@ -563,6 +575,524 @@ def test_whatever_one_does_to_an_activity_one_manages_it(role, state):
             assert permissions.can_manage_activity(user, activity), check
 
 
+# --- organisations, partner calls and partnerships -------------------------------------------------------------
+# These tables add two roles (ORG_ROLES): "representative" of organisation X (a school of OWN_CENTRE) and
+# "other_representative" of organisation Y (a school of OTHER_CENTRE). Only representatives act for an
+# organisation; moderators of its centre approve representatives and verify it; an admin is no representative.
+
+def organisation(org_id):
+    """Organisation X (of OWN_CENTRE) or Y (of OTHER_CENTRE)."""
+    return Organisation(id=org_id, name="X" if org_id == ORG_X else "Y", kind="school",
+                        centre_id=OWN_CENTRE if org_id == ORG_X else OTHER_CENTRE)
+
+
+def call_of(org_id, state):
+    org = organisation(org_id)
+    return PartnerCall(id=9, organisation_id=org_id, organisation=org, centre_id=org.centre_id, title="6. klase",
+                       age_groups="10-12", subjects="environment", state=state)
+
+
+ORG_PERSON_CHECKS = {
+    "can_create_organisation": permissions.can_create_organisation,
+    "can_see_contacts": permissions.can_see_contacts,
+}
+ORG_PERSON_COLUMNS_IN_ORDER = ["create", "contacts"]
+# "create": any active member registers an organisation (and becomes its first representative);
+# "contacts": an organisation's e-mail and phone are for signed-in people only
+ORG_PERSON_TABLE = parse_grid("""
+                      create contacts
+nobody                  .       .
+anonymous               .       .
+resident                Y       Y
+unconfirmed             .       Y
+suspended               .       .
+author                  Y       Y
+moderator               Y       Y
+other_moderator         Y       Y
+admin                   Y       Y
+representative          Y       Y
+other_representative    Y       Y
+""", ORG_PERSON_COLUMNS_IN_ORDER, ORG_ROLES)
+ORG_PERSON_COLUMNS = dict(zip(ORG_PERSON_CHECKS, ORG_PERSON_COLUMNS_IN_ORDER, strict=True))
+
+
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", ORG_PERSON_CHECKS)
+def test_organisation_person_permissions(role, check):
+    assert ORG_PERSON_CHECKS[check](person(role)) is ORG_PERSON_TABLE[role][ORG_PERSON_COLUMNS[check]]
+
+
+ORGANISATIONS = ("X", "Y")
+ORGANISATION_TABLES = {
+    # approved representatives only, each of their own organisation
+    "represents": """
+    X Y
+    nobody                 .   .
+    anonymous              .   .
+    resident               .   .
+    unconfirmed            .   .
+    suspended              .   .
+    author                 .   .
+    moderator              .   .
+    other_moderator        .   .
+    admin                  .   .
+    representative         Y   .
+    other_representative   .   Y
+    """,
+    # its representatives, and admins (to correct what is wrong); never another organisation's representative
+    "can_edit_organisation": """
+    X Y
+    nobody                 .   .
+    anonymous              .   .
+    resident               .   .
+    unconfirmed            .   .
+    suspended              .   .
+    author                 .   .
+    moderator              .   .
+    other_moderator        .   .
+    admin                  Y   Y
+    representative         Y   .
+    other_representative   .   Y
+    """,
+    # any active member who does not represent it yet (a second pending request is the service's AlreadyDone)
+    "can_ask_to_represent": """
+    X Y
+    nobody                 .   .
+    anonymous              .   .
+    resident               Y   Y
+    unconfirmed            .   .
+    suspended              .   .
+    author                 Y   Y
+    moderator              Y   Y
+    other_moderator        Y   Y
+    admin                  Y   Y
+    representative         .   Y
+    other_representative   Y   .
+    """,
+    # its representatives, or a moderator of its centre (and admins)
+    "can_decide_representatives": """
+    X Y
+    nobody                 .   .
+    anonymous              .   .
+    resident               .   .
+    unconfirmed            .   .
+    suspended              .   .
+    author                 .   .
+    moderator              Y   .
+    other_moderator        .   Y
+    admin                  Y   Y
+    representative         Y   .
+    other_representative   .   Y
+    """,
+    # the badge: a moderator of its centre (and admins), never its own representative
+    "can_verify_organisation": """
+    X Y
+    nobody                 .   .
+    anonymous              .   .
+    resident               .   .
+    unconfirmed            .   .
+    suspended              .   .
+    author                 .   .
+    moderator              Y   .
+    other_moderator        .   Y
+    admin                  Y   Y
+    representative         .   .
+    other_representative   .   .
+    """,
+    # the organisation's voice: its representatives only
+    "can_post_partner_call": """
+    X Y
+    nobody                 .   .
+    anonymous              .   .
+    resident               .   .
+    unconfirmed            .   .
+    suspended              .   .
+    author                 .   .
+    moderator              .   .
+    other_moderator        .   .
+    admin                  .   .
+    representative         Y   .
+    other_representative   .   Y
+    """,
+}
+ORGANISATION_CHECKS = {
+    "represents": permissions.represents,
+    "can_edit_organisation": permissions.can_edit_organisation,
+    "can_ask_to_represent": permissions.can_ask_to_represent,
+    "can_decide_representatives": permissions.can_decide_representatives,
+    "can_verify_organisation": permissions.can_verify_organisation,
+    "can_post_partner_call": permissions.can_post_partner_call,
+}
+PARSED_ORGANISATION_TABLES = {name: parse_grid(grid, ORGANISATIONS, ORG_ROLES)
+                              for name, grid in ORGANISATION_TABLES.items()}
+
+
+@pytest.mark.parametrize("side", ORGANISATIONS)
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", ORGANISATION_CHECKS)
+def test_organisation_permissions(check, role, side):
+    org = organisation(ORG_X if side == "X" else ORG_Y)
+    assert ORGANISATION_CHECKS[check](person(role), org) is PARSED_ORGANISATION_TABLES[check][role][side]
+
+
+def test_a_suspended_representative_acts_for_nobody():
+    user = person("representative")
+    user.suspended_at = A_TIME
+    for check in ("represents", "can_edit_organisation", "can_decide_representatives", "can_post_partner_call"):
+        assert ORGANISATION_CHECKS[check](user, organisation(ORG_X)) is False, check
+
+
+#: the calls of organisation X in each state, and an open call of Y
+CALL_COLUMNS = ("X:open", "X:matched", "X:closed", "Y:open")
+CALL_TABLES = {
+    # its organisation's representatives only, in every state (not even moderators: it is the organisation's voice)
+    "can_edit_partner_call": """
+    X:open X:matched X:closed Y:open
+    nobody                 .   .   .   .
+    anonymous              .   .   .   .
+    resident               .   .   .   .
+    unconfirmed            .   .   .   .
+    suspended              .   .   .   .
+    author                 .   .   .   .
+    moderator              .   .   .   .
+    other_moderator        .   .   .   .
+    admin                  .   .   .   .
+    representative         Y   Y   Y   .
+    other_representative   .   .   .   Y
+    """,
+}
+CALL_CHECKS = {"can_edit_partner_call": permissions.can_edit_partner_call}
+PARSED_CALL_TABLES = {name: parse_grid(grid, CALL_COLUMNS, ORG_ROLES) for name, grid in CALL_TABLES.items()}
+
+
+@pytest.mark.parametrize("column", CALL_COLUMNS)
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", CALL_CHECKS)
+def test_partner_call_permissions(check, role, column):
+    side, state = column.split(":")
+    call = call_of(ORG_X if side == "X" else ORG_Y, state)
+    assert CALL_CHECKS[check](person(role), call) is PARSED_CALL_TABLES[check][role][column]
+
+
+# An idea or activity is open for partners while it says it seeks a school partner and one can still join it.
+OPEN_FOR_PARTNERS = {"idea": {"published"}, "activity": {"planned", "open", "planned_started", "open_started"}}
+
+
+def seeking(project):
+    project.seeking_school_partner = True
+    project.partner_age_groups, project.partner_subjects = "10-12", "environment"
+    return project
+
+
+@pytest.mark.parametrize("wish", [True, False], ids=["seeking", "not_seeking"])
+@pytest.mark.parametrize(("kind", "state"), [("idea", state) for state in STATES]
+                         + [("activity", state) for state in ACTIVITY_STATES])
+def test_is_open_for_partners(kind, state, wish):
+    project = idea_in(state) if kind == "idea" else activity_in(state)
+    project.seeking_school_partner = wish
+    assert permissions.is_open_for_partners(project) is (wish and state in OPEN_FOR_PARTNERS[kind])
+
+
+PROJECT_IDEA_TABLES = {
+    # the idea's author (an active member) and its centre's moderators, in every state
+    "manages_project(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody                 .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .
+    author                 Y   Y   Y   Y   Y   Y   Y
+    moderator              Y   Y   Y   Y   Y   Y   Y
+    other_moderator        .   .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   Y   Y   Y
+    representative         .   .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .   .
+    """,
+    # a representative offers their organisation (here X) to a published idea seeking a partner
+    "can_offer_partnership(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody                 .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .
+    author                 .   .   .   .   .   .   .
+    moderator              .   .   .   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .
+    admin                  .   .   .   .   .   .   .
+    representative         .   .   Y   .   .   .   .
+    other_representative   .   .   .   .   .   .   .
+    """,
+    # the idea's people invite the organisation behind an open call, while the idea is published
+    "can_invite_organisation(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody                 .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .
+    author                 .   .   Y   .   .   .   .
+    moderator              .   .   Y   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .
+    admin                  .   .   Y   .   .   .   .
+    representative         .   .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .   .
+    """,
+    # …never to a call that is no longer open
+    "can_invite_organisation(idea, matched call)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody                 .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .
+    author                 .   .   .   .   .   .   .
+    moderator              .   .   .   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .
+    admin                  .   .   .   .   .   .   .
+    representative         .   .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .   .
+    """,
+}
+PROJECT_IDEA_CHECKS = {
+    "manages_project(idea)": permissions.manages_project,
+    "can_offer_partnership(idea)": lambda user, idea: permissions.can_offer_partnership(user, organisation(ORG_X),
+                                                                                        idea),
+    "can_invite_organisation(idea)": lambda user, idea: permissions.can_invite_organisation(
+        user, idea, call_of(ORG_Y, "open")),
+    "can_invite_organisation(idea, matched call)": lambda user, idea: permissions.can_invite_organisation(
+        user, idea, call_of(ORG_Y, "matched")),
+}
+PARSED_PROJECT_IDEA_TABLES = {name: parse_grid(grid, STATES, ORG_ROLES) for name, grid in PROJECT_IDEA_TABLES.items()}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", PROJECT_IDEA_CHECKS)
+def test_partnership_permissions_on_an_idea(check, role, state):
+    idea = seeking(idea_in(state))
+    assert PROJECT_IDEA_CHECKS[check](person(role), idea) is PARSED_PROJECT_IDEA_TABLES[check][role][state]
+
+
+PROJECT_ACTIVITY_TABLES = {
+    # its coordinators (moderators of its centre), in every state; whoever created it has no say of their own
+    "manages_project(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody                 .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .
+    resident               .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .
+    suspended              .   .   .   .   .   .
+    author                 .   .   .   .   .   .
+    moderator              Y   Y   Y   Y   Y   Y
+    other_moderator        .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   Y   Y
+    representative         .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .
+    """,
+    # a representative offers their organisation (X) while the activity is planned or open (even under way)
+    "can_offer_partnership(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody                 .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .
+    resident               .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .
+    suspended              .   .   .   .   .   .
+    author                 .   .   .   .   .   .
+    moderator              .   .   .   .   .   .
+    other_moderator        .   .   .   .   .   .
+    admin                  .   .   .   .   .   .
+    representative         Y   Y   Y   Y   .   .
+    other_representative   .   .   .   .   .   .
+    """,
+    # the coordinators invite the organisation behind an open call while the activity is planned or open
+    "can_invite_organisation(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody                 .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .
+    resident               .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .
+    suspended              .   .   .   .   .   .
+    author                 .   .   .   .   .   .
+    moderator              Y   Y   Y   Y   .   .
+    other_moderator        .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   .   .
+    representative         .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .
+    """,
+}
+PROJECT_ACTIVITY_CHECKS = {
+    "manages_project(activity)": permissions.manages_project,
+    "can_offer_partnership(activity)": lambda user, activity: permissions.can_offer_partnership(
+        user, organisation(ORG_X), activity),
+    "can_invite_organisation(activity)": lambda user, activity: permissions.can_invite_organisation(
+        user, activity, call_of(ORG_Y, "open")),
+}
+PARSED_PROJECT_ACTIVITY_TABLES = {name: parse_grid(grid, ACTIVITY_STATES, ORG_ROLES)
+                                  for name, grid in PROJECT_ACTIVITY_TABLES.items()}
+
+
+@pytest.mark.parametrize("state", ACTIVITY_STATES)
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", PROJECT_ACTIVITY_CHECKS)
+def test_partnership_permissions_on_an_activity(check, role, state):
+    activity = seeking(activity_in(state))
+    expected = PARSED_PROJECT_ACTIVITY_TABLES[check][role][state]
+    assert PROJECT_ACTIVITY_CHECKS[check](person(role), activity) is expected
+
+
+#: a partnership of organisation X with the author's published idea (or, once promoted, the activity):
+#: "o:" an offer (X proposed it), "i:" an invitation (the idea's people proposed it), then its state
+PARTNERSHIP_COLUMNS = ("o:offered", "o:accepted", "o:declined", "o:withdrawn",
+                       "i:offered", "i:accepted", "i:declined", "i:withdrawn")
+
+
+def partnership_in(column, on):
+    direction, state = column.split(":")
+    org = organisation(ORG_X)
+    partnership = Partnership(id=4, organisation_id=ORG_X, organisation=org, direction="offer" if direction == "o"
+                              else "invitation", state=state, message="")
+    idea = seeking(idea_in("published" if on == "idea" else "promoted"))
+    partnership.idea_id, partnership.idea = idea.id, idea
+    if on == "activity":
+        activity = seeking(activity_in("open"))
+        partnership.activity_id, partnership.activity = activity.id, activity
+    return partnership
+
+
+# Which move fits which state is the service's TRANSITIONS; these say which side may make it at all.
+PARTNERSHIP_TABLES = {
+    # the side that did not propose: the idea's people for an offer, X's representatives for an invitation
+    "can_decide_partnership(idea)": """
+    o:offered o:accepted o:declined o:withdrawn i:offered i:accepted i:declined i:withdrawn
+    nobody                 .   .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .   .
+    author                 Y   Y   Y   Y   .   .   .   .
+    moderator              Y   Y   Y   Y   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   .   .   .   .
+    representative         .   .   .   .   Y   Y   Y   Y
+    other_representative   .   .   .   .   .   .   .   .
+    """,
+    # the side that proposed: X's representatives for an offer, the idea's people for an invitation
+    "can_withdraw_partnership(idea)": """
+    o:offered o:accepted o:declined o:withdrawn i:offered i:accepted i:declined i:withdrawn
+    nobody                 .   .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .   .
+    author                 .   .   .   .   Y   Y   Y   Y
+    moderator              .   .   .   .   Y   Y   Y   Y
+    other_moderator        .   .   .   .   .   .   .   .
+    admin                  .   .   .   .   Y   Y   Y   Y
+    representative         Y   Y   Y   Y   .   .   .   .
+    other_representative   .   .   .   .   .   .   .   .
+    """,
+    # accepted partnerships are public; the others only for both sides (never another organisation's people)
+    "can_view_partnership(idea)": """
+    o:offered o:accepted o:declined o:withdrawn i:offered i:accepted i:declined i:withdrawn
+    nobody                 .   Y   .   .   .   Y   .   .
+    anonymous              .   Y   .   .   .   Y   .   .
+    resident               .   Y   .   .   .   Y   .   .
+    unconfirmed            .   Y   .   .   .   Y   .   .
+    suspended              .   Y   .   .   .   Y   .   .
+    author                 Y   Y   Y   Y   Y   Y   Y   Y
+    moderator              Y   Y   Y   Y   Y   Y   Y   Y
+    other_moderator        .   Y   .   .   .   Y   .   .
+    admin                  Y   Y   Y   Y   Y   Y   Y   Y
+    representative         Y   Y   Y   Y   Y   Y   Y   Y
+    other_representative   .   Y   .   .   .   Y   .   .
+    """,
+    # once on an activity (made there or carried over), its coordinators answer for it instead of the idea's author
+    "can_decide_partnership(activity)": """
+    o:offered o:accepted o:declined o:withdrawn i:offered i:accepted i:declined i:withdrawn
+    nobody                 .   .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .   .
+    author                 .   .   .   .   .   .   .   .
+    moderator              Y   Y   Y   Y   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   .   .   .   .
+    representative         .   .   .   .   Y   Y   Y   Y
+    other_representative   .   .   .   .   .   .   .   .
+    """,
+    "can_withdraw_partnership(activity)": """
+    o:offered o:accepted o:declined o:withdrawn i:offered i:accepted i:declined i:withdrawn
+    nobody                 .   .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .   .
+    author                 .   .   .   .   .   .   .   .
+    moderator              .   .   .   .   Y   Y   Y   Y
+    other_moderator        .   .   .   .   .   .   .   .
+    admin                  .   .   .   .   Y   Y   Y   Y
+    representative         Y   Y   Y   Y   .   .   .   .
+    other_representative   .   .   .   .   .   .   .   .
+    """,
+    "can_view_partnership(activity)": """
+    o:offered o:accepted o:declined o:withdrawn i:offered i:accepted i:declined i:withdrawn
+    nobody                 .   Y   .   .   .   Y   .   .
+    anonymous              .   Y   .   .   .   Y   .   .
+    resident               .   Y   .   .   .   Y   .   .
+    unconfirmed            .   Y   .   .   .   Y   .   .
+    suspended              .   Y   .   .   .   Y   .   .
+    author                 .   Y   .   .   .   Y   .   .
+    moderator              Y   Y   Y   Y   Y   Y   Y   Y
+    other_moderator        .   Y   .   .   .   Y   .   .
+    admin                  Y   Y   Y   Y   Y   Y   Y   Y
+    representative         Y   Y   Y   Y   Y   Y   Y   Y
+    other_representative   .   Y   .   .   .   Y   .   .
+    """,
+}
+PARTNERSHIP_CHECKS = {
+    f"{name}({on})": (function, on)
+    for name, function in (("can_decide_partnership", permissions.can_decide_partnership),
+                           ("can_withdraw_partnership", permissions.can_withdraw_partnership),
+                           ("can_view_partnership", permissions.can_view_partnership))
+    for on in ("idea", "activity")
+}
+PARSED_PARTNERSHIP_TABLES = {name: parse_grid(grid, PARTNERSHIP_COLUMNS, ORG_ROLES)
+                             for name, grid in PARTNERSHIP_TABLES.items()}
+
+
+@pytest.mark.parametrize("column", PARTNERSHIP_COLUMNS)
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", PARTNERSHIP_CHECKS)
+def test_partnership_permissions(check, role, column):
+    function, on = PARTNERSHIP_CHECKS[check]
+    assert function(person(role), partnership_in(column, on)) is PARSED_PARTNERSHIP_TABLES[check][role][column]
+
+
+@pytest.mark.parametrize("column", PARTNERSHIP_COLUMNS)
+def test_nobody_decides_and_withdraws_the_same_partnership(column):
+    for role in ORG_ROLES:
+        for on in ("idea", "activity"):
+            partnership = partnership_in(column, on)
+            user = person(role)
+            assert not (permissions.can_decide_partnership(user, partnership)
+                        and permissions.can_withdraw_partnership(user, partnership)), role
+
+
+@pytest.mark.parametrize("on", ["idea", "activity"])
+def test_partnership_target_is_the_activity_once_it_has_one(on):
+    partnership = partnership_in("o:offered", on)
+    target = permissions.partnership_target(partnership)
+    assert target is (partnership.activity if on == "activity" else partnership.idea)
+    assert isinstance(target, Activity if on == "activity" else Idea)
+
+
+#: functions that are not about a person (the tables above use them; these tests state them directly)
+TARGET_CHECKS = ("is_open_for_partners", "partnership_target")
+
+
 # --- the tables cover everything ------------------------------------------------------------------
 
 def function_name(check):
@@ -570,6 +1100,9 @@ def function_name(check):
 
 
 def test_every_permission_function_is_in_the_table():
-    functions = {name for name in dir(permissions) if name.startswith(("can_", "is_"))}
-    covered = {function_name(check) for check in [*PERSON_CHECKS, *IDEA_CHECKS, *COMMENT_CHECKS, *ACTIVITY_CHECKS]}
-    assert functions == covered, "add the new permission to a table above (PERSON_, IDEA_, COMMENT_ or ACTIVITY_CHECKS)"
+    functions = {name for name, value in vars(permissions).items()
+                 if inspect.isfunction(value) and value.__module__ == permissions.__name__ and not name.startswith("_")}
+    covered = {function_name(check) for check in [
+        *PERSON_CHECKS, *IDEA_CHECKS, *COMMENT_CHECKS, *ACTIVITY_CHECKS, *ORG_PERSON_CHECKS, *ORGANISATION_CHECKS,
+        *CALL_CHECKS, *PROJECT_IDEA_CHECKS, *PROJECT_ACTIVITY_CHECKS, *PARTNERSHIP_CHECKS, *TARGET_CHECKS]}
+    assert functions == covered, "add the new permission to a table above (one of the *_CHECKS)"

@@ -47,6 +47,10 @@ class User(UserMixin, db.Model):
 
     home_centre: Mapped[Centre | None] = relationship()
     moderated_centres: Mapped[list[Centre]] = relationship(secondary=moderator_centres, order_by=Centre.name)
+    #: the organisations this person is an approved representative of (read-only; see organisations/services.py)
+    representations = relationship(
+        "Representative", viewonly=True,
+        primaryjoin="and_(Representative.user_id == User.id, Representative.state == 'approved')")
 
     #: the raw token of the session this object was loaded for (not stored); Flask-Login keeps it
     #: in the cookie instead of the user id, so ending the session in the database ends the cookie
@@ -66,6 +70,10 @@ class User(UserMixin, db.Model):
     def moderates(self, centre_id):
         """True when this person may moderate the given centre (admins moderate every centre)."""
         return self.is_admin or any(c.id == centre_id for c in self.moderated_centres)
+
+    def represents(self, organisation_id):
+        """True when this person is an approved representative of the organisation."""
+        return any(r.organisation_id == organisation_id for r in self.representations)
 
     @property
     def is_moderator(self):

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.accounts.forms import one_line
@@ -10,6 +11,7 @@ from app.activities.services import COMPANION_NAME_LENGTH, MAX_COMPANIONS
 from app.admin.forms import MultiCheckboxField
 from app.comments.forms import strip
 from app.ideas.forms import optional_int
+from app.ideas.models import AGE_GROUPS, SUBJECTS
 from app.timeutil import utcnow
 
 TITLE_MAX = 150
@@ -57,6 +59,11 @@ class ActivityForm(FlaskForm):
             InputRequired(_l("Please say how many people can take part.")),
             NumberRange(min=1, max=CAPACITY_MAX, message=_l("Please give a number from %(min)d to %(max)d."))])
     open_registration = BooleanField(_l("Open registration now"))
+    seeking_school_partner = BooleanField(_l("We are looking for a school as a partner"))
+    partner_age_groups = MultiCheckboxField(_l("Age groups the activity suits"),
+                                            choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()])
+    partner_subjects = MultiCheckboxField(_l("School subjects it relates to"),
+                                          choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()])
     #: shown only when the capacity was lowered below the places registered (choices set by the route)
     move_to_waiting = MultiCheckboxField(_l("Move to the waiting list"), coerce=int, choices=[],
                                          validate_choice=False)
@@ -73,13 +80,31 @@ class ActivityForm(FlaskForm):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.seeking_school_partner.data:
+            if not self.partner_age_groups.data:
+                self.partner_age_groups.errors = list(self.partner_age_groups.errors) + [
+                    _l("Please choose at least one age group for the school partner.")]
+                valid = False
+            if not self.partner_subjects.data:
+                self.partner_subjects.errors = list(self.partner_subjects.errors) + [
+                    _l("Please choose at least one subject for the school partner.")]
+                valid = False
+        return valid
+
     def content(self):
         """The form's content as activity fields, the local times as UTC."""
+        seeking = bool(self.seeking_school_partner.data)
         return {
             "title": self.title.data, "description": self.description.data or "", "place": self.place.data,
             "starts_at": to_utc(self.starts_at.data).replace(tzinfo=None),
             "ends_at": to_utc(self.ends_at.data).replace(tzinfo=None),
             "leader_name": self.leader_name.data or "", "capacity": self.capacity.data,
+            "seeking_school_partner": seeking,
+            # in the order of the lists, so the page shows them the same way every time
+            "partner_age_groups": ",".join(c for c in AGE_GROUPS if seeking and c in (self.partner_age_groups.data or [])),
+            "partner_subjects": ",".join(c for c in SUBJECTS if seeking and c in (self.partner_subjects.data or [])),
         }
 
 

@@ -80,6 +80,11 @@ class Activity(db.Model):
     #: places held by registrations, maintained with conditional UPDATEs (never counted by hand)
     registered_count: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(20), default=ActivityState.PLANNED)
+    #: open for a school partner (copied from the idea on promotion), with the ages and subjects it suits
+    #: (comma-separated codes of ideas.models.AGE_GROUPS and SUBJECTS)
+    seeking_school_partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    partner_age_groups: Mapped[str] = mapped_column(String(200), default="")
+    partner_subjects: Mapped[str] = mapped_column(String(300), default="")
     #: the idea this activity grew from (at most one activity per idea)
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -104,6 +109,14 @@ class Activity(db.Model):
     @property
     def free_places(self):
         return max(self.capacity - self.registered_count, 0)
+
+    @property
+    def age_group_codes(self):
+        return [code for code in self.partner_age_groups.split(",") if code]
+
+    @property
+    def subject_codes(self):
+        return [code for code in self.partner_subjects.split(",") if code]
 
     @property
     def has_started(self):

@@ -18,6 +18,7 @@ from app.activities.models import Activity, ActivityState, CalendarFeed, Registr
 from app.caching import forbid_caching
 from app.extensions import db
 from app.ideas.models import Idea
+from app.organisations.queries import my_representations
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
@@ -83,7 +84,8 @@ def render_me(user):
     feed_url = calendar_feed_url(summary.calendar_token)
     subscribe_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
     response = make_response(render_template("accounts/me.html", summary=summary, calendar_url=feed_url,
-                                             subscribe_url=subscribe_url, button_form=EmptyForm()))
+                                             subscribe_url=subscribe_url, button_form=EmptyForm(),
+                                             my_organisations=my_representations(user)))
     return forbid_caching(response)
 
 

@@ -224,7 +224,9 @@ def promote_idea(idea_id):
 def initial_data(activity):
     return {"title": activity.title, "description": activity.description, "centre": activity.centre_id,
             "place": activity.place, "starts_at": local(activity.starts_at), "ends_at": local(activity.ends_at),
-            "leader_name": activity.leader_name, "capacity": activity.capacity}
+            "leader_name": activity.leader_name, "capacity": activity.capacity,
+            "seeking_school_partner": activity.seeking_school_partner,
+            "partner_age_groups": activity.age_group_codes, "partner_subjects": activity.subject_codes}
 
 
 def move_choices(registrations):

@@ -29,6 +29,15 @@ TEXTS = {
     "registration_promoted": (_l("A place became free: you are now registered for “%(title)s”"),) * 2,
     "registration_moved_to_waiting": (_l("There are fewer places at “%(title)s”: you are now on the waiting list"),) * 2,
     "activity_reminder": (_l("Reminder: “%(title)s” is tomorrow, %(when)s"),) * 2,
+    "representation_requested": (_l("%(actor)s asks to represent “%(organisation)s”"),) * 2,
+    "representation_approved": (_l("You now represent “%(organisation)s” on Kopiena"),) * 2,
+    "representation_declined": (_l("Your request to represent “%(organisation)s” was declined"),) * 2,
+    "partnership_offered": (_l("“%(organisation)s” offers to be a partner of your idea “%(title)s”"),
+                            _l("“%(organisation)s” offers to be a partner of “%(title)s”")),
+    "partnership_invited": (_l("%(actor)s invites “%(organisation)s” to be a partner of “%(title)s”"),) * 2,
+    "partnership_accepted": (_l("“%(organisation)s” and “%(title)s” are now partners"),) * 2,
+    "partnership_declined": (_l("The partnership of “%(organisation)s” with “%(title)s” was declined"),) * 2,
+    "partnership_withdrawn": (_l("The partnership of “%(organisation)s” with “%(title)s” was withdrawn"),) * 2,
 }
 UNKNOWN_EVENT = _l("News about “%(title)s”")
 #: a reason longer than this is shortened in the one-line text (mails carry it whole below)
@@ -58,6 +67,7 @@ def describe(notification):
         "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
         "role": one_line((notification.data or {}).get("role", "")),
         "hours": format_decimal((notification.data or {}).get("hours", 0)),
+        "organisation": one_line((notification.data or {}).get("organisation", "")),
         "when": format_datetime(notification.activity.starts_at, "short") if notification.activity else "",
     }
     return one_line(template % values)
@@ -88,6 +98,9 @@ def link(notification, external=False):
     """Where the notification leads: the idea, at the comment when there is one (absolute for mail)."""
     if notification.activity_id is not None:
         return url_for("activities.activity_detail", activity_id=notification.activity_id, _external=external)
+    organisation_id = (notification.data or {}).get("organisation_id")
+    if notification.idea_id is None and organisation_id is not None:
+        return url_for("organisations.organisation_detail", organisation_id=organisation_id, _external=external)
     if notification.idea_id is None:
         return url_for("notifications.notification_list", _external=external)
     anchor = f"comment-{notification.comment_id}" if notification.comment_id is not None else None

@@ -44,6 +44,14 @@ EVENTS = {
     "registration_promoted": "the person moved up from the waiting list",
     "registration_moved_to_waiting": "the person moved to the waiting list when places were reduced",
     "activity_reminder": "people registered and volunteers, the day before (urgent: mailed at once)",
+    "representation_requested": "the organisation's representatives, or its centre's moderators (data: organisation)",
+    "representation_approved": "the person who asked to represent the organisation (data: organisation)",
+    "representation_declined": "the person who asked to represent the organisation (data: organisation)",
+    "partnership_offered": "the idea's author / the activity's coordinator (data: organisation)",
+    "partnership_invited": "the organisation's representatives (an idea's author asks them; data: organisation)",
+    "partnership_accepted": "the side that proposed the partnership (data: organisation)",
+    "partnership_declined": "the side that proposed the partnership (data: organisation)",
+    "partnership_withdrawn": "the side that was to decide, or the partners (data: organisation)",
 }
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
 MORE_SPECIFIC = {"comment_reply": {"comment_new"}}

@@ -27,13 +27,24 @@ from app.comments.models import Comment
 from app.extensions import db
 from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
+from app.organisations.models import Representative
+from app.partnerships.models import Partnership
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, VolunteerRole
 from config import INSECURE_DEV_KEY
 from tests.apps import another_app
 from tests.conftest import csrf_token, log_in, post_form
 from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
-from tests.factories import PASSWORD, make_activity, make_category, make_centre, make_idea, make_user
+from tests.factories import (
+    PASSWORD,
+    make_activity,
+    make_category,
+    make_centre,
+    make_idea,
+    make_organisation,
+    make_partner_call,
+    make_user,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRET = "p" * 40
@@ -205,7 +216,8 @@ def world(client, admin):
     notification = Notification(user_id=admin.id, event="idea_published")  # the admin's own, unread
     db.session.add(notification)
     category = make_category()
-    idea = make_idea(author=resident, centre=centre, category=category)
+    idea = make_idea(author=resident, centre=centre, category=category, seeking_school_partner=True,
+                     partner_age_groups="10-12", partner_subjects="environment")
     comment = Comment(idea_id=idea.id, author_id=resident.id, body="Labs!")
     reason = ReasonTemplate(centre_id=centre.id, decision="declined", title="Nav vietējā", text="Ārpus novada.")
     role = VolunteerRole(idea_id=idea.id, name="Palīgs", places=3, accepted_count=0, auto_accept=False)
@@ -213,11 +225,20 @@ def world(client, admin):
     db.session.flush()
     signup = SignUp(role_id=role.id, user_id=admin.id, state="applied")  # the admin's own: may withdraw it
     db.session.add(signup)
-    activity = make_activity(centre=centre, creator=admin)
+    activity = make_activity(centre=centre, creator=admin, seeking_school_partner=True)
     registration = Registration(activity_id=activity.id, user_id=admin.id, places=1, companions=[],
                                 state="waiting")  # the admin's own: may cancel it
     photo = ActivityPhoto(activity_id=activity.id, image_name="0" * 32 + ".jpg", caption="Podi")
     db.session.add_all([registration, photo])
+    # an organisation the admin represents, another person's pending request to represent it (so approve and
+    # decline make sense), its open partner call, and its offer to the resident's idea
+    organisation = make_organisation(representative=admin, centre=centre)
+    asking = Representative(organisation_id=organisation.id, user_id=resident.id, state="requested",
+                            message="Klases audzinātājs")
+    partner_call = make_partner_call(organisation)
+    partnership = Partnership(organisation_id=organisation.id, idea_id=idea.id, direction="offer", state="offered",
+                              offered_by_id=admin.id, message="Palīdzēsim")
+    db.session.add_all([asking, partnership])
     db.session.commit()
     log_in(client, admin.email)
     return SimpleNamespace(
@@ -234,7 +255,9 @@ def world(client, admin):
                  "notification_id": notification.id, "idea_id": idea.id, "comment_id": comment.id,
                  "category_id": category.id, "template_id": reason.id, "role_id": role.id,
                  "signup_id": signup.id, "activity_id": activity.id, "registration_id": registration.id,
-                 "photo_id": photo.id, "slug": centre.slug},
+                 "photo_id": photo.id, "slug": centre.slug, "organisation_id": organisation.id,
+                 "representative_id": asking.id, "call_id": partner_call.id, "partnership_id": partnership.id,
+                 "action": "close"},
         # Values that every form of the app would accept, so that a missing CSRF check would show.
         form={
             "display_name": "Changed Name", "name": "Changed", "municipality": "Changed", "slug": "changed",
@@ -242,7 +265,7 @@ def world(client, admin):
             "password": "a brand new and long passphrase", "new_password": "a brand new and long passphrase",
             "language": "en", "is_admin": "y", "is_active": "y", "moderated_centres": str(centre.id),
             "home_centre": str(centre.id), "about": "changed", "next": "/me",
-            "places": "5", "message": "changed",
+            "places": "5", "message": "changed", "title": "Changed", "kind": "school",
         },
     )
 

@@ -156,11 +156,13 @@ def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
     comment = add_comment(idea, commenter)
     assert set(messages.TEXTS) == set(EVENTS)
     for event in EVENTS:
-        notification = notify(event, [author], actor=commenter, idea=idea, comment=comment, reason="Par īsu")[0]
+        about_organisation = event.startswith("representation_")  # about a person and an organisation only
+        notification = notify(event, [author], actor=commenter, idea=None if about_organisation else idea,
+                              comment=comment, reason="Par īsu", organisation="Preiļu skola")[0]
         db.session.flush()
         with app.test_request_context(), force_locale("en"):
             text = messages.describe(notification)
-        assert "Soliņi parkā" in text, event
+        assert ("Preiļu skola" if about_organisation else "Soliņi parkā") in text, event
         if event.startswith("comment"):
             assert "Marija Komentētāja" in text
         if event in ("idea_declined", "idea_changes_requested"):

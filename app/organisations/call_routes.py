@@ -1,0 +1,200 @@
+"""Partner calls (posting, changing, closing, with suggested ideas and activities) and the /partners page."""
+from urllib.parse import urlencode
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.centres.queries import active_centres
+from app.extensions import db
+from app.ideas.models import AGE_GROUPS, SUBJECTS
+from app.organisations import bp, call_queries, services
+from app.organisations.call_forms import PartnerCallForm
+from app.organisations.models import PartnerCallState
+from app.partnerships import matching
+
+STATE_MESSAGES = {
+    "mark_matched": _l("Marked as “partner found”: the call no longer asks for partners."),
+    "close": _l("The call is closed."),
+    "reopen": _l("The call is open again."),
+}
+
+
+# Helpers for templates (also used by the idea and activity pages) ---------------------------------------------
+
+def url_or_path(endpoint, path, **values):
+    """The endpoint's address; its fixed path while the page behind it does not exist yet."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    query = {key: value for key, value in values.items() if f"<{key}>" not in path and value is not None}
+    for key, value in values.items():
+        path = path.replace(f"<{key}>", str(value))
+    return path + ("?" + urlencode(query) if query else "")
+
+
+@bp.app_template_global()
+def organisation_url(organisation_id):
+    return url_or_path("organisations.organisation_detail", "/organisations/<organisation_id>",
+                       organisation_id=organisation_id)
+
+
+@bp.app_template_global()
+def invite_url(call_id, **values):
+    """The page where an idea's author (or a coordinator) invites the call's organisation."""
+    return url_or_path("partnerships.invite", "/partner-calls/<call_id>/invite", call_id=call_id, **values)
+
+
+@bp.app_template_global()
+def age_group_names(codes):
+    """"Ages 10–12, Ages 13–15" for a list of age group codes (unknown codes are left out)."""
+    return ", ".join(str(AGE_GROUPS[code]) for code in codes if code in AGE_GROUPS)
+
+
+@bp.app_template_global()
+def subject_names(codes):
+    return ", ".join(str(SUBJECTS[code]) for code in codes if code in SUBJECTS)
+
+
+def partner_suggestions(project):
+    """Open partner calls and schools that suit an idea or activity seeking a school partner (two statements)."""
+    return {"calls": matching.calls_for_project(project), "schools": matching.schools_for_project(project)}
+
+
+bp.add_app_template_global(partner_suggestions, "partner_suggestions")
+
+
+# Loading ------------------------------------------------------------------------------------------------------
+
+def visible_call(call_id):
+    """The partner call (every call is public), or 404."""
+    call = call_queries.call_with_organisation(call_id)
+    if call is None:
+        abort(404)
+    return call
+
+
+def editable_call(call_id, what):
+    """The call, for its organisation's representatives only (others: 403, recorded in the audit log)."""
+    call = visible_call(call_id)
+    if not permissions.can_edit_partner_call(current_user, call):
+        refuse(current_user, what)
+    return call
+
+
+def checked_button_form():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def back_to_call(call_id):
+    return redirect(url_for("organisations.call_detail", call_id=call_id))
+
+
+def private(response):
+    """A signed-in person's page shows contacts and their own buttons: never kept by browsers or proxies."""
+    return forbid_caching(response) if current_user.is_authenticated else response
+
+
+# /partners ----------------------------------------------------------------------------------------------------
+
+@bp.route("/partners")
+def partners():
+    """Partner calls beside ideas and activities seeking a school partner; every parameter is allow-listed."""
+    centres = active_centres()
+    filters = call_queries.parse_filters(request.args, centres)
+    shows = ("calls", "ideas", "activities") if filters.type == "all" else (filters.type,)
+    sections = {
+        "calls": call_queries.partner_calls(filters) if "calls" in shows else None,
+        "ideas": call_queries.ideas_seeking_partner(filters) if "ideas" in shows else None,
+        "activities": call_queries.activities_seeking_partner(filters) if "activities" in shows else None,
+    }
+    return render_template("partners/partners.html", filters=filters, centres=centres, sections=sections,
+                           age_groups=AGE_GROUPS, subjects=SUBJECTS, call_states=PartnerCallState.LABELS)
+
+
+# A partner call's page ----------------------------------------------------------------------------------------
+
+@bp.route("/partner-calls/<int:call_id>")
+def call_detail(call_id):
+    call = visible_call(call_id)
+    # suggestions help while the organisation still looks for a partner
+    suggestions = matching.projects_for_call(call) if call.state == PartnerCallState.OPEN else []
+    response = make_response(render_template(
+        "partners/call_detail.html", call=call, suggestions=suggestions,
+        actions=services.call_actions(current_user, call), state_form=EmptyForm(),
+        may_edit=permissions.can_edit_partner_call(current_user, call),
+        represents=permissions.represents(current_user, call.organisation)))
+    return private(response)
+
+
+# Posting and changing (the organisation's representatives) -----------------------------------------------------
+
+def offer_centres(form, current_centre=None):
+    """The active centres, plus the call's own centre when it is no longer active."""
+    centres = active_centres()
+    choices = [SelectChoice(centre.id, centre.name) for centre in centres]
+    if current_centre is not None and current_centre.id not in {centre.id for centre in centres}:
+        choices.append(SelectChoice(current_centre.id, current_centre.name))
+    form.centre.choices = [SelectChoice("", _("Choose a centre"))] + choices
+
+
+def call_data(call):
+    return {"title": call.title, "description": call.description, "age_groups": call.age_group_codes,
+            "subjects": call.subject_codes, "starts_on": call.starts_on, "ends_on": call.ends_on,
+            "centre": call.centre_id, "contact_person": call.contact_person}
+
+
+@bp.route("/organisations/<int:organisation_id>/calls/new", methods=["GET", "POST"])
+@login_required
+def new_call(organisation_id):
+    organisation = call_queries.organisation_with_centre(organisation_id)
+    if organisation is None:
+        abort(404)
+    if not permissions.can_post_partner_call(current_user, organisation):
+        refuse(current_user, "organisations.new_call")
+    form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(
+        data={"centre": organisation.centre_id})
+    offer_centres(form, organisation.centre)
+    if not form.validate_on_submit():
+        return private(make_response(render_template("partners/call_form.html", form=form,
+                                                     organisation=organisation, call=None)))
+    call = services.create_partner_call(current_user, organisation, **form.content())
+    db.session.commit()
+    flash(_("Your partner call is published. People with a suitable idea or activity can now find it."), "success")
+    return back_to_call(call.id)
+
+
+@bp.route("/partner-calls/<int:call_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_call(call_id):
+    call = editable_call(call_id, "organisations.edit_call")
+    form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
+    offer_centres(form, call.centre)
+    if not form.validate_on_submit():
+        return private(make_response(render_template("partners/call_form.html", form=form,
+                                                     organisation=call.organisation, call=call)))
+    services.update_partner_call(current_user, call, **form.content())
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return back_to_call(call.id)
+
+
+@bp.route("/partner-calls/<int:call_id>/<any(mark_matched, close, reopen):action>", methods=["POST"])
+@login_required
+def change_call(call_id, action):
+    call = editable_call(call_id, f"organisations.change_call.{action}")
+    checked_button_form()
+    if action not in services.call_actions(current_user, call):
+        flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page "
+                "again."), "error")
+        return back_to_call(call.id)
+    services.change_call_state(current_user, call, action)
+    db.session.commit()
+    flash(str(STATE_MESSAGES[action]), "success")
+    return back_to_call(call.id)

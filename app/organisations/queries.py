@@ -1,0 +1,118 @@
+"""Reading organisations and their representatives for pages, each in a fixed number of statements."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.extensions import db
+from app.organisations.models import (
+    MembershipState,
+    Organisation,
+    OrganisationType,
+    PartnerCall,
+    PartnerCallState,
+    Representative,
+)
+from app.partnerships.models import Partnership, PartnershipState
+
+PER_PAGE = 24
+#: nobody pages further by hand; a bigger number means the last page we look at
+MAX_PAGE = 500
+
+
+@dataclass
+class OrganisationListPage:
+    organisations: list
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+
+def parse_page(value):
+    """A page number from the address; anything odd means the first page."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def parse_kind(value):
+    """The organisation type from the address (an allow-list), or None for every type."""
+    return value if value in OrganisationType.ALL else None
+
+
+def list_organisations(kind=None, centre_id=None, page=1, per_page=PER_PAGE):
+    """A page of organisations with their centres, by name: one statement (one row more tells of a next page)."""
+    query = select(Organisation).join(Organisation.centre).options(contains_eager(Organisation.centre))
+    if kind is not None:
+        query = query.where(Organisation.kind == kind)
+    if centre_id is not None:
+        query = query.where(Organisation.centre_id == centre_id)
+    query = query.order_by(Organisation.name, Organisation.id).offset((page - 1) * per_page).limit(per_page + 1)
+    rows = db.session.scalars(query).all()
+    return OrganisationListPage(organisations=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)
+
+
+def organisation_with_centre(organisation_id):
+    """The organisation with its centre, or None: one statement."""
+    return db.session.scalar(select(Organisation).join(Organisation.centre).options(contains_eager(Organisation.centre))
+                             .where(Organisation.id == organisation_id))
+
+
+def memberships_of(organisation):
+    """The organisation's open requests and approved representatives with their people, oldest first: one statement."""
+    return db.session.scalars(
+        select(Representative).join(Representative.user).options(contains_eager(Representative.user))
+        .where(Representative.organisation_id == organisation.id,
+               Representative.state.in_(MembershipState.ACTIVE))
+        .order_by(Representative.created_at, Representative.id)).all()
+
+
+def pending_request(organisation, user):
+    """The person's own request to represent the organisation that is still waiting, or None."""
+    return db.session.scalar(select(Representative).where(
+        Representative.organisation_id == organisation.id, Representative.user_id == user.id,
+        Representative.state == MembershipState.REQUESTED))
+
+
+def accepted_partnerships(organisation):
+    """The organisation's accepted partnerships with their ideas and activities, newest first: one statement."""
+    return db.session.scalars(
+        select(Partnership)
+        .options(joinedload(Partnership.idea), joinedload(Partnership.activity))
+        .where(Partnership.organisation_id == organisation.id, Partnership.state == PartnershipState.ACCEPTED)
+        .order_by(Partnership.created_at.desc(), Partnership.id.desc())).all()
+
+
+def open_calls(organisation):
+    """The organisation's partner calls still looking for a partner, newest first: one statement."""
+    return db.session.scalars(
+        select(PartnerCall).where(PartnerCall.organisation_id == organisation.id,
+                                  PartnerCall.state == PartnerCallState.OPEN)
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())).all()
+
+
+def my_representations(user):
+    """The organisations the person represents (approved), with their centres, by name: one statement."""
+    return db.session.scalars(
+        select(Organisation).join(Representative, Representative.organisation_id == Organisation.id)
+        .join(Organisation.centre).options(contains_eager(Organisation.centre))
+        .where(Representative.user_id == user.id, Representative.state == MembershipState.APPROVED)
+        .order_by(Organisation.name, Organisation.id)).all()
+
+
+def split_partnerships(partnerships, can_view_idea):
+    """(ideas, activities) the organisation partners: an activity's partnership shows the activity; an idea's
+    one shows the idea when the viewer may see it."""
+    activities, ideas = [], []
+    for partnership in partnerships:
+        if partnership.activity_id is not None and partnership.activity is not None:
+            activities.append(partnership.activity)
+        elif partnership.idea is not None and can_view_idea(partnership.idea):
+            ideas.append(partnership.idea)
+    return ideas, activities
+

@@ -1,0 +1,325 @@
+"""Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.centres.queries import active_centres
+from app.errors import render_error
+from app.extensions import db
+from app.ideas import photos
+from app.organisations import bp, queries, services
+from app.organisations.forms import OrganisationForm, RepresentForm
+from app.organisations.models import MembershipState, OrganisationType, Representative
+
+
+def visible_organisation(organisation_id):
+    """The organisation with its centre (every organisation is public), or 404."""
+    organisation = queries.organisation_with_centre(organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def membership(representative_id):
+    representative = db.session.get(Representative, representative_id)
+    if representative is None:
+        abort(404)
+    return representative
+
+
+def checked_button_form():
+    """The CSRF check of a button; a failed one is answered 400 by the CSRF error handler before we get here."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def back_to_organisation(organisation_id):
+    return redirect(url_for("organisations.organisation_detail", organisation_id=organisation_id))
+
+
+def back_to_representatives(organisation_id):
+    return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
+
+
+def private(response):
+    """Signed-in people see contact details and their own buttons: never kept by browsers or proxies."""
+    return forbid_caching(response) if current_user.is_authenticated else response
+
+
+def endpoint_or_path(endpoint, path, **values):
+    """A link to a page another part of the app adds; its plain path while that page is not there yet."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return path
+
+
+def call_url(call):
+    return endpoint_or_path("organisations.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
+
+
+def new_call_url(organisation):
+    return endpoint_or_path("organisations.new_call", f"/organisations/{organisation.id}/calls/new",
+                            organisation_id=organisation.id)
+
+
+# The directory ------------------------------------------------------------------------------------------------
+
+@bp.route("/organisations")
+def organisation_list():
+    """Organisations by name, optionally of one type and one centre; every parameter is allow-listed."""
+    centres = active_centres()
+    centre = next((item for item in centres if item.slug == request.args.get("centre")), None)
+    kind = queries.parse_kind(request.args.get("kind"))
+    page = queries.list_organisations(kind, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    link_args = {}
+    if kind:
+        link_args["kind"] = kind
+    if centre:
+        link_args["centre"] = centre.slug
+    return render_template("organisations/list.html", page=page, centres=centres, centre=centre, kind=kind,
+                           kinds=OrganisationType.LABELS, link_args=link_args)
+
+
+# An organisation's page and logo ---------------------------------------------------------------------------------
+
+@bp.route("/organisations/<int:organisation_id>")
+def organisation_detail(organisation_id):
+    organisation = visible_organisation(organisation_id)
+    representatives = [item.user for item in queries.memberships_of(organisation)
+                       if item.state == MembershipState.APPROVED]
+    ideas, activities = queries.split_partnerships(queries.accepted_partnerships(organisation),
+                                                   lambda idea: permissions.can_view_idea(current_user, idea))
+    can_ask = permissions.can_ask_to_represent(current_user, organisation)
+    waiting = queries.pending_request(organisation, current_user) if can_ask else None
+    response = make_response(render_template(
+        "organisations/detail.html", organisation=organisation, representatives=representatives, ideas=ideas,
+        activities=activities, calls=queries.open_calls(organisation), call_url=call_url,
+        new_call_url=new_call_url(organisation), waiting_request=waiting, can_ask=can_ask and waiting is None,
+        button_form=EmptyForm()))
+    return private(response)
+
+
+@bp.route("/organisations/<int:organisation_id>/logo")
+def logo(organisation_id):
+    """The organisation's logo (public, as its page)."""
+    organisation = visible_organisation(organisation_id)
+    if not organisation.logo_name or not photos.STORED_NAME.match(organisation.logo_name):
+        abort(404)
+    response = send_from_directory(photos.upload_folder(), organisation.logo_name, mimetype="image/jpeg",
+                                   max_age=86400, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+# Registering and editing ----------------------------------------------------------------------------------------
+
+def setup_centres(form, organisation=None):
+    """Offer the active centres (plus the organisation's own, should it have become inactive).
+
+    With a single choice the centre field goes away; returns the centre id to use then.
+    """
+    choices = [SelectChoice(centre.id, centre.name) for centre in active_centres()]
+    if organisation is not None and organisation.centre_id not in {choice.value for choice in choices}:
+        choices.append(SelectChoice(organisation.centre_id, organisation.centre.name))
+    if len(choices) <= 1:
+        del form.centre
+        return choices[0].value if choices else None
+    form.centre.choices = [SelectChoice("", _("Choose a centre"))] + choices
+    return None
+
+
+def initial_data(organisation):
+    return {
+        "name": organisation.name, "kind": organisation.kind, "centre": organisation.centre_id,
+        "description": organisation.description, "website": organisation.website,
+        "contact_email": organisation.contact_email, "contact_phone": organisation.contact_phone,
+    }
+
+
+def render_form(form, organisation=None):
+    return render_template("organisations/form.html", form=form, organisation=organisation,
+                           logo_dropped=form.logo_jpeg is not None)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@login_required
+def new_organisation():
+    if not permissions.can_create_organisation(current_user):
+        if not current_user.is_confirmed:
+            return render_error(403, _("Please confirm your e-mail address first: follow the link we sent you."))
+        return render_error(403)
+    form = OrganisationForm()
+    only_centre = setup_centres(form)
+    if request.method == "GET" and "centre" in form:
+        form.centre.data = current_user.home_centre_id
+    if not form.validate_on_submit():
+        return render_form(form)
+    content = form.content()
+    content["centre_id"] = form.centre.data if "centre" in form else only_centre
+    if content["centre_id"] is None:
+        return render_error(403, _("There is no centre to register the organisation with yet."))
+    logo_name = photos.save_photo(form.logo_jpeg) if form.logo_jpeg is not None else None
+    try:
+        organisation = services.create_organisation(current_user, logo_name=logo_name, **content)
+        db.session.commit()
+    except BaseException:
+        photos.delete_photo(logo_name)  # nothing was saved, so the file must not stay either
+        raise
+    flash(_("The organisation is registered and you are its representative. A coordinator of the centre will "
+            "check it and mark it as verified."), "success")
+    return back_to_organisation(organisation.id)
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_organisation(organisation_id):
+    organisation = visible_organisation(organisation_id)
+    if not permissions.can_edit_organisation(current_user, organisation):
+        refuse(current_user, "organisations.edit_organisation")
+    form = OrganisationForm() if request.method == "POST" else OrganisationForm(data=initial_data(organisation))
+    kept_centre = setup_centres(form, organisation)
+    if not form.validate_on_submit():
+        return render_form(form, organisation)
+    content = form.content()
+    content["centre_id"] = form.centre.data if "centre" in form else (kept_centre or organisation.centre_id)
+    old_logo = organisation.logo_name
+    new_logo = None
+    if form.logo_jpeg is not None:
+        new_logo = content["logo_name"] = photos.save_photo(form.logo_jpeg)
+    elif form.remove_logo.data:
+        content["logo_name"] = None
+    try:
+        services.update_organisation(current_user, organisation, **content)
+        db.session.commit()
+    except BaseException:
+        photos.delete_photo(new_logo)
+        raise
+    if old_logo and content.get("logo_name", old_logo) != old_logo:
+        photos.delete_photo(old_logo)  # after the commit: until then the page still showed it
+    flash(_("Your changes are saved."), "success")
+    return back_to_organisation(organisation.id)
+
+
+# Verification (moderators of the organisation's centre) ----------------------------------------------------------
+
+def set_verified(organisation_id, verified, what):
+    organisation = visible_organisation(organisation_id)
+    if not permissions.can_verify_organisation(current_user, organisation):
+        refuse(current_user, what)
+    checked_button_form()
+    services.verify_organisation(current_user, organisation, verified=verified)
+    db.session.commit()
+    if verified:
+        flash(_("The organisation is marked as verified."), "success")
+    else:
+        flash(_("The organisation is no longer marked as verified."), "success")
+    return back_to_organisation(organisation.id)
+
+
+@bp.route("/organisations/<int:organisation_id>/verify", methods=["POST"])
+@login_required
+def verify_organisation(organisation_id):
+    return set_verified(organisation_id, True, "organisations.verify_organisation")
+
+
+@bp.route("/organisations/<int:organisation_id>/unverify", methods=["POST"])
+@login_required
+def unverify_organisation(organisation_id):
+    return set_verified(organisation_id, False, "organisations.unverify_organisation")
+
+
+# Representatives ----------------------------------------------------------------------------------------------
+
+@bp.route("/organisations/<int:organisation_id>/represent", methods=["GET", "POST"])
+@login_required
+def ask_to_represent(organisation_id):
+    organisation = visible_organisation(organisation_id)
+    if current_user.represents(organisation.id):
+        flash(_("You already represent this organisation."), "info")
+        return back_to_organisation(organisation.id)
+    if not permissions.can_ask_to_represent(current_user, organisation):
+        if not current_user.is_confirmed:
+            return render_error(403, _("Please confirm your e-mail address first: follow the link we sent you."))
+        return render_error(403)
+    if queries.pending_request(organisation, current_user) is not None:
+        flash(_("Your request is already waiting for an answer. You will get a notification."), "info")
+        return back_to_organisation(organisation.id)
+    form = RepresentForm()
+    if not form.validate_on_submit():
+        return render_template("organisations/represent.html", form=form, organisation=organisation)
+    services.ask_to_represent(current_user, organisation, form.message.data)
+    db.session.commit()
+    flash(_("Your request is sent to the organisation's representatives. You will get a notification when they "
+            "decide."), "success")
+    return back_to_organisation(organisation.id)
+
+
+@bp.route("/organisations/<int:organisation_id>/representatives")
+@login_required
+def representatives(organisation_id):
+    """Requests to represent the organisation and its current representatives, for those who decide."""
+    organisation = visible_organisation(organisation_id)
+    if not permissions.can_decide_representatives(current_user, organisation):
+        refuse(current_user, "organisations.representatives")
+    memberships = queries.memberships_of(organisation)
+    response = make_response(render_template(
+        "organisations/representatives.html", organisation=organisation,
+        requests=[item for item in memberships if item.state == MembershipState.REQUESTED],
+        current=[item for item in memberships if item.state == MembershipState.APPROVED],
+        button_form=EmptyForm()))
+    return forbid_caching(response)
+
+
+def decide(representative_id, approve, what):
+    representative = membership(representative_id)
+    if not permissions.can_decide_representatives(current_user, representative.organisation):
+        refuse(current_user, what)
+    checked_button_form()
+    services.decide_representative(current_user, representative, approve)
+    db.session.commit()
+    name = representative.user.display_name
+    if approve:
+        flash(_("%(name)s now represents the organisation.", name=name), "success")
+    else:
+        flash(_("The request of %(name)s is declined.", name=name), "success")
+    return back_to_representatives(representative.organisation_id)
+
+
+@bp.route("/representatives/<int:representative_id>/approve", methods=["POST"])
+@login_required
+def approve_representative(representative_id):
+    return decide(representative_id, True, "organisations.approve_representative")
+
+
+@bp.route("/representatives/<int:representative_id>/decline", methods=["POST"])
+@login_required
+def decline_representative(representative_id):
+    return decide(representative_id, False, "organisations.decline_representative")
+
+
+@bp.route("/representatives/<int:representative_id>/end", methods=["POST"])
+@login_required
+def end_representative(representative_id):
+    """Leave an organisation (oneself), or remove another representative (representatives and moderators)."""
+    representative = membership(representative_id)
+    own = representative.user_id == current_user.id
+    if not (own or permissions.can_decide_representatives(current_user, representative.organisation)):
+        refuse(current_user, "organisations.end_representative")
+    checked_button_form()
+    services.end_representation(current_user, representative)
+    db.session.commit()
+    if own:
+        flash(_("You no longer represent “%(name)s”.", name=representative.organisation.name), "success")
+        return back_to_organisation(representative.organisation_id)
+    flash(_("%(name)s no longer represents the organisation.", name=representative.user.display_name), "success")
+    return back_to_representatives(representative.organisation_id)
+
+
+# Partner calls and /partners live in their own module of the same blueprint.
+from app.organisations import call_routes  # noqa: E402,F401

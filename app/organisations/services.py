@@ -1,0 +1,207 @@
+"""What can happen to organisations, their representatives and their partner calls."""
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import permissions
+from app.accounts.models import User
+from app.audit.services import record_audit
+from app.errors import AlreadyDone, InvalidTransition, NotAllowed
+from app.extensions import db
+from app.notifications.services import notify
+from app.organisations.models import (
+    MembershipState,
+    Organisation,
+    PartnerCall,
+    PartnerCallState,
+    Representative,
+)
+from app.timeutil import utcnow
+
+ORGANISATION_FIELDS = ("name", "kind", "centre_id", "description", "website", "contact_email", "contact_phone",
+                       "logo_name")
+CALL_FIELDS = ("title", "description", "centre_id", "age_groups", "subjects", "starts_on", "ends_on",
+               "contact_person")
+
+
+# Organisations -----------------------------------------------------------------------------------------------
+
+def create_organisation(user, **fields):
+    """Register an organisation; the person becomes its first representative. Moderators verify it later."""
+    if not permissions.can_create_organisation(user):
+        raise NotAllowed()
+    now = utcnow()
+    organisation = Organisation(created_by_id=user.id, created_at=now, updated_at=now,
+                                **{key: fields[key] for key in ORGANISATION_FIELDS if key in fields})
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(Representative(organisation_id=organisation.id, user_id=user.id, state=MembershipState.APPROVED,
+                                  decided_by_id=user.id, decided_at=now, created_at=now))
+    db.session.flush()
+    db.session.expire(user, ["representations"])
+    record_audit("organisation.create", actor=user, subject=organisation, centre_id=organisation.centre_id,
+                 name=organisation.name)
+    return organisation
+
+
+def update_organisation(actor, organisation, **fields):
+    """Change the organisation's profile (its representatives)."""
+    if not permissions.can_edit_organisation(actor, organisation):
+        raise NotAllowed()
+    for key in ORGANISATION_FIELDS:
+        if key in fields:
+            setattr(organisation, key, fields[key])
+    organisation.updated_at = utcnow()
+    record_audit("organisation.update", actor=actor, subject=organisation, centre_id=organisation.centre_id)
+    return organisation
+
+
+def verify_organisation(actor, organisation, verified=True):
+    """A moderator of the organisation's centre confirms it is real (the badge), or takes that back."""
+    if not permissions.can_verify_organisation(actor, organisation):
+        raise NotAllowed()
+    organisation.verified_at = utcnow() if verified else None
+    organisation.verified_by_id = actor.id if verified else None
+    record_audit("organisation.verify" if verified else "organisation.unverify", actor=actor, subject=organisation,
+                 centre_id=organisation.centre_id)
+    return organisation
+
+
+def representatives_of(organisation):
+    """The organisation's approved representatives."""
+    return db.session.scalars(select(User).join(Representative, Representative.user_id == User.id).where(
+        Representative.organisation_id == organisation.id, Representative.state == MembershipState.APPROVED)).all()
+
+
+def moderators_of_centre(centre_id):
+    from app.accounts.models import moderator_centres
+
+    return db.session.scalars(select(User).join(moderator_centres, moderator_centres.c.user_id == User.id)
+                              .where(moderator_centres.c.centre_id == centre_id)).all()
+
+
+# Representatives ---------------------------------------------------------------------------------------------
+
+def ask_to_represent(user, organisation, message=""):
+    """The person asks to act for the organisation; its representatives (or, if none, the centre's moderators)
+    are told and decide. A second request while one is pending raises AlreadyDone."""
+    if not permissions.can_ask_to_represent(user, organisation):
+        raise NotAllowed()
+    request = Representative(organisation_id=organisation.id, user_id=user.id, message=(message or "").strip(),
+                             state=MembershipState.REQUESTED, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(request)
+            db.session.flush()
+    except IntegrityError as error:
+        raise AlreadyDone() from error
+    deciders = representatives_of(organisation) or moderators_of_centre(organisation.centre_id)
+    notify("representation_requested", deciders, actor=user, organisation=organisation.name,
+           organisation_id=organisation.id)
+    return request
+
+
+def decide_representative(actor, request, approve):
+    """Approve or decline a request to represent; a conditional UPDATE, so two deciders cannot both act."""
+    organisation = request.organisation
+    if not permissions.can_decide_representatives(actor, organisation):
+        raise NotAllowed()
+    target = MembershipState.APPROVED if approve else MembershipState.DECLINED
+    now = utcnow()
+    changed = db.session.execute(
+        update(Representative).where(Representative.id == request.id,
+                                     Representative.state == MembershipState.REQUESTED)
+        .values(state=target, decided_by_id=actor.id, decided_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    for key, value in {"state": target, "decided_by_id": actor.id, "decided_at": now}.items():
+        set_committed_value(request, key, value)
+    db.session.expire(request.user, ["representations"])  # so represents() sees the decision at once
+    record_audit("representative.approve" if approve else "representative.decline", actor=actor, subject=request,
+                 centre_id=organisation.centre_id, organisation=organisation.name)
+    notify("representation_approved" if approve else "representation_declined", [request.user], actor=actor,
+           organisation=organisation.name, organisation_id=organisation.id)
+    return request
+
+
+def end_representation(actor, representative):
+    """A representative stops acting for the organisation (themselves, or removed by another one or a moderator)."""
+    organisation = representative.organisation
+    own = permissions.is_signed_in(actor) and representative.user_id == actor.id
+    if not (own or permissions.can_decide_representatives(actor, organisation)):
+        raise NotAllowed()
+    changed = db.session.execute(
+        update(Representative).where(Representative.id == representative.id,
+                                     Representative.state.in_(MembershipState.ACTIVE))
+        .values(state=MembershipState.LEFT).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    set_committed_value(representative, "state", MembershipState.LEFT)
+    db.session.expire(representative.user, ["representations"])  # so represents() is False at once
+    record_audit("representative.end", actor=actor, subject=representative, centre_id=organisation.centre_id,
+                 organisation=organisation.name, organisation_id=organisation.id)
+    return representative
+
+
+# Partner calls -----------------------------------------------------------------------------------------------
+
+#: action → (the states it may start from, the state it leads to); all by the organisation's representatives
+CALL_TRANSITIONS = {
+    "mark_matched": ({PartnerCallState.OPEN}, PartnerCallState.MATCHED),
+    "close": ({PartnerCallState.OPEN, PartnerCallState.MATCHED}, PartnerCallState.CLOSED),
+    "reopen": ({PartnerCallState.MATCHED, PartnerCallState.CLOSED}, PartnerCallState.OPEN),
+}
+
+
+def create_partner_call(actor, organisation, **fields):
+    """A representative posts what the organisation seeks a partner for."""
+    if not permissions.can_post_partner_call(actor, organisation):
+        raise NotAllowed()
+    now = utcnow()
+    values = {key: fields[key] for key in CALL_FIELDS if key in fields}
+    values.setdefault("centre_id", organisation.centre_id)
+    call = PartnerCall(organisation_id=organisation.id, state=PartnerCallState.OPEN, created_by_id=actor.id,
+                       created_at=now, updated_at=now, **values)
+    db.session.add(call)
+    db.session.flush()
+    record_audit("partner_call.create", actor=actor, subject=call, centre_id=call.centre_id, title=call.title)
+    return call
+
+
+def update_partner_call(actor, call, **fields):
+    if not permissions.can_edit_partner_call(actor, call):
+        raise NotAllowed()
+    for key in CALL_FIELDS:
+        if key in fields:
+            setattr(call, key, fields[key])
+    call.updated_at = utcnow()
+    return call
+
+
+def call_actions(actor, call):
+    """The moves this person may make on the call now (for buttons)."""
+    if not permissions.can_edit_partner_call(actor, call):
+        return []
+    return [action for action, (sources, _target) in CALL_TRANSITIONS.items() if call.state in sources]
+
+
+def change_call_state(actor, call, action):
+    """Mark the call matched, close it, or open it again."""
+    sources, target = CALL_TRANSITIONS[action]
+    if not permissions.can_edit_partner_call(actor, call):
+        raise NotAllowed()
+    return move_call(call, sources, target, actor)
+
+
+def move_call(call, sources, target, actor):
+    changed = db.session.execute(
+        update(PartnerCall).where(PartnerCall.id == call.id, PartnerCall.state.in_(sources))
+        .values(state=target, updated_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    set_committed_value(call, "state", target)
+    record_audit(f"partner_call.{target}", actor=actor, subject=call, centre_id=call.centre_id)
+    return call

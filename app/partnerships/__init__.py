@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("partnerships", __name__)

@@ -1,0 +1,199 @@
+"""Pages of the partnerships domain: offering an organisation as a partner, inviting one, deciding, my partnerships."""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app import permissions
+from app.accounts.forms import EmptyForm
+from app.activities.models import Activity
+from app.audit.services import refuse
+from app.caching import forbid_caching
+from app.errors import AlreadyDone
+from app.extensions import db
+from app.ideas.models import Idea
+from app.partnerships import bp, queries, services
+from app.partnerships.forms import InviteForm, OfferForm
+from app.urls import is_local_path
+
+# {{ project_partnerships(idea, current_user) }} on the idea and activity pages (templates/partnerships/_on_project.html)
+bp.add_app_template_global(queries.project_partnerships, "project_partnerships")
+
+
+def project_url(project):
+    """The idea's or activity's page, at its partners."""
+    if services.is_activity(project):
+        return url_for("activities.activity_detail", activity_id=project.id, _anchor="partners")
+    return url_for("ideas.idea_detail", idea_id=project.id, _anchor="partners")
+
+
+def visible_idea(idea_id):
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def checked_button_form():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def page(template, **values):
+    return forbid_caching(make_response(render_template(template, **values)))
+
+
+# Offering one of my organisations -------------------------------------------------------------------------------
+
+def offer(project, what):
+    """The offer form of a representative, for an idea or an activity."""
+    organisations = queries.my_organisations(current_user)
+    if not organisations:
+        refuse(current_user, what)
+    if not permissions.is_open_for_partners(project):
+        flash(_("“%(title)s” is not looking for partners just now, so an offer cannot be made.", title=project.title),
+              "error")
+        return redirect(project_url(project))
+    organisations = [organisation for organisation in organisations
+                     if permissions.can_offer_partnership(current_user, organisation, project)]
+    form = OfferForm()
+    choices = [SelectChoice(organisation.id, organisation.name) for organisation in organisations]
+    form.organisation.choices = choices if len(choices) == 1 else [SelectChoice("", _("Choose…"))] + choices
+    if not form.validate_on_submit():
+        return page("partnerships/offer.html", form=form, project=project, is_activity=services.is_activity(project))
+    organisation = next(organisation for organisation in organisations if organisation.id == form.organisation.data)
+    try:
+        services.offer_partnership(current_user, organisation, project, form.message.data or "")
+    except AlreadyDone:
+        db.session.rollback()
+        flash(_("“%(organisation)s” has already offered to be a partner here, or is one already.",
+                organisation=organisation.name), "error")
+        return redirect(project_url(project))
+    db.session.commit()
+    flash(_("Your offer is sent. You get a notification when it is answered."), "success")
+    return redirect(project_url(project))
+
+
+@bp.route("/ideas/<int:idea_id>/offer-partnership", methods=["GET", "POST"])
+@login_required
+def offer_to_idea(idea_id):
+    return offer(visible_idea(idea_id), "partnerships.offer_to_idea")
+
+
+@bp.route("/activities/<int:activity_id>/offer-partnership", methods=["GET", "POST"])
+@login_required
+def offer_to_activity(activity_id):
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    return offer(activity, "partnerships.offer_to_activity")
+
+
+# Inviting the organisation behind a partner call -----------------------------------------------------------------
+
+def project_choices(ideas, activities):
+    """The select's options ("idea-12", "activity-5") and what each stands for."""
+    projects = {f"idea-{idea.id}": idea for idea in ideas}
+    projects.update({f"activity-{activity.id}": activity for activity in activities})
+    choices = [SelectChoice(f"idea-{idea.id}", _("Idea: %(title)s", title=idea.title)) for idea in ideas]
+    choices += [SelectChoice(f"activity-{activity.id}",
+                             _("Activity: %(title)s (%(date)s)", title=activity.title,
+                               date=format_date(activity.starts_at, "medium")))
+                for activity in activities]
+    return projects, choices
+
+
+@bp.route("/partner-calls/<int:call_id>/invite", methods=["GET", "POST"])
+@login_required
+def invite(call_id):
+    call = queries.call_for_page(call_id)
+    if call is None:
+        abort(404)
+    if call.state != "open":
+        flash(_("This partner call is not open any more."), "error")
+        return redirect(url_for("organisations.call_detail", call_id=call.id))
+    ideas, activities = queries.invitable_projects(current_user, call)
+    if not ideas and not activities:
+        refuse(current_user, "partnerships.invite")
+    projects, choices = project_choices(ideas, activities)
+    form = InviteForm()
+    form.project.choices = choices if len(choices) == 1 else [SelectChoice("", _("Choose…"))] + choices
+    # the suggestions on an idea or activity page link here with it chosen already
+    for kind in ("idea", "activity"):
+        chosen = f"{kind}-{request.args.get(f'{kind}_id', type=int)}"
+        if not form.is_submitted() and chosen in projects:
+            form.project.data = chosen
+    if not form.validate_on_submit():
+        return page("partnerships/invite.html", form=form, call=call)
+    project = projects[form.project.data]
+    try:
+        services.invite_organisation(current_user, call, project, form.message.data or "")
+    except AlreadyDone:
+        db.session.rollback()
+        flash(_("“%(organisation)s” is already invited to “%(title)s”, or has offered itself, or is a partner.",
+                organisation=call.organisation.name, title=project.title), "error")
+        return redirect(project_url(project))
+    db.session.commit()
+    flash(_("Your invitation is sent to “%(organisation)s”. You get a notification when they answer.",
+            organisation=call.organisation.name), "success")
+    return redirect(project_url(project))
+
+
+# Deciding and withdrawing -----------------------------------------------------------------------------------------
+
+DONE_TEXTS = {
+    "accept": lambda partnership: _("“%(organisation)s” and “%(title)s” are now partners.",
+                                    organisation=partnership.organisation.name, title=target_title(partnership)),
+    "decline": lambda partnership: _("The partnership is declined. The other side is told."),
+    "withdraw": lambda partnership: _("The partnership is withdrawn. The other side is told."),
+}
+
+
+def target_title(partnership):
+    return permissions.partnership_target(partnership).title
+
+
+def move(partnership_id, action):
+    """Accept, decline or withdraw: 404 for those who may not see the partnership, 403 for those who may not act."""
+    partnership = queries.partnership_for_page(partnership_id)
+    if partnership is None or not permissions.can_view_partnership(current_user, partnership):
+        abort(404)
+    if not services.may_act(current_user, partnership, services.TRANSITIONS[action][2]):
+        refuse(current_user, f"partnerships.{action}")
+    checked_button_form()
+    services.transition(partnership, action, current_user)
+    db.session.commit()
+    flash(DONE_TEXTS[action](partnership), "success")
+    back = request.form.get("next")
+    return redirect(back if is_local_path(back) else project_url(permissions.partnership_target(partnership)))
+
+
+@bp.route("/partnerships/<int:partnership_id>/accept", methods=["POST"])
+@login_required
+def accept(partnership_id):
+    return move(partnership_id, "accept")
+
+
+@bp.route("/partnerships/<int:partnership_id>/decline", methods=["POST"])
+@login_required
+def decline(partnership_id):
+    return move(partnership_id, "decline")
+
+
+@bp.route("/partnerships/<int:partnership_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(partnership_id):
+    return move(partnership_id, "withdraw")
+
+
+# My partnerships ------------------------------------------------------------------------------------------------
+
+@bp.route("/me/partnerships")
+@login_required
+def my_partnerships():
+    rows = queries.my_partnerships(current_user)
+    return page("partnerships/mine.html", rows=rows, button_form=EmptyForm(),
+                waiting=[row for row in rows if row.awaits_viewer],
+                pending=[row for row in rows if not row.awaits_viewer and row.partnership.state == "offered"],
+                earlier=[row for row in rows if not row.awaits_viewer and row.partnership.state != "offered"])

@@ -1,0 +1,473 @@
+"""Organisation pages: the directory and its filters, an organisation's page (contacts for signed-in people only),
+registering and editing with a logo, asking to represent and deciding, verifying, and who gets 403/404."""
+import html as html_module
+import re
+from io import BytesIO
+
+import pytest
+from PIL import Image
+from sqlalchemy import event, select
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.notifications.models import Notification
+from app.organisations.models import Organisation, Representative
+from app.partnerships.models import Partnership
+from tests.conftest import csrf_token, log_in, post_form
+from tests.factories import (
+    make_activity,
+    make_centre,
+    make_idea,
+    make_organisation,
+    make_partner_call,
+    make_user,
+)
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def place(ctx):
+    preili = make_centre(name="Preiļi", slug="preili")
+    aglona = make_centre(name="Aglona", slug="aglona")
+    teacher = make_user(email="ilze@example.com", display_name="Ilze Liepa", language="en")
+    other_rep = make_user(email="janis@example.com", display_name="Jānis Zariņš", language="en")
+    school = make_organisation(representative=teacher, centre=preili, name="Preiļu 1. pamatskola",
+                               contact_email="skola@example.lv", contact_phone="+371 6532 2111",
+                               website="https://www.preiluskola.lv")
+    ngo = make_organisation(representative=other_rep, centre=aglona, kind="ngo", name="Aglonas jauniešu biedrība")
+    return {"preili": preili, "aglona": aglona, "teacher": teacher, "other_rep": other_rep, "school": school,
+            "ngo": ngo,
+            "resident": make_user(email="valdis@example.com", display_name="Valdis Ozols", language="en"),
+            "moderator": make_user(email="dace@example.com", display_name="Dace Koordinatore", language="en",
+                                   moderates=[preili])}
+
+
+def text(response):
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def as_(client, place, who):
+    log_in(client, place[who].email)
+    return client
+
+
+def fresh(model, row_id):
+    db.session.expire_all()
+    return db.session.get(model, row_id)
+
+
+def field_error(page, field_id):
+    match = re.search(rf'<p class="field__error" id="{field_id}-error">(.*?)</p>', page, re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
+
+
+def jpeg_bytes(size=(300, 200), colour=(30, 120, 60)):
+    out = BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def organisation_form(place, **overrides):
+    data = {"name": "Preiļu mūzikas skola", "kind": "school", "centre": str(place["preili"].id),
+            "description": "Mūzika **visiem**.", "website": "https://muzika.example.lv",
+            "contact_email": "muzika@example.lv", "contact_phone": "+371 2612 3456"}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def post_multipart(client, path, data):
+    form = dict(data)
+    form.setdefault("csrf_token", csrf_token(client, path))
+    return client.post(path, data=form, content_type="multipart/form-data")
+
+
+def denied_entries(person):
+    db.session.expire_all()
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == person.id,
+                                                       AuditEntry.action == "access.denied")).all()
+
+
+# The directory ---------------------------------------------------------------------------------------------------
+
+def test_the_directory_lists_organisations_with_badge_and_logo(client, place):
+    place["school"].verified_at, place["school"].verified_by_id = place["ngo"].created_at, place["moderator"].id
+    place["school"].logo_name = "0" * 32 + ".jpg"
+    db.session.commit()
+    page = text(client.get("/organisations", headers=EN))
+    assert "Preiļu 1. pamatskola" in page and "Aglonas jauniešu biedrība" in page
+    assert "Verified by the centre" in page
+    assert f'src="/organisations/{place["school"].id}/logo' in page and 'alt="Logo of Preiļu 1. pamatskola"' in page
+    assert 'href="/organisations"' in page  # the menu link
+
+
+@pytest.mark.parametrize(("query", "shown", "hidden"), [
+    ("kind=ngo", "Aglonas jauniešu biedrība", "Preiļu 1. pamatskola"),
+    ("kind=school", "Preiļu 1. pamatskola", "Aglonas jauniešu biedrība"),
+    ("centre=preili", "Preiļu 1. pamatskola", "Aglonas jauniešu biedrība"),
+    ("centre=aglona&kind=ngo", "Aglonas jauniešu biedrība", "Preiļu 1. pamatskola"),
+])
+def test_the_directory_filters_by_type_and_centre(client, place, query, shown, hidden):
+    page = text(client.get(f"/organisations?{query}", headers=EN))
+    assert shown in page and hidden not in page
+
+
+@pytest.mark.parametrize("query", ["kind=<script>", "centre=nowhere", "page=abc", "page=-4", "kind=ngo'--"])
+def test_unknown_filter_values_mean_no_filter(client, place, query):
+    page = text(client.get(f"/organisations?{query}", headers=EN))
+    assert "Preiļu 1. pamatskola" in page and "Aglonas jauniešu biedrība" in page
+    assert "<script>" not in page.split("<main", 1)[1]
+
+
+def test_the_directory_pages(client, place):
+    for number in range(30):
+        make_organisation(centre=place["aglona"], kind="business", name=f"Uzņēmums {number:02d}")
+    first = text(client.get("/organisations?kind=business", headers=EN))
+    assert "Uzņēmums 00" in first and "Uzņēmums 29" not in first
+    assert 'href="/organisations?page=2&amp;kind=business"' in first or "page=2" in first
+    second = text(client.get("/organisations?kind=business&page=2", headers=EN))
+    assert "Uzņēmums 29" in second and "Uzņēmums 00" not in second
+
+
+TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
+
+
+def statements_of(client, path):
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        if not TRANSACTION_CONTROL.match(statement):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return statements
+
+
+@pytest.mark.parametrize("who", ["visitor", "teacher", "moderator"])
+def test_the_directory_runs_a_fixed_small_number_of_statements(client, place, who):
+    if who != "visitor":
+        as_(client, place, who)
+    client.get("/")
+    counts = set()
+    for total in (3, 40):
+        while db.session.scalar(select(db.func.count(Organisation.id))) < total:
+            make_organisation(centre=place["aglona"], kind="ngo", name="Biedrība", verified=True)
+        for path in ("/organisations", "/organisations?page=2", "/organisations?centre=aglona&kind=ngo"):
+            statements = statements_of(client, path)
+            assert len(statements) <= 5, "\n\n".join([path, *statements])
+            counts.add((path, len(statements)))
+    assert len(counts) == 3, counts  # the same for 3 and for 40 organisations
+
+
+# An organisation's page ------------------------------------------------------------------------------------------
+
+def test_a_visitor_sees_the_page_but_not_the_contacts(client, place):
+    school = place["school"]
+    page = text(client.get(f"/organisations/{school.id}", headers=EN))
+    assert "Preiļu 1. pamatskola" in page and "School" in page and "Preiļi" in page
+    assert "Ilze Liepa" in page  # representatives by name
+    assert '<a href="https://www.preiluskola.lv" rel="nofollow ugc noopener">' in page
+    assert "skola@example.lv" not in page and "6532" not in page
+    assert "Log in to see the contact details" in page
+    assert f"/organisations/{school.id}/edit" not in page
+
+
+def test_a_signed_in_person_sees_the_contacts(client, place):
+    as_(client, place, "resident")
+    response = client.get(f"/organisations/{place['school'].id}", headers=EN)
+    page = text(response)
+    assert "skola@example.lv" in page and "+371 6532 2111" in page
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Log in to see the contact details" not in page
+    assert f'href="/organisations/{place["school"].id}/represent"' in page  # may ask to represent
+
+
+def test_the_page_lists_partnerships_calls_and_activities(client, place):
+    school = place["school"]
+    idea = make_idea(centre=place["preili"], title="Soliņi Raiņa parkā")
+    activity = make_activity(place["preili"], None, title="Keramikas darbnīca")
+    hidden = make_idea(centre=place["preili"], title="Slepens melnraksts", state="draft")
+    offered = make_idea(centre=place["preili"], title="Piedāvāta ideja")
+    call = make_partner_call(school, title="6. klase meklē projektu")
+    make_partner_call(school, title="Slēgts aicinājums", state="closed")
+    db.session.add_all([
+        Partnership(organisation_id=school.id, idea_id=idea.id, state="accepted", decided_by_id=idea.author_id),
+        Partnership(organisation_id=school.id, activity_id=activity.id, state="accepted",
+                    decided_by_id=idea.author_id),
+        Partnership(organisation_id=school.id, idea_id=hidden.id, state="accepted", decided_by_id=idea.author_id),
+        Partnership(organisation_id=school.id, idea_id=offered.id, state="offered"),
+    ])
+    db.session.commit()
+    page = text(client.get(f"/organisations/{school.id}", headers=EN))
+    assert "Soliņi Raiņa parkā" in page and f'href="/ideas/{idea.id}"' in page
+    assert "Keramikas darbnīca" in page and f'href="/activities/{activity.id}"' in page
+    assert "6. klase meklē projektu" in page and f'href="/partner-calls/{call.id}"' in page
+    assert "Slēgts aicinājums" not in page
+    assert "Slepens melnraksts" not in page  # a draft is not shown to others
+    assert "Piedāvāta ideja" not in page  # pending offers are not shown here
+
+
+def test_unknown_organisations_are_not_found(client, place):
+    assert client.get("/organisations/999999").status_code == 404
+    assert client.get("/organisations/999999/logo").status_code == 404
+    assert client.get(f"/organisations/{place['school'].id}/logo").status_code == 404  # no logo
+    as_(client, place, "teacher")
+    assert client.get("/organisations/999999/edit").status_code == 404
+    assert client.get("/organisations/999999/representatives").status_code == 404
+    assert post_form(client, "/representatives/999999/approve", token_from="/me").status_code == 404
+
+
+# Registering and editing ---------------------------------------------------------------------------------------
+
+def test_registering_makes_the_creator_a_representative_who_can_edit(client, place):
+    as_(client, place, "resident")
+    response = post_multipart(client, "/organisations/new", organisation_form(place))
+    assert response.status_code == 302
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == "Preiļu mūzikas skola"))
+    assert response.headers["Location"].endswith(f"/organisations/{organisation.id}")
+    assert (organisation.kind, organisation.centre_id, organisation.website) == (
+        "school", place["preili"].id, "https://muzika.example.lv")
+    [membership] = db.session.scalars(select(Representative).where(
+        Representative.organisation_id == organisation.id)).all()
+    assert (membership.user_id, membership.state) == (place["resident"].id, "approved")
+    page = text(client.get(f"/organisations/{organisation.id}", headers=EN))
+    assert f'href="/organisations/{organisation.id}/edit"' in page and "Post a partner call" in page
+    assert "<strong>visiem</strong>" in page
+
+    response = post_multipart(client, f"/organisations/{organisation.id}/edit",
+                              organisation_form(place, name="Preiļu Mūzikas un mākslas skola"))
+    assert response.status_code == 302
+    assert fresh(Organisation, organisation.id).name == "Preiļu Mūzikas un mākslas skola"
+    assert "Valdis Ozols" in text(client.get("/me", headers=EN))  # and /me lists the organisation:
+    assert "Preiļu Mūzikas un mākslas skola" in text(client.get("/me", headers=EN))
+
+
+def test_the_form_keeps_the_input_and_shows_errors_next_to_the_fields(client, place):
+    as_(client, place, "resident")
+    response = post_multipart(client, "/organisations/new", organisation_form(
+        place, name="", kind="bank", website="javascript:alert(1)", contact_email="not an address"))
+    page = text(response)
+    assert field_error(page, "name") == "Please give the organisation's name."
+    assert field_error(page, "kind") == "Please choose a type from the list."
+    assert field_error(page, "website").startswith("Please give the whole web address")
+    assert field_error(page, "contact_email").startswith("This does not look like an e-mail address")
+    assert "Mūzika **visiem**." in page and "+371 2612 3456" in page
+    assert db.session.scalar(select(db.func.count(Organisation.id))) == 2
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(1)", "JavaScript://x.lv/%0aalert(1)", "data:text/html,x",
+                                     "ftp://files.example.lv", "www.example.lv", "https://"])
+def test_only_http_and_https_websites_are_accepted(client, place, website):
+    as_(client, place, "teacher")
+    school = place["school"]
+    response = post_multipart(client, f"/organisations/{school.id}/edit", organisation_form(place, website=website))
+    assert field_error(text(response), "website").startswith("Please give the whole web address")
+    assert fresh(Organisation, school.id).website == "https://www.preiluskola.lv"
+
+
+def test_the_logo_is_re_encoded_served_and_removable(client, place):
+    as_(client, place, "teacher")
+    school = place["school"]
+    response = post_multipart(client, f"/organisations/{school.id}/edit",
+                              organisation_form(place, name=school.name, logo=(BytesIO(jpeg_bytes()), "logo.png")))
+    assert response.status_code == 302
+    logo_name = fresh(Organisation, school.id).logo_name
+    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", logo_name)
+    visitor = client.application.test_client()
+    served = visitor.get(f"/organisations/{school.id}/logo")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert Image.open(BytesIO(served.data)).format == "JPEG"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert f'/organisations/{school.id}/logo' in text(visitor.get(f"/organisations/{school.id}"))
+
+    response = post_multipart(client, f"/organisations/{school.id}/edit",
+                              organisation_form(place, name=school.name, remove_logo="y"))
+    assert response.status_code == 302
+    assert fresh(Organisation, school.id).logo_name is None
+    assert visitor.get(f"/organisations/{school.id}/logo").status_code == 404
+
+
+def test_an_svg_logo_is_refused_with_a_message(client, place):
+    as_(client, place, "resident")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = post_multipart(client, "/organisations/new", organisation_form(place, logo=(BytesIO(svg), "logo.svg")))
+    page = text(response)
+    assert field_error(page, "logo").startswith("This file is not a picture we can use")
+    assert "The logo was not saved" not in page  # nothing was taken from the refused file
+    assert db.session.scalar(select(db.func.count(Organisation.id))) == 2
+
+
+def test_with_one_centre_the_form_has_no_centre_picker(client, ctx):
+    centre = make_centre(name="Preiļi", slug="preili")
+    person = make_user(email="valdis@example.com", language="en")
+    log_in(client, person.email)
+    page = text(client.get("/organisations/new", headers=EN))
+    assert 'name="centre"' not in page
+    response = post_multipart(client, "/organisations/new", {"name": "Biedrība", "kind": "ngo"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Organisation.centre_id)) == centre.id
+
+
+# Permissions --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/organisations/new", "/organisations/{id}/edit", "/organisations/{id}/represent",
+                                  "/organisations/{id}/representatives"])
+def test_visitors_are_sent_to_log_in(client, place, path):
+    response = client.get(path.format(id=place["school"].id))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ["/organisations/{id}/verify", "/organisations/{id}/unverify",
+                                  "/organisations/{id}/represent", "/organisations/{id}/edit"])
+def test_visitors_posting_are_sent_to_log_in(client, place, path):
+    response = post_form(client, path.format(id=place["school"].id))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_another_organisations_representative_is_refused_and_audited(client, place):
+    """The teacher represents the school, not the NGO: every change to the NGO is 403 and recorded."""
+    ngo, other_rep = place["ngo"], place["other_rep"]
+    request = Representative(organisation_id=ngo.id, user_id=place["resident"].id, state="requested")
+    db.session.add(request)
+    db.session.commit()
+    as_(client, place, "teacher")
+    assert client.get(f"/organisations/{ngo.id}/edit").status_code == 403
+    assert post_multipart(client, f"/organisations/{ngo.id}/edit",
+                          organisation_form(place, name="Nozagta")).status_code == 403
+    assert client.get(f"/organisations/{ngo.id}/representatives").status_code == 403
+    token = csrf_token(client, "/me")
+    for action in ("approve", "decline"):
+        assert client.post(f"/representatives/{request.id}/{action}", data={"csrf_token": token}).status_code == 403
+    own_rep = db.session.scalar(select(Representative).where(Representative.user_id == other_rep.id))
+    assert client.post(f"/representatives/{own_rep.id}/end", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/organisations/{ngo.id}/verify", data={"csrf_token": token}).status_code == 403
+    assert fresh(Organisation, ngo.id).name == "Aglonas jauniešu biedrība"
+    assert fresh(Representative, request.id).state == "requested"
+    assert fresh(Representative, own_rep.id).state == "approved"
+    entries = denied_entries(place["teacher"])
+    assert len(entries) == 8
+    assert {entry.details["what"] for entry in entries} >= {"organisations.edit_organisation",
+                                                           "organisations.representatives",
+                                                           "organisations.approve_representative"}
+    page = text(client.get(f"/organisations/{ngo.id}", headers=EN))
+    assert f"/organisations/{ngo.id}/edit" not in page and "Post a partner call" not in page
+
+
+# Representatives ------------------------------------------------------------------------------------------------
+
+def test_ask_approve_and_the_new_representative_can_edit(client, place):
+    school, resident = place["school"], place["resident"]
+    as_(client, place, "resident")
+    page = text(client.get(f"/organisations/{school.id}/represent", headers=EN))
+    assert "Who are you in the organisation?" in page
+    response = post_form(client, f"/organisations/{school.id}/represent", {"message": ""},
+                         token_from=f"/organisations/{school.id}/represent")
+    assert field_error(text(response), "message") == "Please write a few words about your role in the organisation."
+    response = post_form(client, f"/organisations/{school.id}/represent",
+                         {"message": "Es esmu 6. klases audzinātājs."}, token_from=f"/organisations/{school.id}/represent")
+    assert response.status_code == 302
+    request = db.session.scalar(select(Representative).where(Representative.user_id == resident.id))
+    assert request.state == "requested"
+    [notice] = db.session.scalars(select(Notification).where(Notification.user_id == place["teacher"].id)).all()
+    assert notice.event == "representation_requested"
+    page = text(client.get(f"/organisations/{school.id}", headers=EN))
+    assert "waiting for an answer" in page and f'href="/organisations/{school.id}/represent"' not in page
+    response = post_form(client, f"/organisations/{school.id}/represent", {"message": "Vēlreiz"},
+                         token_from=f"/organisations/{school.id}")
+    assert response.status_code == 302  # a second request is not made
+    assert len(db.session.scalars(select(Representative).where(Representative.user_id == resident.id)).all()) == 1
+    assert client.get(f"/organisations/{school.id}/edit").status_code == 403
+
+    teacher = client.application.test_client()
+    log_in(teacher, place["teacher"].email)
+    page = text(teacher.get(f"/organisations/{school.id}/representatives", headers=EN))
+    assert "Valdis Ozols" in page and "Es esmu 6. klases audzinātājs." in page
+    assert "valdis@example.com" not in page
+    response = post_form(teacher, f"/representatives/{request.id}/approve",
+                         token_from=f"/organisations/{school.id}/representatives")
+    assert response.status_code == 302
+    assert fresh(Representative, request.id).state == "approved"
+    assert db.session.scalar(select(Notification.event).where(Notification.user_id == resident.id)) == \
+        "representation_approved"
+
+    assert client.get(f"/organisations/{school.id}/edit").status_code == 200
+    response = post_multipart(client, f"/organisations/{school.id}/edit", organisation_form(place, name=school.name))
+    assert response.status_code == 302
+    assert "Preiļu 1. pamatskola" in text(client.get("/me", headers=EN))
+
+
+def test_decline_remove_and_leave(client, place):
+    school = place["school"]
+    asker = Representative(organisation_id=school.id, user_id=place["resident"].id, state="requested")
+    colleague = make_user(email="kolega@example.com", display_name="Kolēģe Anna")
+    db.session.add_all([asker, Representative(organisation_id=school.id, user_id=colleague.id, state="approved",
+                                              decided_by_id=colleague.id)])
+    db.session.commit()
+    colleague_rep = db.session.scalar(select(Representative).where(Representative.user_id == colleague.id))
+    teacher_rep = db.session.scalar(select(Representative).where(Representative.user_id == place["teacher"].id))
+    as_(client, place, "teacher")
+    representatives = f"/organisations/{school.id}/representatives"
+    page = text(client.get(representatives, headers=EN))
+    assert "Leave the organisation" in page and "Remove" in page
+    assert post_form(client, f"/representatives/{asker.id}/decline", token_from=representatives).status_code == 302
+    assert fresh(Representative, asker.id).state == "declined"
+    assert post_form(client, f"/representatives/{colleague_rep.id}/end", token_from=representatives).status_code == 302
+    assert fresh(Representative, colleague_rep.id).state == "left"
+    response = post_form(client, f"/representatives/{teacher_rep.id}/end", token_from=representatives)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/organisations/{school.id}")
+    assert fresh(Representative, teacher_rep.id).state == "left"
+    assert client.get(f"/organisations/{school.id}/edit").status_code == 403
+
+
+def test_a_moderator_of_the_centre_decides_requests_when_there_is_no_representative(client, place):
+    lonely = make_organisation(centre=place["preili"], kind="kindergarten", name="PII Pasaciņa")
+    as_(client, place, "resident")
+    post_form(client, f"/organisations/{lonely.id}/represent", {"message": "Vadītāja"},
+              token_from=f"/organisations/{lonely.id}/represent")
+    request = db.session.scalar(select(Representative).where(Representative.organisation_id == lonely.id))
+    assert db.session.scalar(select(Notification.event).where(Notification.user_id == place["moderator"].id)) == \
+        "representation_requested"
+    moderator = client.application.test_client()
+    log_in(moderator, place["moderator"].email)
+    assert post_form(moderator, f"/representatives/{request.id}/approve",
+                     token_from=f"/organisations/{lonely.id}/representatives").status_code == 302
+    assert fresh(Representative, request.id).state == "approved"
+
+
+# Verification ---------------------------------------------------------------------------------------------------
+
+def test_a_moderator_verifies_and_unverifies(client, place):
+    school = place["school"]
+    as_(client, place, "moderator")
+    page = text(client.get(f"/organisations/{school.id}", headers=EN))
+    assert f'action="/organisations/{school.id}/verify"' in page
+    assert post_form(client, f"/organisations/{school.id}/verify",
+                     token_from=f"/organisations/{school.id}").status_code == 302
+    organisation = fresh(Organisation, school.id)
+    assert organisation.is_verified and organisation.verified_by_id == place["moderator"].id
+    assert "Verified by the centre" in text(client.application.test_client().get(f"/organisations/{school.id}",
+                                                                                 headers=EN))
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "organisation.verify")) is not None
+    assert post_form(client, f"/organisations/{school.id}/unverify",
+                     token_from=f"/organisations/{school.id}").status_code == 302
+    assert not fresh(Organisation, school.id).is_verified
+
+
+def test_representatives_and_other_moderators_cannot_verify(client, place):
+    as_(client, place, "teacher")
+    school, ngo = place["school"], place["ngo"]
+    assert f"/organisations/{school.id}/verify" not in text(client.get(f"/organisations/{school.id}"))
+    assert post_form(client, f"/organisations/{school.id}/verify",
+                     token_from=f"/organisations/{school.id}").status_code == 403
+    moderator = client.application.test_client()
+    log_in(moderator, place["moderator"].email)  # moderates Preiļi, not Aglona
+    assert post_form(moderator, f"/organisations/{ngo.id}/verify",
+                     token_from=f"/organisations/{ngo.id}").status_code == 403
+    assert not fresh(Organisation, school.id).is_verified and not fresh(Organisation, ngo.id).is_verified
+    assert len(denied_entries(place["teacher"])) == 1 and len(denied_entries(place["moderator"])) == 1

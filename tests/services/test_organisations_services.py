@@ -1,0 +1,366 @@
+"""Organisations, their representatives and their partner calls without HTTP: who may do what, the
+request → decision lifecycle, the badge, the partner call states, notifications and the audit log."""
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from app import permissions
+from app.audit.models import AuditEntry
+from app.errors import AlreadyDone, InvalidTransition, NotAllowed
+from app.extensions import db
+from app.notifications.models import Notification
+from app.organisations import services
+from app.organisations.models import Organisation, PartnerCall, PartnerCallState, Representative
+from tests.factories import make_centre, make_organisation, make_partner_call, make_user
+
+#: the design's partner call lifecycle written out on its own: (action, from state) → the state it leads to;
+#: every other pair must be refused
+EXPECTED_CALL_MOVES = {
+    ("mark_matched", "open"): "matched",
+    ("close", "open"): "closed",
+    ("close", "matched"): "closed",
+    ("reopen", "matched"): "open",
+    ("reopen", "closed"): "open",
+}
+
+
+@pytest.fixture
+def world(ctx):
+    centre = make_centre(name="Preiļi", slug="preili")
+    other = make_centre(name="Aglona", slug="aglona")
+    representative = make_user(email="ilze@example.com", display_name="Ilze")
+    other_representative = make_user(email="peteris@example.com", display_name="Pēteris")
+    return SimpleNamespace(
+        centre=centre,
+        other_centre=other,
+        representative=representative,
+        other_representative=other_representative,
+        resident=make_user(email="resident@example.com", display_name="Līga"),
+        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[centre]),
+        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[other]),
+        admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
+        school=make_organisation(representative=representative, centre=centre, name="Preiļu 1. pamatskola"),
+        other_school=make_organisation(representative=other_representative, centre=other, name="Aglonas vidusskola"),
+    )
+
+
+def reloaded(thing):
+    db.session.expire_all()
+    return db.session.get(type(thing), thing.id)
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def notes(user=None, event=None):
+    query = select(Notification).order_by(Notification.id)
+    if user is not None:
+        query = query.where(Notification.user_id == user.id)
+    if event is not None:
+        query = query.where(Notification.event == event)
+    return db.session.scalars(query).all()
+
+
+def audited(action):
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def asking(world, who="resident", organisation=None):
+    request = services.ask_to_represent(getattr(world, who), organisation or world.school, "Klases audzinātāja")
+    db.session.commit()
+    return request
+
+
+# --- organisations --------------------------------------------------------------------------------------------
+
+def test_creating_an_organisation_makes_the_creator_its_approved_representative(world):
+    organisation = services.create_organisation(
+        world.resident, name="Biedrība Zaļie", kind="ngo", centre_id=world.centre.id, description="Mēs stādām.",
+        website="https://zalie.example.com", contact_email="info@zalie.example.com", contact_phone="+371 20000000")
+    db.session.commit()
+    organisation = reloaded(organisation)
+    assert (organisation.name, organisation.kind, organisation.centre_id) == ("Biedrība Zaļie", "ngo", world.centre.id)
+    assert organisation.created_by_id == world.resident.id
+    assert not organisation.is_verified  # a moderator verifies it later
+    [representative] = db.session.scalars(select(Representative).where(
+        Representative.organisation_id == organisation.id)).all()
+    assert (representative.user_id, representative.state, representative.decided_by_id) == (
+        world.resident.id, "approved", world.resident.id)
+    assert permissions.represents(world.resident, organisation)
+    [entry] = audited("organisation.create")
+    assert (entry.actor_id, entry.subject_id, entry.centre_id) == (world.resident.id, organisation.id, world.centre.id)
+
+
+@pytest.mark.parametrize("who", ["unconfirmed", "suspended"])
+def test_who_may_not_create_an_organisation(world, who):
+    person = make_user(email=f"{who}@example.com", confirmed=who != "unconfirmed", suspended=who == "suspended")
+    with pytest.raises(NotAllowed):
+        services.create_organisation(person, name="X", kind="ngo", centre_id=world.centre.id)
+    db.session.rollback()
+    assert count(Organisation) == 2
+
+
+@pytest.mark.parametrize("who, may", [("representative", True), ("admin", True), ("other_representative", False),
+                                      ("moderator", False), ("resident", False)])
+def test_who_may_change_an_organisation(world, who, may):
+    if not may:
+        with pytest.raises(NotAllowed):
+            services.update_organisation(getattr(world, who), world.school, name="Pārņemta skola")
+        db.session.rollback()
+        assert reloaded(world.school).name == "Preiļu 1. pamatskola"
+        assert audited("organisation.update") == []
+        return
+    services.update_organisation(getattr(world, who), world.school, name="Preiļu 2. pamatskola",
+                                 contact_email="skola@example.com", created_by_id=world.resident.id)
+    db.session.commit()
+    school = reloaded(world.school)
+    assert (school.name, school.contact_email) == ("Preiļu 2. pamatskola", "skola@example.com")
+    assert school.created_by_id is None  # only the profile's own fields are taken
+    [entry] = audited("organisation.update")
+    assert entry.actor_id == getattr(world, who).id
+
+
+@pytest.mark.parametrize("who, may", [("moderator", True), ("admin", True), ("other_moderator", False),
+                                      ("representative", False), ("resident", False)])
+def test_who_may_verify_and_unverify(world, who, may):
+    actor = getattr(world, who)
+    if not may:
+        for verified in (True, False):
+            with pytest.raises(NotAllowed):
+                services.verify_organisation(actor, world.school, verified=verified)
+            db.session.rollback()
+        assert not reloaded(world.school).is_verified
+        assert count(AuditEntry, AuditEntry.action.like("organisation.%verify")) == 0
+        return
+    services.verify_organisation(actor, world.school)
+    db.session.commit()
+    school = reloaded(world.school)
+    assert school.is_verified and school.verified_by_id == actor.id
+    services.verify_organisation(actor, school, verified=False)
+    db.session.commit()
+    school = reloaded(world.school)
+    assert (school.verified_at, school.verified_by_id) == (None, None)
+    assert [entry.action for entry in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action.like("organisation.%verify")).order_by(AuditEntry.id))] == [
+        "organisation.verify", "organisation.unverify"]
+
+
+# --- asking to represent --------------------------------------------------------------------------------------
+
+def test_asking_tells_the_representatives_only(world):
+    request = asking(world)
+    request = reloaded(request)
+    assert (request.state, request.message, request.user_id) == ("requested", "Klases audzinātāja", world.resident.id)
+    [note] = notes(event="representation_requested")
+    assert note.user_id == world.representative.id
+    assert note.data["organisation"] == "Preiļu 1. pamatskola"
+    assert note.data["organisation_id"] == world.school.id
+    assert not permissions.represents(world.resident, world.school)  # not until someone decides
+
+
+def test_asking_an_organisation_without_representatives_tells_its_centres_moderators(world):
+    lonely = make_organisation(centre=world.centre, name="Preiļu bērnudārzs", kind="kindergarten")
+    asking(world, organisation=lonely)
+    assert [note.user_id for note in notes(event="representation_requested")] == [world.moderator.id]
+
+
+def test_asking_twice_is_already_done(world):
+    asking(world)
+    with pytest.raises(AlreadyDone):
+        services.ask_to_represent(world.resident, world.school, "Vēlreiz")
+    db.session.rollback()
+    assert count(Representative, Representative.user_id == world.resident.id) == 1
+    assert len(notes(event="representation_requested")) == 1
+
+
+@pytest.mark.parametrize("who", ["representative", "unconfirmed"])
+def test_who_may_not_ask(world, who):
+    person = world.representative if who == "representative" else make_user(email="new@example.com", confirmed=False)
+    with pytest.raises(NotAllowed):
+        services.ask_to_represent(person, world.school)
+    db.session.rollback()
+    assert count(Representative, Representative.organisation_id == world.school.id) == 1
+
+
+# --- deciding ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["representative", "moderator", "admin"])
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "decline"])
+def test_a_representative_or_a_moderator_decides(world, who, approve):
+    request = asking(world)
+    decider = getattr(world, who)
+    assert not permissions.represents(world.resident, world.school)  # loads the representations, as a page would
+    services.decide_representative(decider, request, approve)
+    # the person's representations are read again: what they may do changes at once
+    assert permissions.represents(world.resident, world.school) is approve
+    db.session.commit()
+    request = reloaded(request)
+    assert (request.state, request.decided_by_id) == ("approved" if approve else "declined", decider.id)
+    assert request.decided_at is not None
+    [note] = notes(user=world.resident)
+    assert note.event == ("representation_approved" if approve else "representation_declined")
+    [entry] = audited("representative.approve" if approve else "representative.decline")
+    assert (entry.actor_id, entry.subject_id) == (decider.id, request.id)
+
+
+@pytest.mark.parametrize("second", [True, False], ids=["then_approve", "then_decline"])
+@pytest.mark.parametrize("first", [True, False], ids=["approve", "decline"])
+def test_deciding_twice_is_an_invalid_transition(world, first, second):
+    request = asking(world)
+    services.decide_representative(world.representative, request, first)
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        services.decide_representative(world.moderator, reloaded(request), second)
+    db.session.rollback()
+    assert reloaded(request).state == ("approved" if first else "declined")
+    assert reloaded(request).decided_by_id == world.representative.id
+
+
+@pytest.mark.parametrize("who", ["resident", "other_representative", "other_moderator"])
+def test_nobody_else_decides(world, who):
+    request = asking(world, who="admin")
+    for approve in (True, False):
+        with pytest.raises(NotAllowed):
+            services.decide_representative(getattr(world, who), request, approve)
+        db.session.rollback()
+    assert reloaded(request).state == "requested"
+    assert notes(user=world.admin) == []
+
+
+def test_the_asker_cannot_approve_themselves(world):
+    request = asking(world)
+    with pytest.raises(NotAllowed):
+        services.decide_representative(world.resident, request, True)
+    db.session.rollback()
+    assert reloaded(request).state == "requested"
+
+
+def test_after_a_decline_one_may_ask_again(world):
+    request = asking(world)
+    services.decide_representative(world.representative, request, False)
+    db.session.commit()
+    again = asking(world)
+    assert again.id != request.id and reloaded(again).state == "requested"
+
+
+# --- ending a representation ------------------------------------------------------------------------------------
+
+def a_second_representative(world):
+    request = asking(world)
+    services.decide_representative(world.representative, request, True)
+    db.session.commit()
+    return reloaded(request)
+
+
+@pytest.mark.parametrize("who", ["resident", "representative", "moderator"])
+def test_ending_a_representation(world, who):
+    """The person themselves, another representative or a moderator of the centre."""
+    representative = a_second_representative(world)
+    assert permissions.represents(world.resident, world.school)
+    services.end_representation(getattr(world, who), representative)
+    assert not permissions.represents(world.resident, world.school)
+    db.session.commit()
+    assert reloaded(representative).state == "left"
+    [entry] = audited("representative.end")
+    assert entry.actor_id == getattr(world, who).id
+    with pytest.raises(InvalidTransition):
+        services.end_representation(world.moderator, reloaded(representative))
+    db.session.rollback()
+    asking(world)  # and they may ask again
+    assert count(Representative, Representative.user_id == world.resident.id) == 2
+
+
+@pytest.mark.parametrize("who", ["other_representative", "other_moderator"])
+def test_nobody_else_ends_a_representation(world, who):
+    representative = a_second_representative(world)
+    with pytest.raises(NotAllowed):
+        services.end_representation(getattr(world, who), representative)
+    db.session.rollback()
+    assert reloaded(representative).state == "approved"
+
+
+def test_a_pending_request_may_be_taken_back(world):
+    request = asking(world)
+    services.end_representation(world.resident, request)
+    db.session.commit()
+    assert reloaded(request).state == "left"
+
+
+def test_representatives_of_lists_the_approved_only(world):
+    asking(world)
+    assert [user.id for user in services.representatives_of(world.school)] == [world.representative.id]
+
+
+# --- partner calls ----------------------------------------------------------------------------------------------
+
+def test_a_representative_posts_a_partner_call(world):
+    call = services.create_partner_call(
+        world.representative, world.school, title="6. klase meklē projektu par atkritumiem", description="Pavasarī.",
+        age_groups="10-12", subjects="environment,science", contact_person="Ilze Liepa", state="closed",
+        organisation_id=world.other_school.id)
+    db.session.commit()
+    call = reloaded(call)
+    assert (call.state, call.organisation_id, call.centre_id) == ("open", world.school.id, world.centre.id)
+    assert (call.age_group_codes, call.subject_codes) == (["10-12"], ["environment", "science"])
+    assert call.created_by_id == world.representative.id
+    [entry] = audited("partner_call.create")
+    assert (entry.actor_id, entry.subject_id) == (world.representative.id, call.id)
+
+
+@pytest.mark.parametrize("who", ["other_representative", "moderator", "admin", "resident"])
+def test_only_its_representatives_post_and_change_calls(world, who):
+    actor = getattr(world, who)
+    with pytest.raises(NotAllowed):
+        services.create_partner_call(actor, world.school, title="Svešs")
+    db.session.rollback()
+    call = make_partner_call(world.school)
+    with pytest.raises(NotAllowed):
+        services.update_partner_call(actor, call, title="Pārņemts")
+    db.session.rollback()
+    for action in services.CALL_TRANSITIONS:
+        with pytest.raises(NotAllowed):
+            services.change_call_state(actor, call, action)
+        db.session.rollback()
+    assert services.call_actions(actor, call) == []
+    call = reloaded(call)
+    assert (call.title, call.state) == ("6. klase meklē projektu par atkritumu šķirošanu", "open")
+    assert count(PartnerCall) == 1
+
+
+def test_a_representative_changes_a_call(world):
+    call = make_partner_call(world.school)
+    services.update_partner_call(world.representative, call, title="Jauns nosaukums", subjects="arts",
+                                 organisation_id=world.other_school.id, state="closed")
+    db.session.commit()
+    call = reloaded(call)
+    assert (call.title, call.subjects, call.organisation_id, call.state) == (
+        "Jauns nosaukums", "arts", world.school.id, "open")
+
+
+@pytest.mark.parametrize("state", PartnerCallState.ALL)
+@pytest.mark.parametrize("action", ["mark_matched", "close", "reopen"])
+def test_every_call_action_from_every_state(world, action, state):
+    call = make_partner_call(world.school, state=state)
+    expected = EXPECTED_CALL_MOVES.get((action, state))
+    assert (action in services.call_actions(world.representative, call)) is (expected is not None)
+    if expected is None:
+        with pytest.raises(InvalidTransition):
+            services.change_call_state(world.representative, call, action)
+        db.session.rollback()
+        assert reloaded(call).state == state
+        assert audited(f"partner_call.{state}") == []
+        return
+    services.change_call_state(world.representative, call, action)
+    assert call.state == expected
+    db.session.commit()
+    assert reloaded(call).state == expected
+    [entry] = audited(f"partner_call.{expected}")
+    assert (entry.actor_id, entry.subject_id) == (world.representative.id, call.id)
+
+
+def test_the_call_table_in_the_code_is_the_design():
+    moves = {(action, source): target for action, (sources, target) in services.CALL_TRANSITIONS.items()
+             for source in sources}
+    assert moves == EXPECTED_CALL_MOVES
