@@ -21,6 +21,7 @@ from app.notifications.models import Notification
 from app.volunteering.models import SignUp, VolunteerRole
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_activity, make_centre, make_user
+from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}
 GPS_IFD = 0x8825
@@ -290,17 +291,10 @@ def test_the_outcome_is_saved_and_shown_with_the_figures(app, client, place):
 
 
 def test_outcome_figures_take_one_statement(app, place):
-    from sqlalchemy import event
-
     activity = place["activity"]
     assert activity.title  # loaded before counting
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         figures = outcome_figures(activity)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert (figures.participants, figures.volunteers, figures.volunteer_hours) == (0, 0, 0)
     assert len([statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]) == 1
 

@@ -1,12 +1,11 @@
 """Activity pages: the list, the month view, an activity's page, creating, promoting an idea, editing (lowering the
 capacity), the lifecycle buttons, registering (with children, the waiting list), the coordinators' list of
 registrations, volunteer roles on activities, who gets 403/404, and the list's query budget."""
-import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.activities.models import Activity, Registration
 from app.extensions import db
@@ -16,6 +15,7 @@ from app.volunteering.models import SignUp, VolunteerRole
 from tests.conftest import log_in
 from tests.conftest import post_form as post_with_token
 from tests.factories import make_activity, make_centre, make_idea, make_user
+from tests.statements import statements_of
 
 EN = {"Accept-Language": "en"}
 RIGA = ZoneInfo("Europe/Riga")
@@ -420,24 +420,7 @@ def test_roles_on_an_activity_through_the_pages(client, world):
 
 # The query budget ---------------------------------------------------------------------------------------------
 
-TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 LIST_BUDGET = 5
-
-
-def statements_of(client, path):
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        if not TRANSACTION_CONTROL.match(statement):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200
-    return statements
 
 
 @pytest.mark.parametrize("who", ["visitor", "anna", "moderator"])

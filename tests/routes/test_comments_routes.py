@@ -1,12 +1,10 @@
 """Comments through the browser's eyes: the discussion on an idea's page, the forms, reports,
 moderators' decisions, escaping, CSRF, access and the posting limit."""
 import re
-from contextlib import contextmanager
 
 import pytest
-from flask import has_request_context
 from markupsafe import escape
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.comments import services
@@ -15,6 +13,7 @@ from app.extensions import db
 from app.ideas.models import Idea
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_centre, make_idea, make_user
+from tests.statements import recorded_statements
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -516,31 +515,12 @@ def test_posting_limit_per_account_answers_429(client, world, ctx):
         ctx.config["COMMENT_LIMIT"] = "10 per minute;100 per day"
 
 
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@contextmanager
-def request_statements():
-    """The SQL statements requests run inside the block (transaction control aside)."""
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if has_request_context() and not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("viewer", ["visitor", "resident", "moderator"])
 def test_idea_page_runs_the_same_few_statements_with_many_comments_as_with_none(client, world, viewer):
     if viewer != "visitor":
         as_person(client, world.moderator if viewer == "moderator" else world.marija)
     idea_page(client, world.idea)
-    with request_statements() as without_comments:
+    with recorded_statements(requests_only=True) as without_comments:
         idea_page(client, world.idea)
     for number in range(15):
         top = comment_by(world.anna, world.idea, f"Komentārs {number}")
@@ -548,7 +528,7 @@ def test_idea_page_runs_the_same_few_statements_with_many_comments_as_with_none(
         report(world.janis, top)
     report(world.marija, top)
 
-    with request_statements() as with_comments:
+    with recorded_statements(requests_only=True) as with_comments:
         page = idea_page(client, world.idea)
 
     assert page.count('<article class="comment ') == 30

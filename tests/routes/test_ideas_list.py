@@ -4,8 +4,6 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import has_request_context
-from sqlalchemy import event
 
 from app.extensions import db
 from app.ideas.models import Idea
@@ -14,6 +12,7 @@ from app.ideas.search import searchable_text
 from app.timeutil import utcnow
 from tests.conftest import log_in
 from tests.factories import make_category, make_centre, make_idea, make_user
+from tests.statements import recorded_statements
 
 CARD_TITLE = re.compile(r'<h[23] class="idea-card__title" id="idea-(\d+)-title">')
 QUERY_BUDGET = 5
@@ -310,22 +309,10 @@ def test_ideas_per_page_come_from_an_allow_list(client, world, asked, shown):
 
 # The query budget --------------------------------------------------------------------------------------------------
 
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
 def statements_of(client, url):
     """The SQL statements a request runs (transaction control aside), and the response."""
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        if has_request_context() and not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(requests_only=True) as statements:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200
     return statements, response
 

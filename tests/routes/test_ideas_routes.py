@@ -8,13 +8,14 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.ideas.models import Follow, Idea, IdeaEvent, Support
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_category, make_centre, make_idea, make_user
+from tests.statements import statements_of
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -638,31 +639,6 @@ def test_edits_are_limited_per_account(client, place, monkeypatch):
 
 # --- query budget ----------------------------------------------------------------------------------------------
 
-class StatementCounter:
-    """SQL statements sent to the database during a request (transaction control, BEGIN/COMMIT, not counted)."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements = []
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self.record)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self.record)
-
-    def record(self, _connection, _cursor, statement, _parameters, _context, _executemany):
-        if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", statement, re.I):
-            self.statements.append(statement)
-
-
-def statements_for(client, path):
-    with StatementCounter(db.engine) as counter:
-        response = client.get(path)
-    assert response.status_code == 200
-    return counter.statements
-
 
 def test_the_idea_page_runs_a_fixed_small_number_of_statements(client, place):
     quiet = make_idea(author=place["author"], centre=place["centre"], category=place["category"],
@@ -680,8 +656,8 @@ def test_the_idea_page_runs_a_fixed_small_number_of_statements(client, place):
         browser = visitor(client, place, who)
         browser.get("/")  # the first request may renew the session's clock; measure the ones after
 
-        few = statements_for(browser, f"/ideas/{quiet.id}")
-        many = statements_for(browser, f"/ideas/{busy.id}")
+        few = statements_of(browser, f"/ideas/{quiet.id}")
+        many = statements_of(browser, f"/ideas/{busy.id}")
 
         assert len(few) == len(many), (who, many)
         assert len(many) <= 7, "\n".join([who, *many])

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale, gettext
 from markupsafe import escape
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.comments.models import Comment, CommentReport
@@ -17,6 +17,7 @@ from app.notifications.models import Notification
 from app.timeutil import utcnow
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_centre, make_idea, make_user
+from tests.statements import statements_of
 
 
 def html(response):
@@ -244,28 +245,9 @@ def test_residents_and_visitors_have_no_moderation_link(client, author):
     assert header_link(html(client.get("/"))) is None
 
 
-class StatementLog:
-    """Every SQL statement the app sends while active."""
-
-    def __init__(self):
-        self.statements = []
-
-    def __call__(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(db.engine, "before_cursor_execute", self)
-
-
-def statements_for(client, path):
+def warmed_up_statements_of(client, path):
     client.get(path)  # warm up: the session's last-seen time is written at most once a minute
-    with StatementLog() as log:
-        assert client.get(path).status_code == 200
-    return log.statements
+    return statements_of(client, path)
 
 
 def test_header_count_costs_one_statement_for_moderators_and_none_for_residents(app, moderator, author, preili):
@@ -274,8 +256,8 @@ def test_header_count_costs_one_statement_for_moderators_and_none_for_residents(
     log_in(resident_client, author.email)
     log_in(moderator_client, moderator.email)
 
-    resident = statements_for(resident_client, "/")
-    moderator_statements = statements_for(moderator_client, "/")
+    resident = warmed_up_statements_of(resident_client, "/")
+    moderator_statements = warmed_up_statements_of(moderator_client, "/")
 
     counting = [s for s in moderator_statements if "open_report_count" in s]
     assert len(counting) == 1 and counting[0].count("count(") == 2  # one SELECT with two scalar subqueries

@@ -1,12 +1,10 @@
 """The person's own pages: /me (ideas, sign-ups, registrations, hours, the calendar address), my registrations,
 the printable volunteer record; only one's own data, GET changes nothing, the calendar address made on POST."""
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from flask import has_request_context
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.activities import services
 from app.activities.models import Activity, CalendarFeed, Registration
@@ -15,6 +13,7 @@ from app.timeutil import utcnow
 from app.volunteering.models import SignUp, VolunteerRole
 from tests.conftest import log_in, post_form
 from tests.factories import make_activity, make_centre, make_idea, make_user
+from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}
 
@@ -71,22 +70,6 @@ def feeds():
     return db.session.scalar(select(func.count()).select_from(CalendarFeed))
 
 
-@contextmanager
-def request_statements():
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if has_request_context() and not statement.lstrip().upper().startswith(
-                ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("path", ["/me", "/me/registrations", "/me/record"])
 def test_the_pages_need_logging_in(client, world, path):
     response = client.get(path)
@@ -114,14 +97,14 @@ def test_my_page_shows_ideas_signups_registrations_and_hours(client, world):
 def test_my_page_runs_a_fixed_number_of_statements(client, world):
     as_anna(client, world)
     client.get("/me")
-    with request_statements() as few:
+    with recorded_statements(requests_only=True) as few:
         client.get("/me")
     for number in range(6):  # more of everything
         activity = make_activity(world["workshop"].centre, None, title=f"Darbnīca {number}", starts_in_days=number + 1)
         services.register(world["anna"], activity)
         make_idea(author=world["anna"], centre=world["workshop"].centre, title=f"Ideja {number}")
     db.session.commit()
-    with request_statements() as many:
+    with recorded_statements(requests_only=True) as many:
         client.get("/me")
     assert len(many) == len(few) <= 7, few
 

@@ -1,10 +1,9 @@
 """The notification pages: the list, marking read, the count in the header (with Latvian plurals and a
 fixed cost in SQL statements), the e-mail settings form, and that nobody sees another person's."""
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.comments.models import Comment
@@ -13,27 +12,12 @@ from app.notifications.models import EmailFrequency, Notification
 from app.notifications.services import notify
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_idea, make_user
+from tests.statements import recorded_statements
 
 LIST = "/me/notifications"
 SETTINGS = "/me/notifications/settings"
 READ_ALL = "/me/notifications/read-all"
 HIDDEN_COUNT = re.compile(r'<span class="visually-hidden">, ([^<]*)</span>')
-
-
-@contextmanager
-def counted_statements():
-    """The SQL statements run meanwhile (without the transaction's BEGIN that SQLite sends as a statement)."""
-    statements = []
-
-    def record(_conn, _cursor, statement, _params, _context, _executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def about_notifications(statements):
@@ -253,10 +237,10 @@ def test_header_count_costs_one_statement_for_signed_in_people_and_none_for_visi
     actor, idea = others
     give(user, 3, actor, idea)
 
-    with counted_statements() as visitor:
+    with recorded_statements() as visitor:
         page(client, "/")
     log_in(client, user.email)
-    with counted_statements() as signed_in:
+    with recorded_statements() as signed_in:
         page(client, "/me")
 
     assert about_notifications(visitor) == []
@@ -272,7 +256,7 @@ def test_list_page_runs_at_most_five_statements_whatever_the_number(logged_in, u
         notify("comment_new", [user], actor=db.session.get(User, idea.author_id), idea=idea)
     db.session.commit()
 
-    with counted_statements() as statements:
+    with recorded_statements() as statements:
         html = page(logged_in)
 
     assert html.count('<li class="notification') == min(how_many, 20)

@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
@@ -22,6 +22,7 @@ from tests.factories import (
     make_partner_call,
     make_user,
 )
+from tests.statements import statements_of
 
 EN = {"Accept-Language": "en"}
 
@@ -128,25 +129,6 @@ def test_the_directory_pages(client, place):
     assert 'href="/organisations?page=2&amp;kind=business"' in first or "page=2" in first
     second = text(client.get("/organisations?kind=business&page=2", headers=EN))
     assert "Uzņēmums 29" in second and "Uzņēmums 00" not in second
-
-
-TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
-
-
-def statements_of(client, path):
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        if not TRANSACTION_CONTROL.match(statement):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200
-    return statements
 
 
 @pytest.mark.parametrize("who", ["visitor", "teacher", "moderator"])

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from flask import g, render_template_string
 from flask_login import login_user
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.activities.models import Activity
 from app.audit.models import AuditEntry
@@ -24,6 +24,7 @@ from tests.factories import (
     make_partner_call,
     make_user,
 )
+from tests.statements import statements_of
 
 EN = {"Accept-Language": "en"}
 
@@ -368,26 +369,9 @@ def test_long_lists_page(client, world):
     assert second.count('class="call-card ') == 3 and "Next page" not in second
 
 
-TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 PARTNERS_BUDGET = 4
 #: a signed-in person: their session, their unread notifications, the organisations they represent
 SIGNED_IN_EXTRA = 3
-
-
-def statements_of(client, path):
-    statements = []
-
-    def record(_connection, _cursor, statement, *_args):
-        if not TRANSACTION_CONTROL.match(statement):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200
-    return statements
 
 
 @pytest.mark.parametrize("who", ["visitor", "anna"])

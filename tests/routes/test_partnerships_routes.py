@@ -4,7 +4,7 @@ and that a representative of one school never sees or touches another school's p
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.activities.services import promote_idea
 from app.audit.models import AuditEntry
@@ -17,6 +17,7 @@ from app.partnerships.services import offer_partnership
 from app.timeutil import utcnow
 from tests.conftest import log_in, post_form
 from tests.factories import make_centre, make_idea, make_organisation, make_partner_call, make_user
+from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}
 MESSAGE = "Mūsu 6. klase var palīdzēt ar šķirošanu."
@@ -298,7 +299,6 @@ def test_the_project_partners_cost_at_most_two_statements(ctx, world, who):
     offered_by_x(world)
     offer_partnership(world.rep_y, world.school_y, world.idea, "Arī mēs")
     db.session.commit()
-    statements = []
     with ctx.test_request_context():
         viewer = None
         if who != "visitor":
@@ -308,12 +308,8 @@ def test_the_project_partners_cost_at_most_two_statements(ctx, world, who):
             from flask_login import AnonymousUserMixin
             viewer = AnonymousUserMixin()
         world.idea.title  # noqa: B018 (the page has loaded the idea already)
-        record = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with recorded_statements() as statements:
             found = queries.project_partnerships(world.idea, viewer)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
     assert len(statements) <= 2, statements
     names = {row.partnership.organisation.name for row in found.pending}
     expected = {"visitor": set(), "resident": set(), "author": {"Preiļu 1. pamatskola", "Aglonas vidusskola"},

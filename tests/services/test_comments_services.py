@@ -1,9 +1,7 @@
 """Comments: replies one level deep, edit and delete by the author, reports that hide, moderators'
 decisions, notifications and the idea's comment counter."""
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -16,6 +14,7 @@ from app.extensions import db
 from app.ideas.models import Follow, Idea
 from app.notifications.models import Notification
 from tests.factories import make_centre, make_idea, make_user
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -162,21 +161,6 @@ def test_threads_oldest_first_with_replies_oldest_first(world):
     assert [r.comment.id for r in threads[1].replies] == [reply_to_second.id]
 
 
-@contextmanager
-def count_statements():
-    """The SQL statements run inside the block."""
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("threads", [0, 1, 6])
 def test_load_comments_is_one_statement_however_many_comments(world, threads):
     for number in range(threads):
@@ -188,7 +172,7 @@ def test_load_comments_is_one_statement_however_many_comments(world, threads):
     _ = viewer.moderated_centres  # loaded with the signed-in person on every page anyway
     idea = db.session.get(Idea, world.idea.id)
 
-    with count_statements() as statements:
+    with recorded_statements() as statements:
         loaded = load_comments(idea, viewer)
         names = [item.comment.author.display_name for thread in loaded for item in [thread, *thread.replies]]
         reported = [item.reported for thread in loaded for item in [thread, *thread.replies]]
