@@ -5,14 +5,14 @@ three statements. Only the signed-in person's own rows are ever read: no page ta
 """
 from dataclasses import dataclass
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, services
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
 from app.caching import forbid_caching
@@ -168,10 +168,6 @@ def volunteer_record():
 
 
 # The private calendar address ------------------------------------------------------------------------------
-
-def checked_button_form():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def back_to_calendar_block():

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import ActivityState, Registration, RegistrationState
@@ -21,7 +21,7 @@ from app.centres.queries import active_centres
 from app.errors import CapacityReached, render_error
 from app.extensions import db
 from app.ideas.models import Idea
-from app.timeutil import utcnow
+from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -44,18 +44,10 @@ def managed_activity(activity_id, what):
     return activity
 
 
-def checked_button_form():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-
 
 def back_to_activity(activity_id, anchor=None):
     return redirect(url_for("activities.activity_detail", activity_id=activity_id, _anchor=anchor))
 
-
-def local(value):
-    """A stored UTC time as the naive local time a datetime-local field shows."""
-    return to_user_timezone(value).replace(tzinfo=None) if value else None
 
 
 def private(response):
@@ -223,7 +215,7 @@ def promote_idea(idea_id):
 
 def initial_data(activity):
     return {"title": activity.title, "description": activity.description, "centre": activity.centre_id,
-            "place": activity.place, "starts_at": local(activity.starts_at), "ends_at": local(activity.ends_at),
+            "place": activity.place, "starts_at": local_for_form(activity.starts_at), "ends_at": local_for_form(activity.ends_at),
             "leader_name": activity.leader_name, "capacity": activity.capacity,
             "seeking_school_partner": activity.seeking_school_partner,
             "partner_age_groups": activity.age_group_codes, "partner_subjects": activity.subject_codes}

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.queries import activity_of_idea
 from app.audit.services import refuse
 from app.caching import forbid_caching
@@ -248,11 +248,6 @@ def photo(idea_id):
 
 
 # Lifecycle and reactions (every one a POST with a CSRF token) -----------------------------------------------------
-
-def checked_button_form():
-    """The CSRF check of a button; a failed one is answered 400 by the CSRF error handler before we get here."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def back_to_idea(idea):

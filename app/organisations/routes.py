@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import EmptyForm, checked_button_form
 from app.audit.services import refuse
 from app.caching import forbid_caching
 from app.centres.queries import active_centres
@@ -31,11 +31,6 @@ def membership(representative_id):
         abort(404)
     return representative
 
-
-def checked_button_form():
-    """The CSRF check of a button; a failed one is answered 400 by the CSRF error handler before we get here."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def back_to_organisation(organisation_id):

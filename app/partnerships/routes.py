@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
 from app.caching import forbid_caching
@@ -34,10 +34,6 @@ def visible_idea(idea_id):
         abort(404)
     return idea
 
-
-def checked_button_form():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def page(template, **values):

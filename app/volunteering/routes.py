@@ -1,16 +1,17 @@
 """Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups."""
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone, to_utc
+from flask_babel import to_utc
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
 from app.caching import forbid_caching
 from app.extensions import db
 from app.ideas.models import Idea
+from app.timeutil import local_for_form
 from app.volunteering import bp, queries, services
 from app.volunteering.forms import RoleForm, SignUpForm
 
@@ -44,10 +45,6 @@ def managed_role(role_id, what):
     return role
 
 
-def checked_button_form():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-
 
 def back_to_idea(idea_id):
     return redirect(url_for("ideas.idea_detail", idea_id=idea_id, _anchor="volunteers"))
@@ -74,9 +71,6 @@ def role_fields(form):
         "ends_at": to_utc(form.ends_at.data) if form.ends_at.data else None,
     }
 
-
-def local(value):
-    return to_user_timezone(value).replace(tzinfo=None) if value else None
 
 
 # Roles (the idea's author or a moderator of its centre) -----------------------------------------------------
@@ -120,7 +114,7 @@ def edit_role(role_id):
     if not EmptyForm().is_submitted():
         form = RoleForm(data={"name": role.name, "description": role.description, "skills": role.skills,
                               "places": role.places, "auto_accept": role.auto_accept,
-                              "starts_at": local(role.starts_at), "ends_at": local(role.ends_at)})
+                              "starts_at": local_for_form(role.starts_at), "ends_at": local_for_form(role.ends_at)})
     else:
         form = RoleForm()
     if not form.validate_on_submit():
