@@ -34,7 +34,15 @@ def submitted_email():
     return "login:" + services.normalise_email(request.form.get("email"))
 
 
+def submitted_email_from_this_address():
+    return submitted_email() + "|from:" + client_ip()
+
+
 def client_ip():
+    """The client's address: the connection's, or the one ProxyFix took from PROXY_COUNT trusted proxies.
+
+    Never a raw X-Forwarded-For, which anyone can send to pretend to be someone else.
+    """
     return request.remote_addr or ""
 
 
@@ -107,7 +115,13 @@ def resend_confirmation():
     return render_template("accounts/resend_confirmation.html", form=form)
 
 
+# Failed log-ins are throttled per account *and address*, so a stranger guessing from elsewhere cannot
+# lock the owner out; per address, against one machine guessing many accounts; and per account across
+# all addresses, with a ceiling high enough that only a distributed attack reaches it (OWASP).
+# The limits key on the submitted e-mail whether or not it has an account: the same answer for both.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"], methods=["POST"],
+               key_func=submitted_email_from_this_address, deduct_when=login_form_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=login_form_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=submitted_email, deduct_when=login_form_failed)

@@ -14,6 +14,7 @@ from app.accounts.passwords import verify_password
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.timeutil import utcnow
+from tests.apps import another_app
 from tests.conftest import link_in, log_in, post_form, queued_mail
 from tests.factories import PASSWORD, make_centre, make_user
 
@@ -61,8 +62,8 @@ def register(client, email="janis@example.com", name="Jānis Kalns", password=NE
                                            "language": language, **extra})
 
 
-def attempt_login(client, email, password):
-    return post_form(client, "/login", {"email": email, "password": password})
+def attempt_login(client, email, password, **kwargs):
+    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
 
 
 def logged_in_client(ctx, email, remember=False):
@@ -290,11 +291,75 @@ def test_account_pages_need_a_login(client):
 
 # --- throttling -------------------------------------------------------------------------------
 
-def test_after_five_failures_the_account_is_blocked_even_for_the_right_password(client, user):
+OWNER_ADDRESS = "198.51.100.7"
+ATTACKER_ADDRESS = "203.0.113.66"
+
+
+def client_at(ctx, address, **environ):
+    """A browser connecting from this address (as the server sees it, after any trusted proxies)."""
+    other = ctx.test_client()
+    other.environ_base.update({"REMOTE_ADDR": address, **environ})
+    return other
+
+
+def test_after_five_failures_from_one_address_it_is_blocked_even_for_the_right_password(client, user):
     for _ in range(5):
         assert attempt_login(client, user.email, "not the right password").status_code == 200
     assert attempt_login(client, user.email, PASSWORD).status_code == 429
     assert count(UserSession) == 0
+
+
+def test_a_stranger_failing_from_one_address_cannot_lock_the_owner_out(ctx, user):
+    attacker = client_at(ctx, ATTACKER_ADDRESS)
+    statuses = [attempt_login(attacker, user.email, f"guess number {n}").status_code for n in range(12)]
+
+    assert statuses == [200] * 5 + [429] * 7
+    refused = attempt_login(attacker, user.email, "guess number 13")
+    assert say("You have tried this too many times. Please wait a while and try again.") in page(refused)
+    assert attempt_login(client_at(ctx, OWNER_ADDRESS), user.email, PASSWORD).status_code == 302
+
+
+def test_an_address_guessing_many_accounts_is_blocked_for_all_of_them(ctx, user, monkeypatch):
+    monkeypatch.setitem(ctx.config, "LOGIN_LIMIT_PER_IP", "4 per 15 minutes")
+    attacker = client_at(ctx, ATTACKER_ADDRESS)
+    for number in range(4):
+        assert attempt_login(attacker, f"guess{number}@example.com", "some password here").status_code == 200
+
+    assert attempt_login(attacker, user.email, "some password here").status_code == 429
+    assert attempt_login(client_at(ctx, OWNER_ADDRESS), user.email, PASSWORD).status_code == 302
+
+
+def test_a_distributed_attack_still_reaches_the_per_account_ceiling(ctx, user, monkeypatch):
+    monkeypatch.setitem(ctx.config, "LOGIN_LIMIT_PER_ACCOUNT", "6 per hour")
+    for host in range(3):  # three machines, each under its own limit of five
+        bot = client_at(ctx, f"192.0.2.{host + 1}")
+        for _ in range(2):
+            assert attempt_login(bot, user.email, "not the right password").status_code == 200
+
+    assert attempt_login(client_at(ctx, "192.0.2.99"), user.email, "not the right password").status_code == 429
+    assert attempt_login(client_at(ctx, OWNER_ADDRESS), user.email, PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("email", ["anna@example.com", "nobody@example.com"])
+def test_the_limits_answer_alike_for_known_and_unknown_emails(ctx, user, monkeypatch, email):
+    monkeypatch.setitem(ctx.config, "LOGIN_LIMIT_PER_ACCOUNT", "8 per hour")
+    statuses = []
+    for address in ("192.0.2.1", "192.0.2.2"):
+        attacker = client_at(ctx, address)
+        statuses += [attempt_login(attacker, email, "not the right password").status_code for _ in range(6)]
+
+    assert statuses == [200] * 5 + [429] + [200] * 3 + [429] * 3
+
+
+def test_a_forged_x_forwarded_for_does_not_change_the_address(ctx, user):
+    """Without PROXY_COUNT nobody's X-Forwarded-For is believed: not a new address, nor the owner's."""
+    attacker = client_at(ctx, ATTACKER_ADDRESS)
+    forged = [f"192.0.2.{n}" for n in range(5)] + [OWNER_ADDRESS] * 3
+    statuses = [attempt_login(attacker, user.email, "not the right password",
+                              headers={"X-Forwarded-For": address}).status_code for address in forged]
+
+    assert statuses == [200] * 5 + [429] * 3
+    assert attempt_login(client_at(ctx, OWNER_ADDRESS), user.email, PASSWORD).status_code == 302
 
 
 def test_the_account_limit_cannot_be_dodged_by_changing_case_or_spaces(client, user, monkeypatch):
@@ -321,9 +386,25 @@ def test_one_address_failing_across_many_emails_is_blocked(ctx, client, user, mo
     assert attempt_login(ctx.test_client(), user.email, PASSWORD).status_code == 429
 
 
-def test_the_ip_limit_is_thirty_failures_by_default(ctx):
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(monkeypatch):
+    """With PROXY_COUNT=1 the address is the one the proxy appended, so clients do not share the proxy's."""
+    overrides = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1, "LOGIN_LIMIT_PER_IP": "2 per 15 minutes"}
+    with another_app("testing", overrides) as proxied, proxied.app_context():
+        db.create_all()
+        proxy = client_at(proxied, "127.0.0.1")
+
+        def attempt(email, client_address):
+            return attempt_login(proxy, email, "not the right password",
+                                 headers={"X-Forwarded-For": f"{OWNER_ADDRESS}, {client_address}"}).status_code
+
+        assert [attempt(f"guess{n}@example.com", ATTACKER_ADDRESS) for n in range(3)] == [200, 200, 429]
+        assert attempt("anna@example.com", "192.0.2.1") == 200  # another client behind the same proxy
+
+
+def test_the_limits_by_default(ctx):
+    assert ctx.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"] == "5 per 15 minutes"
     assert ctx.config["LOGIN_LIMIT_PER_IP"] == "30 per 15 minutes"
-    assert ctx.config["LOGIN_LIMIT_PER_ACCOUNT"] == "5 per 15 minutes"
+    assert ctx.config["LOGIN_LIMIT_PER_ACCOUNT"] == "100 per hour"
 
 
 def test_successful_logins_do_not_count_against_the_limits(ctx, user, monkeypatch):
