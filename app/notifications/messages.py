@@ -32,6 +32,8 @@ TEXTS = {
     "representation_requested": (_l("%(actor)s asks to represent “%(organisation)s”"),) * 2,
     "representation_approved": (_l("You now represent “%(organisation)s” on Kopiena"),) * 2,
     "representation_declined": (_l("Your request to represent “%(organisation)s” was declined"),) * 2,
+    "organisation_needs_verification": (_l("“%(organisation)s” changed its name or website: please check it and "
+                                           "verify it again"),) * 2,
     "partnership_offered": (_l("“%(organisation)s” offers to be a partner of your idea “%(title)s”"),
                             _l("“%(organisation)s” offers to be a partner of “%(title)s”")),
     "partnership_invited": (_l("%(actor)s invites “%(organisation)s” to be a partner of “%(title)s”"),) * 2,

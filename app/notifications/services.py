@@ -47,6 +47,8 @@ EVENTS = {
     "representation_requested": "the organisation's representatives, or its centre's moderators (data: organisation)",
     "representation_approved": "the person who asked to represent the organisation (data: organisation)",
     "representation_declined": "the person who asked to represent the organisation (data: organisation)",
+    "organisation_needs_verification": "the centre's moderators: a verified organisation's name or website changed, "
+                                       "so it lost the badge (data: organisation)",
     "partnership_offered": "the idea's author / the activity's coordinator (data: organisation)",
     "partnership_invited": "the organisation's representatives (an idea's author asks them; data: organisation)",
     "partnership_accepted": "the side that proposed the partnership (data: organisation)",

@@ -189,6 +189,7 @@ def edit_organisation(organisation_id):
         new_logo = content["logo_name"] = photos.save_photo(form.logo_jpeg)
     elif form.remove_logo.data:
         content["logo_name"] = None
+    was_verified = organisation.is_verified
     try:
         services.update_organisation(current_user, organisation, **content)
         db.session.commit()
@@ -197,7 +198,11 @@ def edit_organisation(organisation_id):
         raise
     if old_logo and content.get("logo_name", old_logo) != old_logo:
         photos.delete_photo(old_logo)  # after the commit: until then the page still showed it
-    flash(_("Your changes are saved."), "success")
+    if was_verified and not organisation.is_verified:
+        flash(_("Your changes are saved. Because the name or the website changed, the organisation is no longer "
+                "marked as verified until a coordinator of the centre checks it again."), "info")
+    else:
+        flash(_("Your changes are saved."), "success")
     return back_to_organisation(organisation.id)
 
 

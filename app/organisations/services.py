@@ -20,6 +20,8 @@ from app.timeutil import utcnow
 
 ORGANISATION_FIELDS = ("name", "kind", "centre_id", "description", "website", "contact_email", "contact_phone",
                        "logo_name")
+#: what a moderator vouches for when verifying: a change to any of these takes the badge away until they check again
+VERIFIED_FIELDS = ("name", "website")
 CALL_FIELDS = ("title", "description", "centre_id", "age_groups", "subjects", "starts_on", "ends_on",
                "contact_person")
 
@@ -45,15 +47,34 @@ def create_organisation(user, **fields):
 
 
 def update_organisation(actor, organisation, **fields):
-    """Change the organisation's profile (its representatives)."""
+    """Change the organisation's profile (its representatives).
+
+    The badge says a moderator checked this name and website: a new name or website was not checked, so
+    the organisation is no longer verified until a moderator of its centre verifies it again (they are told).
+    """
     if not permissions.can_edit_organisation(actor, organisation):
         raise NotAllowed()
+    before = {key: getattr(organisation, key) for key in VERIFIED_FIELDS if key in fields
+              and fields[key] != getattr(organisation, key)}
     for key in ORGANISATION_FIELDS:
         if key in fields:
             setattr(organisation, key, fields[key])
     organisation.updated_at = utcnow()
     record_audit("organisation.update", actor=actor, subject=organisation, centre_id=organisation.centre_id)
+    if before and organisation.is_verified:
+        withdraw_verification(actor, organisation, before)
     return organisation
+
+
+def withdraw_verification(actor, organisation, before):
+    """The badge goes with the verified name or website (`before`: the changed fields' old values)."""
+    organisation.verified_at = None
+    organisation.verified_by_id = None
+    record_audit("organisation.unverify", actor=actor, subject=organisation, centre_id=organisation.centre_id,
+                 reason="name/website changed", changed=sorted(before),
+                 **{f"old_{key}": value for key, value in before.items()})
+    notify("organisation_needs_verification", moderators_of_centre(organisation.centre_id), actor=actor,
+           organisation=organisation.name, organisation_id=organisation.id)
 
 
 def verify_organisation(actor, organisation, verified=True):

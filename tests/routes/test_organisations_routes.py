@@ -441,6 +441,37 @@ def test_a_moderator_verifies_and_unverifies(client, place):
     assert not fresh(Organisation, school.id).is_verified
 
 
+def test_renaming_a_verified_organisation_removes_the_badge_and_says_so(client, place):
+    school = place["school"]
+    school.verified_at, school.verified_by_id = school.created_at, place["moderator"].id
+    db.session.commit()
+    as_(client, place, "teacher")
+    edit = f"/organisations/{school.id}/edit"
+    assert "Changing the name or the website removes the “Verified by the centre” mark" in text(client.get(edit,
+                                                                                                          headers=EN))
+    described = post_multipart(client, edit, organisation_form(place, name=school.name, website=school.website,
+                                                               description="Jauns apraksts."))
+    assert described.status_code == 302 and fresh(Organisation, school.id).is_verified
+
+    renamed = post_multipart(client, edit, organisation_form(place, name="Preiļu novada pašvaldība (oficiālais konts)",
+                                                             website=school.website))
+
+    assert renamed.status_code == 302
+    page = text(client.get(renamed.headers["Location"], headers=EN))
+    assert ("Because the name or the website changed, the organisation is no longer marked as verified until a "
+            "coordinator of the centre checks it again.") in page
+    assert "Verified by the centre" not in text(client.application.test_client().get(f"/organisations/{school.id}",
+                                                                                     headers=EN))
+    assert "Verified by the centre" not in text(client.application.test_client().get("/organisations", headers=EN))
+    moderator = client.application.test_client()
+    log_in(moderator, place["moderator"].email)
+    assert f'action="/organisations/{school.id}/verify"' in text(moderator.get(f"/organisations/{school.id}",
+                                                                               headers=EN))
+    notifications = text(moderator.get("/me/notifications", headers=EN))
+    assert "changed its name or website: please check it and verify it again" in notifications
+    assert f'href="/organisations/{school.id}"' in notifications
+
+
 def test_representatives_and_other_moderators_cannot_verify(client, place):
     as_(client, place, "teacher")
     school, ngo = place["school"], place["ngo"]

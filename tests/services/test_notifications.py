@@ -156,7 +156,7 @@ def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
     comment = add_comment(idea, commenter)
     assert set(messages.TEXTS) == set(EVENTS)
     for event in EVENTS:
-        about_organisation = event.startswith("representation_")  # about a person and an organisation only
+        about_organisation = event.startswith(("representation_", "organisation_"))  # about an organisation only
         notification = notify(event, [author], actor=commenter, idea=None if about_organisation else idea,
                               comment=comment, reason="Par īsu", organisation="Preiļu skola")[0]
         db.session.flush()

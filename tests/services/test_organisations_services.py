@@ -147,6 +147,58 @@ def test_who_may_verify_and_unverify(world, who, may):
         "organisation.verify", "organisation.unverify"]
 
 
+def verified_school(world):
+    services.verify_organisation(world.moderator, world.school)
+    db.session.commit()
+    return world.school
+
+
+@pytest.mark.parametrize("change, old", [({"name": "Preiļu novada pašvaldība (oficiālais konts)"},
+                                          {"old_name": "Preiļu 1. pamatskola"}),
+                                         ({"website": "https://preili-pasvaldiba.example.com"},
+                                          {"old_website": "https://www.preiluskola.lv"})])
+def test_a_new_name_or_website_takes_the_badge_away_until_a_moderator_verifies_again(world, change, old):
+    school = verified_school(world)
+    school.website = "https://www.preiluskola.lv"
+    db.session.commit()
+
+    services.update_organisation(world.representative, school, description="Skola Preiļos.", **change)
+    db.session.commit()
+
+    school = reloaded(school)
+    assert not school.is_verified and school.verified_by_id is None
+    [entry] = audited("organisation.unverify")
+    assert (entry.actor_id, entry.subject_id, entry.centre_id, entry.reason) == (
+        world.representative.id, school.id, world.centre.id, "name/website changed")
+    assert entry.details == {"changed": sorted(change), **old}
+    [note] = notes(event="organisation_needs_verification")
+    assert (note.user_id, note.data["organisation_id"]) == (world.moderator.id, school.id)
+    assert notes(world.other_moderator) == []
+
+    services.verify_organisation(world.moderator, school)  # the moderator checks the new name and verifies again
+    db.session.commit()
+    assert reloaded(school).is_verified
+
+
+def test_other_changes_keep_the_badge(world):
+    school = verified_school(world)
+    services.update_organisation(world.representative, school, name=school.name, website=school.website,
+                                 kind="kindergarten", description="Jauns apraksts.", contact_email="info@example.com",
+                                 contact_phone="+371 20000000", logo_name="0" * 32 + ".jpg")
+    db.session.commit()
+
+    assert reloaded(school).is_verified
+    assert audited("organisation.unverify") == []
+    assert notes(event="organisation_needs_verification") == []
+
+
+def test_renaming_an_unverified_organisation_tells_nobody(world):
+    services.update_organisation(world.representative, world.school, name="Preiļu 2. pamatskola")
+    db.session.commit()
+
+    assert audited("organisation.unverify") == [] and notes() == []
+
+
 # --- asking to represent --------------------------------------------------------------------------------------
 
 def test_asking_tells_the_representatives_only(world):
