@@ -5,7 +5,7 @@ The same commands `make run` starts (`flask db upgrade`, `flask seed-demo`, `fla
 database, sending mail to an SMTP sink in the test. While the worker loops, a person registers, logs
 in and comments as in a browser (cookies, CSRF tokens read from the page): every POST must be
 answered at once, and the confirmation mail must arrive with a link to BASE_URL. Once with a sink that
-answers at once, once with a sink that hangs for 30 s on the first message it gets.
+answers at once, once with a sink that hangs for 30 s on a message while the person is at work.
 """
 import asyncio
 import http.cookiejar
@@ -43,18 +43,22 @@ WORKER_NAME = "kopiena-send-mail"  # PostgreSQL's application_name of the worker
 
 
 class SlowSink:
-    """An SMTP server that records what it receives; it may hang before answering the first DATA."""
+    """An SMTP server that records what it receives; told to, it hangs once before answering DATA."""
 
-    def __init__(self, stall_first=0):
-        self.stall_first = stall_first
+    def __init__(self):
         self.messages = []
+        self.stall_seconds = 0
         self.stall_started = threading.Event()
         self.stall_ended = threading.Event()
 
+    def stall_next(self, seconds):
+        """The next message's DATA is answered only after this many seconds (others meanwhile at once)."""
+        self.stall_seconds = seconds
+
     async def handle_DATA(self, server, session, envelope):
-        if self.stall_first and not self.stall_started.is_set():
+        if self.stall_seconds and not self.stall_started.is_set():
             self.stall_started.set()
-            await asyncio.sleep(self.stall_first)
+            await asyncio.sleep(self.stall_seconds)
             self.stall_ended.set()
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
@@ -70,8 +74,8 @@ class SlowSink:
 
 
 @contextmanager
-def smtp_sink(stall_first=0):
-    handler = SlowSink(stall_first)
+def smtp_sink():
+    handler = SlowSink()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -288,11 +292,12 @@ def test_every_post_is_answered_at_once_while_the_mail_worker_runs(backend, tmp_
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_hanging_mail_server_does_not_hold_up_any_post(backend, tmp_path):
     # MAIL_TIMEOUT above the stall: the worker really waits inside an SMTP conversation the whole time.
-    with smtp_sink(stall_first=STALL_SECONDS) as (sink, mail_port), \
+    with smtp_sink() as (sink, mail_port), \
             make_run(backend, tmp_path, mail_port, MAIL_TIMEOUT=str(STALL_SECONDS * 2)) as (base_url, database_url, processes):
         watch = IdleTransactionWatch(backend, database_url)
         try:
-            register(base_url, "laura@example.com")  # the demo data's mail, or this one, meets the hang
+            sink.stall_next(STALL_SECONDS)
+            register(base_url, "laura@example.com")  # this mail, or demo data's mail still waiting, meets the hang
             assert sink.stall_started.wait(20), "the worker sent no mail"
             log_in_and_comment(base_url, watch)
             assert not sink.stall_ended.is_set(), "the posts were not made while the mail server hung"
