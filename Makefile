@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in mail point where `make run` serves (`make run PORT=5101`), unless BASE_URL is given
+# (environment or `make run BASE_URL=…`; a BASE_URL in .env is overridden by this one).
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install translations extract-messages update-messages lock lint bench clean
 
@@ -25,6 +28,7 @@ install: $(STAMP) translations
 translations: $(CATALOGUES)
 
 ## make run: the app on SQLite with demo data at http://127.0.0.1:5000 (mail is printed to this terminal)
+run: export BASE_URL := $(BASE_URL)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

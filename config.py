@@ -44,7 +44,14 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Kopiena <noreply@kopiena.lv>")
-    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    #: seconds one SMTP step may take. The worker talks to SMTP outside any transaction, so a hanging
+    #: server holds no database lock; still kept well below SQLite's busy timeout (15 s), so that were
+    #: mail ever sent with a transaction open, a waiting request would get the lock rather than fail,
+    #: and because it bounds how long one dead server holds up the rest of the queue.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    #: how long a worker's claim on a message lasts; must be far longer than a whole delivery (about ten
+    #: SMTP steps of MAIL_TIMEOUT each), since after it another worker sends the message again
+    MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "600"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -1,10 +1,12 @@
 """Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders."""
 import getpass
+import logging
 import time
 
 import click
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password, password_problem
@@ -20,6 +22,8 @@ from app.notifications.services import digest_recipients, queue_immediate_notifi
 from app.organisations.demo import seed_demo_organisations
 from app.outbox.services import deliver_due_mail
 from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 #: the demo accounts of `flask seed-demo`, listed in the README; never for production
 DEMO_PASSWORD = "kopiena-demo-parole"
@@ -120,14 +124,24 @@ def create_admin_command(email, display_name, password):
 def send_mail_command(loop, interval):
     """Deliver the mail waiting in the outbox; failures are retried later with back-off."""
     while True:
-        # Notifications to be mailed at once become outbox mail first (committed with their status).
-        queued = queue_immediate_notification_mail()
-        db.session.commit()
-        if queued:
-            click.echo(f"{queued} notification mail(s) queued.")
-        sent, failed = deliver_due_mail()
-        if sent or failed or not loop:
-            click.echo(f"{sent} sent, {failed} failed (will be retried).")
+        try:
+            # Notifications to be mailed at once become outbox mail first (committed with their status).
+            queued = queue_immediate_notification_mail()
+            db.session.commit()
+            if queued:
+                click.echo(f"{queued} notification mail(s) queued.")
+            sent, failed = deliver_due_mail()  # commits each step; no transaction while talking to SMTP
+            if sent or failed or not loop:
+                click.echo(f"{sent} sent, {failed} failed (will be retried).")
+        except OperationalError as error:
+            if not loop:
+                raise
+            # The database busy or briefly gone: the next round tries again (a claimed message waits for its lease).
+            log.warning("send-mail round failed, trying again in %s s: %s", interval, error)
+        finally:
+            # Never wait inside a transaction: on SQLite it would keep the write lock every saving request
+            # needs (BEGIN IMMEDIATE), on PostgreSQL it would sit "idle in transaction" holding its locks.
+            db.session.rollback()  # (nothing to undo here: each step above committed its own work)
         if not loop:
             break
         time.sleep(interval)

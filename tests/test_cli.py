@@ -1,7 +1,12 @@
 """The flask commands: seed-demo, create-admin and send-mail."""
+import time
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from app import cli
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
 from app.audit.models import AuditEntry
@@ -110,5 +115,36 @@ def test_send_mail_delivers_to_the_smtp_server(run, smtp_sink, user):
 
     assert result.exit_code == 0, result.output
     assert "1 sent, 0 failed" in result.output
+    assert [envelope.rcpt_tos for envelope in smtp_sink.messages] == [[user.email]]
+    assert db.session.scalar(select(OutboxMessage.status)) == OutboxMessage.SENT
+
+
+def test_send_mail_loop_outlives_a_busy_database(run, smtp_sink, user, monkeypatch):
+    """A round that meets a locked (or briefly unreachable) database is tried again, not the end of the worker."""
+    queue_mail(user.email, "password_changed", user.language, user=user, reset_url="https://kopiena.example/x")
+    db.session.commit()
+    deliver = cli.deliver_due_mail
+    rounds = iter([OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked")), None])
+
+    def deliver_unless_locked():
+        error = next(rounds)
+        if error:
+            raise error
+        return deliver()
+
+    class Stop(Exception):
+        pass
+
+    def sleep(_seconds):
+        if not smtp_sink.messages:
+            return  # the next round
+        raise Stop
+
+    monkeypatch.setattr(cli, "deliver_due_mail", deliver_unless_locked)
+    monkeypatch.setattr(cli, "time", SimpleNamespace(sleep=sleep, monotonic=time.monotonic))
+
+    result = run("send-mail", "--loop", "--interval", "1")
+
+    assert isinstance(result.exception, Stop), result.output
     assert [envelope.rcpt_tos for envelope in smtp_sink.messages] == [[user.email]]
     assert db.session.scalar(select(OutboxMessage.status)) == OutboxMessage.SENT

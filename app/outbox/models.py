@@ -8,11 +8,13 @@ from app.timeutil import utcnow
 
 
 class OutboxMessage(db.Model):
-    """An e-mail waiting to be sent, sent, or given up on after repeated failures."""
+    """An e-mail waiting to be sent, being sent by a worker, sent, or given up on after repeated failures."""
 
     __tablename__ = "outbox_messages"
 
     PENDING = "pending"
+    #: claimed by a worker, which talks to SMTP outside any transaction until claimed_until
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 
@@ -27,3 +29,5 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: the claim's lease: a message still `sending` after this time is taken to have lost its worker
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)

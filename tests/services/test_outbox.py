@@ -7,6 +7,7 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from app.extensions import db
+from app.outbox import services
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
@@ -130,6 +131,87 @@ def test_message_is_given_up_after_the_maximum_attempts(ctx, smtp_down, deliver,
     make_due(message)
     assert deliver() == (0, 0)  # never tried again
     assert message.attempts == 3
+
+
+def claimed_by_a_worker(message, lease_left):
+    """The message as a worker leaves it after claiming it: `sending`, with lease_left on its lease."""
+    message.status = OutboxMessage.SENDING
+    message.attempts += 1
+    message.claimed_until = utcnow() + lease_left
+    db.session.commit()
+
+
+def test_a_message_being_sent_by_another_worker_is_left_alone(smtp_sink, deliver, user):
+    message = queue_password_changed(user)
+    claimed_by_a_worker(message, timedelta(minutes=5))
+
+    assert deliver() == (0, 0)
+
+    assert smtp_sink.messages == []
+    assert message.status == OutboxMessage.SENDING
+
+
+def test_a_message_whose_worker_died_is_sent_once_its_lease_has_run_out(smtp_sink, deliver, user):
+    message = queue_password_changed(user)
+    claimed_by_a_worker(message, -timedelta(seconds=1))
+
+    assert deliver() == (1, 0)
+    assert deliver() == (0, 0)
+
+    assert [envelope.rcpt_tos for envelope in smtp_sink.messages] == [[user.email]]
+    assert message.status == OutboxMessage.SENT
+    assert message.attempts == 2
+    assert message.claimed_until is None
+
+
+def test_a_message_whose_worker_keeps_dying_is_given_up(ctx, smtp_sink, deliver, user, monkeypatch):
+    monkeypatch.setitem(ctx.config, "MAIL_MAX_ATTEMPTS", 3)
+    message = queue_password_changed(user)
+    message.attempts = 2
+    claimed_by_a_worker(message, -timedelta(seconds=1))
+
+    assert deliver() == (0, 0)
+
+    assert smtp_sink.messages == []
+    assert message.status == OutboxMessage.FAILED
+    assert "worker stopped" in message.last_error
+
+
+def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_sink, deliver, user, monkeypatch):
+    """A slow or hanging SMTP server must not keep the database locked (SQLite) or a transaction open."""
+    queue_password_changed(user)
+    queue_password_changed(user)
+    in_transaction = []
+
+    def send_and_look(email, message_id):
+        in_transaction.append(db.session().in_transaction())
+        send(email, message_id)
+
+    send = services.send_email
+    monkeypatch.setattr(services, "send_email", send_and_look)
+
+    assert deliver() == (2, 0)
+    assert in_transaction == [False, False]
+    assert len(smtp_sink.messages) == 2
+
+
+def test_a_worker_slower_than_its_lease_leaves_the_message_to_the_worker_that_took_it_over(
+        smtp_sink, deliver, user, monkeypatch):
+    message = queue_password_changed(user)
+    other_workers_lease = utcnow() + timedelta(minutes=10)
+
+    def send_while_another_worker_takes_over(email, message_id):
+        db.session.get(OutboxMessage, message_id).claimed_until = other_workers_lease
+        db.session.commit()
+        raise TimeoutError("timed out")  # this worker's failure must not undo the other worker's claim
+
+    monkeypatch.setattr(services, "send_email", send_while_another_worker_takes_over)
+
+    deliver()
+
+    assert message.status == OutboxMessage.SENDING
+    assert message.claimed_until == other_workers_lease
+    assert message.last_error == ""
 
 
 def test_smtp_down_does_not_block_or_lose_the_action(client, smtp_down, deliver, user):
