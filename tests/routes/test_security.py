@@ -579,14 +579,15 @@ def test_database_outage_while_signed_in_gives_503(tmp_path):
 
 # --- rate limits are shared by every worker -------------------------------------------------------
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+#: a Redis database of this test's own: other tests build apps on Redis whose limiter.reset() empties theirs
+REDIS_URL = os.environ.get("TEST_REDIS_LIMITS_URL", "redis://127.0.0.1:6379/14")
 #: one worker: its own process with its own app, trying to log in with a wrong password
 WORKER = """
 import re, sys
 from app import create_app
-database_url, redis_url, email, attempts = sys.argv[1:]
+database_url, redis_url, key_prefix, email, attempts = sys.argv[1:]
 app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": redis_url,
-                             "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes"})
+                             "RATELIMIT_KEY_PREFIX": key_prefix, "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes"})
 client = app.test_client()
 token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
 statuses = [client.post("/login", data={"csrf_token": token.group(1), "email": email,
@@ -596,8 +597,8 @@ print(" ".join(map(str, statuses)))
 """
 
 
-def run_worker(database_url, email, attempts):
-    result = subprocess.run([sys.executable, "-c", WORKER, database_url, REDIS_URL, email, str(attempts)],
+def run_worker(database_url, key_prefix, email, attempts):
+    result = subprocess.run([sys.executable, "-c", WORKER, database_url, REDIS_URL, key_prefix, email, str(attempts)],
                             cwd=ROOT, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -606,20 +607,23 @@ def run_worker(database_url, email, attempts):
 
 @pytest.fixture
 def redis_storage():
+    """A key prefix of this test's own in the shared Redis (other runs may use it at the same time)."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
+    prefix = f"kopiena-test-{secrets.token_hex(8)}"
     try:
-        client.flushdb()
+        client.ping()
     except redis.exceptions.ConnectionError:
         skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
-    yield
-    client.flushdb()
+    yield prefix
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
     client.close()
 
 
 def test_login_failures_count_across_workers_sharing_redis(ctx, user, redis_storage):
     database_url = ctx.config["SQLALCHEMY_DATABASE_URI"]
 
-    assert run_worker(database_url, user.email, 3) == [200, 200, 200]  # worker A: three failures
-    assert run_worker(database_url, user.email, 1) == [429]  # worker B already knows
+    assert run_worker(database_url, redis_storage, user.email, 3) == [200, 200, 200]  # worker A: three failures
+    assert run_worker(database_url, redis_storage, user.email, 1) == [429]  # worker B already knows
