@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app.access_log import mask_secrets
 from app.extensions import db, login_manager
 from app.urls import is_local_path
 
@@ -109,6 +110,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
-        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method, request.path)
+        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method,
+                      mask_secrets(request.path))
         db.session.rollback()
         return render_error(500)
