@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent
 # Real environment variables win over the file, so a deployment never depends on it.
 load_dotenv(BASE_DIR / ".env")
 
-INSECURE_DEV_KEY = "dev-only-not-secret"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def env_bool(name, default=False):
@@ -18,6 +18,11 @@ def env_bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def list_from_env(name):
+    """A comma-separated setting as a list (empty when unset)."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def database_url_from_env():
@@ -31,11 +36,15 @@ def database_url_from_env():
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEV_KEY)
+    #: unset in development: a random key is made once and kept in SECRET_KEY_FILE (production refuses to start)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = str(BASE_DIR / "instance" / "secret_key")
     SQLALCHEMY_DATABASE_URI = database_url_from_env()
     SITE_NAME = "Kopiena"
-    #: the address people reach the site at; links in mail sent by commands (no request) start with it
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: the address people reach the site at; every link in mail and the calendar feed starts with it
+    BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    #: host names besides BASE_URL's that requests may name (production answers 400 to any other Host)
+    TRUSTED_HOSTS = list_from_env("TRUSTED_HOSTS") or None
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: mail is printed to the console
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -1,16 +1,21 @@
 """The application factory."""
+import ipaddress
 import logging
 import os
 import re
+import secrets
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_talisman import Talisman
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.access_log import hide_secrets_in_dev_server_log
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from config import CONFIGS, INSECURE_DEV_KEY
+from config import CONFIGS, DEFAULT_BASE_URL
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -34,7 +39,12 @@ def create_app(config_name=None, overrides=None):
     app.config.from_object(CONFIGS[config_name])
     app.config["ENV_NAME"] = config_name
     app.config.update(overrides or {})
-    check_production_secret(app, config_name)
+    if not app.config["SECRET_KEY"] and config_name != "production":
+        app.config["SECRET_KEY"] = development_secret_key(app.config["SECRET_KEY_FILE"])
+    if config_name == "production":
+        check_production_settings(app.config)
+    if config_name == "production" or app.config["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
 
     # First, so that every answer has a request id, even one refused by an extension (e.g. CSRF).
     register_request_id(app)
@@ -47,16 +57,102 @@ def create_app(config_name=None, overrides=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     logging.basicConfig(level=logging.INFO)
+    hide_secrets_in_dev_server_log()
     return app
 
 
-def check_production_secret(app, config_name):
-    secret = app.config.get("SECRET_KEY") or ""
-    if config_name == "production" and (secret == INSECURE_DEV_KEY or len(secret) < 32):
-        raise RuntimeError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production, "
-            "e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
-        )
+def check_production_settings(config):
+    """Refuse to start production with a setting that is missing or only fit for development.
+
+    Each of these would otherwise fail quietly: sessions signed with a guessable key, mail links on
+    whatever Host a request names, a forgotten DATABASE_URL becoming a fresh SQLite file, and rate
+    limits counted per worker process. Every problem is listed at once, with what to set.
+    """
+    problems = [problem for check in (secret_key_problem, base_url_problem, database_problem, rate_limit_problem)
+                if (problem := check(config))]
+    if problems:
+        raise RuntimeError("Production cannot start:\n- " + "\n- ".join(problems))
+
+
+def secret_key_problem(config):
+    if len(config.get("SECRET_KEY") or "") < 32:
+        return ("SECRET_KEY must be set to a random value of at least 32 characters, "
+                "e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    return None
+
+
+def base_url_problem(config):
+    example = "e.g. BASE_URL=https://kopiena.example.lv"
+    base_url = config.get("BASE_URL") or ""
+    if base_url in ("", DEFAULT_BASE_URL):
+        return f"BASE_URL must be set to the site's public address (links in mail are built on it), {example}"
+    parts = urlsplit(base_url)
+    if parts.scheme != "https":
+        # Production cookies are Secure: over plain http nobody could even log in.
+        return f"BASE_URL must start with https:// (it is {base_url}), {example}"
+    if not parts.hostname or is_loopback(parts.hostname) or parts.query or parts.fragment:
+        return f"BASE_URL must be the public address people reach the site at (it is {base_url}), {example}"
+    return None
+
+
+def is_loopback(hostname):
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return hostname == "localhost" or hostname.endswith(".localhost")
+
+
+def database_problem(config):
+    backend = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    if backend != "postgresql":
+        return (f"DATABASE_URL must point to PostgreSQL (it points to {backend}; an unset DATABASE_URL means a "
+                "SQLite file), e.g. DATABASE_URL=postgresql://kopiena:…@127.0.0.1/kopiena")
+    return None
+
+
+def rate_limit_problem(config):
+    storage = config.get("RATELIMIT_STORAGE_URI") or ""
+    if storage.split(":", 1)[0] in ("", "memory"):
+        return ("RATELIMIT_STORAGE_URI must be a store every worker shares (memory:// counts in each process "
+                "apart, so every worker would allow the whole limit), e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0")
+    return None
+
+
+def trusted_hosts(config):
+    """BASE_URL's host and any in the TRUSTED_HOSTS setting: a request naming another Host answers 400."""
+    return [urlsplit(config["BASE_URL"]).hostname, *(config.get("TRUSTED_HOSTS") or [])]
+
+
+def development_secret_key(path):
+    """The key kept in instance/secret_key (readable by its owner only), made at random on first use.
+
+    Not a constant in the source code: with a key anybody can read, anybody can sign a session cookie
+    or a link for any account of a development or demo server. Several processes starting at once
+    (the web server and the mail worker of `make run`) end up with the same key.
+    """
+    try:
+        with open(path, encoding="utf-8") as file:
+            key = file.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    draft = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(draft, path)  # all or nothing, and never over a key another process has just made
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(draft)
+    with open(path, encoding="utf-8") as file:
+        key = file.read().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it, and a new development key is made")
+    return key
 
 
 def register_extensions(app):

@@ -6,8 +6,9 @@ from flask import flash, g, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
+from app.access_log import mask_secrets
 from app.extensions import db, login_manager
 from app.urls import is_local_path
 
@@ -89,6 +90,9 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if isinstance(error, SecurityError):
+            # A Host outside TRUSTED_HOSTS: no URL can be built for it, so not even the error page's links.
+            return error
         if error.code in ERROR_TEXTS:
             response, code = render_error(error.code)
             if error.code == 405 and error.valid_methods:
@@ -109,6 +113,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
-        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method, request.path)
+        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method,
+                      mask_secrets(request.path))
         db.session.rollback()
         return render_error(500)

@@ -15,7 +15,7 @@ from app.cli import DEMO_PASSWORD, DEMO_PEOPLE
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_mail
-from tests.apps import another_app
+from tests.apps import another_app, production_database_url, production_settings
 from tests.factories import make_user
 
 STRONG_PASSWORD = "zaļā laiva peld pa Daugavu"
@@ -62,8 +62,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time(run):
 
 
 def test_seed_demo_is_refused_in_production(ctx):
-    with another_app("production", {"SECRET_KEY": "p" * 40,
-                                    "SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as production:
+    with another_app("production", production_settings(production_database_url(ctx))) as production:
         with production.app_context():  # the command must see the production app, not the test's
             result = production.test_cli_runner().invoke(args=["seed-demo"])
 

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.ideas.models import Idea, IdeaState
 from app.ideas.queries import IdeaFilters, list_ideas
 from app.ideas.search import fold, searchable_text
-from tests.apps import another_app
+from tests.apps import another_app, production_database_url, production_settings
 
 
 def count(statement):
@@ -31,8 +31,7 @@ def test_generate_data_adds_people_and_searchable_ideas(ctx):
 
 
 def test_generate_data_is_refused_in_production(ctx):
-    with another_app("production", {"SECRET_KEY": "p" * 40,
-                                    "SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as production:
+    with another_app("production", production_settings(production_database_url(ctx))) as production:
         with production.app_context():
             result = production.test_cli_runner().invoke(args=["generate-data", "--ideas", "5"])
 

@@ -1,18 +1,19 @@
 """Account actions. Services take the acting user and plain values, never the request; the route commits."""
 import secrets
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 
 from app.accounts.models import PasswordResetToken, User
 from app.accounts.passwords import hash_password, verify_password
 from app.accounts.sessions import end_all_sessions, end_session, hash_token
-from app.accounts.tokens import InvalidToken, make_token, read_token
+from app.accounts.tokens import InvalidToken, fingerprint, make_token, read_token, same_fingerprint
 from app.audit.services import record_audit
 from app.errors import NotAllowed
 from app.extensions import db
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
+from app.urls import external_url
 
 
 def normalise_email(email):
@@ -35,8 +36,8 @@ def register_user(display_name, email, password, language, home_centre=None, ip_
     password_hash = hash_password(password)
     if existing is not None:
         queue_mail(existing.email, "account_exists", existing.language, user=existing,
-                   login_url=url_for("accounts.login", _external=True),
-                   reset_url=url_for("accounts.reset_request", _external=True))
+                   login_url=external_url("accounts.login"),
+                   reset_url=external_url("accounts.reset_request"))
         return None
     user = User(display_name=display_name.strip(), email=email, password_hash=password_hash,
                 language=language, home_centre=home_centre)
@@ -47,11 +48,19 @@ def register_user(display_name, email, password, language, home_centre=None, ip_
     return user
 
 
+def confirmation_token(user):
+    """The token of a link confirming the user's current address.
+
+    It carries a fingerprint of the address, not the address: the token is readable to whoever holds
+    it (logs, a forwarded mail), and a link for an address the account no longer has stops working.
+    """
+    return make_token("confirm-email", user_id=user.id, email=fingerprint("email", user.email))
+
+
 def send_confirmation(user):
     """Mail the user a link that confirms their address."""
-    token = make_token("confirm-email", user_id=user.id, email=user.email)
     queue_mail(user.email, "confirm_email", user.language, user=user,
-               confirm_url=url_for("accounts.confirm_email", token=token, _external=True))
+               confirm_url=external_url("accounts.confirm_email", token=confirmation_token(user)))
 
 
 def resend_confirmation(email):
@@ -65,7 +74,7 @@ def user_for_confirmation(token):
     """The user a confirmation link belongs to, or raise InvalidToken."""
     data = read_token("confirm-email", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     user = db.session.get(User, data.get("user_id"))
-    if user is None or user.email != data.get("email"):
+    if user is None or not same_fingerprint("email", user.email, data.get("email")):
         raise InvalidToken()
     return user
 
@@ -105,17 +114,26 @@ def log_out_everywhere(user):
     record_audit("account.logout_everywhere", actor=user, subject=user)
 
 
+def reset_token(user):
+    """A new random reset token, ending in a fingerprint of the person's current password hash.
+
+    So the link stops working as soon as the password changes by any route (a password change in the
+    settings, another reset link), whether or not that route remembers the reset links.
+    """
+    return f"{secrets.token_urlsafe(32)}.{fingerprint('password', user.password_hash)}"
+
+
 def request_password_reset(email):
     """Mail a single-use reset link when the address has an account; say nothing either way."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    token = secrets.token_urlsafe(32)
+    token = reset_token(user)
     now = utcnow()
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
                                       expires_at=now + current_app.config["PASSWORD_RESET_MAX_AGE"]))
     queue_mail(user.email, "reset_password", user.language, user=user,
-               reset_url=url_for("accounts.reset_password", token=token, _external=True),
+               reset_url=external_url("accounts.reset_password", token=token),
                minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60))
 
 
@@ -124,6 +142,8 @@ def reset_token_row(token):
     row = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token)))
     if row is None or row.used_at is not None or row.expires_at < utcnow():
         raise InvalidToken()
+    if not same_fingerprint("password", row.user.password_hash, token.rpartition(".")[2]):
+        raise InvalidToken()  # the password has changed since the link was sent
     return row
 
 
@@ -152,7 +172,7 @@ def change_password(user, current_password, new_password, keep_token=None):
     user.password_hash = hash_password(new_password)
     end_all_sessions(user, keep_token=keep_token)
     queue_mail(user.email, "password_changed", user.language, user=user,
-               reset_url=url_for("accounts.reset_request", _external=True))
+               reset_url=external_url("accounts.reset_request"))
     record_audit("account.password_changed", actor=user, subject=user)
 
 
@@ -164,17 +184,25 @@ def request_email_change(user, current_password, new_email):
     if find_user_by_email(new_email) is not None:
         queue_mail(new_email, "email_in_use", user.language, user=user)
         return
-    token = make_token("change-email", user_id=user.id, old_email=user.email, new_email=new_email)
     queue_mail(new_email, "confirm_new_email", user.language, user=user,
-               confirm_url=url_for("accounts.confirm_email_change", token=token, _external=True))
+               confirm_url=external_url("accounts.confirm_email_change", token=email_change_token(user, new_email)))
     record_audit("account.email_change_requested", actor=user, subject=user)
+
+
+def email_change_token(user, new_email):
+    """The token of a link that moves the account to new_email.
+
+    The new address is in it (readable; it is mailed to that very address), the current one only as a
+    fingerprint: once the address has changed, the link stops working.
+    """
+    return make_token("change-email", user_id=user.id, old_email=fingerprint("email", user.email), new_email=new_email)
 
 
 def email_change_from_token(token):
     """(user, new e-mail) of an e-mail change link, or raise InvalidToken."""
     data = read_token("change-email", token, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     user = db.session.get(User, data.get("user_id"))
-    if user is None or user.email != data.get("old_email"):
+    if user is None or not same_fingerprint("email", user.email, data.get("old_email")):
         raise InvalidToken()
     return user, data["new_email"]
 
@@ -188,7 +216,7 @@ def confirm_email_change(token):
     user.email = new_email
     user.email_confirmed_at = utcnow()
     queue_mail(old_email, "email_changed", user.language, user=user, new_email=new_email,
-               reset_url=url_for("accounts.reset_request", _external=True))
+               reset_url=external_url("accounts.reset_request"))
     record_audit("account.email_changed", actor=user, subject=user)
     return user
 

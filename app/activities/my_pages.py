@@ -20,6 +20,7 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.organisations.queries import my_representations
 from app.timeutil import utcnow
+from app.urls import external_url
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 #: how many sign-ups and upcoming registrations /me lists (the full lists have their own pages)
@@ -74,8 +75,8 @@ def my_page_summary(user):
 
 
 def calendar_feed_url(token):
-    """The private feed's address to copy into a calendar program."""
-    return url_for("activities.my_ics", token=token, _external=True) if token else None
+    """The private feed's address to copy into a calendar program (on BASE_URL, like every link that leaves the site)."""
+    return external_url("activities.my_ics", token=token) if token else None
 
 
 def render_me(user):

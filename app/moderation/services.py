@@ -4,7 +4,7 @@ Decisions on ideas themselves go through app.ideas.services.transition (one guar
 """
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 
 from app import permissions
 from app.audit.services import record_audit
@@ -14,6 +14,7 @@ from app.moderation import queries
 from app.moderation.models import ReasonTemplate
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
+from app.urls import external_url
 
 
 def check_centre(actor, centre_id):
@@ -61,8 +62,8 @@ def send_moderator_digests(now=None):
     """Queue ONE mail per moderator listing what waits in their centres; return how many were queued.
 
     Nobody is mailed when nothing waits, and nobody twice on the same (local) day, however often the
-    command runs. Links are absolute, so this needs a request context (the command makes one with
-    BASE_URL). Admins without centres of their own get no digest: the coordinators do the reviewing.
+    command runs. Links are absolute, on BASE_URL. Admins without centres of their own get no digest: the
+    coordinators do the reviewing.
     """
     now = now or utcnow()
     moderators = queries.digest_moderators()
@@ -70,8 +71,8 @@ def send_moderator_digests(now=None):
         return 0
     ideas = queries.all_waiting_ideas()
     comment_counts = queries.waiting_comment_counts_by_centre()
-    queue_url = url_for("moderation.queue", _external=True)
-    reports_url = url_for("moderation.reports", _external=True)
+    queue_url = external_url("moderation.queue")
+    reports_url = external_url("moderation.reports")
     queued = 0
     for moderator in moderators:
         if moderator.last_moderator_digest_at and local_date(moderator.last_moderator_digest_at) == local_date(now):
@@ -79,7 +80,7 @@ def send_moderator_digests(now=None):
         centre_ids = {centre.id for centre in moderator.moderated_centres}
         waiting = [
             {"title": idea.title, "centre": idea.centre.name, "since": idea.submitted_at,
-             "url": url_for("moderation.review_idea", idea_id=idea.id, _external=True)}
+             "url": external_url("moderation.review_idea", idea_id=idea.id)}
             for idea in ideas if idea.centre_id in centre_ids
         ]
         reported = sum(comment_counts.get(centre_id, 0) for centre_id in centre_ids)

@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
+from app.urls import external_url
+
 #: event → (text for the idea's author, text for everyone else); placeholders: actor, title, reason
 TEXTS = {
     "idea_published": (_l("Your idea “%(title)s” was published"),) * 2,
@@ -87,23 +89,28 @@ def details(notification):
     return lines
 
 
+def address(endpoint, external=False, **values):
+    """A path for a page, or for a mail an absolute link on BASE_URL (never on a request's Host)."""
+    return external_url(endpoint, **values) if external else url_for(endpoint, **values)
+
+
 def idea_url(idea_id, anchor=None, external=False):
     """The idea's page (url_for first; the plain path while the ideas pages are not there)."""
     try:
-        return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor, _external=external)
+        return address("ideas.idea_detail", external, idea_id=idea_id, _anchor=anchor)
     except BuildError:
         path = f"/ideas/{idea_id}" + (f"#{anchor}" if anchor else "")
-        return url_for("main.home", _external=external).rstrip("/") + path
+        return address("main.home", external).rstrip("/") + path
 
 
 def link(notification, external=False):
     """Where the notification leads: the idea, at the comment when there is one (absolute for mail)."""
     if notification.activity_id is not None:
-        return url_for("activities.activity_detail", activity_id=notification.activity_id, _external=external)
+        return address("activities.activity_detail", external, activity_id=notification.activity_id)
     organisation_id = (notification.data or {}).get("organisation_id")
     if notification.idea_id is None and organisation_id is not None:
-        return url_for("organisations.organisation_detail", organisation_id=organisation_id, _external=external)
+        return address("organisations.organisation_detail", external, organisation_id=organisation_id)
     if notification.idea_id is None:
-        return url_for("notifications.notification_list", _external=external)
+        return address("notifications.notification_list", external)
     anchor = f"comment-{notification.comment_id}" if notification.comment_id is not None else None
     return idea_url(notification.idea_id, anchor, external)

@@ -18,6 +18,7 @@ from app.ideas.models import Follow, Support
 from app.notifications.models import EmailFrequency, Notification
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
+from app.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +180,10 @@ def absolute_links():
 
 
 def mail_context(user):
-    from flask import url_for
-
     from app.notifications import messages
 
     return {"user": user, "describe": messages.describe, "link": messages.link,
-            "details": messages.details, "settings_url": url_for("notifications.settings", _external=True)}
+            "details": messages.details, "settings_url": external_url("notifications.settings")}
 
 
 def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):

@@ -1,4 +1,5 @@
 """Accounts through the test client, as a person or an attacker sees them."""
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -6,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from flask_babel import force_locale, gettext
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -200,6 +202,25 @@ def test_a_broken_confirmation_link_answers_400_and_says_so(client, confirm_path
         assert response.status_code == 400
         assert say("This link does not work") in page(response)
     assert not fetch_user("janis@example.com").is_confirmed
+
+
+def readable_in(path):
+    """What anyone holding a link can read from its token without the key (itsdangerous signs, it does not encrypt)."""
+    _signed, payload = URLSafeTimedSerializer("not the key").loads_unsafe(path.rstrip("/").rsplit("/", 1)[1])
+    return json.dumps(payload)
+
+
+def test_a_confirmation_link_does_not_carry_the_address(client, confirm_path):
+    readable = readable_in(confirm_path)
+    assert "janis" not in readable and "example.com" not in readable
+
+
+def test_a_confirmation_link_stops_working_once_the_address_changed(client, confirm_path):
+    fetch_user("janis@example.com").email = "janis.kalns@example.com"
+    db.session.commit()
+    assert client.get(confirm_path).status_code == 400
+    assert post_form(client, confirm_path).status_code == 400
+    assert not fetch_user("janis.kalns@example.com").is_confirmed
 
 
 def test_an_unconfirmed_person_cannot_log_in_and_is_told_to_confirm(client):
@@ -614,6 +635,31 @@ def test_a_reset_refuses_a_weak_password_and_the_link_keeps_working(client, user
     assert client.get(path).status_code == 200
 
 
+def test_a_reset_link_stops_working_once_the_password_is_changed_in_the_settings(ctx, client, user):
+    path = reset_path(ctx.test_client(), user.email)  # e.g. requested by someone reading the mailbox
+    log_in(client, user.email)
+    changed = post_form(client, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+                        token_from="/me/security")
+    assert changed.status_code == 302
+
+    stranger = ctx.test_client()
+    assert stranger.get(path).status_code == 400
+    response = post_form(stranger, path, {"password": "someone else's passphrase"})
+    assert response.status_code == 400 and say("This link does not work") in page(response)
+    assert verify_password(fetch_user(user.email).password_hash, NEW_PASSWORD)
+
+
+def test_a_reset_link_stops_working_once_another_reset_link_was_used(ctx, client, user):
+    older = reset_path(client, user.email)
+    newer = reset_path(client, user.email)
+    post_form(client, newer, {"password": NEW_PASSWORD}, token_from=newer)
+
+    stranger = ctx.test_client()
+    assert stranger.get(older).status_code == 400
+    assert post_form(stranger, older, {"password": "someone else's passphrase"}).status_code == 400
+    assert verify_password(fetch_user(user.email).password_hash, NEW_PASSWORD)
+
+
 def test_a_reset_of_an_unconfirmed_account_confirms_it(client):
     make_user(email="new@example.com", confirmed=False)
     path = reset_path(client, "new@example.com")
@@ -657,6 +703,12 @@ def test_following_the_email_change_link(logged_in, user):
     assert "new.anna@example.com" in notice.body
     assert logged_in.get(path).status_code == 400  # used up
     assert post_form(logged_in, path, token_from="/me").status_code == 400
+
+
+def test_an_email_change_link_does_not_carry_the_old_address(logged_in, user):
+    request_email_change(logged_in, "new.anna@example.com")
+    path = link_in(queued_mail("new.anna@example.com")[0], "/me/email/confirm/")
+    assert "anna@example.com" not in readable_in(path).replace("new.anna@example.com", "")
 
 
 def test_email_change_to_a_taken_address_looks_the_same_and_changes_nothing(logged_in, user):

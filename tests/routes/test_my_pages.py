@@ -122,7 +122,8 @@ def test_create_renew_and_revoke_my_calendar_address(client, world):
     assert response.status_code == 302 and response.headers["Location"].endswith("/me#calendar")
     token = db.session.scalar(select(CalendarFeed.token))
     page = text(client.get("/me", headers=EN))
-    assert f"/me/calendar/{token}.ics" in page and f"webcal://localhost/me/calendar/{token}.ics" in page
+    site = client.application.config["BASE_URL"].split("://", 1)[1]  # on BASE_URL, whatever Host the page had
+    assert f"/me/calendar/{token}.ics" in page and f"webcal://{site}/me/calendar/{token}.ics" in page
     assert "Create my calendar address" not in page
     post_form(client, "/me/calendar", token_from="/me")  # a second click keeps the address
     assert db.session.scalar(select(CalendarFeed.token)) == token

@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.accounts.models import PasswordResetToken, User
+from app.accounts.services import confirmation_token, email_change_token, reset_token
 from app.accounts.sessions import hash_token
-from app.accounts.tokens import make_token
 from app.activities.models import ActivityPhoto, Registration
 from app.audit.models import AuditEntry
 from app.comments.models import Comment
@@ -31,8 +31,12 @@ from app.organisations.models import Representative
 from app.partnerships.models import Partnership
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, VolunteerRole
-from config import INSECURE_DEV_KEY
-from tests.apps import another_app
+from tests.apps import (
+    PRODUCTION_SITE,
+    another_app,
+    production_database_url,
+    production_settings,
+)
 from tests.conftest import csrf_token, log_in, post_form
 from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
 from tests.factories import (
@@ -47,7 +51,6 @@ from tests.factories import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION_SECRET = "p" * 40
 
 # The URL map is read from an app built only for that, so every route added later is covered too.
 # The same app gives the catalogue's texts where a test has no app context of its own.
@@ -150,20 +153,24 @@ class HttpsClient(FlaskClient):
     """A test client whose requests arrive over HTTPS, as behind the production TLS terminator."""
 
     def open(self, *args, **kwargs):
-        kwargs.setdefault("base_url", "https://localhost")
+        kwargs.setdefault("base_url", PRODUCTION_SITE)
         return super().open(*args, **kwargs)
 
 
 @pytest.fixture
 def production(ctx):
-    """The app with production settings on the test database, and a client that speaks HTTPS."""
-    with another_app("production", {"SECRET_KEY": PRODUCTION_SECRET,
-                                    "SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as app:
+    """The app with production settings on the test database, and a client that speaks HTTPS.
+
+    Production runs on PostgreSQL only (it refuses SQLite), so these run in the PostgreSQL half.
+    """
+    if ctx.config["SQLALCHEMY_DATABASE_URI"] != production_database_url(ctx):
+        pytest.skip("production runs on PostgreSQL only")
+    with another_app("production", production_settings(ctx.config["SQLALCHEMY_DATABASE_URI"])) as app:
         yield SimpleNamespace(app=app, client=HttpsClient(app, app.response_class))
 
 
 def test_production_redirects_plain_http_to_https(production):
-    response = production.app.test_client().get("/login", base_url="http://localhost")
+    response = production.app.test_client().get("/login", base_url=PRODUCTION_SITE.replace("https:", "http:"))
     assert response.status_code in (301, 302)
     assert response.headers["Location"].startswith("https://")
 
@@ -178,7 +185,7 @@ def test_production_cookies_are_secure_http_only_and_same_site_lax(production, u
     client = production.client
     # Over HTTPS, Flask-WTF also checks that a form was posted from this site (the Referer).
     response = post_form(client, "/login", {"email": user.email, "password": PASSWORD, "remember": "y"},
-                         headers={"Referer": "https://localhost/login"})
+                         headers={"Referer": f"{PRODUCTION_SITE}/login"})
     assert response.status_code == 302, html(response)[:2000]
     for name in ("kopiena_session", "kopiena_remember"):
         flags = cookie_flags(cookie_header(response, name))
@@ -190,15 +197,17 @@ def test_production_cookies_are_secure_http_only_and_same_site_lax(production, u
 def test_production_language_cookie_is_secure(production):
     client = production.client
     response = post_form(client, "/language", {"language": "en", "next": "/"},
-                         headers={"Referer": "https://localhost/"})
+                         headers={"Referer": f"{PRODUCTION_SITE}/"})
     assert response.status_code == 302
     assert "secure" in cookie_flags(cookie_header(response, "kopiena_lang"))
 
 
-@pytest.mark.parametrize("secret", [INSECURE_DEV_KEY, "", "too-short-" + "x" * 21], ids=["dev-key", "empty", "short"])
+@pytest.mark.parametrize("secret", ["dev-only-not-secret", "", None, "too-short-" + "x" * 21],
+                         ids=["old-dev-key", "empty", "unset", "short"])
 def test_production_refuses_to_start_without_a_real_secret_key(secret):
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app("production", {"SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set") as refusal:
+        create_app("production", production_settings(SECRET_KEY=secret))
+    assert "BASE_URL must" not in str(refusal.value)  # only what is wrong is named
 
 
 # --- every POST needs a CSRF token; no GET changes anything ---------------------------------------
@@ -210,8 +219,8 @@ def world(client, admin):
     make_centre(name="Aglona", slug="aglona")
     resident = make_user(email="valdis@example.com", display_name="Valdis Ozols")
     newcomer = make_user(email="jauns@example.com", display_name="Jānis Jaunais", confirmed=False)
-    reset_token = secrets.token_urlsafe(32)
-    db.session.add(PasswordResetToken(user_id=resident.id, token_hash=hash_token(reset_token), created_at=utcnow(),
+    reset = reset_token(resident)
+    db.session.add(PasswordResetToken(user_id=resident.id, token_hash=hash_token(reset), created_at=utcnow(),
                                       expires_at=utcnow() + timedelta(hours=1)))
     notification = Notification(user_id=admin.id, event="idea_published")  # the admin's own, unread
     db.session.add(notification)
@@ -245,11 +254,9 @@ def world(client, admin):
         admin=admin,
         # Real, valid tokens: a check that passes only because a token is broken proves nothing.
         by_endpoint={
-            ("accounts.confirm_email", "token"): make_token("confirm-email", user_id=newcomer.id,
-                                                            email=newcomer.email),
-            ("accounts.reset_password", "token"): reset_token,
-            ("accounts.confirm_email_change", "token"): make_token(
-                "change-email", user_id=resident.id, old_email=resident.email, new_email="valdis.jauns@example.com"),
+            ("accounts.confirm_email", "token"): confirmation_token(newcomer),
+            ("accounts.reset_password", "token"): reset,
+            ("accounts.confirm_email_change", "token"): email_change_token(resident, "valdis.jauns@example.com"),
         },
         by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css",
                  "notification_id": notification.id, "idea_id": idea.id, "comment_id": comment.id,
@@ -580,7 +587,7 @@ def test_database_outage_while_signed_in_gives_503(tmp_path):
 # --- rate limits are shared by every worker -------------------------------------------------------
 
 #: a Redis database of this test's own: other tests build apps on Redis whose limiter.reset() empties theirs
-REDIS_URL = os.environ.get("TEST_REDIS_LIMITS_URL", "redis://127.0.0.1:6379/14")
+LIMITS_REDIS_URL = os.environ.get("TEST_REDIS_LIMITS_URL", "redis://127.0.0.1:6379/14")
 #: one worker: its own process with its own app, trying to log in with a wrong password
 WORKER = """
 import re, sys
@@ -598,7 +605,7 @@ print(" ".join(map(str, statuses)))
 
 
 def run_worker(database_url, key_prefix, email, attempts):
-    result = subprocess.run([sys.executable, "-c", WORKER, database_url, REDIS_URL, key_prefix, email, str(attempts)],
+    result = subprocess.run([sys.executable, "-c", WORKER, database_url, LIMITS_REDIS_URL, key_prefix, email, str(attempts)],
                             cwd=ROOT, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -610,12 +617,12 @@ def redis_storage():
     """A key prefix of this test's own in the shared Redis (other runs may use it at the same time)."""
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(LIMITS_REDIS_URL)
     prefix = f"kopiena-test-{secrets.token_hex(8)}"
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
-        skip_or_fail(f"Redis is not reachable at {REDIS_URL}")
+        skip_or_fail(f"Redis is not reachable at {LIMITS_REDIS_URL}")
     yield prefix
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)

@@ -37,11 +37,12 @@ def author(ctx):
 
 
 @pytest.fixture
-def digest(ctx):
+def digest(ctx, monkeypatch):
     """Run the digest as the command does (links for BASE_URL); commit; return how many were queued."""
+    monkeypatch.setitem(ctx.config, "BASE_URL", BASE_URL)
+
     def run(now=None):
-        with ctx.test_request_context(base_url=BASE_URL):
-            queued = send_moderator_digests(now=now)
+        queued = send_moderator_digests(now=now)
         db.session.commit()
         return queued
     return run
