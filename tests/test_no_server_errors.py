@@ -5,9 +5,15 @@ from a list of today's routes, so a new route or form is covered the day it is a
 data of `flask seed-demo`, so that addresses with ids lead to real ideas, activities, organisations, ….
 """
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from tests.conftest import csrf_token
+from app.activities.models import Activity
+from app.comments.models import Comment
+from app.extensions import db
+from app.i18n import LANGUAGE_COOKIE
+from tests.conftest import csrf_token, log_in, post_form
+from tests.factories import make_centre, make_idea, make_user
 from tests.site_walk import (
     ID_ARGUMENTS,
     OTHER_ARGUMENTS,
@@ -83,7 +89,7 @@ def test_every_route_refuses_hostile_ids_in_its_address_without_a_server_error(d
                 if response.status_code >= 500:
                     failures.append(f"{response.status_code} {method} {address} as {role}")
     assert tried > 500
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 #: query arguments that lists take although no link may show them yet (a second page needs more demo data)
@@ -106,7 +112,7 @@ def test_every_page_refuses_hostile_numbers_in_its_query_without_a_server_error(
             if response.status_code >= 500:
                 failures.append(f"{response.status_code} {address.split('?')[0]} with every argument={value}")
     assert len(pages) > 30
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 #: fields a person types text into; what they typed must come back when the form is shown again
@@ -189,6 +195,32 @@ def test_every_form_takes_hostile_values_without_a_server_error_or_losing_what_w
     assert failures == [], "\n".join(failures)
 
 
+def junk_headers(app):
+    cookies = {app.config["SESSION_COOKIE_NAME"]: "eyJ4IjoiMSJ9.junk.junk", LANGUAGE_COOKIE: "²\x00",
+               app.config.get("REMEMBER_COOKIE_NAME", "remember_token"): "١٢|" + "x" * 5000}
+    return {"Accept-Language": "²;q=١٢, *;q=99999999999999999999, \x00, " + "x-" * 2000,
+            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+            "X-Request-ID": "\x00" * 10, "Referer": "http://\x00/²", "If-Modified-Since": "Mon, 1 Jan 0001 00:00:00 GMT",
+            "Range": f"bytes={2**63}-{10**30}", "X-Forwarded-For": "\x00, ²"}
+
+
+def test_junk_headers_cookies_and_bodies_are_no_server_error(demo, client):
+    """Every page without ids, and every form address, with junk in the headers, the cookies and the body."""
+    headers = junk_headers(demo)
+    failures = []
+    for rule, method in rules():
+        if rule._converters:
+            continue
+        if method == "GET":
+            response = client.get(rule.rule, headers=headers)
+        else:
+            response = client.post(rule.rule, headers={**headers, "Content-Type": "application/json"},
+                                   data=b'{"csrf_token": [\x00], "page": 1e999')
+        if response.status_code >= 500:
+            failures.append(f"{response.status_code} {method} {rule.rule}")
+    assert failures == [], "\n".join(failures)
+
+
 def test_every_address_has_an_id_the_walk_knows():
     """A new kind of id in a route is added to tests/site_walk.ID_ARGUMENTS, so the tests above try it."""
     from app import create_app
@@ -199,3 +231,54 @@ def test_every_address_has_an_id_the_walk_knows():
                    if name not in ID_ARGUMENTS and name not in OTHER_ARGUMENTS
                    and not hasattr(rule._converters[name], "items")}
     assert unknown == set()
+
+
+# What the person sees: the message next to the field, and what they typed -----------------------------------
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def commenter(ctx, client):
+    author = make_user(email="autore@example.com", language="en")
+    idea = make_idea(author=author)
+    log_in(client, make_user(email="anna@example.com", language="en").email)
+    return idea
+
+
+def test_a_nul_byte_in_a_comment_is_an_error_next_to_the_field_and_the_text_is_kept(client, commenter):
+    response = post_form(client, f"/ideas/{commenter.id}/comments", {"body": "Labs\x00 priekšlikums"},
+                         token_from=f"/ideas/{commenter.id}")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Text contains a character that cannot be saved." in page
+    assert "Labs priekšlikums</textarea>" in page
+    assert db.session.scalars(select(Comment)).all() == []
+
+
+@pytest.mark.parametrize("parent_id", [str(2**63), str(2**31), "١٢", "²"])
+def test_a_reply_to_a_comment_beyond_any_id_is_refused_and_the_text_is_kept(client, commenter, parent_id):
+    response = post_form(client, f"/ideas/{commenter.id}/comments", {"body": "Piekrītu", "parent_id": parent_id},
+                         token_from=f"/ideas/{commenter.id}")
+
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert "Piekrītu</textarea>" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Comment)).all() == []
+
+
+@pytest.mark.parametrize("starts_at", ["0001-01-01T10:00", "9999-12-31T23:00"])
+def test_a_date_beyond_the_calendar_is_an_error_next_to_the_field(client, ctx, starts_at):
+    centre = make_centre()
+    log_in(client, make_user(email="koordinatore@example.com", moderates=[centre], language="en").email)
+    form = {"title": "Puķu podu apgleznošana", "place": "Preiļu KRC", "centre": str(centre.id),
+            "starts_at": starts_at, "ends_at": "9999-12-31T23:59", "capacity": "12"}
+
+    response = post_form(client, "/activities/new", form, token_from="/activities/new", headers=EN)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Please give a date between the years 1900 and 2199." in page
+    assert "Puķu podu apgleznošana" in page
+    assert db.session.scalars(select(Activity)).all() == []
