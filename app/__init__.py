@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.access_log import hide_secrets_in_dev_server_log
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.inputs import IdConverter, refuse_nul_in_address
 from config import CONFIGS, DEFAULT_BASE_URL
 
 CONTENT_SECURITY_POLICY = {
@@ -49,6 +50,9 @@ def create_app(config_name=None, overrides=None):
     # First, so that every answer has a request id, even one refused by an extension (e.g. CSRF).
     register_request_id(app)
     register_extensions(app)
+    # Before the blueprints: a rule takes its converters when it is added.
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_in_address)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -74,6 +74,18 @@ def seed_demo_command():
     """Fill a development database with centres and demo accounts (refused in production)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo is for development only; it adds accounts with known passwords.")
+    added = seed_demo()
+    click.echo(f"Demo data ready ({added['accounts']} account(s) added). Every demo password is: {DEMO_PASSWORD}")
+    click.echo(f"{added['ideas']} demo idea(s) added.")
+    click.echo(f"{added['activities']} demo activit{'y' if added['activities'] == 1 else 'ies'} added.")
+    click.echo(f"{added['organisations']} demo organisation(s) added.")
+
+
+def seed_demo():
+    """Add the demo centres, people, ideas, activities and organisations where missing; return how many of each.
+
+    The tests that walk every page of the demo data call this too.
+    """
     seed_initiative_centres()
     db.session.flush()
     centres = {centre.slug: centre for centre in db.session.scalars(select(Centre))}
@@ -95,10 +107,8 @@ def seed_demo_command():
     db.session.commit()
     organisations_added = seed_demo_organisations()
     db.session.commit()
-    click.echo(f"Demo data ready ({added} account(s) added). Every demo password is: {DEMO_PASSWORD}")
-    click.echo(f"{ideas_added} demo idea(s) added.")
-    click.echo(f"{activities_added} demo activit{'y' if activities_added == 1 else 'ies'} added.")
-    click.echo(f"{organisations_added} demo organisation(s) added.")
+    return {"accounts": added, "ideas": ideas_added, "activities": activities_added,
+            "organisations": organisations_added}
 
 
 @click.command("create-admin")

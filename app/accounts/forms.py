@@ -1,11 +1,11 @@
 """Account forms: field validation and choices only."""
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.forms import Form
 from app.i18n import language_choices
 
 NO_LINE_BREAKS = _l("Please write this on one line.")
@@ -49,7 +49,7 @@ def display_name_field():
                                    one_line])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     display_name = display_name_field()
     email = email_field()
     password = new_password_field()
@@ -62,18 +62,18 @@ class RegisterForm(FlaskForm):
         check_new_password(field.data, self.display_name.data, self.email.data)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")),
                                                          Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Keep me logged in on this device for 30 days"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field(_l("New password"))
 
     def __init__(self, user, *args, **kwargs):
@@ -84,7 +84,7 @@ class ResetPasswordForm(FlaskForm):
         check_new_password(field.data, self.user.display_name, self.user.email)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(_l("Please enter your current password."))])
     new_password = new_password_field(_l("New password"))
@@ -97,14 +97,14 @@ class ChangePasswordForm(FlaskForm):
         check_new_password(field.data, self.user.display_name, self.user.email)
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     new_email = email_field(_l("New e-mail address"))
     # Its own id: the password form on the same page has a current_password field too.
     current_password = PasswordField(_l("Current password"), id="email_current_password",
                                      validators=[DataRequired(_l("Please enter your current password."))])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = display_name_field()
     about = TextAreaField(_l("About you"), description=_l("A few words others will see on your profile."),
                           validators=[Optional(), Length(max=2000, message=_l("Please keep it under %(max)d characters."))])
@@ -118,7 +118,7 @@ class ProfileForm(FlaskForm):
     language = language_field()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something."""
 
 

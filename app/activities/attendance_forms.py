@@ -5,19 +5,19 @@ and read in attendance_routes.py against the activity's own rows (never by the i
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.forms import one_line
 from app.activities.photos import CAPTION_LENGTH
+from app.forms import Form
 from app.ideas import photos as photo_files
 
 OUTCOME_MAX = 10_000
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     outcome = TextAreaField(
         _l("What came of it"),
         description=_l("What was made, who benefited, e.g. “40 flower pots went to the day-care centre”. "
@@ -25,7 +25,7 @@ class OutcomeForm(FlaskForm):
         validators=[Optional(), Length(max=OUTCOME_MAX, message=_l("Please keep this under %(max)d characters."))])
 
 
-class OutcomePhotoForm(FlaskForm):
+class OutcomePhotoForm(Form):
     photo = FileField(_l("Photo"))
     caption = StringField(
         _l("What the photo shows"),

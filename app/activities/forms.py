@@ -1,7 +1,6 @@
 """Activity forms: field validation and choices only."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -10,6 +9,7 @@ from app.accounts.forms import one_line
 from app.activities.services import COMPANION_NAME_LENGTH, MAX_COMPANIONS
 from app.admin.forms import MultiCheckboxField
 from app.comments.forms import strip
+from app.forms import Form
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS
 from app.timeutil import utcnow
@@ -24,7 +24,7 @@ OUTCOME_MAX = 10_000
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     title = StringField(_l("Title"), filters=[strip], render_kw={"maxlength": TITLE_MAX},
                         description=_l("For example: “Clay workshop for families”."), validators=[
         DataRequired(_l("Please give the activity a title.")),
@@ -108,7 +108,7 @@ class ActivityForm(FlaskForm):
         }
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     includes_self = BooleanField(_l("I take part myself"), default=True)
     companions = FieldList(
         StringField(filters=[strip], render_kw={"maxlength": COMPANION_NAME_LENGTH, "autocomplete": "off"},
@@ -125,14 +125,14 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("Tick “I take part myself” or write the name of at least one person you bring."))
 
 
-class CancelActivityForm(FlaskForm):
+class CancelActivityForm(Form):
     reason = TextAreaField(_l("Why is it cancelled?"), filters=[strip], render_kw={"rows": 4},
                            description=_l("Everyone registered, on the waiting list or volunteering is told this."),
                            validators=[DataRequired(_l("Please write a reason: everyone registered is told why.")),
                                        Length(max=REASON_MAX, message=_l("Please keep this under %(max)d characters."))])
 
 
-class CompleteActivityForm(FlaskForm):
+class CompleteActivityForm(Form):
     outcome = TextAreaField(_l("What came of it (optional)"), filters=[strip], render_kw={"rows": 6},
                             description=_l("What was made, who took part, who benefited. You can also write it "
                                            "later."),

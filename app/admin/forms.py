@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.forms import one_line
+from app.forms import Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -12,7 +12,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     is_admin = BooleanField(_l("Administrator (every centre, users and settings)"))
     moderated_centres = MultiCheckboxField(_l("Moderator (coordinator) of these centres"), coerce=int)
 
@@ -23,7 +23,7 @@ def category_name_field(label, description):
                                    Length(max=80, message=_l("At most %(max)d characters.")), one_line])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     slug = StringField(_l("Short name for addresses"),
                        description=_l("Lower-case Latin letters, digits and hyphens, e.g. environment."),
                        validators=[DataRequired(_l("Please enter a short name.")),
@@ -40,7 +40,7 @@ class CategoryForm(FlaskForm):
     is_active = BooleanField(_l("Active (offered for new ideas)"), default=True)
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = TextAreaField(_l("Reason for the suspension"),
                            description=_l("Recorded in the audit log. The person is not told by e-mail."),
                            validators=[DataRequired(_l("Please give a reason.")),

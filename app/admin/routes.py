@@ -14,6 +14,7 @@ from app.centres.queries import all_centres, centre_choices
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
 from app.ideas.models import Category
+from app.inputs import db_int
 from app.moderation.queries import centres_moderated_by
 from app.permissions import can_manage_categories, can_manage_users, can_suspend_users, can_view_audit_log
 
@@ -27,7 +28,7 @@ def users():
         refuse(current_user, "admin.users")
     query = request.args.get("q", "").strip()[:100]
     suspended_only = request.args.get("suspended") == "1"
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=db_int)
     return render_template("admin/users.html", pagination=queries.search_users(query, page, suspended_only),
                            query=query, suspended_only=suspended_only)
 
@@ -168,8 +169,8 @@ def audit_log():
         refuse(current_user, "admin.audit")
     action = request.args.get("action", "").strip()[:64]
     actor = request.args.get("actor", "").strip()[:100]
-    centre_id = request.args.get("centre", 0, type=int)
-    page = request.args.get("page", 1, type=int)
+    centre_id = request.args.get("centre", 0, type=db_int)
+    page = request.args.get("page", 1, type=db_int)
     centres = centres_moderated_by(current_user)
     return render_template("admin/audit.html",
                            pagination=queries.audit_entries(current_user, action, actor, page, centre_id),

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.accounts.forms import one_line
+from app.forms import Form
 
 
-class CentreForm(FlaskForm):
+class CentreForm(Form):
     name = StringField(_l("Name"), description=_l("As people know it, e.g. Preiļi."),
                        validators=[DataRequired(_l("Please enter a name.")),
                                    Length(max=120, message=_l("At most %(max)d characters.")), one_line])

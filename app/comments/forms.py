@@ -1,9 +1,10 @@
 """Comment forms: field validation only."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
+
+from app.forms import Form
 
 #: the longest comment, and the longest reason for a report or a moderator's decision
 BODY_MAX = 5000
@@ -32,24 +33,24 @@ def reason_field(label, description=None):
     ])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     """A new comment, or a reply (parent_id: the comment answered)."""
 
     body = body_field(_l("Your comment"))
     parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(Form):
     body = body_field(_l("Your comment"))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = reason_field(_l("What is wrong with this comment?"),
                           _l("A moderator of the centre reads this. The comment's author does not see who reported it."))
     next = HiddenField()
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     """A moderator hides, restores or confirms a comment, always with a reason."""
 
     reason = reason_field(_l("Reason"), _l("Recorded in the audit log. When you hide a comment, everyone sees this "

@@ -1,7 +1,6 @@
 """Idea forms: field validation and choices only."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.accounts.forms import one_line
 from app.admin.forms import MultiCheckboxField
+from app.forms import Form
 from app.ideas import photos
 from app.ideas.models import AGE_GROUPS, SUBJECTS, IdeaKind
 
@@ -31,7 +31,7 @@ def parse_coordinate(text):
     return float(text.strip().replace(",", "."))
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     title = StringField(
         _l("Title"), description=_l("A short name for the idea, e.g. “Benches in Raiņa park”."),
         validators=[DataRequired(_l("Please give the idea a title.")),
@@ -162,7 +162,7 @@ class IdeaForm(FlaskForm):
         }
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     reason = TextAreaField(
         _l("Why is it archived?"), description=_l("The author, the supporters and the followers see this."),
         validators=[DataRequired(_l("Please write why the idea is archived.")),

@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 
+from app.forms import Form
 from app.i18n import language_choices
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(choices=language_choices())
     next = HiddenField()

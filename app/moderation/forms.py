@@ -1,12 +1,12 @@
 """Moderation forms: the decision on an idea and the saved reason texts."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from app.accounts.forms import one_line
+from app.forms import Form
 from app.ideas.services import REASON_REQUIRED, TRANSITIONS
 
 #: the decisions on a submitted idea, in the order they are offered
@@ -22,7 +22,7 @@ STATE_DECISION = {state: action for action, state in DECISION_STATE.items()}
 REASON_MAX = 2000
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(_l("Decision"), choices=[SelectChoice(action, DECISION_LABELS[action]) for action in DECISIONS],
                           validate_choice=False,
                           validators=[DataRequired(_l("Please choose a decision.")),
@@ -67,7 +67,7 @@ class DecisionForm(FlaskForm):
         return True
 
 
-class ReasonTemplateForm(FlaskForm):
+class ReasonTemplateForm(Form):
     centre = SelectField(_l("Centre"), coerce=int, validate_choice=True,
                          validators=[DataRequired(_l("Please choose a centre."))])
     decision = SelectField(_l("For the decision"),

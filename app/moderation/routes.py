@@ -11,6 +11,7 @@ from app.errors import InvalidTransition
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.ideas.services import transition
+from app.inputs import db_int
 from app.moderation import bp, queries, services
 from app.moderation.forms import DECISION_LABELS, STATE_DECISION, DecisionForm, ReasonTemplateForm
 from app.moderation.models import ReasonTemplate
@@ -37,7 +38,7 @@ bp.after_request(forbid_caching)
 
 @bp.route("/moderation")
 def queue():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=db_int)
     return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page),
                            now=utcnow())
 

@@ -1,10 +1,10 @@
 """Notification settings form: field validation and choices only."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
+from app.forms import Form
 from app.notifications.models import EmailFrequency
 
 CHOOSE_ONE = _l("Please choose one of the options.")
@@ -18,7 +18,7 @@ def frequency_field(label, hint):
     ], validators=[InputRequired(CHOOSE_ONE), AnyOf(EmailFrequency.ALL, message=CHOOSE_ONE)])
 
 
-class NotificationSettingsForm(FlaskForm):
+class NotificationSettingsForm(Form):
     email_own_ideas = frequency_field(_l("E-mail about my own ideas"),
                                       _l("Decisions on your ideas and new comments on them."))
     email_other = frequency_field(_l("E-mail about everything else"),

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.accounts.forms import EmptyForm
 from app.caching import forbid_caching
 from app.extensions import db
+from app.inputs import db_int
 from app.notifications import bp, queries, services
 from app.notifications.forms import NotificationSettingsForm
 from app.notifications.messages import describe, link
@@ -16,7 +17,7 @@ MAX_PAGE = 10_000
 
 
 def requested_page(source):
-    return min(max(source.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    return min(max(source.get("page", 1, type=db_int) or 1, 1), MAX_PAGE)
 
 
 @bp.route("/me/notifications")

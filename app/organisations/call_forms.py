@@ -1,6 +1,5 @@
 """The partner call form: field validation and choices only."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.accounts.forms import one_line
 from app.admin.forms import MultiCheckboxField
 from app.comments.forms import strip
+from app.forms import Form
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS
 
@@ -24,7 +24,7 @@ def in_list_order(chosen, catalogue):
     return ",".join(code for code in catalogue if code in (chosen or []))
 
 
-class PartnerCallForm(FlaskForm):
+class PartnerCallForm(Form):
     title = StringField(
         _l("Topic"), filters=[strip], render_kw={"maxlength": TITLE_MAX},
         description=_l("In one line, e.g. “Grade 6 wants a community project about recycling in spring term”."),

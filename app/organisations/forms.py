@@ -4,13 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.accounts.forms import one_line
+from app.forms import Form
 from app.ideas import photos
 from app.ideas.forms import optional_int
 from app.organisations.models import OrganisationType
@@ -39,7 +39,7 @@ def phone_number(_form, field):
         raise ValidationError(_l("Please give a phone number using digits, e.g. +371 2612 3456."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         _l("Name"), description=_l("As people know it, e.g. “Preiļu 1. pamatskola”."),
         validators=[DataRequired(_l("Please give the organisation's name.")),
@@ -108,7 +108,7 @@ class OrganisationForm(FlaskForm):
         }
 
 
-class RepresentForm(FlaskForm):
+class RepresentForm(Form):
     message = TextAreaField(
         _l("Who are you in the organisation?"),
         description=_l("e.g. “I am the class teacher of grade 6.” The organisation's representatives read this "

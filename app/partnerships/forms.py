@@ -1,10 +1,10 @@
 """Forms of the partnerships domain: field validation only (the routes fill in the choices)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.comments.forms import strip
+from app.forms import Form
 from app.ideas.forms import optional_int
 
 MESSAGE_MAX = 2000
@@ -17,7 +17,7 @@ def message_field(label, description):
     ])
 
 
-class OfferForm(FlaskForm):
+class OfferForm(Form):
     organisation = SelectField(
         _l("Organisation"), coerce=optional_int, description=_l("Which of your organisations offers to take part."),
         validators=[DataRequired(_l("Please choose an organisation."))],
@@ -27,7 +27,7 @@ class OfferForm(FlaskForm):
                             _l("What your organisation could do, with whom (e.g. which class), and when."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     #: "idea-12" or "activity-5"
     project = SelectField(
         _l("Your idea or activity"), description=_l("The organisation is asked to become its partner."),

@@ -1,10 +1,10 @@
 """Forms of the volunteering domain: field validation only."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.comments.forms import strip
+from app.forms import Form
 
 NAME_MAX = 120
 TEXT_MAX = 2000
@@ -13,7 +13,7 @@ MESSAGE_MAX = 1000
 PLACES_MAX = 500
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     name = StringField(_l("Role"), filters=[strip], description=_l("For example: “Helper at the clay workshop”."),
                        render_kw={"maxlength": NAME_MAX}, validators=[
         DataRequired(_l("Please name the role.")),
@@ -42,7 +42,7 @@ class RoleForm(FlaskForm):
             raise ValidationError(_l("The shift must end after it starts."))
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     message = TextAreaField(_l("Message to the organiser (optional)"), filters=[strip],
                             render_kw={"maxlength": MESSAGE_MAX, "rows": 3}, validators=[
         Optional(), Length(max=MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),

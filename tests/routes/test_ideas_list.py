@@ -279,7 +279,8 @@ def test_the_links_keep_the_filters_and_the_sort(client, world):
     assert len(listed_ids(client.get(link(first, "next")))) == 2
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "", "=", "%%%", "bmV3ZXN0fG5leHR8eHx5", "A" * 500, "\x00",
+# (A NUL byte in any address is a 404 before the list is asked: tests/test_no_server_errors.py.)
+@pytest.mark.parametrize("cursor", ["garbage", "", "=", "%%%", "bmV3ZXN0fG5leHR8eHx5", "A" * 500,
                                     "c3VwcG9ydGVkfG5leHR8M3wxMA",  # a cursor of another sort
                                     "bmV3ZXN0fHNpZGV3YXlzfDIwMjQtMDEtMDFUMDA6MDA6MDB8MQ"])  # unknown direction
 def test_a_malformed_or_foreign_cursor_gives_the_first_page(client, world, cursor):
