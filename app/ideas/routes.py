@@ -41,9 +41,13 @@ def poster_key():
     return f"ideas:ip:{get_remote_address()}"
 
 
-def saved(response):
-    """Only saved ideas count against the limits: a save redirects; a preview or a form with errors does not."""
-    return response.status_code == 302
+def saved_or_photo_sent(response):
+    """What counts against the posting limits: a saved idea (a redirect), and any form sent with a photo.
+
+    A preview or a form with errors costs next to nothing, unless a photo came with it: unpacking a picture
+    takes real memory and time, so those count as a save does (and a saved idea with a photo counts once).
+    """
+    return response.status_code == 302 or any(upload.filename for upload in request.files.values())
 
 
 def chosen_action():
@@ -109,7 +113,7 @@ def edit_limit():
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
-@limiter.limit(create_limit, key_func=poster_key, methods=["POST"], deduct_when=saved)
+@limiter.limit(create_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def new_idea():
     if not permissions.can_create_idea(current_user):
@@ -148,7 +152,7 @@ def new_idea():
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
-@limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved)
+@limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def edit_idea(idea_id):
     idea = visible_idea(idea_id)
