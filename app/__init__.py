@@ -41,6 +41,7 @@ def create_app(config_name=None, overrides=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_cache_rule(app)
     register_template_helpers(app)
     register_cli(app)
     if app.config["PROXY_COUNT"]:
@@ -184,6 +185,12 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cache_rule(app):
+    from app.caching import register_cache_rule as register
 
     register(app)
 

@@ -3,7 +3,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +19,6 @@ from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.queries import activity_of_idea
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.comments.forms import CommentForm
 from app.comments.queries import load_comments
 from app.errors import render_error
@@ -199,8 +197,7 @@ def edit_idea(idea_id):
 @login_required
 def my_ideas():
     """The person's own ideas, drafts included: the way back to a draft saved earlier."""
-    response = make_response(render_template("ideas/mine.html", ideas=queries.my_ideas(current_user)))
-    return forbid_caching(response)
+    return render_template("ideas/mine.html", ideas=queries.my_ideas(current_user))
 
 
 # The idea's page and photo ------------------------------------------------------------------------------------
@@ -246,9 +243,7 @@ def photo(idea_id):
                                    max_age=86400 if idea.is_public else 0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
-    if not idea.is_public:
-        response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return response  # a public idea's photo is kept a day; any other is no-store (app/caching.py)
 
 
 # Lifecycle and reactions (every one a POST with a CSRF token) -----------------------------------------------------

@@ -183,7 +183,7 @@ def test_the_photo_is_served_as_a_jpeg_to_those_who_may_see_the_idea(client, pla
     assert response.status_code == 200
     assert response.mimetype == "image/jpeg"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "private" in response.headers["Cache-Control"]  # a draft's photo stays out of shared caches
+    assert response.headers["Cache-Control"] == "no-store"  # a draft's photo is kept by no cache
     assert Image.open(BytesIO(response.data)).format == "JPEG"
 
     other = client.application.test_client()
