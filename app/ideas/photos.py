@@ -120,10 +120,11 @@ def too_many_pixels(width, height, allowed):
 
 def flatten(image):
     """RGB for JPEG; transparent parts become white (not black)."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode == "PA" or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA"):
         background = Image.new("RGB", image.size, (255, 255, 255))
-        background.paste(image, mask=image.getchannel("A"))
+        background.paste(image, mask=image)  # the alpha band is the mask: no copy of the picture is made
         return background
     if image.mode != "RGB":
         return image.convert("RGB")
