@@ -105,8 +105,10 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))
     #: the largest photo file accepted by the idea form (the request as a whole: MAX_CONTENT_LENGTH)
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
-    #: pictures with more pixels are refused before decoding (a small file can unpack to gigabytes)
-    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
+    #: pictures that would unpack to more pixels are refused before decoding (a small file can unpack to gigabytes);
+    #: JPEG photos are unpacked at a reduced size, so larger ones pass; WebP and non-RGB pictures count more
+    #: (app/ideas/photos.py). 12 million: at most about 90 MB of memory for one picture.
+    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(12_000_000)))
     #: commands (no request) start SQLite transactions with BEGIN IMMEDIATE, as writing requests do
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
     FORCE_HTTPS = False

@@ -55,6 +55,7 @@ def create_app(config_name=None, overrides=None):
     app.before_request(refuse_nul_in_address)
     register_blueprints(app)
     register_error_handlers(app)
+    register_cache_rule(app)
     register_template_helpers(app)
     register_cli(app)
     if app.config["PROXY_COUNT"]:
@@ -284,6 +285,12 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cache_rule(app):
+    from app.caching import register_cache_rule as register
 
     register(app)
 

@@ -17,7 +17,6 @@ from app.accounts.forms import (
 )
 from app.accounts.sessions import active_sessions, hash_token, start_session
 from app.accounts.tokens import InvalidToken
-from app.caching import forbid_caching
 from app.centres.queries import active_centres, centre_choices
 from app.errors import NotAllowed
 from app.extensions import db, limiter
@@ -46,7 +45,6 @@ def client_ip():
     return request.remote_addr or ""
 
 
-bp.after_request(forbid_caching)
 
 
 def setup_centre_field(form, user=None):

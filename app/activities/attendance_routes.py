@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from flask import (
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -31,7 +30,6 @@ from app.activities.models import Activity, ActivityPhoto, Registration, Registr
 from app.activities.outcome import outcome_figures
 from app.activities.photos import MAX_PHOTOS, TOO_MANY_PHOTOS, add_outcome_photo, photo_count, remove_outcome_photo
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.errors import render_error
 from app.extensions import db
 from app.ideas import photos as photo_files
@@ -154,12 +152,11 @@ def rows_from_form(registrations, signups):
 
 
 def render_attendance(activity, rows, form):
-    response = make_response(render_template(
+    return render_template(
         "activities/attendance.html", activity=activity, form=form,
         registration_rows=[row for row in rows if row.kind == "r"],
         signup_rows=[row for row in rows if row.kind == "s"],
-        has_errors=any(row.error for row in rows)))
-    return forbid_caching(response)
+        has_errors=any(row.error for row in rows))
 
 
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
@@ -169,8 +166,8 @@ def attendance(activity_id):
     activity = activity_or_404(activity_id)
     if not permissions.can_record_attendance(current_user, activity):
         if permissions.can_manage_activity(current_user, activity):
-            return forbid_caching(make_response(render_error(
-                403, _("Attendance can be recorded once the activity has started (and not for a cancelled one)."))))
+            return render_error(
+                403, _("Attendance can be recorded once the activity has started (and not for a cancelled one)."))
         refuse(current_user, "activities.attendance")
     form = EmptyForm()
     registrations, signups = attendance_rows(activity)
@@ -194,10 +191,9 @@ def attendance(activity_id):
 
 def render_outcome(activity, outcome_form, photo_form):
     photos = activity.photos
-    response = make_response(render_template(
+    return render_template(
         "activities/outcome.html", activity=activity, outcome_form=outcome_form, photo_form=photo_form,
-        photos=photos, button_form=EmptyForm(), max_photos=MAX_PHOTOS, photo_limit_reached=len(photos) >= MAX_PHOTOS))
-    return forbid_caching(response)
+        photos=photos, button_form=EmptyForm(), max_photos=MAX_PHOTOS, photo_limit_reached=len(photos) >= MAX_PHOTOS)
 
 
 @bp.route("/activities/<int:activity_id>/outcome", methods=["GET", "POST"])
@@ -207,8 +203,8 @@ def edit_outcome(activity_id):
     activity = activity_or_404(activity_id)
     if not permissions.can_write_outcome(current_user, activity):
         if permissions.can_manage_activity(current_user, activity):
-            return forbid_caching(make_response(render_error(
-                403, _("The report can be written once the activity is marked as held."))))
+            return render_error(
+                403, _("The report can be written once the activity is marked as held."))
         refuse(current_user, "activities.edit_outcome")
     adding_photo = request.method == "POST" and request.form.get("action") == "photo"
     if adding_photo:  # the report's text on the page stays as saved; the photo form keeps what was sent

@@ -5,7 +5,7 @@ three statements. Only the signed-in person's own rows are ever read: no page ta
 """
 from dataclasses import dataclass
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +15,6 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, services
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
-from app.caching import forbid_caching
 from app.extensions import db
 from app.ideas.models import Idea
 from app.organisations.queries import my_representations
@@ -84,10 +83,9 @@ def render_me(user):
     summary = my_page_summary(user)
     feed_url = calendar_feed_url(summary.calendar_token)
     subscribe_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
-    response = make_response(render_template("accounts/me.html", summary=summary, calendar_url=feed_url,
-                                             subscribe_url=subscribe_url, button_form=EmptyForm(),
-                                             my_organisations=my_representations(user)))
-    return forbid_caching(response)
+    return render_template("accounts/me.html", summary=summary, calendar_url=feed_url,
+                           subscribe_url=subscribe_url, button_form=EmptyForm(),
+                           my_organisations=my_representations(user))
 
 
 # My registrations ----------------------------------------------------------------------------------------------
@@ -118,10 +116,9 @@ def my_registrations():
     now = utcnow()
     upcoming = [registration for registration in reversed(registrations) if registration.activity.ends_at >= now]
     earlier = [registration for registration in registrations if registration.activity.ends_at < now]
-    response = make_response(render_template("activities/my_registrations.html", upcoming=upcoming, earlier=earlier,
-                                             can_cancel=can_cancel, cancel_path=cancel_path,
-                                             button_form=EmptyForm()))
-    return forbid_caching(response)
+    return render_template("activities/my_registrations.html", upcoming=upcoming, earlier=earlier,
+                           can_cancel=can_cancel, cancel_path=cancel_path,
+                           button_form=EmptyForm())
 
 
 # The printable volunteer record ---------------------------------------------------------------------------------
@@ -163,9 +160,8 @@ def volunteer_record_of(user):
 def volunteer_record():
     record = volunteer_record_of(current_user)
     centre = current_user.home_centre
-    response = make_response(render_template("activities/record.html", record=record, centre=centre,
-                                             hours_text=hours_text, printed_at=utcnow()))
-    return forbid_caching(response)
+    return render_template("activities/record.html", record=record, centre=centre,
+                           hours_text=hours_text, printed_at=utcnow())
 
 
 # The private calendar address ------------------------------------------------------------------------------

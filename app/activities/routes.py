@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 
 from babel.dates import get_day_names
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext, to_user_timezone, to_utc
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +16,6 @@ from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import ActivityState, Registration, RegistrationState
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, render_error
 from app.extensions import db
@@ -48,11 +47,6 @@ def managed_activity(activity_id, what):
 def back_to_activity(activity_id, anchor=None):
     return redirect(url_for("activities.activity_detail", activity_id=activity_id, _anchor=anchor))
 
-
-
-def private(response):
-    """Pages for a signed-in person show their own registration: never kept by browsers or proxies."""
-    return forbid_caching(response) if current_user.is_authenticated else response
 
 
 # The list and the month view ----------------------------------------------------------------------------------
@@ -126,13 +120,12 @@ def render_detail(activity, register_form=None):
     may_register = permissions.can_register_for_activity(current_user, activity)
     if register_form is None and mine is None and may_register:
         register_form = RegisterForm(formdata=None)
-    response = make_response(render_template(
+    return render_template(
         "activities/detail.html", activity=activity, mine=mine, register_form=register_form,
         may_register=may_register, waiting=queries.waiting_list_of(activity),
         roles=roles_of_activity(activity, current_user), actions=services.allowed_actions(current_user, activity),
         button_form=EmptyForm(), max_companions=services.MAX_COMPANIONS,
-    ))
-    return private(response)
+    )
 
 
 @bp.route("/activities/<int:activity_id>")
@@ -312,10 +305,9 @@ def complete_activity(activity_id):
 @login_required
 def registrations(activity_id):
     activity = managed_activity(activity_id, "activities.registrations")
-    response = make_response(render_template(
+    return render_template(
         "activities/registrations.html", activity=activity, lists=queries.registrations_of(activity),
-        signups=queries.volunteer_signups_of(activity)))
-    return forbid_caching(response)
+        signups=queries.volunteer_signups_of(activity))
 
 
 # Registering ------------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from app.accounts.services import set_roles
 from app.admin import bp, queries, services
 from app.admin.forms import CategoryForm, RolesForm, SuspendForm
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.centres.queries import all_centres, centre_choices
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
@@ -17,8 +16,6 @@ from app.ideas.models import Category
 from app.inputs import db_int
 from app.moderation.queries import centres_moderated_by
 from app.permissions import can_manage_categories, can_manage_users, can_suspend_users, can_view_audit_log
-
-bp.after_request(forbid_caching)
 
 
 @bp.route("/users")

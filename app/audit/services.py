@@ -1,8 +1,18 @@
 """Recording audit entries. The caller commits, so an entry lands with the action it describes."""
-from flask import abort, request
+import logging
+from contextlib import contextmanager
+
+from flask import abort, g, request
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app.audit.models import AuditEntry
 from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+#: how long recording a refusal may wait for the database (SQLite's write lock, a PostgreSQL row lock)
+REFUSAL_WAIT_MS = 1000
 
 
 def record_audit(action, actor=None, subject=None, centre_id=None, reason="", ip_address="", **details):
@@ -22,8 +32,40 @@ def record_audit(action, actor=None, subject=None, centre_id=None, reason="", ip
 
 
 def refuse(user, what):
-    """Record that someone tried a page or action they may not use, then answer 403."""
-    record_audit("access.denied", actor=user if user.is_authenticated else None,
-                 ip_address=request.remote_addr or "", what=what, path=request.path[:200])
-    db.session.commit()
+    """Record that someone tried a page or action they may not use, then answer 403.
+
+    The entry must not cost the answer: a GET holds no write lock on SQLite, and waiting the full busy timeout
+    for one (while a command or another request writes) ended in a 503. So the entry is written alone, in a
+    transaction of its own that waits at most REFUSAL_WAIT_MS; if it cannot be written, that is logged (with
+    what the entry would have said) and the 403 goes out all the same.
+    """
+    actor_id = user.id if user.is_authenticated else None  # read now: the rollback below expires the user
+    entry = {"action": "access.denied", "actor_id": actor_id, "ip_address": request.remote_addr or "",
+             "details": {"what": what, "path": request.path[:200]}}
+    db.session.rollback()  # nothing else the request did is kept; the entry's statement is the first of its own
+    try:
+        with short_wait():
+            db.session.add(AuditEntry(**entry))
+            db.session.flush()  # the write: where the lock is waited for
+        db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        log.warning("refusal not recorded (request %s, database busy: %s): %s", g.get("request_id"), error, entry)
     abort(403)
+
+
+@contextmanager
+def short_wait():
+    """Statements inside wait at most REFUSAL_WAIT_MS for a lock; the connection's own setting comes back after."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        previous = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={REFUSAL_WAIT_MS}")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(previous)}")
+    else:
+        # Ends with the transaction.
+        connection.execute(text(f"SET LOCAL lock_timeout = '{REFUSAL_WAIT_MS}ms'"))
+        yield

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.centres import bp, services
 from app.centres.forms import CentreForm
 from app.centres.models import Centre
@@ -20,7 +19,6 @@ def require_admin():
         refuse(current_user, "centres")
 
 
-bp.after_request(forbid_caching)
 
 
 @bp.route("/admin/centres")

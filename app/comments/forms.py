@@ -1,4 +1,7 @@
 """Comment forms: field validation only."""
+import re
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -16,6 +19,19 @@ def strip(value):
     if value is None:
         return value
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+#: what new_submission_key makes; anything else sent as a key is ignored
+SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def new_submission_key():
+    """A random key for one rendering of a comment form: the same form sent twice carries the same key."""
+    return secrets.token_urlsafe(18)
+
+
+def submission_key_or_none(value):
+    return value if value and SUBMISSION_KEY.match(value) else None
 
 
 def body_field(label):
@@ -38,6 +54,8 @@ class CommentForm(Form):
 
     body = body_field(_l("Your comment"))
     parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    #: new_submission_key() of the rendered form (a double-click sends it twice: one comment)
+    submission_key = HiddenField(filters=[submission_key_or_none])
 
 
 class EditCommentForm(Form):

@@ -19,6 +19,8 @@ class Comment(db.Model):
         # hidden by a moderator: the reason is always recorded
         CheckConstraint("hidden_at IS NULL OR hidden_by_id IS NULL OR length(hidden_reason) > 0",
                         name="moderator_hide_has_reason"),
+        # the same form sent twice (a double-click) makes one comment
+        UniqueConstraint("author_id", "submission_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +39,8 @@ class Comment(db.Model):
     hidden_reason: Mapped[str] = mapped_column(Text, default="")
     #: reports not yet reviewed by a moderator
     open_report_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: the random key of the form it was written in (empty for comments from before keys, or from elsewhere)
+    submission_key: Mapped[str | None] = mapped_column(String(64))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])

@@ -9,7 +9,7 @@ from app import permissions
 from app.accounts.forms import EmptyForm
 from app.audit.services import refuse
 from app.comments import bp, services
-from app.comments.forms import CommentForm, EditCommentForm, ModerationForm, ReportForm
+from app.comments.forms import CommentForm, EditCommentForm, ModerationForm, ReportForm, new_submission_key
 from app.comments.models import Comment
 from app.comments.queries import comment_page_data, open_reports, paragraphs
 from app.extensions import db, limiter
@@ -20,6 +20,9 @@ from app.urls import is_local_path
 @bp.app_template_filter("comment_paragraphs")
 def comment_paragraphs(text):
     return paragraphs(text)
+
+
+bp.add_app_template_global(new_submission_key, "new_submission_key")
 
 
 def poster_key():
@@ -83,7 +86,8 @@ def add(idea_id):
             abort(404)
     if not form.validate_on_submit():
         return render_template("comments/form.html", form=form, idea=idea, parent=parent, action="add")
-    comment = services.add_comment(current_user, idea, form.body.data, parent=parent)
+    comment = services.add_comment(current_user, idea, form.body.data, parent=parent,
+                                   submission_key=form.submission_key.data)
     db.session.commit()
     flash(_("Your reply is published.") if parent is not None else _("Your comment is published."), "success")
     return redirect(idea_url(idea.id, comment.id))

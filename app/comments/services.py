@@ -61,6 +61,12 @@ def lock(comment):
                               .execution_options(populate_existing=True)).one()
 
 
+def comment_of_form(author, submission_key):
+    """The comment the author already sent from the form with this key, or None."""
+    return db.session.scalar(select(Comment).where(Comment.author_id == author.id,
+                                                   Comment.submission_key == submission_key))
+
+
 def change_count(idea_id, delta):
     if delta:
         db.session.execute(update(Idea).where(Idea.id == idea_id)
@@ -74,8 +80,11 @@ def count_change(was_readable, comment):
 
 # --- writing --------------------------------------------------------------------------------------
 
-def add_comment(author, idea, body, parent=None):
+def add_comment(author, idea, body, parent=None, submission_key=None):
     """A new comment on a published idea, or a reply to one of its comments.
+
+    A form sent again with the same submission_key (a double-click, a resent page) gives the comment the
+    first sending made, without a second one or a second notification.
 
     Replies are one level deep: answering a reply attaches the answer to the same top comment, and
     the person answered is told ("comment_reply"). The idea's author and followers hear of the new
@@ -83,6 +92,8 @@ def add_comment(author, idea, body, parent=None):
     """
     if not permissions.can_comment_on_idea(author, idea):
         raise NotAllowed()
+    if submission_key and (earlier := comment_of_form(author, submission_key)) is not None:
+        return earlier
     body = clean_body(body)
     replied_to = None
     top = None
@@ -95,9 +106,17 @@ def add_comment(author, idea, body, parent=None):
         top = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
     now = utcnow()
     comment = Comment(idea_id=idea.id, author_id=author.id, parent_id=top.id if top is not None else None,
-                      body=body, created_at=now, hidden_reason="", open_report_count=0)
-    db.session.add(comment)
-    db.session.flush()
+                      body=body, created_at=now, hidden_reason="", open_report_count=0,
+                      submission_key=submission_key or None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(comment)
+    except IntegrityError:
+        # Both sendings got past the check at once (PostgreSQL: the unique index waited for the first to commit).
+        earlier = comment_of_form(author, submission_key) if submission_key else None
+        if earlier is None:
+            raise
+        return earlier
     change_count(idea.id, +1)
 
     told = set()

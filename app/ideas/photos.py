@@ -4,6 +4,12 @@ Nothing the person sent is stored as it came: the picture is decoded (only as JP
 turned upright by its EXIF orientation, made at most MAX_SIDE pixels on the longer side and written as a
 fresh JPEG without any metadata (no GPS position, no camera serial). SVG, HTML and anything else Pillow
 cannot decode as one of those four is refused, and so is a picture that would unpack to too many pixels.
+
+Memory is what a hostile picture attacks: a 120 KB PNG of 6300 × 6300 pixels unpacks to 160 MB. So the size that
+will be unpacked is read from the header and checked before anything is decoded; a JPEG is unpacked at 1/2, 1/4
+or 1/8 of its size straight away (a large camera photo costs little), the other formats at full size, so they
+meet the limit sooner; and the picture is made small before any other full-size copy is made.
+Every picture the site takes (idea photos, outcome photos, organisation logos) goes through reencode.
 """
 import logging
 import os
@@ -21,6 +27,9 @@ log = logging.getLogger(__name__)
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_SIDE = 1600
 JPEG_QUALITY = 85
+#: shrink by whole steps (cheap, in place) down to this many times the final size, then resample (LANCZOS):
+#: from 3 on the result cannot be told from resampling the whole picture
+REDUCING_GAP = 3.0
 #: the names save_photo gives; anything else is never opened or deleted
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
 
@@ -48,21 +57,28 @@ def read_upload(upload, max_bytes):
 
 
 def reencode(data, max_pixels):
-    """The picture in data as new JPEG bytes (upright, at most MAX_SIDE px, no metadata), or PhotoRefused."""
+    """The picture in data as new JPEG bytes (upright, at most MAX_SIDE px, no metadata), or PhotoRefused.
+
+    max_pixels bounds the pixels unpacked in memory (fewer for pictures that cost more to unpack, below): a
+    picture at the limit takes at most about 7 bytes a pixel.
+    """
     try:
         with warnings.catch_warnings():
             # Pillow warns (and only later fails) about very large pictures: refuse at the warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-                # The size is in the header: check it before anything is decoded.
-                if image.width * image.height > max_pixels:
-                    raise PhotoRefused(TOO_MANY_PIXELS)
                 image.seek(0)  # an animation: its first frame
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced size straight away
+                width, height = image.size
+                image.draft("RGB", fitted_size(image.size))  # JPEG only: unpack at a reduced size straight away
+                # The size that will be unpacked is known from the header: check it before anything is decoded.
+                allowed = max_pixels // unpacking_cost(image)
+                if image.width * image.height > allowed:
+                    raise PhotoRefused(too_many_pixels(width, height, allowed))
                 image.load()
-                picture = ImageOps.exif_transpose(image)
-                picture = flatten(picture)
-                picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+                ImageOps.exif_transpose(image, in_place=True)  # turned without a copy kept (none when upright)
+                picture = flatten(image)  # an RGB picture as it is; others: one converted copy
+                # Shrinking works in place: whole steps down (cheap), then LANCZOS for the last bit.
+                picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
                 # Only the pixels go on: Pillow would write some of the original's metadata (e.g. its comment)
                 # from image.info into the new file, so the new file is made from a fresh image.
                 clean = Image.new("RGB", picture.size)
@@ -79,12 +95,36 @@ def reencode(data, max_pixels):
         raise PhotoRefused(NOT_A_PICTURE) from error
 
 
+def unpacking_cost(image):
+    """How many times the memory of an RGB JPEG or PNG of the same size the picture takes to unpack (measured).
+
+    Pillow unpacks WebP through a full-size frame buffer and two copies of it; a picture that is not plain RGB
+    (grey, transparency, a palette, CMYK) needs a converted full-size copy besides.
+    """
+    cost = 4 if image.format == "WEBP" else 1
+    return cost if image.mode == "RGB" and "transparency" not in image.info else cost * 2
+
+
+def fitted_size(size):
+    """The size the picture will have: at most MAX_SIDE on the longer side, the same shape."""
+    width, height = size
+    scale = min(1, MAX_SIDE / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def too_many_pixels(width, height, allowed):
+    return _l("This picture has too many pixels (%(width)d × %(height)d). Please make it smaller, at most "
+              "%(megapixels)d megapixels, and choose it again.",
+              width=width, height=height, megapixels=max(1, allowed // 1_000_000))
+
+
 def flatten(image):
     """RGB for JPEG; transparent parts become white (not black)."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode == "PA" or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA"):
         background = Image.new("RGB", image.size, (255, 255, 255))
-        background.paste(image, mask=image.getchannel("A"))
+        background.paste(image, mask=image)  # the alpha band is the mask: no copy of the picture is made
         return background
     if image.mode != "RGB":
         return image.convert("RGB")

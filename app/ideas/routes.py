@@ -3,7 +3,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +19,6 @@ from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.queries import activity_of_idea
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.comments.forms import CommentForm
 from app.comments.queries import load_comments
 from app.errors import render_error
@@ -41,9 +39,13 @@ def poster_key():
     return f"ideas:ip:{get_remote_address()}"
 
 
-def saved(response):
-    """Only saved ideas count against the limits: a save redirects; a preview or a form with errors does not."""
-    return response.status_code == 302
+def saved_or_photo_sent(response):
+    """What counts against the posting limits: a saved idea (a redirect), and any form sent with a photo.
+
+    A preview or a form with errors costs next to nothing, unless a photo came with it: unpacking a picture
+    takes real memory and time, so those count as a save does (and a saved idea with a photo counts once).
+    """
+    return response.status_code == 302 or any(upload.filename for upload in request.files.values())
 
 
 def chosen_action():
@@ -109,7 +111,7 @@ def edit_limit():
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
-@limiter.limit(create_limit, key_func=poster_key, methods=["POST"], deduct_when=saved)
+@limiter.limit(create_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def new_idea():
     if not permissions.can_create_idea(current_user):
@@ -148,7 +150,7 @@ def new_idea():
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
-@limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved)
+@limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def edit_idea(idea_id):
     idea = visible_idea(idea_id)
@@ -195,8 +197,7 @@ def edit_idea(idea_id):
 @login_required
 def my_ideas():
     """The person's own ideas, drafts included: the way back to a draft saved earlier."""
-    response = make_response(render_template("ideas/mine.html", ideas=queries.my_ideas(current_user)))
-    return forbid_caching(response)
+    return render_template("ideas/mine.html", ideas=queries.my_ideas(current_user))
 
 
 # The idea's page and photo ------------------------------------------------------------------------------------
@@ -242,9 +243,7 @@ def photo(idea_id):
                                    max_age=86400 if idea.is_public else 0, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
-    if not idea.is_public:
-        response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return response  # a public idea's photo is kept a day; any other is no-store (app/caching.py)
 
 
 # Lifecycle and reactions (every one a POST with a CSRF token) -----------------------------------------------------

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from app.accounts.forms import EmptyForm
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.centres.queries import centre_choices
 from app.errors import InvalidTransition
 from app.extensions import db
@@ -33,7 +32,6 @@ def require_moderator():
         refuse(current_user, request.endpoint or "moderation")
 
 
-bp.after_request(forbid_caching)
 
 
 @bp.route("/moderation")

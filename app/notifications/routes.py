@@ -4,14 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.forms import EmptyForm
-from app.caching import forbid_caching
 from app.extensions import db
 from app.inputs import db_int
 from app.notifications import bp, queries, services
 from app.notifications.forms import NotificationSettingsForm
 from app.notifications.messages import describe, link
 
-bp.after_request(forbid_caching)
 #: pages beyond this are not offered (and a huge number cannot reach the database)
 MAX_PAGE = 10_000
 

@@ -1,7 +1,7 @@
 """Partner calls (posting, changing, closing, with suggested ideas and activities) and the /partners page."""
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 from app import permissions
 from app.accounts.forms import EmptyForm
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.centres.queries import active_centres
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS
@@ -96,11 +95,6 @@ def back_to_call(call_id):
     return redirect(url_for("organisations.call_detail", call_id=call_id))
 
 
-def private(response):
-    """A signed-in person's page shows contacts and their own buttons: never kept by browsers or proxies."""
-    return forbid_caching(response) if current_user.is_authenticated else response
-
-
 # /partners ----------------------------------------------------------------------------------------------------
 
 @bp.route("/partners")
@@ -125,12 +119,11 @@ def call_detail(call_id):
     call = visible_call(call_id)
     # suggestions help while the organisation still looks for a partner
     suggestions = matching.projects_for_call(call) if call.state == PartnerCallState.OPEN else []
-    response = make_response(render_template(
+    return render_template(
         "partners/call_detail.html", call=call, suggestions=suggestions,
         actions=services.call_actions(current_user, call), state_form=EmptyForm(),
         may_edit=permissions.can_edit_partner_call(current_user, call),
-        represents=permissions.represents(current_user, call.organisation)))
-    return private(response)
+        represents=permissions.represents(current_user, call.organisation))
 
 
 # Posting and changing (the organisation's representatives) -----------------------------------------------------
@@ -162,8 +155,8 @@ def new_call(organisation_id):
         data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():
-        return private(make_response(render_template("partners/call_form.html", form=form,
-                                                     organisation=organisation, call=None)))
+        return render_template("partners/call_form.html", form=form,
+                               organisation=organisation, call=None)
     call = services.create_partner_call(current_user, organisation, **form.content())
     db.session.commit()
     flash(_("Your partner call is published. People with a suitable idea or activity can now find it."), "success")
@@ -177,8 +170,8 @@ def edit_call(call_id):
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
     offer_centres(form, call.centre)
     if not form.validate_on_submit():
-        return private(make_response(render_template("partners/call_form.html", form=form,
-                                                     organisation=call.organisation, call=call)))
+        return render_template("partners/call_form.html", form=form,
+                               organisation=call.organisation, call=call)
     services.update_partner_call(current_user, call, **form.content())
     db.session.commit()
     flash(_("Your changes are saved."), "success")

@@ -1,5 +1,5 @@
 """Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -7,7 +7,6 @@ from wtforms.fields.choices import SelectChoice
 from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.centres.queries import active_centres
 from app.errors import render_error
 from app.extensions import db
@@ -39,11 +38,6 @@ def back_to_organisation(organisation_id):
 
 def back_to_representatives(organisation_id):
     return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
-
-
-def private(response):
-    """Signed-in people see contact details and their own buttons: never kept by browsers or proxies."""
-    return forbid_caching(response) if current_user.is_authenticated else response
 
 
 def endpoint_or_path(endpoint, path, **values):
@@ -91,12 +85,11 @@ def organisation_detail(organisation_id):
                                                    lambda idea: permissions.can_view_idea(current_user, idea))
     can_ask = permissions.can_ask_to_represent(current_user, organisation)
     waiting = queries.pending_request(organisation, current_user) if can_ask else None
-    response = make_response(render_template(
+    return render_template(
         "organisations/detail.html", organisation=organisation, representatives=representatives, ideas=ideas,
         activities=activities, calls=queries.open_calls(organisation), call_url=call_url,
         new_call_url=new_call_url(organisation), waiting_request=waiting, can_ask=can_ask and waiting is None,
-        button_form=EmptyForm()))
-    return private(response)
+        button_form=EmptyForm())
 
 
 @bp.route("/organisations/<int:organisation_id>/logo")
@@ -268,12 +261,11 @@ def representatives(organisation_id):
     if not permissions.can_decide_representatives(current_user, organisation):
         refuse(current_user, "organisations.representatives")
     memberships = queries.memberships_of(organisation)
-    response = make_response(render_template(
+    return render_template(
         "organisations/representatives.html", organisation=organisation,
         requests=[item for item in memberships if item.state == MembershipState.REQUESTED],
         current=[item for item in memberships if item.state == MembershipState.APPROVED],
-        button_form=EmptyForm()))
-    return forbid_caching(response)
+        button_form=EmptyForm())
 
 
 def decide(representative_id, approve, what):

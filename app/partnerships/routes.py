@@ -1,5 +1,5 @@
 """Pages of the partnerships domain: offering an organisation as a partner, inviting one, deciding, my partnerships."""
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +9,6 @@ from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.errors import AlreadyDone
 from app.extensions import db
 from app.ideas.models import Idea
@@ -37,7 +36,7 @@ def visible_idea(idea_id):
 
 
 def page(template, **values):
-    return forbid_caching(make_response(render_template(template, **values)))
+    return render_template(template, **values)
 
 
 # Offering one of my organisations -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups."""
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user, login_required
@@ -8,7 +8,6 @@ from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
-from app.caching import forbid_caching
 from app.extensions import db
 from app.ideas.models import Idea
 from app.timeutil import local_for_form
@@ -141,9 +140,8 @@ def delete_role(role_id):
 @login_required
 def role_signups(role_id):
     role = managed_role(role_id, "volunteering.role_signups")
-    response = make_response(render_template("volunteering/signups.html", role=role, **owners(role),
-                                             signups=queries.signups_of_role(role), button_form=EmptyForm()))
-    return forbid_caching(response)
+    return render_template("volunteering/signups.html", role=role, **owners(role),
+                           signups=queries.signups_of_role(role), button_form=EmptyForm())
 
 
 # Sign-ups ----------------------------------------------------------------------------------------------------
@@ -199,6 +197,5 @@ def withdraw(signup_id):
 @bp.route("/me/signups")
 @login_required
 def my_signups():
-    response = make_response(render_template("volunteering/mine.html", signups=queries.my_signups(current_user),
-                                             button_form=EmptyForm()))
-    return forbid_caching(response)
+    return render_template("volunteering/mine.html", signups=queries.my_signups(current_user),
+                           button_form=EmptyForm())

@@ -195,6 +195,82 @@ def test_reply_link_opens_a_reply_form_and_the_reply_lands_under_the_top_comment
     assert replies.index(f'id="comment-{reply.id}"') < replies.index(f'id="comment-{answer.id}"')
 
 
+# --- a form sent twice (a double-click) makes one comment -----------------------------------------------------------
+
+def form_as_rendered(client, path, form_id):
+    """The hidden fields of one form on the page, as the browser would send them."""
+    page = html(client.get(path))
+    form = re.search(rf'<form [^>]*id="{form_id}"[^>]*>(.*?)</form>', page, re.S)
+    assert form, f"no form {form_id} on {path}"
+    fields = {}
+    for tag in re.findall(r"<input [^>]*>", form.group(1)):
+        if 'type="hidden"' in tag:
+            fields[re.search(r'name="(\w+)"', tag).group(1)] = re.search(r'value="([^"]*)"', tag).group(1)
+    return fields
+
+
+def send_twice(client, idea, fields, body):
+    """The same form, sent twice: what a double-click on its button does."""
+    return [client.post(f"/ideas/{idea.id}/comments", data=dict(fields, body=body)) for _ in range(2)]
+
+
+def test_the_same_comment_form_sent_twice_makes_one_comment(client, world):
+    as_person(client, world.anna)
+    form = form_as_rendered(client, f"/ideas/{world.idea.id}", "comment-form")
+    assert form["submission_key"]
+
+    first, second = send_twice(client, world.idea, form, "Laba ideja!")
+
+    [comment] = comments()
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"] == f"/ideas/{world.idea.id}#comment-{comment.id}"
+    assert reload(Idea, world.idea.id).comment_count == 1
+    assert "Your comment is published." in idea_page(client, world.idea)  # no error for the second sending
+
+
+def test_two_comment_forms_make_two_comments_even_with_the_same_text(client, world):
+    as_person(client, world.anna)
+    forms = [form_as_rendered(client, f"/ideas/{world.idea.id}", "comment-form") for _ in range(2)]
+    assert forms[0]["submission_key"] != forms[1]["submission_key"]
+    for form in forms:
+        assert client.post(f"/ideas/{world.idea.id}/comments", data=dict(form, body="Jā!")).status_code == 302
+    assert [comment.body for comment in comments()] == ["Jā!", "Jā!"]
+
+
+def test_the_same_reply_form_sent_twice_makes_one_reply_and_two_forms_make_two(client, world):
+    top = comment_by(world.valdis, world.idea, "Augšējais")
+    as_person(client, world.anna)
+    reply_page = f"/ideas/{world.idea.id}?reply_to={top.id}"
+    form = form_as_rendered(client, reply_page, f"reply-form-{top.id}")
+
+    first, second = send_twice(client, world.idea, form, "Piekrītu")
+    assert first.headers["Location"] == second.headers["Location"]
+    assert [(comment.body, comment.parent_id) for comment in comments()[1:]] == [("Piekrītu", top.id)]
+
+    another = form_as_rendered(client, reply_page, f"reply-form-{top.id}")
+    assert client.post(f"/ideas/{world.idea.id}/comments", data=dict(another, body="Piekrītu")).status_code == 302
+    assert [comment.body for comment in comments()[1:]] == ["Piekrītu", "Piekrītu"]
+
+
+def test_a_form_sent_again_after_an_error_is_still_the_same_form(client, world):
+    as_person(client, world.anna)
+    form = form_as_rendered(client, f"/ideas/{world.idea.id}", "comment-form")
+    corrected = client.post(f"/ideas/{world.idea.id}/comments", data=dict(form, body="  "))
+    assert corrected.status_code == 200
+    assert f'name="submission_key" value="{form["submission_key"]}"' in html(corrected)
+
+    send_twice(client, world.idea, form, "Tagad ar tekstu")
+    assert [comment.body for comment in comments()] == ["Tagad ar tekstu"]
+
+
+def test_a_key_not_made_by_the_form_is_ignored(client, world):
+    as_person(client, world.anna)
+    form = form_as_rendered(client, f"/ideas/{world.idea.id}", "comment-form")
+    for _ in range(2):
+        client.post(f"/ideas/{world.idea.id}/comments", data=dict(form, submission_key="x" * 500, body="Garš"))
+    assert [comment.submission_key for comment in comments()] == [None, None]
+
+
 def test_reply_to_a_comment_of_another_idea_answers_404(client, world):
     other = make_idea(author=world.author, centre=world.centre, title="Cita")
     elsewhere = comment_by(world.anna, other, "Citur")

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.ideas.models import Follow, Idea, IdeaEvent, Support
 from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_category, make_centre, make_idea, make_user
+from tests.pictures import large_picture
 from tests.statements import statements_of
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -182,7 +183,7 @@ def test_the_photo_is_served_as_a_jpeg_to_those_who_may_see_the_idea(client, pla
     assert response.status_code == 200
     assert response.mimetype == "image/jpeg"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "private" in response.headers["Cache-Control"]  # a draft's photo stays out of shared caches
+    assert response.headers["Cache-Control"] == "no-store"  # a draft's photo is kept by no cache
     assert Image.open(BytesIO(response.data)).format == "JPEG"
 
     other = client.application.test_client()
@@ -248,6 +249,16 @@ def test_a_photo_over_the_form_limit_is_refused_with_a_clear_message(client, pla
     assert response.status_code == 200
     assert field_error(page(response), "photo") == "This photo is larger than 2 MB. Please choose a smaller one."
     assert ideas() == []
+
+
+def test_a_small_file_of_too_many_pixels_is_refused_next_to_the_field_even_in_a_preview(client, place, uploads):
+    as_person(client, place["author"])
+    bomb = large_picture("PNG", 6300)  # about 130 KB that would unpack to 160 MB
+    response = post_idea(client, "/ideas/new", idea_form(place, action="preview", photo=(BytesIO(bomb), "p.png")))
+    assert response.status_code == 200
+    assert field_error(page(response), "photo") == ("This picture has too many pixels (6300 × 6300). Please make it "
+                                                    "smaller, at most 12 megapixels, and choose it again.")
+    assert ideas() == [] and not uploads.exists()
 
 
 def test_a_request_over_the_size_limit_answers_413(client, place, uploads, monkeypatch):
@@ -621,6 +632,35 @@ def test_new_ideas_are_limited_per_account_and_previews_do_not_count(client, pla
     other = client.application.test_client()
     log_in(other, place["resident"].email)
     assert post_idea(other, "/ideas/new", idea_form(place)).status_code == 302
+
+
+def test_previews_and_refused_forms_with_a_photo_count_against_the_posting_limit(client, place, uploads,
+                                                                                 monkeypatch):
+    monkeypatch.setitem(client.application.config, "IDEA_CREATE_LIMIT", "3 per day")
+    as_person(client, place["author"])
+
+    def with_photo(**overrides):
+        return idea_form(place, photo=(BytesIO(jpeg_bytes()), "photo.jpg"), **overrides)
+
+    assert post_idea(client, "/ideas/new", with_photo(action="preview")).status_code == 200
+    assert post_idea(client, "/ideas/new", with_photo(action="preview")).status_code == 200
+    assert post_idea(client, "/ideas/new", with_photo(title="")).status_code == 200  # errors, but the photo was read
+    response = post_idea(client, "/ideas/new", with_photo(action="preview"))
+    assert response.status_code == 429
+    assert "Too many attempts" in page(response)
+    assert ideas() == []
+
+
+def test_previews_with_a_photo_count_against_the_edit_limit_too(client, place, uploads, monkeypatch):
+    monkeypatch.setitem(client.application.config, "IDEA_EDIT_LIMIT", "2 per hour")
+    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft")
+    as_person(client, place["author"])
+    path = f"/ideas/{idea.id}/edit"
+    for _ in range(2):
+        response = post_idea(client, path, idea_form(place, action="preview",
+                                                     photo=(BytesIO(jpeg_bytes()), "photo.jpg")))
+        assert response.status_code == 200
+    assert post_idea(client, path, idea_form(place, action="preview")).status_code == 429
 
 
 def test_edits_are_limited_per_account(client, place, monkeypatch):

@@ -40,6 +40,36 @@ def comment_on(world, person, body="Laba ideja!", parent=None):
     return comment
 
 
+def test_a_form_key_seen_twice_gives_the_first_comment_and_one_notification(world):
+    first = services.add_comment(world.anna, world.idea, "Laba ideja!", submission_key="k" * 24)
+    db.session.commit()
+    again = services.add_comment(world.anna, world.idea, "Laba ideja!", submission_key="k" * 24)
+    db.session.commit()
+    assert again.id == first.id
+    assert comment_count(world.idea) == 1
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == world.author.id)) == 1
+    # the key is the author's: someone else's form with the same key is another comment
+    assert services.add_comment(world.valdis, world.idea, "Arī", submission_key="k" * 24).id != first.id
+
+
+def test_when_both_sendings_pass_the_check_at_once_the_unique_key_decides(world, monkeypatch):
+    first = services.add_comment(world.anna, world.idea, "Laba ideja!", submission_key="k" * 24)
+    db.session.commit()
+    looked_up = []
+    real_lookup = services.comment_of_form
+
+    def not_yet_committed_the_first_time(author, key):  # as the second sending saw it on PostgreSQL
+        looked_up.append(key)
+        return None if len(looked_up) == 1 else real_lookup(author, key)
+
+    monkeypatch.setattr(services, "comment_of_form", not_yet_committed_the_first_time)
+    again = services.add_comment(world.anna, world.idea, "Laba ideja!", submission_key="k" * 24)
+    db.session.commit()
+    assert again.id == first.id and len(looked_up) == 2
+    assert comment_count(world.idea) == 1 == readable_comments(world.idea)
+
+
 def comment_count(idea):
     db.session.expire_all()
     return db.session.get(Idea, idea.id).comment_count

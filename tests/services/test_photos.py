@@ -1,24 +1,23 @@
 """Idea photos: real pictures are re-encoded (upright, small enough, no metadata); everything else is refused."""
+import math
 import os
+import subprocess
+import sys
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from app.ideas import photos
+from config import Config
 from tests.apps import another_app
+from tests.pictures import large_picture, picture
 
 MAX_PIXELS = 40_000_000
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
-
-
-def picture(fmt="JPEG", size=(640, 480), mode="RGB", colour=(20, 110, 60), **save_args):
-    image = Image.new(mode, size, colour)
-    out = BytesIO()
-    image.save(out, fmt, **save_args)
-    return out.getvalue()
 
 
 def reencoded(data, max_pixels=MAX_PIXELS):
@@ -154,3 +153,68 @@ def test_only_names_we_gave_are_ever_deleted(folder, tmp_path):
     for name in ("../precious.txt", "/etc/passwd", "precious.txt", "", None):
         photos.delete_photo(name)
     assert (tmp_path / "precious.txt").exists()
+
+
+# --- memory: what unpacking a picture costs the server ------------------------------------------------------------
+
+#: processes one picture file in a fresh interpreter and prints what came of it and how much the peak memory grew
+MEASURE = """
+import resource, sys
+from io import BytesIO
+from PIL import Image
+from app.ideas import photos
+data = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    size = "%dx%d" % Image.open(BytesIO(photos.reencode(data, int(sys.argv[2])))).size
+except photos.PhotoRefused:
+    size = "refused"
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(size, (after - before) // 1024)  # ru_maxrss is in KiB on Linux
+"""
+REPOSITORY = Path(__file__).resolve().parents[2]
+MEMORY_BOUND_MB = 100
+
+
+def processed_in_a_fresh_process(data, tmp_path, max_pixels=Config.MAX_IMAGE_PIXELS):
+    """(the re-encoded size as "WxH" or "refused", the growth of the process's peak memory in MB)."""
+    path = tmp_path / "upload"
+    path.write_bytes(data)
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(path), str(max_pixels)], cwd=REPOSITORY,
+                            capture_output=True, text=True, timeout=120, check=True)
+    size, grown_mb = result.stdout.split()
+    return size, int(grown_mb)
+
+
+def test_a_small_file_of_many_pixels_is_refused_with_its_size_before_it_takes_memory(tmp_path):
+    bomb = large_picture("PNG", 6300)  # 6300 × 6300 px in about 130 KB: the review's 522 MB preview
+    assert len(bomb) < 200_000
+    with pytest.raises(photos.PhotoRefused) as refused:
+        photos.reencode(bomb, Config.MAX_IMAGE_PIXELS)
+    assert str(refused.value.message) == ("This picture has too many pixels (6300 × 6300). Please make it smaller, "
+                                          "at most 12 megapixels, and choose it again.")
+    size, grown_mb = processed_in_a_fresh_process(bomb, tmp_path)
+    assert size == "refused" and grown_mb < MEMORY_BOUND_MB
+
+
+# The largest picture of each kind the default limit lets in: JPEG is unpacked at a reduced size, so any camera
+# photo passes; the others are unpacked whole and meet the limit sooner (WebP, and transparency, cost more).
+AT_THE_LIMIT = [
+    ("JPEG", 6300, "RGB"),
+    ("PNG", math.isqrt(Config.MAX_IMAGE_PIXELS), "RGB"),
+    ("PNG", math.isqrt(Config.MAX_IMAGE_PIXELS // 2), "RGBA"),
+    ("WEBP", math.isqrt(Config.MAX_IMAGE_PIXELS // 4), "RGB"),
+]
+
+
+@pytest.mark.parametrize("fmt,side,mode", AT_THE_LIMIT)
+def test_the_largest_pictures_let_in_are_made_small_within_bounded_memory(fmt, side, mode, tmp_path):
+    size, grown_mb = processed_in_a_fresh_process(large_picture(fmt, side, mode), tmp_path)
+    assert size == "1600x1600"
+    assert grown_mb < MEMORY_BOUND_MB
+
+
+@pytest.mark.parametrize("fmt,side,mode", AT_THE_LIMIT[1:])
+def test_a_little_more_than_the_limit_is_refused(fmt, side, mode):
+    with pytest.raises(photos.PhotoRefused):
+        photos.reencode(large_picture(fmt, side + 1, mode), Config.MAX_IMAGE_PIXELS)
