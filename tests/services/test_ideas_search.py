@@ -148,7 +148,8 @@ def test_syntax_characters_are_only_separators(canteen, query):
 def test_the_search_page_answers_special_characters_with_200(client, canteen):
     for query in NASTY_QUERIES:
         response = client.get("/ideas", query_string={"q": query})
-        assert response.status_code == 200, query
+        # No browser sends a NUL byte; an address with one is refused as a whole (app/inputs.py).
+        assert response.status_code == (404 if "\x00" in query else 200), query
 
 
 # The pieces, without the database ---------------------------------------------------------------------------------
