@@ -34,7 +34,7 @@ from app.volunteering.models import SignUp, VolunteerRole
 from config import INSECURE_DEV_KEY
 from tests.apps import another_app
 from tests.conftest import csrf_token, log_in, post_form
-from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
+from tests.databases import BACKENDS, POSTGRES_ADMIN_URL, skip_or_fail
 from tests.factories import (
     PASSWORD,
     make_activity,
@@ -524,7 +524,7 @@ def missing_postgresql_database():
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def outage(request):
     return request.getfixturevalue(f"missing_{request.param}_database")
 
@@ -618,6 +618,8 @@ def redis_storage():
     client.close()
 
 
+@pytest.mark.real_commits
+@pytest.mark.xdist_group("redis")  # one Redis database (flushed by redis_storage): one worker at a time
 def test_login_failures_count_across_workers_sharing_redis(ctx, user, redis_storage):
     database_url = ctx.config["SQLALCHEMY_DATABASE_URI"]
 
