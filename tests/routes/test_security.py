@@ -174,6 +174,7 @@ def test_production_sends_hsts(production):
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
+@pytest.mark.real_commits  # the production app, on its own connection, must see the person `user` commits
 def test_production_cookies_are_secure_http_only_and_same_site_lax(production, user):
     client = production.client
     # Over HTTPS, Flask-WTF also checks that a form was posted from this site (the Referer).
