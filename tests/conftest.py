@@ -12,6 +12,8 @@ How tests are kept apart
   See `everything_rolled_back`.
 * A test marked `@pytest.mark.real_commits` (threads, subprocesses, a live server: other connections must see what
   it commits) gets a `ctx` that commits for real, on the same database, and wipes every table afterwards.
+  Any other test must not use the app from another thread or process: it would share the test's connection,
+  or not see the test's rows at all.
   Ids go on counting across tests on PostgreSQL (sequences are not rolled back): never assume an id.
 """
 import os
@@ -145,12 +147,10 @@ def ctx(app, request):
     limiter.reset()
     with app.app_context():
         if request.node.get_closest_marker("real_commits"):
-            try:
-                yield app
-            finally:
-                db.session.rollback()
-                wipe_database()
-                db.session.remove()
+            yield app
+            db.session.rollback()
+            wipe_database()
+            db.session.remove()
         else:
             with everything_rolled_back():
                 yield app
