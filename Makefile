@@ -11,7 +11,7 @@ PORT ?= 5000
 # (environment or `make run BASE_URL=…`; a BASE_URL in .env is overridden by this one).
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install translations extract-messages update-messages lock lint bench clean
+.PHONY: run test test-sqlite coverage install translations extract-messages update-messages lock lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,20 @@ run: install
 	$(FLASK) send-mail --loop --interval 3 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## make test: the whole suite, on SQLite and (when reachable) PostgreSQL, with browser tests
+## make test: the whole suite, on SQLite and (when reachable) PostgreSQL, with browser tests, on every core
+## (pytest-xdist; the browser tests stay together on one worker). PYTEST_ARGS="-n0" runs it in one process.
+PARALLEL ?= -n auto --dist loadgroup
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
+
+## make test-sqlite: only the SQLite half (and the tests without a database), for the inner loop
+test-sqlite: install
+	TEST_BACKENDS=sqlite $(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
+
+## make coverage: the whole suite, then line and branch coverage of app/ (modules not fully covered, least first;
+## every line in htmlcov/index.html)
+coverage: install
+	$(BIN)/python -m pytest $(PARALLEL) --cov --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check app tests config.py wsgi.py
@@ -63,4 +74,4 @@ bench: install
 	benchmarks/run.sh
 
 clean:
-	rm -rf $(VENV) instance/*.db .pytest_cache
+	rm -rf $(VENV) instance/*.db .pytest_cache .coverage htmlcov

@@ -28,10 +28,16 @@ from tests.databases import skip_or_fail
 
 
 def pytest_collection_modifyitems(config, items):
-    """Everything under tests/browser/ carries the `browser` marker (`-m "not browser"` leaves it out)."""
+    """Everything under tests/browser/ carries the `browser` marker (`-m "not browser"` leaves it out).
+
+    The live server commits for real (`real_commits`); with pytest-xdist (`--dist loadgroup`) every browser
+    test runs on one worker, so that one Chromium and one live server serve them all, in order.
+    """
     for item in items:
         if BROWSER_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.real_commits)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # --- Chromium ------------------------------------------------------------------------------------

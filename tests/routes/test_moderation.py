@@ -425,6 +425,7 @@ def test_second_of_two_moderators_is_told_and_the_first_decision_stands(app, mod
     assert len(audit_entries("idea.publish")) == 1 and audit_entries("idea.decline") == []
 
 
+@pytest.mark.real_commits
 def test_two_moderators_deciding_at_the_same_moment_one_wins(app, moderator, idea_to_review, preili):
     other = make_user(email="ilze@example.com", display_name="Koordinatore Ilze", moderates=[preili])
     clients = [app.test_client(), app.test_client()]

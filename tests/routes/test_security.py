@@ -38,7 +38,7 @@ from tests.apps import (
     production_settings,
 )
 from tests.conftest import csrf_token, log_in, post_form
-from tests.databases import POSTGRES_ADMIN_URL, skip_or_fail
+from tests.databases import BACKENDS, POSTGRES_ADMIN_URL, skip_or_fail
 from tests.factories import (
     PASSWORD,
     make_activity,
@@ -181,6 +181,7 @@ def test_production_sends_hsts(production):
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
+@pytest.mark.real_commits  # the production app, on its own connection, must see the person `user` commits
 def test_production_cookies_are_secure_http_only_and_same_site_lax(production, user):
     client = production.client
     # Over HTTPS, Flask-WTF also checks that a form was posted from this site (the Referer).
@@ -531,7 +532,7 @@ def missing_postgresql_database():
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def outage(request):
     return request.getfixturevalue(f"missing_{request.param}_database")
 
@@ -629,6 +630,8 @@ def redis_storage():
     client.close()
 
 
+@pytest.mark.real_commits
+@pytest.mark.xdist_group("redis")  # one Redis database (flushed by redis_storage): one worker at a time
 def test_login_failures_count_across_workers_sharing_redis(ctx, user, redis_storage):
     database_url = ctx.config["SQLALCHEMY_DATABASE_URI"]
 

@@ -15,6 +15,9 @@ from app.notifications.models import Notification
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_centre, make_user
 
+#: the threads' own sessions must see the rows the test commits, and each other's commits
+pytestmark = pytest.mark.real_commits
+
 
 @pytest.fixture
 def world(ctx, monkeypatch):

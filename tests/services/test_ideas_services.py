@@ -271,6 +271,7 @@ def race(app, idea_id, attempts):
     return results
 
 
+@pytest.mark.real_commits
 def test_two_moderators_deciding_at_once_one_wins_and_the_other_is_refused(ctx, world, monkeypatch):
     # Outside requests the app starts SQLite transactions as commands do (BEGIN IMMEDIATE, as writing requests).
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)

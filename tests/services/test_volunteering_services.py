@@ -337,6 +337,7 @@ def applying(user_id, role_id, action=None):
     return job
 
 
+@pytest.mark.real_commits
 def test_fifty_people_at_once_for_ten_automatic_places(ctx, world, monkeypatch):
     # Outside requests the app starts SQLite transactions as commands do (BEGIN IMMEDIATE, as writing requests).
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
@@ -354,6 +355,7 @@ def test_fifty_people_at_once_for_ten_automatic_places(ctx, world, monkeypatch):
     assert count(SignUp) == 50
 
 
+@pytest.mark.real_commits
 def test_fifty_acceptances_at_once_for_ten_places(ctx, world, monkeypatch):
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
     role = a_role(world, places=10)
@@ -373,6 +375,7 @@ def test_fifty_acceptances_at_once_for_ten_places(ctx, world, monkeypatch):
     assert count(SignUp, SignUp.state == "applied") == 40  # a refused acceptance left nothing half-done
 
 
+@pytest.mark.real_commits
 def test_five_double_submits_of_one_person_make_one_sign_up(ctx, world, monkeypatch):
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
     role = a_role(world, places=3, auto_accept=True)
