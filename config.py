@@ -1,4 +1,5 @@
 """Configuration, read from environment variables (and a `.env` file in development)."""
+
 import os
 import tempfile
 from datetime import timedelta
@@ -29,9 +30,9 @@ def database_url_from_env():
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'kopiena.db'}"
     # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -1,4 +1,5 @@
 """The application factory."""
+
 import ipaddress
 import logging
 import os
@@ -35,8 +36,12 @@ REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 def create_app(config_name=None, overrides=None):
     """Build the app for 'development', 'testing' or 'production' (default: $APP_ENV)."""
     config_name = config_name or os.environ.get("APP_ENV", "development")
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"))
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"),
+    )
     app.config.from_object(CONFIGS[config_name])
     app.config["ENV_NAME"] = config_name
     app.config.update(overrides or {})
@@ -73,16 +78,21 @@ def check_production_settings(config):
     whatever Host a request names, a forgotten DATABASE_URL becoming a fresh SQLite file, and rate
     limits counted per worker process. Every problem is listed at once, with what to set.
     """
-    problems = [problem for check in (secret_key_problem, base_url_problem, database_problem, rate_limit_problem)
-                if (problem := check(config))]
+    problems = [
+        problem
+        for check in (secret_key_problem, base_url_problem, database_problem, rate_limit_problem)
+        if (problem := check(config))
+    ]
     if problems:
         raise RuntimeError("Production cannot start:\n- " + "\n- ".join(problems))
 
 
 def secret_key_problem(config):
     if len(config.get("SECRET_KEY") or "") < 32:
-        return ("SECRET_KEY must be set to a random value of at least 32 characters, "
-                "e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+        return (
+            "SECRET_KEY must be set to a random value of at least 32 characters, "
+            "e.g. SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
     return None
 
 
@@ -110,16 +120,20 @@ def is_loopback(hostname):
 def database_problem(config):
     backend = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
     if backend != "postgresql":
-        return (f"DATABASE_URL must point to PostgreSQL (it points to {backend}; an unset DATABASE_URL means a "
-                "SQLite file), e.g. DATABASE_URL=postgresql://kopiena:…@127.0.0.1/kopiena")
+        return (
+            f"DATABASE_URL must point to PostgreSQL (it points to {backend}; an unset DATABASE_URL means a "
+            "SQLite file), e.g. DATABASE_URL=postgresql://kopiena:…@127.0.0.1/kopiena"
+        )
     return None
 
 
 def rate_limit_problem(config):
     storage = config.get("RATELIMIT_STORAGE_URI") or ""
     if storage.split(":", 1)[0] in ("", "memory"):
-        return ("RATELIMIT_STORAGE_URI must be a store every worker shares (memory:// counts in each process "
-                "apart, so every worker would allow the whole limit), e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0")
+        return (
+            "RATELIMIT_STORAGE_URI must be a store every worker shares (memory:// counts in each process "
+            "apart, so every worker would allow the whole limit), e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0"
+        )
     return None
 
 

@@ -3,6 +3,7 @@
 A reset, confirmation or calendar-feed link is as good as a password while it lives; access logs
 are kept long, copied to log services and read by more people than the accounts' owners.
 """
+
 import logging
 import re
 
@@ -19,9 +20,7 @@ def _prefix_pattern(prefix):
     return "(?:/|%2[Ff])".join(re.escape(part) for part in prefix.split("/"))
 
 
-SECRET_PATH = re.compile(
-    "(" + "|".join(_prefix_pattern(prefix) for prefix in SECRET_PATH_PREFIXES) + r")[^/?#&\s\"'%]+"
-)
+SECRET_PATH = re.compile("(" + "|".join(_prefix_pattern(prefix) for prefix in SECRET_PATH_PREFIXES) + r")[^/?#&\s\"'%]+")
 
 
 def mask_secrets(text):

@@ -10,6 +10,7 @@ Only an answer that is the same for everyone keeps its own header: static files,
 public itself (photos of public ideas and activities, logos, public calendar feeds: `public, max-age=…`).
 Public pages for visitors keep today's behaviour (no header: browsers revalidate as they see fit).
 """
+
 from flask import request
 from flask_login import current_user
 

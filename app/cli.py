@@ -1,4 +1,5 @@
 """Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders."""
+
 import getpass
 import logging
 import time
@@ -95,9 +96,18 @@ def seed_demo():
     for email, name, home, is_admin, moderates in DEMO_PEOPLE:
         if email in existing:
             continue
-        db.session.add(User(email=email, display_name=name, password_hash=password_hash, language="lv",
-                            home_centre=centres[home], is_admin=is_admin, email_confirmed_at=utcnow(),
-                            moderated_centres=[centres[slug] for slug in moderates]))
+        db.session.add(
+            User(
+                email=email,
+                display_name=name,
+                password_hash=password_hash,
+                language="lv",
+                home_centre=centres[home],
+                is_admin=is_admin,
+                email_confirmed_at=utcnow(),
+                moderated_centres=[centres[slug] for slug in moderates],
+            )
+        )
         added += 1
     db.session.commit()
     seed_categories()
@@ -107,8 +117,7 @@ def seed_demo():
     db.session.commit()
     organisations_added = seed_demo_organisations()
     db.session.commit()
-    return {"accounts": added, "ideas": ideas_added, "activities": activities_added,
-            "organisations": organisations_added}
+    return {"accounts": added, "ideas": ideas_added, "activities": activities_added, "organisations": organisations_added}
 
 
 @click.command("create-admin")

@@ -1,4 +1,5 @@
 """Domain errors raised by services, and the error pages."""
+
 import logging
 from urllib.parse import urlsplit
 
@@ -53,13 +54,13 @@ ERROR_TEXTS = {
 
 def render_error(code, message=None):
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    return render_template("errors/error.html", code=code, title=title, message=message or default_message,
-                           request_id=g.get("request_id", "")), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default_message, request_id=g.get("request_id", "")
+    ), code
 
 
 CONFLICT_TEXTS = {
-    "InvalidTransition": _l("This cannot be done any more: someone may have changed it just now. "
-                            "Please look at the page again."),
+    "InvalidTransition": _l("This cannot be done any more: someone may have changed it just now. Please look at the page again."),
     "AlreadyDone": _l("That was already done."),
     "CapacityReached": _l("There is no free place left."),
 }
@@ -85,8 +86,9 @@ def register_error_handlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return render_error(400, _l("The form had expired or was sent from elsewhere. "
-                                    "Please go back, reload the page and send it again."))
+        return render_error(
+            400, _l("The form had expired or was sent from elsewhere. Please go back, reload the page and send it again.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -113,7 +115,6 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
-        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method,
-                      mask_secrets(request.path))
+        log.exception("unhandled error (request %s) on %s %s", g.get("request_id"), request.method, mask_secrets(request.path))
         db.session.rollback()
         return render_error(500)

@@ -4,6 +4,7 @@ A NUL byte in text (PostgreSQL refuses it outright), a date in the year 1 or 999
 adding a day overflows), or a number beyond the database's integer range each ended in a server error, and
 what the person had typed was lost. Here each becomes an error next to its field, as a wrong value does.
 """
+
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l

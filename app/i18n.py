@@ -1,4 +1,5 @@
 """Which language a page is shown in: the person's setting, else a cookie, else the browser."""
+
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice

@@ -4,13 +4,14 @@ Python's int() also reads other scripts' digits ("١٢" is 12) and any size, and
 whatever int() reads; a number beyond the integer columns then fails in the database (PostgreSQL's integer
 is 32 bits: 2147483648 overflows) and the person saw a server error instead of "not found".
 """
+
 import re
 
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
 #: the range of an integer column on every backend (PostgreSQL's integer; SQLite's are wider)
-DB_INT_MIN, DB_INT_MAX = -2**31, 2**31 - 1
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
 ASCII_INTEGER = re.compile(r"-?[0-9]{1,10}")
 
 
@@ -42,6 +43,5 @@ def refuse_nul_in_address():
     No text column can hold one (PostgreSQL refuses it outright), so a NUL in a slug, token or search word
     would otherwise end in a database error.
     """
-    if "\x00" in request.path or any("\x00" in key or "\x00" in value
-                                     for key, value in request.args.items(multi=True)):
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
         abort(404)

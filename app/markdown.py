@@ -4,6 +4,7 @@ Two layers on purpose: markdown-it never passes raw HTML through (html disabled)
 javascript:/data: links itself; nh3 then removes whatever is not on the allow-list, so a mistake or a
 future option in the renderer cannot smuggle a script, an event handler or a dangerous link through.
 """
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -36,5 +37,13 @@ _renderer = build_renderer()
 def render_markdown(text):
     """The author's Markdown as sanitised HTML, ready for a template."""
     html = _renderer.render(text or "")
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                            link_rel=LINK_REL, strip_comments=True))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel=LINK_REL,
+            strip_comments=True,
+        )
+    )

@@ -35,6 +35,7 @@ def can_moderate(user):
 # Ideas. The state rules (which move from which state) live in ideas/services.py TRANSITIONS; these
 # answer "may this person see or touch this idea at all".
 
+
 def can_view_idea(user, idea):
     """Public ideas are for everyone; drafts for their author only; the rest also for the centre's moderators."""
     if idea.is_public:
@@ -75,6 +76,7 @@ def can_comment_on_idea(user, idea):
 
 # Volunteering (the sign-up lifecycle itself lives in volunteering/services.py TRANSITIONS)
 
+
 def can_manage_volunteer_roles(user, idea):
     """The idea's author or a moderator of its centre, while the idea is published: add, change and
     remove roles, accept and decline sign-ups."""
@@ -109,6 +111,7 @@ def can_volunteer_for_role(user, role):
 
 
 # Activities (the state rules live in activities/services.py TRANSITIONS). Every activity is public.
+
 
 def can_create_activity(user):
     """Moderators (centre coordinators), for the centres they moderate."""
@@ -149,6 +152,7 @@ def can_write_outcome(user, activity):
 
 # Comments
 
+
 def can_edit_comment(user, comment):
     return is_active_member(user) and comment.author_id == user.id and not comment.is_deleted and not comment.is_hidden
 
@@ -163,6 +167,7 @@ def can_moderate_comment(user, comment, idea):
 
 # Administration
 
+
 def can_manage_categories(user):
     return is_signed_in(user) and user.is_admin
 
@@ -174,6 +179,7 @@ def can_suspend_users(user):
 # Organisations, partner calls and partnerships. Only representatives act for an organisation; moderators of
 # its centre approve representatives when none can, verify organisations, and decide partnerships on ideas and
 # activities of their centre.
+
 
 def represents(user, organisation):
     return is_active_member(user) and user.represents(organisation.id)

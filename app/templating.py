@@ -1,4 +1,5 @@
 """What every template can use."""
+
 from flask import g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user

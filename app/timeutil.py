@@ -1,4 +1,5 @@
 """Time helpers: the database stores naive UTC datetimes, the same on SQLite and PostgreSQL."""
+
 from datetime import UTC, datetime
 
 from flask_babel import to_user_timezone

@@ -1,4 +1,5 @@
 """Safe redirects (`next` may only lead to a path on this site) and absolute links for mail and feeds."""
+
 from urllib.parse import quote, urlsplit
 
 from flask import current_app, request, url_for

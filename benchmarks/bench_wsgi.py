@@ -3,6 +3,7 @@
 The baseline files are served by Werkzeug's SharedDataMiddleware from $BENCH_STATIC_DIR, by the same
 gunicorn workers, so "the app's page" and "a static file of the same size" are measured on one server.
 """
+
 import os
 
 from werkzeug.middleware.shared_data import SharedDataMiddleware

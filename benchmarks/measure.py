@@ -2,6 +2,7 @@
 
 Loopback only; every measure is bounded in time and count. Prints ratios with the absolute figures.
 """
+
 import argparse
 import gzip
 import http.client
@@ -16,8 +17,20 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SEARCHES = ["ednica", "keramika podi", "bibliot", "kompost preil", "siltumnic", "rotallauk daugavp", "zzzq",
-            "senioru klubs", "apgaismojums trotuars", "bisu drava aglona", "Ēdnīca Preiļos", "skol"]
+SEARCHES = [
+    "ednica",
+    "keramika podi",
+    "bibliot",
+    "kompost preil",
+    "siltumnic",
+    "rotallauk daugavp",
+    "zzzq",
+    "senioru klubs",
+    "apgaismojums trotuars",
+    "bisu drava aglona",
+    "Ēdnīca Preiļos",
+    "skol",
+]
 
 
 def get(port, path):
@@ -101,8 +114,12 @@ def deep_cursor(position):
     from app.ideas.queries import encode_cursor
 
     row = db.session.execute(
-        select(Idea.published_at, Idea.id).where(Idea.state.in_((IdeaState.PUBLISHED, IdeaState.PROMOTED)))
-        .order_by(Idea.published_at.desc(), Idea.id.desc()).offset(position - 1).limit(1)).one()
+        select(Idea.published_at, Idea.id)
+        .where(Idea.state.in_((IdeaState.PUBLISHED, IdeaState.PROMOTED)))
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+        .offset(position - 1)
+        .limit(1)
+    ).one()
     return encode_cursor("newest", "next", row.published_at, row.id)
 
 
@@ -147,6 +164,7 @@ def measure_search(fts_rounds, like_rounds):
 
     def like_condition(terms):
         from sqlalchemy import and_
+
         return and_(*(Idea.search_text.like(f"%{term}%") for term in terms))
 
     queries.search_condition = like_condition
@@ -187,8 +205,10 @@ def main():
     status, deep_page = get(args.port, deep)
     assert status == 200 and deep_page.count(b'class="idea-card"') == 20, "the deep page should be full"
 
-    print(f"Kopiena benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-          f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, {ideas_total} ideas, gunicorn -w 2 (sync)")
+    print(
+        f"Kopiena benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}, {ideas_total} ideas, gunicorn -w 2 (sync)"
+    )
     print()
     for path in ("/ideas", static, deep):  # warm up
         hammer(args.port, path, 1, args.threads)
@@ -213,16 +233,21 @@ def main():
         by_search, like_by_search = measure_search(fts_rounds=20, like_rounds=3)
         share = {text: matches_share(text) for text in SEARCHES}
     fts, like = flat(by_search), flat(like_by_search)
-    print(f"search p95, full-text index     {p95(fts):9.2f} ms   (goal <= 50 ms; median {statistics.median(fts):.2f} ms, "
-          f"{len(fts)} searches)")
-    print(f"search p95, LIKE                {p95(like):9.2f} ms   (median {statistics.median(like):.2f} ms, "
-          f"{len(like)} searches)")
+    print(
+        f"search p95, full-text index     {p95(fts):9.2f} ms   (goal <= 50 ms; median {statistics.median(fts):.2f} ms, "
+        f"{len(fts)} searches)"
+    )
+    print(
+        f"search p95, LIKE                {p95(like):9.2f} ms   (median {statistics.median(like):.2f} ms, {len(like)} searches)"
+    )
     median_ratio = statistics.median(like) / statistics.median(fts)
     print(f"  LIKE / full-text (goal >= 10) {p95(like) / p95(fts):9.1f}   (of the medians: {median_ratio:.1f})")
     print("  per search: median full-text / LIKE, share of the ideas it matches")
     for text in SEARCHES:
-        print(f"    {text!r:26} {statistics.median(by_search[text]):7.2f} / {statistics.median(like_by_search[text]):7.2f} ms"
-              f"   {share[text]:4.0%}")
+        print(
+            f"    {text!r:26} {statistics.median(by_search[text]):7.2f} / {statistics.median(like_by_search[text]):7.2f} ms"
+            f"   {share[text]:4.0%}"
+        )
     print()
 
     print(f"list page gzip / raw            {len(gzip.compress(page)) / len(page):9.2f}   (goal <= 0.33)")

@@ -1,4 +1,5 @@
 """Apps besides the session's `app` fixture (production settings, a broken database), cleaned up after use."""
+
 import os
 import secrets
 from contextlib import contextmanager
@@ -12,8 +13,7 @@ from tests.databases import POSTGRES_ADMIN_URL
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PRODUCTION_SITE = "https://kopiena.example.lv"
 #: a PostgreSQL URL for a production app that must never reach its database (the database does not exist)
-UNREACHED_POSTGRES_URL = make_url(POSTGRES_ADMIN_URL).set(database="kopiena_never_created").render_as_string(
-    hide_password=False)
+UNREACHED_POSTGRES_URL = make_url(POSTGRES_ADMIN_URL).set(database="kopiena_never_created").render_as_string(hide_password=False)
 
 
 @contextmanager
@@ -42,8 +42,14 @@ def production_settings(database_url=UNREACHED_POSTGRES_URL, **overrides):
     The rate-limit counters live in the test Redis under a prefix of their own, so that tests never
     share counters (Redis is reached only by requests that are rate-limited).
     """
-    return {"SECRET_KEY": "p" * 40, "BASE_URL": PRODUCTION_SITE, "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}", **overrides}
+    return {
+        "SECRET_KEY": "p" * 40,
+        "BASE_URL": PRODUCTION_SITE,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}",
+        **overrides,
+    }
 
 
 def production_database_url(app):

@@ -16,6 +16,7 @@ How tests are kept apart
   or not see the test's rows at all.
   Ids go on counting across tests on PostgreSQL (sequences are not rolled back): never assume an id.
 """
+
 import os
 import re
 import secrets
@@ -56,6 +57,7 @@ class IsolatedClient(FlaskClient):
 
 # --- one database per backend and pytest process ----------------------------------------------------
 
+
 def pytest_configure(config):
     """Name the run's PostgreSQL template database once, in the process that runs (or hands out) the tests."""
     if not hasattr(config, "workerinput"):
@@ -86,8 +88,9 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url,
-                                 "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))})
+    app = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))}
+    )
     app.test_client_class = IsolatedClient
     # Only sessions bound to a Connection that is already in a transaction are affected (everything_rolled_back):
     # they begin with a SAVEPOINT instead of joining the transaction, so their commit() cannot end it.
@@ -99,6 +102,7 @@ def app(database_url, tmp_path_factory):
 
 
 # --- each test: rolled back, or (real_commits) committed and wiped ------------------------------------
+
 
 @contextmanager
 def everything_rolled_back():
@@ -249,9 +253,10 @@ def smtp_sink(ctx):
 @pytest.fixture
 def deliver(ctx):
     """Run what `flask send-mail` runs."""
+
     def run():
         result = deliver_due_mail()
         db.session.expire_all()
         return result
-    return run
 
+    return run

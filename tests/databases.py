@@ -5,6 +5,7 @@ never see each other's rows. On PostgreSQL each worker's database is a copy of a
 has the schema (`CREATE DATABASE … TEMPLATE …` copies files, much faster than creating every table again): the
 first worker that needs it builds it, under a PostgreSQL advisory lock, and the run drops it at the end.
 """
+
 import os
 import secrets
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """Pictures for the photo tests, made with Pillow."""
+
 from functools import cache
 from io import BytesIO
 

@@ -2,6 +2,7 @@
 
 Used by the tests that assert no page and no input ever answers with a server error (tests/test_no_server_errors.py).
 """
+
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -36,11 +37,22 @@ ROLES = {
 
 #: what each id in an address names; a new kind of id in a route must be added here (a test checks)
 ID_ARGUMENTS = {
-    "activity_id": Activity, "call_id": PartnerCall, "category_id": Category, "centre_id": Centre,
-    "comment_id": Comment, "idea_id": Idea, "notification_id": Notification, "organisation_id": Organisation,
-    "partnership_id": Partnership, "photo_id": ActivityPhoto, "registration_id": Registration,
-    "representative_id": Representative, "role_id": VolunteerRole, "signup_id": SignUp,
-    "template_id": ReasonTemplate, "user_id": User,
+    "activity_id": Activity,
+    "call_id": PartnerCall,
+    "category_id": Category,
+    "centre_id": Centre,
+    "comment_id": Comment,
+    "idea_id": Idea,
+    "notification_id": Notification,
+    "organisation_id": Organisation,
+    "partnership_id": Partnership,
+    "photo_id": ActivityPhoto,
+    "registration_id": Registration,
+    "representative_id": Representative,
+    "role_id": VolunteerRole,
+    "signup_id": SignUp,
+    "template_id": ReasonTemplate,
+    "user_id": User,
 }
 #: the other arguments of addresses, by name: a value that names something real (or a well-formed stranger)
 OTHER_ARGUMENTS = {"slug": lambda: db.session.scalars(select(Centre.slug)).all(), "token": lambda: ["x" * 40]}
@@ -130,8 +142,9 @@ class PageParser(HTMLParser):
         elif self._form is None or not attrs.get("name"):
             return
         elif tag == "input":
-            self._form.fields.append(Field(attrs["name"], attrs.get("type", "text").lower(), attrs.get("value", ""),
-                                           "checked" in attrs))
+            self._form.fields.append(
+                Field(attrs["name"], attrs.get("type", "text").lower(), attrs.get("value", ""), "checked" in attrs)
+            )
         elif tag == "button" and attrs.get("type", "submit") == "submit":
             self._form.fields.append(Field(attrs["name"], "button", attrs.get("value", "")))
         elif tag == "textarea":
@@ -237,8 +250,7 @@ def walk(client, start, limit, key=lambda address: address):
             continue
         page = parse(html)
         queue += [target for target in (local_address(address, href) for href in page.links) if target]
-        queue += [target for target in (get_form_address(address, form) for form in page.forms
-                                        if form.method == "get") if target]
+        queue += [target for target in (get_form_address(address, form) for form in page.forms if form.method == "get") if target]
     return visits
 
 

@@ -1,4 +1,5 @@
 """The SQL statements a piece of code or a page runs, for the tests' query budgets."""
+
 import re
 from contextlib import contextmanager
 

@@ -1,4 +1,5 @@
 """The flask commands: seed-demo, create-admin and send-mail."""
+
 import time
 from types import SimpleNamespace
 
@@ -30,6 +31,7 @@ def run(ctx):
         result = runner.invoke(args=list(args))
         db.session.expire_all()
         return result
+
     return invoke
 
 
@@ -81,8 +83,7 @@ def test_create_admin_creates_a_confirmed_admin(run):
     assert admin.is_admin and admin.is_confirmed
     assert admin.display_name == "Inese"
     assert verify_password(admin.password_hash, STRONG_PASSWORD)
-    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.subject_id == admin.id)) == \
-        "admin.created_by_cli"
+    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.subject_id == admin.id)) == "admin.created_by_cli"
 
 
 @pytest.mark.parametrize("password", ["short", "parole12345678", "inese@example.com"])

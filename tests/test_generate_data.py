@@ -1,4 +1,5 @@
 """`flask generate-data`: made-up people and ideas in bulk, for benchmarks; never in production."""
+
 from sqlalchemy import func, select
 
 from app.accounts.models import User

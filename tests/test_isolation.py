@@ -1,4 +1,5 @@
 """How tests are kept apart (tests/conftest.py): rolled back by default, committed for real with `real_commits`."""
+
 import pytest
 from sqlalchemy import func, select
 

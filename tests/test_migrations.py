@@ -1,4 +1,5 @@
 """Migrations: from an empty database to the models without drift, and back to nothing, on both databases."""
+
 import io
 import logging
 
@@ -17,8 +18,11 @@ def keep_logging():
     """Alembic's env.py reconfigures logging from alembic.ini (and disables other loggers); undo that."""
     root = logging.getLogger()
     saved_root = (root.level, list(root.handlers))
-    saved = {name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
-             for name, logger in logging.Logger.manager.loggerDict.items() if isinstance(logger, logging.Logger)}
+    saved = {
+        name: (logger.disabled, logger.level, list(logger.handlers), logger.propagate)
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
     yield
     root.setLevel(saved_root[0])
     root.handlers[:] = saved_root[1]

@@ -4,6 +4,7 @@ Generic on purpose: the addresses come from the app's URL map and from the links
 from a list of today's routes, so a new route or form is covered the day it is added. The data is the demo
 data of `flask seed-demo`, so that addresses with ids lead to real ideas, activities, organisations, ….
 """
+
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -100,8 +101,9 @@ def test_every_page_refuses_hostile_numbers_in_its_query_without_a_server_error(
     """Every kind of page the admin reaches, with every query argument any link or filter form uses set to a
     hostile value at once (each is read on its own, so one cannot hide another's error)."""
     log_in_as(client, "admin")
-    pages = [visit.address for visit in walk(client, ["/", *demo_addresses()], CRAWL_LIMIT, key=endpoint_of)
-             if visit.status == 200]
+    pages = [
+        visit.address for visit in walk(client, ["/", *demo_addresses()], CRAWL_LIMIT, key=endpoint_of) if visit.status == 200
+    ]
     names = sorted(PAGING_ARGUMENTS.union(*(query_names(address) for address in pages)))
     assert {"q", "sort"} <= set(names), (names, pages)  # the filter forms were read
     failures = []
@@ -126,8 +128,9 @@ SHOWN_AGAIN = {200, 400, 422}
 def hostile_value(kind, variant, number):
     """What an attacker sends in a field of this kind; variant picks one of three sets of values."""
     if kind in TEXT_KINDS:
-        return [f"Teksts {number} ar\x00nulles baitu", f"Garš teksts {number} " + "ēūīķļņ" * 1700,
-                f"Parasts teksts {number} ²"][variant]
+        return [f"Teksts {number} ar\x00nulles baitu", f"Garš teksts {number} " + "ēūīķļņ" * 1700, f"Parasts teksts {number} ²"][
+            variant
+        ]
     if kind in ("email", "url", "tel", "password"):
         return ["x\x00@example.com", "a" * 10_000, "²"][variant]
     if kind == "number":
@@ -151,8 +154,7 @@ def posted_forms(app):
         log_in_as(client, role)
         for visit in walk(client, ["/", *demo_addresses()], CRAWL_LIMIT, key=endpoint_of):
             for form in parse(visit.html).forms:
-                fields = tuple(sorted(item.name for item in form.fields
-                                      if item.kind != "button" and item.name != "csrf_token"))
+                fields = tuple(sorted(item.name for item in form.fields if item.kind != "button" and item.name != "csrf_token"))
                 action = form_address(visit.address, form)
                 kind = (endpoint_of(action) if action else None, fields)
                 if form.method == "post" and fields and action and kind not in seen:
@@ -187,8 +189,7 @@ def test_every_form_takes_hostile_values_without_a_server_error_or_losing_what_w
             if response.status_code >= 500:
                 failures.append(f"{response.status_code} {where}")
             elif response.status_code in SHOWN_AGAIN:
-                lost = [name for name, text in typed.items()
-                        if text not in html and text.replace("\x00", "") not in html]
+                lost = [name for name, text in typed.items() if text not in html and text.replace("\x00", "") not in html]
                 if lost:
                     failures.append(f"text of {', '.join(lost)} lost: {where}")
     assert len(forms) > 20
@@ -196,12 +197,20 @@ def test_every_form_takes_hostile_values_without_a_server_error_or_losing_what_w
 
 
 def junk_headers(app):
-    cookies = {app.config["SESSION_COOKIE_NAME"]: "eyJ4IjoiMSJ9.junk.junk", LANGUAGE_COOKIE: "²\x00",
-               app.config.get("REMEMBER_COOKIE_NAME", "remember_token"): "١٢|" + "x" * 5000}
-    return {"Accept-Language": "²;q=١٢, *;q=99999999999999999999, \x00, " + "x-" * 2000,
-            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
-            "X-Request-ID": "\x00" * 10, "Referer": "http://\x00/²", "If-Modified-Since": "Mon, 1 Jan 0001 00:00:00 GMT",
-            "Range": f"bytes={2**63}-{10**30}", "X-Forwarded-For": "\x00, ²"}
+    cookies = {
+        app.config["SESSION_COOKIE_NAME"]: "eyJ4IjoiMSJ9.junk.junk",
+        LANGUAGE_COOKIE: "²\x00",
+        app.config.get("REMEMBER_COOKIE_NAME", "remember_token"): "١٢|" + "x" * 5000,
+    }
+    return {
+        "Accept-Language": "²;q=١٢, *;q=99999999999999999999, \x00, " + "x-" * 2000,
+        "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+        "X-Request-ID": "\x00" * 10,
+        "Referer": "http://\x00/²",
+        "If-Modified-Since": "Mon, 1 Jan 0001 00:00:00 GMT",
+        "Range": f"bytes={2**63}-{10**30}",
+        "X-Forwarded-For": "\x00, ²",
+    }
 
 
 def test_junk_headers_cookies_and_bodies_are_no_server_error(demo, client):
@@ -214,8 +223,9 @@ def test_junk_headers_cookies_and_bodies_are_no_server_error(demo, client):
         if method == "GET":
             response = client.get(rule.rule, headers=headers)
         else:
-            response = client.post(rule.rule, headers={**headers, "Content-Type": "application/json"},
-                                   data=b'{"csrf_token": [\x00], "page": 1e999')
+            response = client.post(
+                rule.rule, headers={**headers, "Content-Type": "application/json"}, data=b'{"csrf_token": [\x00], "page": 1e999'
+            )
         if response.status_code >= 500:
             failures.append(f"{response.status_code} {method} {rule.rule}")
     assert failures == [], "\n".join(failures)
@@ -227,9 +237,12 @@ def test_every_address_has_an_id_the_walk_knows():
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.app_context():
-        unknown = {name for rule, _ in rules() for name in rule._converters
-                   if name not in ID_ARGUMENTS and name not in OTHER_ARGUMENTS
-                   and not hasattr(rule._converters[name], "items")}
+        unknown = {
+            name
+            for rule, _ in rules()
+            for name in rule._converters
+            if name not in ID_ARGUMENTS and name not in OTHER_ARGUMENTS and not hasattr(rule._converters[name], "items")
+        }
     assert unknown == set()
 
 
@@ -247,8 +260,9 @@ def commenter(ctx, client):
 
 
 def test_a_nul_byte_in_a_comment_is_an_error_next_to_the_field_and_the_text_is_kept(client, commenter):
-    response = post_form(client, f"/ideas/{commenter.id}/comments", {"body": "Labs\x00 priekšlikums"},
-                         token_from=f"/ideas/{commenter.id}")
+    response = post_form(
+        client, f"/ideas/{commenter.id}/comments", {"body": "Labs\x00 priekšlikums"}, token_from=f"/ideas/{commenter.id}"
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -259,8 +273,12 @@ def test_a_nul_byte_in_a_comment_is_an_error_next_to_the_field_and_the_text_is_k
 
 @pytest.mark.parametrize("parent_id", [str(2**63), str(2**31), "١٢", "²"])
 def test_a_reply_to_a_comment_beyond_any_id_is_refused_and_the_text_is_kept(client, commenter, parent_id):
-    response = post_form(client, f"/ideas/{commenter.id}/comments", {"body": "Piekrītu", "parent_id": parent_id},
-                         token_from=f"/ideas/{commenter.id}")
+    response = post_form(
+        client,
+        f"/ideas/{commenter.id}/comments",
+        {"body": "Piekrītu", "parent_id": parent_id},
+        token_from=f"/ideas/{commenter.id}",
+    )
 
     assert response.status_code in (200, 404)
     if response.status_code == 200:
@@ -272,8 +290,14 @@ def test_a_reply_to_a_comment_beyond_any_id_is_refused_and_the_text_is_kept(clie
 def test_a_date_beyond_the_calendar_is_an_error_next_to_the_field(client, ctx, starts_at):
     centre = make_centre()
     log_in(client, make_user(email="koordinatore@example.com", moderates=[centre], language="en").email)
-    form = {"title": "Puķu podu apgleznošana", "place": "Preiļu KRC", "centre": str(centre.id),
-            "starts_at": starts_at, "ends_at": "9999-12-31T23:59", "capacity": "12"}
+    form = {
+        "title": "Puķu podu apgleznošana",
+        "place": "Preiļu KRC",
+        "centre": str(centre.id),
+        "starts_at": starts_at,
+        "ends_at": "9999-12-31T23:59",
+        "capacity": "12",
+    }
 
     response = post_form(client, "/activities/new", form, token_from="/activities/new", headers=EN)
 

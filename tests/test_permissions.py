@@ -3,6 +3,7 @@
 The expected values come from the design (docs: DESIGN.md "People and what each must be able to do"
 and the idea lifecycle), not from the code: read a row as "this person may … in these states".
 """
+
 import inspect
 from datetime import datetime, timedelta
 
@@ -26,8 +27,7 @@ ORG_X, ORG_Y = 7, 8
 A_TIME = datetime(2026, 1, 1, 12, 0)
 
 #: everyone the tables speak of; "author" wrote the idea (or, in the comment tables, the comment)
-ROLES = ("nobody", "anonymous", "resident", "unconfirmed", "suspended", "author", "moderator", "other_moderator",
-         "admin")
+ROLES = ("nobody", "anonymous", "resident", "unconfirmed", "suspended", "author", "moderator", "other_moderator", "admin")
 #: the tables about organisations also speak of "representative" (an approved representative of organisation X)
 #: and "other_representative" (of organisation Y)
 ORG_ROLES = (*ROLES, "representative", "other_representative")
@@ -45,23 +45,35 @@ def person(role):
     moderates = {"moderator": [own], "other_moderator": [other]}.get(role, [])
     user_id = AUTHOR_ID if role == "author" else 40 + ORG_ROLES.index(role)
     represented = {"representative": [ORG_X], "other_representative": [ORG_Y]}.get(role, [])
-    return User(id=user_id, email=f"{role}@example.com",
-                display_name=role, is_admin=role == "admin", moderated_centres=moderates,
-                email_confirmed_at=None if role == "unconfirmed" else A_TIME,
-                suspended_at=A_TIME if role == "suspended" else None,
-                representations=[Representative(organisation_id=org_id, user_id=user_id, state="approved")
-                                 for org_id in represented])
+    return User(
+        id=user_id,
+        email=f"{role}@example.com",
+        display_name=role,
+        is_admin=role == "admin",
+        moderated_centres=moderates,
+        email_confirmed_at=None if role == "unconfirmed" else A_TIME,
+        suspended_at=A_TIME if role == "suspended" else None,
+        representations=[Representative(organisation_id=org_id, user_id=user_id, state="approved") for org_id in represented],
+    )
 
 
 def idea_in(state):
-    return Idea(id=1, title="Soliņi", summary="", kind="local_improvement", centre_id=OWN_CENTRE,
-                author_id=AUTHOR_ID, state=state)
+    return Idea(
+        id=1, title="Soliņi", summary="", kind="local_improvement", centre_id=OWN_CENTRE, author_id=AUTHOR_ID, state=state
+    )
 
 
 def role_on(idea=None, activity=None):
     """A volunteer role on the idea or on the activity."""
-    return VolunteerRole(id=3, idea_id=idea.id if idea else None, idea=idea,
-                         activity_id=activity.id if activity else None, activity=activity, name="Palīgs", places=2)
+    return VolunteerRole(
+        id=3,
+        idea_id=idea.id if idea else None,
+        idea=idea,
+        activity_id=activity.id if activity else None,
+        activity=activity,
+        name="Palīgs",
+        places=2,
+    )
 
 
 def parse_grid(grid, columns, roles=ROLES):
@@ -98,9 +110,22 @@ PERSON_CHECKS = {
 # A suspended person counts as signed out everywhere: their sessions end and Flask-Login treats an
 # inactive account as not authenticated. An unconfirmed person may sign in nowhere, but if they were,
 # they could not post.
-PERSON_COLUMNS_IN_ORDER = ["signed_in", "member", "create", "moderate", "centre_own", "centre_other", "audit",
-                           "centres", "users", "categories", "suspend", "activity"]
-PERSON_TABLE = parse_grid("""
+PERSON_COLUMNS_IN_ORDER = [
+    "signed_in",
+    "member",
+    "create",
+    "moderate",
+    "centre_own",
+    "centre_other",
+    "audit",
+    "centres",
+    "users",
+    "categories",
+    "suspend",
+    "activity",
+]
+PERSON_TABLE = parse_grid(
+    """
                 signed_in member create moderate centre_own centre_other audit centres users categories suspend activity
 nobody              .       .      .       .         .           .         .      .      .       .         .       .
 anonymous           .       .      .       .         .           .         .      .      .       .         .       .
@@ -111,7 +136,9 @@ author              Y       Y      Y       .         .           .         .    
 moderator           Y       Y      Y       Y         Y           .         Y      .      .       .         .       Y
 other_moderator     Y       Y      Y       Y         .           Y         Y      .      .       .         .       Y
 admin               Y       Y      Y       Y         Y           Y         Y      Y      Y       Y         Y       Y
-""", PERSON_COLUMNS_IN_ORDER)
+""",
+    PERSON_COLUMNS_IN_ORDER,
+)
 # "activity": creating activities, for coordinators (moderators of a centre) only; which centre is checked
 # by the service (the centre_own / centre_other columns)
 PERSON_COLUMNS = dict(zip(PERSON_CHECKS, PERSON_COLUMNS_IN_ORDER, strict=True))
@@ -398,8 +425,7 @@ COMMENT_TABLES = {
 COMMENT_CHECKS = {
     "can_edit_comment": lambda user, comment: permissions.can_edit_comment(user, comment),
     "can_report_comment": lambda user, comment: permissions.can_report_comment(user, comment),
-    "can_moderate_comment": lambda user, comment: permissions.can_moderate_comment(
-        user, comment, idea_in(IdeaState.PUBLISHED)),
+    "can_moderate_comment": lambda user, comment: permissions.can_moderate_comment(user, comment, idea_in(IdeaState.PUBLISHED)),
 }
 PARSED_COMMENT_TABLES = {name: parse_grid(grid, COMMENT_STATES) for name, grid in COMMENT_TABLES.items()}
 
@@ -421,9 +447,18 @@ def activity_in(state):
     """An activity of OWN_CENTRE created by the "author" (which gives them no say: its coordinators manage it)."""
     started = state.endswith("_started") or state == "completed"
     starts_at = utcnow() + (timedelta(hours=-1) if started else timedelta(days=3))
-    return Activity(id=1, title="Keramikas darbnīca", centre_id=OWN_CENTRE, created_by_id=AUTHOR_ID,
-                    state=state.removesuffix("_started"), starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
-                    capacity=10, registered_count=0, cancel_reason="Slimība" if state == "cancelled" else "")
+    return Activity(
+        id=1,
+        title="Keramikas darbnīca",
+        centre_id=OWN_CENTRE,
+        created_by_id=AUTHOR_ID,
+        state=state.removesuffix("_started"),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        capacity=10,
+        registered_count=0,
+        cancel_reason="Slimība" if state == "cancelled" else "",
+    )
 
 
 ACTIVITY_TABLES = {
@@ -551,7 +586,8 @@ ACTIVITY_CHECKS = {
     "can_manage_role(activity)": lambda user, activity: permissions.can_manage_role(user, role_on(activity=activity)),
     "can_view_role(activity)": lambda user, activity: permissions.can_view_role(user, role_on(activity=activity)),
     "can_volunteer_for_role(activity)": lambda user, activity: permissions.can_volunteer_for_role(
-        user, role_on(activity=activity)),
+        user, role_on(activity=activity)
+    ),
     "can_register_for_activity": permissions.can_register_for_activity,
     "can_record_attendance": permissions.can_record_attendance,
     "can_write_outcome": permissions.can_write_outcome,
@@ -580,16 +616,26 @@ def test_whatever_one_does_to_an_activity_one_manages_it(role, state):
 # "other_representative" of organisation Y (a school of OTHER_CENTRE). Only representatives act for an
 # organisation; moderators of its centre approve representatives and verify it; an admin is no representative.
 
+
 def organisation(org_id):
     """Organisation X (of OWN_CENTRE) or Y (of OTHER_CENTRE)."""
-    return Organisation(id=org_id, name="X" if org_id == ORG_X else "Y", kind="school",
-                        centre_id=OWN_CENTRE if org_id == ORG_X else OTHER_CENTRE)
+    return Organisation(
+        id=org_id, name="X" if org_id == ORG_X else "Y", kind="school", centre_id=OWN_CENTRE if org_id == ORG_X else OTHER_CENTRE
+    )
 
 
 def call_of(org_id, state):
     org = organisation(org_id)
-    return PartnerCall(id=9, organisation_id=org_id, organisation=org, centre_id=org.centre_id, title="6. klase",
-                       age_groups="10-12", subjects="environment", state=state)
+    return PartnerCall(
+        id=9,
+        organisation_id=org_id,
+        organisation=org,
+        centre_id=org.centre_id,
+        title="6. klase",
+        age_groups="10-12",
+        subjects="environment",
+        state=state,
+    )
 
 
 ORG_PERSON_CHECKS = {
@@ -599,7 +645,8 @@ ORG_PERSON_CHECKS = {
 ORG_PERSON_COLUMNS_IN_ORDER = ["create", "contacts"]
 # "create": any active member registers an organisation (and becomes its first representative);
 # "contacts": an organisation's e-mail and phone are for signed-in people only
-ORG_PERSON_TABLE = parse_grid("""
+ORG_PERSON_TABLE = parse_grid(
+    """
                       create contacts
 nobody                  .       .
 anonymous               .       .
@@ -612,7 +659,10 @@ other_moderator         Y       Y
 admin                   Y       Y
 representative          Y       Y
 other_representative    Y       Y
-""", ORG_PERSON_COLUMNS_IN_ORDER, ORG_ROLES)
+""",
+    ORG_PERSON_COLUMNS_IN_ORDER,
+    ORG_ROLES,
+)
 ORG_PERSON_COLUMNS = dict(zip(ORG_PERSON_CHECKS, ORG_PERSON_COLUMNS_IN_ORDER, strict=True))
 
 
@@ -723,8 +773,7 @@ ORGANISATION_CHECKS = {
     "can_verify_organisation": permissions.can_verify_organisation,
     "can_post_partner_call": permissions.can_post_partner_call,
 }
-PARSED_ORGANISATION_TABLES = {name: parse_grid(grid, ORGANISATIONS, ORG_ROLES)
-                              for name, grid in ORGANISATION_TABLES.items()}
+PARSED_ORGANISATION_TABLES = {name: parse_grid(grid, ORGANISATIONS, ORG_ROLES) for name, grid in ORGANISATION_TABLES.items()}
 
 
 @pytest.mark.parametrize("side", ORGANISATIONS)
@@ -785,8 +834,9 @@ def seeking(project):
 
 
 @pytest.mark.parametrize("wish", [True, False], ids=["seeking", "not_seeking"])
-@pytest.mark.parametrize(("kind", "state"), [("idea", state) for state in STATES]
-                         + [("activity", state) for state in ACTIVITY_STATES])
+@pytest.mark.parametrize(
+    ("kind", "state"), [("idea", state) for state in STATES] + [("activity", state) for state in ACTIVITY_STATES]
+)
 def test_is_open_for_partners(kind, state, wish):
     project = idea_in(state) if kind == "idea" else activity_in(state)
     project.seeking_school_partner = wish
@@ -857,12 +907,11 @@ PROJECT_IDEA_TABLES = {
 }
 PROJECT_IDEA_CHECKS = {
     "manages_project(idea)": permissions.manages_project,
-    "can_offer_partnership(idea)": lambda user, idea: permissions.can_offer_partnership(user, organisation(ORG_X),
-                                                                                        idea),
-    "can_invite_organisation(idea)": lambda user, idea: permissions.can_invite_organisation(
-        user, idea, call_of(ORG_Y, "open")),
+    "can_offer_partnership(idea)": lambda user, idea: permissions.can_offer_partnership(user, organisation(ORG_X), idea),
+    "can_invite_organisation(idea)": lambda user, idea: permissions.can_invite_organisation(user, idea, call_of(ORG_Y, "open")),
     "can_invite_organisation(idea, matched call)": lambda user, idea: permissions.can_invite_organisation(
-        user, idea, call_of(ORG_Y, "matched")),
+        user, idea, call_of(ORG_Y, "matched")
+    ),
 }
 PARSED_PROJECT_IDEA_TABLES = {name: parse_grid(grid, STATES, ORG_ROLES) for name, grid in PROJECT_IDEA_TABLES.items()}
 
@@ -925,12 +974,15 @@ PROJECT_ACTIVITY_TABLES = {
 PROJECT_ACTIVITY_CHECKS = {
     "manages_project(activity)": permissions.manages_project,
     "can_offer_partnership(activity)": lambda user, activity: permissions.can_offer_partnership(
-        user, organisation(ORG_X), activity),
+        user, organisation(ORG_X), activity
+    ),
     "can_invite_organisation(activity)": lambda user, activity: permissions.can_invite_organisation(
-        user, activity, call_of(ORG_Y, "open")),
+        user, activity, call_of(ORG_Y, "open")
+    ),
 }
-PARSED_PROJECT_ACTIVITY_TABLES = {name: parse_grid(grid, ACTIVITY_STATES, ORG_ROLES)
-                                  for name, grid in PROJECT_ACTIVITY_TABLES.items()}
+PARSED_PROJECT_ACTIVITY_TABLES = {
+    name: parse_grid(grid, ACTIVITY_STATES, ORG_ROLES) for name, grid in PROJECT_ACTIVITY_TABLES.items()
+}
 
 
 @pytest.mark.parametrize("state", ACTIVITY_STATES)
@@ -944,15 +996,29 @@ def test_partnership_permissions_on_an_activity(check, role, state):
 
 #: a partnership of organisation X with the author's published idea (or, once promoted, the activity):
 #: "o:" an offer (X proposed it), "i:" an invitation (the idea's people proposed it), then its state
-PARTNERSHIP_COLUMNS = ("o:offered", "o:accepted", "o:declined", "o:withdrawn",
-                       "i:offered", "i:accepted", "i:declined", "i:withdrawn")
+PARTNERSHIP_COLUMNS = (
+    "o:offered",
+    "o:accepted",
+    "o:declined",
+    "o:withdrawn",
+    "i:offered",
+    "i:accepted",
+    "i:declined",
+    "i:withdrawn",
+)
 
 
 def partnership_in(column, on):
     direction, state = column.split(":")
     org = organisation(ORG_X)
-    partnership = Partnership(id=4, organisation_id=ORG_X, organisation=org, direction="offer" if direction == "o"
-                              else "invitation", state=state, message="")
+    partnership = Partnership(
+        id=4,
+        organisation_id=ORG_X,
+        organisation=org,
+        direction="offer" if direction == "o" else "invitation",
+        state=state,
+        message="",
+    )
     idea = seeking(idea_in("published" if on == "idea" else "promoted"))
     partnership.idea_id, partnership.idea = idea.id, idea
     if on == "activity":
@@ -1054,13 +1120,14 @@ PARTNERSHIP_TABLES = {
 }
 PARTNERSHIP_CHECKS = {
     f"{name}({on})": (function, on)
-    for name, function in (("can_decide_partnership", permissions.can_decide_partnership),
-                           ("can_withdraw_partnership", permissions.can_withdraw_partnership),
-                           ("can_view_partnership", permissions.can_view_partnership))
+    for name, function in (
+        ("can_decide_partnership", permissions.can_decide_partnership),
+        ("can_withdraw_partnership", permissions.can_withdraw_partnership),
+        ("can_view_partnership", permissions.can_view_partnership),
+    )
     for on in ("idea", "activity")
 }
-PARSED_PARTNERSHIP_TABLES = {name: parse_grid(grid, PARTNERSHIP_COLUMNS, ORG_ROLES)
-                             for name, grid in PARTNERSHIP_TABLES.items()}
+PARSED_PARTNERSHIP_TABLES = {name: parse_grid(grid, PARTNERSHIP_COLUMNS, ORG_ROLES) for name, grid in PARTNERSHIP_TABLES.items()}
 
 
 @pytest.mark.parametrize("column", PARTNERSHIP_COLUMNS)
@@ -1077,8 +1144,9 @@ def test_nobody_decides_and_withdraws_the_same_partnership(column):
         for on in ("idea", "activity"):
             partnership = partnership_in(column, on)
             user = person(role)
-            assert not (permissions.can_decide_partnership(user, partnership)
-                        and permissions.can_withdraw_partnership(user, partnership)), role
+            assert not (
+                permissions.can_decide_partnership(user, partnership) and permissions.can_withdraw_partnership(user, partnership)
+            ), role
 
 
 @pytest.mark.parametrize("on", ["idea", "activity"])
@@ -1095,14 +1163,31 @@ TARGET_CHECKS = ("is_open_for_partners", "partnership_target")
 
 # --- the tables cover everything ------------------------------------------------------------------
 
+
 def function_name(check):
     return check.split("(")[0]
 
 
 def test_every_permission_function_is_in_the_table():
-    functions = {name for name, value in vars(permissions).items()
-                 if inspect.isfunction(value) and value.__module__ == permissions.__name__ and not name.startswith("_")}
-    covered = {function_name(check) for check in [
-        *PERSON_CHECKS, *IDEA_CHECKS, *COMMENT_CHECKS, *ACTIVITY_CHECKS, *ORG_PERSON_CHECKS, *ORGANISATION_CHECKS,
-        *CALL_CHECKS, *PROJECT_IDEA_CHECKS, *PROJECT_ACTIVITY_CHECKS, *PARTNERSHIP_CHECKS, *TARGET_CHECKS]}
+    functions = {
+        name
+        for name, value in vars(permissions).items()
+        if inspect.isfunction(value) and value.__module__ == permissions.__name__ and not name.startswith("_")
+    }
+    covered = {
+        function_name(check)
+        for check in [
+            *PERSON_CHECKS,
+            *IDEA_CHECKS,
+            *COMMENT_CHECKS,
+            *ACTIVITY_CHECKS,
+            *ORG_PERSON_CHECKS,
+            *ORGANISATION_CHECKS,
+            *CALL_CHECKS,
+            *PROJECT_IDEA_CHECKS,
+            *PROJECT_ACTIVITY_CHECKS,
+            *PARTNERSHIP_CHECKS,
+            *TARGET_CHECKS,
+        ]
+    }
     assert functions == covered, "add the new permission to a table above (one of the *_CHECKS)"

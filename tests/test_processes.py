@@ -7,6 +7,7 @@ in and comments as in a browser (cookies, CSRF tokens read from the page): every
 answered at once, and the confirmation mail must arrive with a link to BASE_URL. Once with a sink that
 answers at once, once with a sink that hangs for 30 s on a message while the person is at work.
 """
+
 import asyncio
 import http.cookiejar
 import os
@@ -94,8 +95,7 @@ class Browser:
 
     def __init__(self, base_url):
         self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirects())
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects())
 
     def request(self, path, data=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
@@ -117,8 +117,9 @@ class Browser:
         match = CSRF_PATTERN.search(self.get(form_page))
         assert match, f"no CSRF token on {form_page}"
         status, page, elapsed = self.request(action, {**data, "csrf_token": match.group(1)})
-        assert status in (200, 302) and elapsed < ANSWER_WITHIN, \
+        assert status in (200, 302) and elapsed < ANSWER_WITHIN, (
             f"POST {action} answered {status} after {elapsed:.1f} s: {page[:500]}"
+        )
         return status, page
 
 
@@ -131,14 +132,12 @@ class Processes:
         self.started = []
 
     def run(self, *args, timeout=180):
-        result = subprocess.run([*FLASK, *args], cwd=PROJECT, env=self.env, capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run([*FLASK, *args], cwd=PROJECT, env=self.env, capture_output=True, text=True, timeout=timeout)
         assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
 
     def start(self, name, *args, env=None):
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed in stop_all)
-        process = subprocess.Popen([*FLASK, *args], cwd=PROJECT, env=env or self.env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*FLASK, *args], cwd=PROJECT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT)
         self.started.append((name, process, log))
         return process
 
@@ -202,8 +201,7 @@ def make_run(backend, tmp_path, mail_port, **settings):
             worker_url = database_url
             if backend == "postgresql":  # named, so that the test can find its connections
                 worker_url += f"?application_name={WORKER_NAME}"
-            processes.start("send-mail", "send-mail", "--loop", "--interval", "1",
-                            env={**env, "DATABASE_URL": worker_url})
+            processes.start("send-mail", "send-mail", "--loop", "--interval", "1", env={**env, "DATABASE_URL": worker_url})
             processes.start("web", "run", "--host", "127.0.0.1", "--port", str(port))
             wait_until_serving(base_url, processes)
             yield base_url, database_url, processes
@@ -223,10 +221,13 @@ class IdleTransactionWatch:
             return
         with self.engine.connect() as connection:
             # A transaction that has been idle for a while; a round's own short work does not count.
-            self.seen += connection.execute(text(
-                "SELECT state, now() - state_change FROM pg_stat_activity WHERE application_name = :name "
-                "AND state LIKE 'idle in transaction%' AND now() - state_change > interval '200 milliseconds'"
-            ), {"name": WORKER_NAME}).all()
+            self.seen += connection.execute(
+                text(
+                    "SELECT state, now() - state_change FROM pg_stat_activity WHERE application_name = :name "
+                    "AND state LIKE 'idle in transaction%' AND now() - state_change > interval '200 milliseconds'"
+                ),
+                {"name": WORKER_NAME},
+            ).all()
 
     def close(self):
         if self.engine is not None:
@@ -244,9 +245,11 @@ def an_idea_to_comment_on(browser):
 def register(base_url, email):
     browser = Browser(base_url)
     centre = re.search(r'<option[^>]*value="(\d+)"', browser.get("/register")).group(1)
-    browser.submit("/register", "/register", {"display_name": "Laura", "email": email,
-                                             "password": "zils ezers aiz Preiļiem", "home_centre": centre,
-                                             "language": "en"})
+    browser.submit(
+        "/register",
+        "/register",
+        {"display_name": "Laura", "email": email, "password": "zils ezers aiz Preiļiem", "home_centre": centre, "language": "en"},
+    )
 
 
 def log_in_and_comment(base_url, watch):
@@ -292,8 +295,10 @@ def test_every_post_is_answered_at_once_while_the_mail_worker_runs(backend, tmp_
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_hanging_mail_server_does_not_hold_up_any_post(backend, tmp_path):
     # MAIL_TIMEOUT above the stall: the worker really waits inside an SMTP conversation the whole time.
-    with smtp_sink() as (sink, mail_port), \
-            make_run(backend, tmp_path, mail_port, MAIL_TIMEOUT=str(STALL_SECONDS * 2)) as (base_url, database_url, processes):
+    with (
+        smtp_sink() as (sink, mail_port),
+        make_run(backend, tmp_path, mail_port, MAIL_TIMEOUT=str(STALL_SECONDS * 2)) as (base_url, database_url, processes),
+    ):
         watch = IdleTransactionWatch(backend, database_url)
         try:
             sink.stall_next(STALL_SECONDS)

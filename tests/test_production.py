@@ -1,5 +1,6 @@
 """Production refuses to start with a setting that is missing or only fit for development, and answers
 only to the host names it is told; development keeps a random key of its own instead of a public one."""
+
 import os
 import stat
 
@@ -29,8 +30,9 @@ def test_production_starts_with_every_setting_given():
         assert app.config["TRUSTED_HOSTS"] == ["kopiena.example.lv"]
 
 
-@pytest.mark.parametrize("base_url", [DEFAULT_BASE_URL, "", "http://kopiena.example.lv", "https://localhost",
-                                      "https://127.0.0.1:8000"])
+@pytest.mark.parametrize(
+    "base_url", [DEFAULT_BASE_URL, "", "http://kopiena.example.lv", "https://localhost", "https://127.0.0.1:8000"]
+)
 def test_production_refuses_to_start_without_a_real_base_url(base_url):
     message = refusal(BASE_URL=base_url)
     assert settings_named(message) == ["BASE_URL"]
@@ -52,12 +54,14 @@ def test_production_refuses_to_start_without_a_shared_rate_limit_store(storage):
 
 
 def test_production_names_every_missing_setting_at_once():
-    message = refusal(SECRET_KEY=None, BASE_URL=DEFAULT_BASE_URL, SQLALCHEMY_DATABASE_URI=SQLITE_FILE,
-                      RATELIMIT_STORAGE_URI="memory://")
+    message = refusal(
+        SECRET_KEY=None, BASE_URL=DEFAULT_BASE_URL, SQLALCHEMY_DATABASE_URI=SQLITE_FILE, RATELIMIT_STORAGE_URI="memory://"
+    )
     assert settings_named(message) == ["SECRET_KEY", "BASE_URL", "DATABASE_URL", "RATELIMIT_STORAGE_URI"]
 
 
 # --- the Host a request names ----------------------------------------------------------------------
+
 
 def test_production_answers_400_to_a_host_other_than_base_urls():
     with another_app("production", production_settings()) as app:
@@ -82,9 +86,11 @@ def test_production_also_answers_to_the_hosts_in_the_trusted_hosts_setting():
 
 # --- the development key ---------------------------------------------------------------------------
 
+
 def development_app(key_file):
-    return another_app("development", {"SECRET_KEY": None, "SECRET_KEY_FILE": str(key_file),
-                                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return another_app(
+        "development", {"SECRET_KEY": None, "SECRET_KEY_FILE": str(key_file), "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
 
 
 def test_development_without_secret_key_makes_a_random_key_once_and_keeps_it(tmp_path):
@@ -103,7 +109,9 @@ def test_development_without_secret_key_makes_a_random_key_once_and_keeps_it(tmp
 
 
 def test_a_secret_key_given_in_development_is_used_as_is(tmp_path):
-    with another_app("development", {"SECRET_KEY": "k" * 40, "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
-                                     "SQLALCHEMY_DATABASE_URI": "sqlite://"}) as app:
+    with another_app(
+        "development",
+        {"SECRET_KEY": "k" * 40, "SECRET_KEY_FILE": str(tmp_path / "secret_key"), "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+    ) as app:
         assert app.config["SECRET_KEY"] == "k" * 40
     assert not (tmp_path / "secret_key").exists()

@@ -1,4 +1,5 @@
 """Account forms: field validation and choices only."""
+
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
@@ -17,18 +18,23 @@ def one_line(_form, field):
 
 
 def email_field(label=None):
-    return EmailField(label or _l("E-mail address"), validators=[
-        DataRequired(_l("Please enter your e-mail address.")),
-        Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),
-        Email(message=_l("This does not look like an e-mail address. Please check it (e.g. anna@example.lv).")),
-        one_line,
-    ])
+    return EmailField(
+        label or _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),
+            Email(message=_l("This does not look like an e-mail address. Please check it (e.g. anna@example.lv).")),
+            one_line,
+        ],
+    )
 
 
 def new_password_field(label=None):
-    return PasswordField(label or _l("Password"),
-                         description=_l("At least 12 characters. A few words in a row make a strong password."),
-                         validators=[DataRequired(_l("Please choose a password."))])
+    return PasswordField(
+        label or _l("Password"),
+        description=_l("At least 12 characters. A few words in a row make a strong password."),
+        validators=[DataRequired(_l("Please choose a password."))],
+    )
 
 
 def check_new_password(password, *user_inputs):
@@ -42,20 +48,27 @@ def language_field():
 
 
 def display_name_field():
-    return StringField(_l("Your name"),
-                       description=_l("Shown next to what you write. Your first name is enough."),
-                       validators=[DataRequired(_l("Please enter your name.")),
-                                   Length(max=80, message=_l("A name can be at most %(max)d characters long.")),
-                                   one_line])
+    return StringField(
+        _l("Your name"),
+        description=_l("Shown next to what you write. Your first name is enough."),
+        validators=[
+            DataRequired(_l("Please enter your name.")),
+            Length(max=80, message=_l("A name can be at most %(max)d characters long.")),
+            one_line,
+        ],
+    )
 
 
 class RegisterForm(Form):
     display_name = display_name_field()
     email = email_field()
     password = new_password_field()
-    home_centre = SelectField(_l("Your centre"), coerce=int,
-                              description=_l("The community resource centre nearest to you."),
-                              validators=[DataRequired(_l("Please choose a centre."))])
+    home_centre = SelectField(
+        _l("Your centre"),
+        coerce=int,
+        description=_l("The community resource centre nearest to you."),
+        validators=[DataRequired(_l("Please choose a centre."))],
+    )
     language = language_field()
 
     def validate_password(self, field):
@@ -64,8 +77,7 @@ class RegisterForm(Form):
 
 class LoginForm(Form):
     email = email_field()
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")),
-                                                         Length(max=MAX_LENGTH)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Keep me logged in on this device for 30 days"))
 
 
@@ -85,8 +97,7 @@ class ResetPasswordForm(Form):
 
 
 class ChangePasswordForm(Form):
-    current_password = PasswordField(_l("Current password"),
-                                     validators=[DataRequired(_l("Please enter your current password."))])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Please enter your current password."))])
     new_password = new_password_field(_l("New password"))
 
     def __init__(self, user, *args, **kwargs):
@@ -100,27 +111,34 @@ class ChangePasswordForm(Form):
 class ChangeEmailForm(Form):
     new_email = email_field(_l("New e-mail address"))
     # Its own id: the password form on the same page has a current_password field too.
-    current_password = PasswordField(_l("Current password"), id="email_current_password",
-                                     validators=[DataRequired(_l("Please enter your current password."))])
+    current_password = PasswordField(
+        _l("Current password"), id="email_current_password", validators=[DataRequired(_l("Please enter your current password."))]
+    )
 
 
 class ProfileForm(Form):
     display_name = display_name_field()
-    about = TextAreaField(_l("About you"), description=_l("A few words others will see on your profile."),
-                          validators=[Optional(), Length(max=2000, message=_l("Please keep it under %(max)d characters."))])
-    skills = StringField(_l("Skills"), description=_l("Separate with commas, e.g. carpentry, ceramics, photography."),
-                         validators=[Optional(), Length(max=500, message=_l("Please keep it under %(max)d characters.")),
-                                     one_line])
-    interests = StringField(_l("Interests"), description=_l("Separate with commas, e.g. environment, seniors, sport."),
-                            validators=[Optional(), Length(max=500, message=_l("Please keep it under %(max)d characters.")),
-                                        one_line])
+    about = TextAreaField(
+        _l("About you"),
+        description=_l("A few words others will see on your profile."),
+        validators=[Optional(), Length(max=2000, message=_l("Please keep it under %(max)d characters."))],
+    )
+    skills = StringField(
+        _l("Skills"),
+        description=_l("Separate with commas, e.g. carpentry, ceramics, photography."),
+        validators=[Optional(), Length(max=500, message=_l("Please keep it under %(max)d characters.")), one_line],
+    )
+    interests = StringField(
+        _l("Interests"),
+        description=_l("Separate with commas, e.g. environment, seniors, sport."),
+        validators=[Optional(), Length(max=500, message=_l("Please keep it under %(max)d characters.")), one_line],
+    )
     home_centre = SelectField(_l("Your centre"), coerce=int)
     language = language_field()
 
 
 class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that change something."""
-
 
 
 def checked_button_form():

@@ -49,8 +49,8 @@ class User(UserMixin, db.Model):
     moderated_centres: Mapped[list[Centre]] = relationship(secondary=moderator_centres, order_by=Centre.name)
     #: the organisations this person is an approved representative of (read-only; see organisations/services.py)
     representations = relationship(
-        "Representative", viewonly=True,
-        primaryjoin="and_(Representative.user_id == User.id, Representative.state == 'approved')")
+        "Representative", viewonly=True, primaryjoin="and_(Representative.user_id == User.id, Representative.state == 'approved')"
+    )
 
     #: the raw token of the session this object was loaded for (not stored); Flask-Login keeps it
     #: in the cookie instead of the user id, so ending the session in the database ends the cookie

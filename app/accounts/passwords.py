@@ -2,6 +2,7 @@
 
 Hashes use Werkzeug's scrypt.
 """
+
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -16,8 +17,20 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256
 MAX_SIMILARITY = 0.7
 # Latvian passwords that the English-centred lists miss.
-LATVIAN_COMMON = {"parole", "parole123", "parole1234", "parole12345", "parole123456", "manaparole",
-                  "slepenaparole", "latvija", "latvija123", "latvija1918", "riga1201", "kopiena"}
+LATVIAN_COMMON = {
+    "parole",
+    "parole123",
+    "parole1234",
+    "parole12345",
+    "parole123456",
+    "manaparole",
+    "slepenaparole",
+    "latvija",
+    "latvija123",
+    "latvija1918",
+    "riga1201",
+    "kopiena",
+}
 # A dummy hash so that a log-in with an unknown e-mail costs as much time as one with a known e-mail.
 DUMMY_HASH = generate_password_hash("not-a-real-password-only-for-timing")
 
@@ -39,8 +52,7 @@ def verify_password(password_hash, password):
 def password_problem(password, user_inputs=()):
     """Return a message saying what is wrong with a new password, or None when it is fine."""
     if len(password) < MIN_LENGTH:
-        return _l("Use at least %(count)s characters. A few words in a row are easy to remember.",
-                  count=MIN_LENGTH)
+        return _l("Use at least %(count)s characters. A few words in a row are easy to remember.", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _l("Use at most %(count)s characters.", count=MAX_LENGTH)
     lowered = password.lower()
@@ -82,7 +94,9 @@ def is_similar_to_any(password, user_inputs):
                 continue
             if part in password and len(part) >= len(password) / 2:
                 return True
-            if SequenceMatcher(a=password, b=part).quick_ratio() >= MAX_SIMILARITY and \
-                    SequenceMatcher(a=password, b=part).ratio() >= MAX_SIMILARITY:
+            if (
+                SequenceMatcher(a=password, b=part).quick_ratio() >= MAX_SIMILARITY
+                and SequenceMatcher(a=password, b=part).ratio() >= MAX_SIMILARITY
+            ):
                 return True
     return False

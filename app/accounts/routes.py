@@ -1,4 +1,5 @@
 """Register, confirm, log in and out, reset the password, and the person's own account pages."""
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -45,8 +46,6 @@ def client_ip():
     return request.remote_addr or ""
 
 
-
-
 def setup_centre_field(form, user=None):
     """Offer the active centres; with only one there is nothing to choose and the field goes."""
     centres = active_centres()
@@ -75,8 +74,14 @@ def register():
         form.language.data = session.get("lang") or request.cookies.get(LANGUAGE_COOKIE) or "lv"
     only_centre = setup_centre_field(form)
     if form.validate_on_submit():
-        services.register_user(form.display_name.data, form.email.data, form.password.data,
-                               form.language.data, chosen_centre(form, only_centre), ip_address=client_ip())
+        services.register_user(
+            form.display_name.data,
+            form.email.data,
+            form.password.data,
+            form.language.data,
+            chosen_centre(form, only_centre),
+            ip_address=client_ip(),
+        )
         try:
             db.session.commit()
         except IntegrityError:
@@ -118,11 +123,19 @@ def resend_confirmation():
 # all addresses, with a ceiling high enough that only a distributed attack reaches it (OWASP).
 # The limits key on the submitted e-mail whether or not it has an account: the same answer for both.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"], methods=["POST"],
-               key_func=submitted_email_from_this_address, deduct_when=login_form_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"],
+    methods=["POST"],
+    key_func=submitted_email_from_this_address,
+    deduct_when=login_form_failed,
+)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=login_form_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=submitted_email, deduct_when=login_form_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=submitted_email,
+    deduct_when=login_form_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(next_url())
@@ -172,8 +185,12 @@ def reset_request():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        return render_template("accounts/check_email.html", email=form.email.data, purpose="reset",
-                               minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60))
+        return render_template(
+            "accounts/check_email.html",
+            email=form.email.data,
+            purpose="reset",
+            minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60),
+        )
     return render_template("accounts/reset_request.html", form=form)
 
 
@@ -209,8 +226,15 @@ def profile():
     form = ProfileForm(obj=current_user)
     only_centre = setup_centre_field(form, current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.display_name.data, form.about.data, form.skills.data,
-                                form.interests.data, form.language.data, chosen_centre(form, only_centre))
+        services.update_profile(
+            current_user,
+            form.display_name.data,
+            form.about.data,
+            form.skills.data,
+            form.interests.data,
+            form.language.data,
+            chosen_centre(form, only_centre),
+        )
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
@@ -240,8 +264,9 @@ def change_password():
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     keep_token=current_user.session_token)
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data, keep_token=current_user.session_token
+            )
         except NotAllowed:
             form.current_password.errors.append(_("The current password is not right."))
         else:
@@ -262,8 +287,9 @@ def change_email():
             form.current_password.errors.append(_("The current password is not right."))
         else:
             db.session.commit()
-            flash(_("We have sent a link to %(email)s. Your address changes when you follow it.",
-                    email=form.new_email.data), "info")
+            flash(
+                _("We have sent a link to %(email)s. Your address changes when you follow it.", email=form.new_email.data), "info"
+            )
             return redirect(url_for("accounts.security"))
     return render_security(email_form=form, status=400)
 

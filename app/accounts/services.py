@@ -1,4 +1,5 @@
 """Account actions. Services take the acting user and plain values, never the request; the route commits."""
+
 import secrets
 
 from flask import current_app
@@ -35,12 +36,18 @@ def register_user(display_name, email, password, language, home_centre=None, ip_
     # Hash in both cases: skipping the slow scrypt for a taken address would tell by the answer's speed.
     password_hash = hash_password(password)
     if existing is not None:
-        queue_mail(existing.email, "account_exists", existing.language, user=existing,
-                   login_url=external_url("accounts.login"),
-                   reset_url=external_url("accounts.reset_request"))
+        queue_mail(
+            existing.email,
+            "account_exists",
+            existing.language,
+            user=existing,
+            login_url=external_url("accounts.login"),
+            reset_url=external_url("accounts.reset_request"),
+        )
         return None
-    user = User(display_name=display_name.strip(), email=email, password_hash=password_hash,
-                language=language, home_centre=home_centre)
+    user = User(
+        display_name=display_name.strip(), email=email, password_hash=password_hash, language=language, home_centre=home_centre
+    )
     db.session.add(user)
     db.session.flush()
     send_confirmation(user)
@@ -59,8 +66,13 @@ def confirmation_token(user):
 
 def send_confirmation(user):
     """Mail the user a link that confirms their address."""
-    queue_mail(user.email, "confirm_email", user.language, user=user,
-               confirm_url=external_url("accounts.confirm_email", token=confirmation_token(user)))
+    queue_mail(
+        user.email,
+        "confirm_email",
+        user.language,
+        user=user,
+        confirm_url=external_url("accounts.confirm_email", token=confirmation_token(user)),
+    )
 
 
 def resend_confirmation(email):
@@ -92,8 +104,7 @@ def authenticate(email, password, ip_address=""):
     """Return the user with this e-mail and password, or None. Failures are audited."""
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
-        record_audit("account.login_failed", actor=user, subject=user, ip_address=ip_address,
-                     email=normalise_email(email)[:254])
+        record_audit("account.login_failed", actor=user, subject=user, ip_address=ip_address, email=normalise_email(email)[:254])
         return None
     return user
 
@@ -130,11 +141,22 @@ def request_password_reset(email):
         return
     token = reset_token(user)
     now = utcnow()
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
-                                      expires_at=now + current_app.config["PASSWORD_RESET_MAX_AGE"]))
-    queue_mail(user.email, "reset_password", user.language, user=user,
-               reset_url=external_url("accounts.reset_password", token=token),
-               minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60))
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + current_app.config["PASSWORD_RESET_MAX_AGE"],
+        )
+    )
+    queue_mail(
+        user.email,
+        "reset_password",
+        user.language,
+        user=user,
+        reset_url=external_url("accounts.reset_password", token=token),
+        minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60),
+    )
 
 
 def reset_token_row(token):
@@ -153,9 +175,11 @@ def reset_password(token, new_password, ip_address=""):
     user = row.user
     # This link and any other unused one of this person: an older link lying in a mailbox must not
     # be able to set the password again after the owner has chosen a new one.
-    db.session.execute(update(PasswordResetToken)
-                       .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-                       .values(used_at=utcnow()))
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     user.password_hash = hash_password(new_password)
     # Whoever could read the mailbox has now proven they own the address.
     if not user.is_confirmed:
@@ -171,8 +195,7 @@ def change_password(user, current_password, new_password, keep_token=None):
         raise NotAllowed()
     user.password_hash = hash_password(new_password)
     end_all_sessions(user, keep_token=keep_token)
-    queue_mail(user.email, "password_changed", user.language, user=user,
-               reset_url=external_url("accounts.reset_request"))
+    queue_mail(user.email, "password_changed", user.language, user=user, reset_url=external_url("accounts.reset_request"))
     record_audit("account.password_changed", actor=user, subject=user)
 
 
@@ -184,8 +207,13 @@ def request_email_change(user, current_password, new_email):
     if find_user_by_email(new_email) is not None:
         queue_mail(new_email, "email_in_use", user.language, user=user)
         return
-    queue_mail(new_email, "confirm_new_email", user.language, user=user,
-               confirm_url=external_url("accounts.confirm_email_change", token=email_change_token(user, new_email)))
+    queue_mail(
+        new_email,
+        "confirm_new_email",
+        user.language,
+        user=user,
+        confirm_url=external_url("accounts.confirm_email_change", token=email_change_token(user, new_email)),
+    )
     record_audit("account.email_change_requested", actor=user, subject=user)
 
 
@@ -215,8 +243,14 @@ def confirm_email_change(token):
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
-    queue_mail(old_email, "email_changed", user.language, user=user, new_email=new_email,
-               reset_url=external_url("accounts.reset_request"))
+    queue_mail(
+        old_email,
+        "email_changed",
+        user.language,
+        user=user,
+        new_email=new_email,
+        reset_url=external_url("accounts.reset_request"),
+    )
     record_audit("account.email_changed", actor=user, subject=user)
     return user
 
@@ -253,13 +287,10 @@ def create_admin(email, display_name, password):
     """Create a confirmed admin account, or make an existing account an admin (CLI)."""
     user = find_user_by_email(email)
     if user is None:
-        user = User(email=normalise_email(email), display_name=display_name,
-                    password_hash=hash_password(password), language="lv")
+        user = User(email=normalise_email(email), display_name=display_name, password_hash=hash_password(password), language="lv")
         db.session.add(user)
     user.is_admin = True
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     db.session.flush()
     record_audit("admin.created_by_cli", subject=user)
     return user
-
-

@@ -3,6 +3,7 @@
 The cookie holds a random token; the database holds its hash. Logging out deletes the row, so a
 copied or replayed cookie stops working at once, and "log out everywhere" deletes them all.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -28,11 +29,18 @@ def start_session(user, remember=False, user_agent=""):
     """Create a session for the user and return its raw token (to go in the cookie)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    lifetime = (current_app.config["REMEMBER_COOKIE_DURATION"] if remember
-                else current_app.config["SESSION_ABSOLUTE_TIMEOUT"])
-    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token), remember=remember,
-                               user_agent=(user_agent or "")[:200], created_at=now, last_seen_at=now,
-                               expires_at=now + lifetime))
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"] if remember else current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            remember=remember,
+            user_agent=(user_agent or "")[:200],
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     user.session_token = token
     return token
 
@@ -56,11 +64,16 @@ def load_user(token):
     if not token or len(token) > 100:
         return None
     # The centres a person moderates come in the same statement: every page's header asks for them.
-    row = db.session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .options(joinedload(User.moderated_centres))
-        .where(UserSession.token_hash == hash_token(token))
-    ).unique().first()
+    row = (
+        db.session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .options(joinedload(User.moderated_centres))
+            .where(UserSession.token_hash == hash_token(token))
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return None
     user_session, user = row

@@ -1,4 +1,5 @@
 """Signed, time-limited tokens for links sent by e-mail (confirming an address, changing it)."""
+
 import hashlib
 import hmac
 

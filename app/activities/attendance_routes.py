@@ -4,6 +4,7 @@ photos.
 The activity page shows the report with templates/activities/_outcome.html, which gets its numbers from
 the template global `outcome_figures(activity)` (app/activities/outcome.py), registered below.
 """
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -53,6 +54,7 @@ def activity_or_404(activity_id):
 
 # Attendance --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class AttendanceRow:
     """One line of the attendance form: a registration or a volunteer's sign-up, what the form says about it."""
@@ -72,14 +74,18 @@ class AttendanceRow:
 def attendance_rows(activity):
     """The registrations holding places and the volunteers accepted in the activity's roles: two statements."""
     registrations = db.session.scalars(
-        select(Registration).options(joinedload(Registration.user))
+        select(Registration)
+        .options(joinedload(Registration.user))
         .where(Registration.activity_id == activity.id, Registration.state.in_(RegistrationState.HOLDING_PLACES))
-        .order_by(Registration.created_at, Registration.id)).all()
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
     signups = db.session.scalars(
-        select(SignUp).join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
+        select(SignUp)
+        .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
         .options(joinedload(SignUp.user), joinedload(SignUp.role))
         .where(VolunteerRole.activity_id == activity.id, SignUp.state.in_(SIGNUP_ATTENDANCE_SOURCES))
-        .order_by(VolunteerRole.id, SignUp.created_at, SignUp.id)).all()
+        .order_by(VolunteerRole.id, SignUp.created_at, SignUp.id)
+    ).all()
     return registrations, signups
 
 
@@ -113,11 +119,11 @@ def parse_minutes(text):
 
 
 def rows_from_records(activity, registrations, signups):
-    rows = [AttendanceRow("r", registration, registration.state == RegistrationState.ATTENDED)
-            for registration in registrations]
-    rows += [AttendanceRow("s", signup, signup.state == SignUpState.ATTENDED,
-                           hours=hours_text(expected_minutes(signup, activity)))
-             for signup in signups]
+    rows = [AttendanceRow("r", registration, registration.state == RegistrationState.ATTENDED) for registration in registrations]
+    rows += [
+        AttendanceRow("s", signup, signup.state == SignUpState.ATTENDED, hours=hours_text(expected_minutes(signup, activity)))
+        for signup in signups
+    ]
     return rows
 
 
@@ -133,13 +139,17 @@ def rows_from_form(registrations, signups):
     an absent checkbox must not mark someone as not having come.
     """
     shown_registrations, shown_signups = submitted_ids("registration"), submitted_ids("signup")
-    rows = [AttendanceRow("r", registration, f"came-r-{registration.id}" in request.form)
-            for registration in registrations if registration.id in shown_registrations]
+    rows = [
+        AttendanceRow("r", registration, f"came-r-{registration.id}" in request.form)
+        for registration in registrations
+        if registration.id in shown_registrations
+    ]
     for signup in signups:
         if signup.id not in shown_signups:
             continue
-        row = AttendanceRow("s", signup, f"came-s-{signup.id}" in request.form,
-                            hours=request.form.get(f"hours-s-{signup.id}", "").strip()[:20])
+        row = AttendanceRow(
+            "s", signup, f"came-s-{signup.id}" in request.form, hours=request.form.get(f"hours-s-{signup.id}", "").strip()[:20]
+        )
         if row.hours:
             try:
                 row.minutes = parse_minutes(row.hours)
@@ -153,10 +163,13 @@ def rows_from_form(registrations, signups):
 
 def render_attendance(activity, rows, form):
     return render_template(
-        "activities/attendance.html", activity=activity, form=form,
+        "activities/attendance.html",
+        activity=activity,
+        form=form,
         registration_rows=[row for row in rows if row.kind == "r"],
         signup_rows=[row for row in rows if row.kind == "s"],
-        has_errors=any(row.error for row in rows))
+        has_errors=any(row.error for row in rows),
+    )
 
 
 @bp.route("/activities/<int:activity_id>/attendance", methods=["GET", "POST"])
@@ -166,8 +179,7 @@ def attendance(activity_id):
     activity = activity_or_404(activity_id)
     if not permissions.can_record_attendance(current_user, activity):
         if permissions.can_manage_activity(current_user, activity):
-            return render_error(
-                403, _("Attendance can be recorded once the activity has started (and not for a cancelled one)."))
+            return render_error(403, _("Attendance can be recorded once the activity has started (and not for a cancelled one)."))
         refuse(current_user, "activities.attendance")
     form = EmptyForm()
     registrations, signups = attendance_rows(activity)
@@ -180,8 +192,9 @@ def attendance(activity_id):
         if row.kind == "r":
             services.record_attendance(current_user, row.record, row.came)
         else:
-            volunteering_services.record_volunteer_attendance(current_user, row.record, row.came,
-                                                              row.minutes if row.came else None)
+            volunteering_services.record_volunteer_attendance(
+                current_user, row.record, row.came, row.minutes if row.came else None
+            )
     db.session.commit()
     flash(_("Attendance saved"), "success")
     return redirect(url_for("activities.attendance", activity_id=activity.id))
@@ -189,11 +202,19 @@ def attendance(activity_id):
 
 # The outcome report and its photos -----------------------------------------------------------------------------
 
+
 def render_outcome(activity, outcome_form, photo_form):
     photos = activity.photos
     return render_template(
-        "activities/outcome.html", activity=activity, outcome_form=outcome_form, photo_form=photo_form,
-        photos=photos, button_form=EmptyForm(), max_photos=MAX_PHOTOS, photo_limit_reached=len(photos) >= MAX_PHOTOS)
+        "activities/outcome.html",
+        activity=activity,
+        outcome_form=outcome_form,
+        photo_form=photo_form,
+        photos=photos,
+        button_form=EmptyForm(),
+        max_photos=MAX_PHOTOS,
+        photo_limit_reached=len(photos) >= MAX_PHOTOS,
+    )
 
 
 @bp.route("/activities/<int:activity_id>/outcome", methods=["GET", "POST"])
@@ -203,8 +224,7 @@ def edit_outcome(activity_id):
     activity = activity_or_404(activity_id)
     if not permissions.can_write_outcome(current_user, activity):
         if permissions.can_manage_activity(current_user, activity):
-            return render_error(
-                403, _("The report can be written once the activity is marked as held."))
+            return render_error(403, _("The report can be written once the activity is marked as held."))
         refuse(current_user, "activities.edit_outcome")
     adding_photo = request.method == "POST" and request.form.get("action") == "photo"
     if adding_photo:  # the report's text on the page stays as saved; the photo form keeps what was sent
@@ -266,8 +286,9 @@ def photo(photo_id):
     photo = db.session.get(ActivityPhoto, photo_id)
     if photo is None or not photo_files.STORED_NAME.match(photo.image_name or ""):
         abort(404)
-    response = send_from_directory(photo_files.upload_folder(), photo.image_name, mimetype="image/jpeg",
-                                   max_age=86400, conditional=True)
+    response = send_from_directory(
+        photo_files.upload_folder(), photo.image_name, mimetype="image/jpeg", max_age=86400, conditional=True
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
     return response

@@ -3,6 +3,7 @@
 Calendar programs fetch the feeds on their own and cannot log in: the private feed is opened by a
 secret token in its address (made, renewed and revoked on the person's page, app/activities/my_pages.py).
 """
+
 from datetime import timedelta
 
 from flask import abort, current_app, make_response, request
@@ -54,9 +55,14 @@ def feed_activities(centre=None):
     Every state is listed: a cancelled activity stays with STATUS:CANCELLED so calendars that have it
     show the cancellation instead of keeping the old event.
     """
-    query = (select(Activity).join(Activity.centre).options(joinedload(Activity.centre))
-             .where(Activity.starts_at >= utcnow() - timedelta(days=FEED_PAST_DAYS), Centre.is_active.is_(True))
-             .order_by(Activity.starts_at, Activity.id).limit(FEED_LIMIT))
+    query = (
+        select(Activity)
+        .join(Activity.centre)
+        .options(joinedload(Activity.centre))
+        .where(Activity.starts_at >= utcnow() - timedelta(days=FEED_PAST_DAYS), Centre.is_active.is_(True))
+        .order_by(Activity.starts_at, Activity.id)
+        .limit(FEED_LIMIT)
+    )
     if centre is not None:
         query = query.where(Activity.centre_id == centre.id)
     return db.session.scalars(query).all()
@@ -74,8 +80,7 @@ def centre_ics(slug):
 
 @bp.route("/activities/<int:activity_id>.ics")
 def activity_ics(activity_id):
-    activity = db.session.scalar(select(Activity).options(joinedload(Activity.centre))
-                                 .where(Activity.id == activity_id))
+    activity = db.session.scalar(select(Activity).options(joinedload(Activity.centre)).where(Activity.id == activity_id))
     if activity is None:
         abort(404)
     body = build_calendar(f"Kopiena — {activity.title}", activities=[activity])
@@ -91,18 +96,37 @@ MY_FEED_SIGNUPS = (SignUpState.ACCEPTED, SignUpState.ATTENDED)
 
 def my_feed_content(user):
     """The activities the person takes part or volunteers in, and their shifts: two statements."""
-    registered = db.session.scalars(
-        select(Activity).join(Registration, Registration.activity_id == Activity.id)
-        .options(joinedload(Activity.centre))
-        .where(Registration.user_id == user.id, Registration.state.in_(MY_FEED_REGISTRATIONS))
-        .order_by(Activity.starts_at.desc()).limit(MY_FEED_LIMIT)).unique().all()
-    signups = db.session.scalars(
-        select(SignUp).join(SignUp.role)
-        .options(joinedload(SignUp.role).joinedload(VolunteerRole.activity).joinedload(Activity.centre),
-                 joinedload(SignUp.role).joinedload(VolunteerRole.idea))
-        .where(SignUp.user_id == user.id, SignUp.state.in_(MY_FEED_SIGNUPS),
-               or_(VolunteerRole.starts_at.is_not(None), VolunteerRole.activity_id.is_not(None)))
-        .order_by(SignUp.created_at.desc()).limit(MY_FEED_LIMIT)).unique().all()
+    registered = (
+        db.session.scalars(
+            select(Activity)
+            .join(Registration, Registration.activity_id == Activity.id)
+            .options(joinedload(Activity.centre))
+            .where(Registration.user_id == user.id, Registration.state.in_(MY_FEED_REGISTRATIONS))
+            .order_by(Activity.starts_at.desc())
+            .limit(MY_FEED_LIMIT)
+        )
+        .unique()
+        .all()
+    )
+    signups = (
+        db.session.scalars(
+            select(SignUp)
+            .join(SignUp.role)
+            .options(
+                joinedload(SignUp.role).joinedload(VolunteerRole.activity).joinedload(Activity.centre),
+                joinedload(SignUp.role).joinedload(VolunteerRole.idea),
+            )
+            .where(
+                SignUp.user_id == user.id,
+                SignUp.state.in_(MY_FEED_SIGNUPS),
+                or_(VolunteerRole.starts_at.is_not(None), VolunteerRole.activity_id.is_not(None)),
+            )
+            .order_by(SignUp.created_at.desc())
+            .limit(MY_FEED_LIMIT)
+        )
+        .unique()
+        .all()
+    )
     shifts = [signup for signup in signups if signup.role.starts_at is not None]
     # a role on an activity without its own times: the person is in the activity itself
     activities = {activity.id: activity for activity in registered}
@@ -114,8 +138,7 @@ def my_feed_content(user):
 
 @bp.route("/me/calendar/<token>.ics")
 def my_ics(token):
-    feed = db.session.scalar(select(CalendarFeed).options(joinedload(CalendarFeed.user))
-                             .where(CalendarFeed.token == token))
+    feed = db.session.scalar(select(CalendarFeed).options(joinedload(CalendarFeed.user)).where(CalendarFeed.token == token))
     if feed is None or not feed.user.is_active:
         abort(404)
     user = feed.user

@@ -3,6 +3,7 @@
 Needs the demo people, centres and ideas (app/cli.py, app/ideas/demo.py). An activity whose title is
 already there is skipped, so running seed-demo again adds nothing twice.
 """
+
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,29 +47,36 @@ def seed_ceramics_workshop(people, centres):
     fields = {
         "title": CERAMICS,
         "description": "Veidosim un apgleznosim māla puķu podus, ko pēc apdedzināšanas uzdāvināsim sociālā "
-                       "dienesta dienas centram.\n\n"
-                       "- māls, glazūras un priekšauti būs uz vietas;\n"
-                       "- bērni līdz 10 gadu vecumam – kopā ar pieaugušo;\n"
-                       "- līdzi ņemiet drēbes, ko nav žēl nosmērēt.\n\n"
-                       "Pieredze nav vajadzīga – pulciņa vadītāja visu ierādīs.",
+        "dienesta dienas centram.\n\n"
+        "- māls, glazūras un priekšauti būs uz vietas;\n"
+        "- bērni līdz 10 gadu vecumam – kopā ar pieaugušo;\n"
+        "- līdzi ņemiet drēbes, ko nav žēl nosmērēt.\n\n"
+        "Pieredze nav vajadzīga – pulciņa vadītāja visu ierādīs.",
         "place": "Preiļu Kultūras nams, keramikas darbnīca",
-        "starts_at": local_time(day, 11), "ends_at": local_time(day, 14),
-        "leader_name": "Inese Kalniņa, keramikas pulciņa vadītāja", "capacity": 12,
+        "starts_at": local_time(day, 11),
+        "ends_at": local_time(day, 14),
+        "leader_name": "Inese Kalniņa, keramikas pulciņa vadītāja",
+        "capacity": 12,
     }
-    idea = db.session.scalar(select(Idea).where(Idea.title == "Puķu podi dienas centram",
-                                                Idea.state == IdeaState.PUBLISHED))
+    idea = db.session.scalar(select(Idea).where(Idea.title == "Puķu podi dienas centram", Idea.state == IdeaState.PUBLISHED))
     if idea is not None:
         activity = services.promote_idea(coordinator, idea, open_registration=True, **fields)
     else:
-        activity = services.create_activity(coordinator, open_registration=True, centre_id=centres["preili"].id,
-                                            **fields)
+        activity = services.create_activity(coordinator, open_registration=True, centre_id=centres["preili"].id, **fields)
     role = volunteering_services.add_activity_role(
-        coordinator, activity, name="Palīgs pie darbgaldiem", places=2, auto_accept=True,
+        coordinator,
+        activity,
+        name="Palīgs pie darbgaldiem",
+        places=2,
+        auto_accept=True,
         description="Palīdzēt sagatavot mālu, izdalīt darbarīkus un pēc darbnīcas sakopt telpu.",
         skills="Nav vajadzīgas – tikai labs garastāvoklis.",
-        starts_at=local_time(day, 10, 30), ends_at=local_time(day, 14, 30))
-    volunteering_services.apply_for_role(people["skolotaja.ilga@kopiena.example"], role,
-                                         "Varu atnākt ar diviem saviem skolēniem.")
+        starts_at=local_time(day, 10, 30),
+        ends_at=local_time(day, 14, 30),
+    )
+    volunteering_services.apply_for_role(
+        people["skolotaja.ilga@kopiena.example"], role, "Varu atnākt ar diviem saviem skolēniem."
+    )
     services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=["Elza", "Markuss"])
     services.register(people["valdis@kopiena.example"], activity, includes_self=True)
     return activity
@@ -79,17 +87,28 @@ def seed_clean_up_day(people, centres):
     coordinator = people["koordinatore.preili@kopiena.example"]
     day = today() + timedelta(days=7)
     activity = services.create_activity(
-        coordinator, open_registration=True, centre_id=centres["preili"].id, title=CLEAN_UP,
+        coordinator,
+        open_registration=True,
+        centre_id=centres["preili"].id,
+        title=CLEAN_UP,
         description="Sagrābsim lapas, iestādīsim tulpju sīpolus un nokrāsosim parka soliņus.\n\n"
-                    "Grābekļi, maisi un cimdi būs; siltu tēju vārīs kultūras nama darbinieces.",
-        place="Raiņa parks, Preiļi", starts_at=local_time(day, 10), ends_at=local_time(day, 13),
-        leader_name="Dace, Preiļu kopienas resursu centrs", capacity=30)
+        "Grābekļi, maisi un cimdi būs; siltu tēju vārīs kultūras nama darbinieces.",
+        place="Raiņa parks, Preiļi",
+        starts_at=local_time(day, 10),
+        ends_at=local_time(day, 13),
+        leader_name="Dace, Preiļu kopienas resursu centrs",
+        capacity=30,
+    )
     role = volunteering_services.add_activity_role(
-        coordinator, activity, name="Tējas galda saimniece", places=1, auto_accept=True,
-        description="Uzvārīt tēju, sagriezt maizi un parūpēties, lai talciniekiem nav auksti.")
+        coordinator,
+        activity,
+        name="Tējas galda saimniece",
+        places=1,
+        auto_accept=True,
+        description="Uzvārīt tēju, sagriezt maizi un parūpēties, lai talciniekiem nav auksti.",
+    )
     signup = volunteering_services.apply_for_role(people["marija@kopiena.example"], role)
-    registrations = [services.register(people[email], activity)
-                     for email in ("anna@kopiena.example", "valdis@kopiena.example")]
+    registrations = [services.register(people[email], activity) for email in ("anna@kopiena.example", "valdis@kopiena.example")]
     # The demo needs an activity that already happened, and registering for one is refused: it is made
     # for next week and then moved back three weeks, as if time had passed.
     past_day = today() - timedelta(days=21)
@@ -97,12 +116,14 @@ def seed_clean_up_day(people, centres):
     activity.created_at = activity.updated_at = activity.starts_at - timedelta(days=10)
     db.session.flush()
     services.complete_activity(
-        coordinator, activity,
+        coordinator,
+        activity,
         outcome="Talkā piedalījās 23 cilvēki – no pirmklasniekiem līdz senioriem.\n\n"
-                "- sagrābti un aizvesti 40 maisi lapu;\n"
-                "- iestādīti 300 tulpju sīpoli pie parka ieejas;\n"
-                "- nokrāsoti visi pieci soliņi gar galveno celiņu.\n\n"
-                "Paldies visiem, kas atnāca, un kultūras namam par silto tēju!")
+        "- sagrābti un aizvesti 40 maisi lapu;\n"
+        "- iestādīti 300 tulpju sīpoli pie parka ieejas;\n"
+        "- nokrāsoti visi pieci soliņi gar galveno celiņu.\n\n"
+        "Paldies visiem, kas atnāca, un kultūras namam par silto tēju!",
+    )
     services.record_attendance(coordinator, registrations[0], attended=True)
     services.record_attendance(coordinator, registrations[1], attended=False)
     volunteering_services.record_volunteer_attendance(coordinator, signup, attended=True, minutes=210)
@@ -114,11 +135,17 @@ def seed_repair_cafe(people, centres):
     coordinator = people["koordinatore.rezekne@kopiena.example"]
     day = today() + timedelta(days=24)
     return services.create_activity(
-        coordinator, centre_id=centres["rezekne"].id, title=REPAIR_CAFE,
+        coordinator,
+        centre_id=centres["rezekne"].id,
+        title=REPAIR_CAFE,
         description="Pirmā remontu kafejnīcas tikšanās: sarunāsim, kādi meistari un instrumenti mums ir, un "
-                    "salabosim pirmās lietas.\n\nNāciet ar salūzušu tosteri, saplēstu jaku vai velosipēdu!",
-        place="Rēzeknes kopienas centrs", starts_at=local_time(day, 17), ends_at=local_time(day, 19),
-        leader_name="Marija Kalniņa", capacity=15)
+        "salabosim pirmās lietas.\n\nNāciet ar salūzušu tosteri, saplēstu jaku vai velosipēdu!",
+        place="Rēzeknes kopienas centrs",
+        starts_at=local_time(day, 17),
+        ends_at=local_time(day, 19),
+        leader_name="Marija Kalniņa",
+        capacity=15,
+    )
 
 
 DEMO_ACTIVITIES = ((CERAMICS, seed_ceramics_workshop), (CLEAN_UP, seed_clean_up_day), (REPAIR_CAFE, seed_repair_cafe))

@@ -1,4 +1,5 @@
 """Activity forms: field validation and choices only."""
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
 from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, SelectField, StringField, TextAreaField
@@ -25,48 +26,77 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class ActivityForm(Form):
-    title = StringField(_l("Title"), filters=[strip], render_kw={"maxlength": TITLE_MAX},
-                        description=_l("For example: “Clay workshop for families”."), validators=[
-        DataRequired(_l("Please give the activity a title.")),
-        Length(max=TITLE_MAX, message=_l("A title can be at most %(max)d characters long.")), one_line,
-    ])
+    title = StringField(
+        _l("Title"),
+        filters=[strip],
+        render_kw={"maxlength": TITLE_MAX},
+        description=_l("For example: “Clay workshop for families”."),
+        validators=[
+            DataRequired(_l("Please give the activity a title.")),
+            Length(max=TITLE_MAX, message=_l("A title can be at most %(max)d characters long.")),
+            one_line,
+        ],
+    )
     description = TextAreaField(
-        _l("Description"), filters=[strip], render_kw={"rows": 8},
-        description=_l("What happens, for whom, what to bring. Simple formatting works: **bold**, *italic*, "
-                       "lines starting with “- ” become a list."),
-        validators=[Optional(), Length(max=DESCRIPTION_MAX,
-                                       message=_l("Please keep the description under %(max)d characters."))])
-    centre = SelectField(_l("Centre"), coerce=optional_int,
-                         validators=[DataRequired(_l("Please choose a centre."))],
-                         invalid_value_message=_l("Please choose a centre from the list."),
-                         invalid_choice_message=_l("Please choose a centre from the list."))
-    place = StringField(_l("Place"), filters=[strip], render_kw={"maxlength": PLACE_MAX},
-                        description=_l("The address or the room, e.g. “Preiļi centre, Raiņa bulvāris 19, hall”."),
-                        validators=[DataRequired(_l("Please say where it takes place.")),
-                                    Length(max=PLACE_MAX, message=_l("Please keep this under %(max)d characters.")),
-                                    one_line])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
-                                   validators=[InputRequired(_l("Please give the date and time it starts."))])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
-                                 validators=[InputRequired(_l("Please give the date and time it ends."))])
-    leader_name = StringField(_l("Who leads it (optional)"), filters=[strip], render_kw={"maxlength": LEADER_MAX},
-                              description=_l("As people should see it, e.g. “Inese Kalniņa, ceramics club”."),
-                              validators=[Optional(), Length(max=LEADER_MAX, message=_l(
-                                  "Please keep this under %(max)d characters.")), one_line])
+        _l("Description"),
+        filters=[strip],
+        render_kw={"rows": 8},
+        description=_l(
+            "What happens, for whom, what to bring. Simple formatting works: **bold**, *italic*, "
+            "lines starting with “- ” become a list."
+        ),
+        validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l("Please keep the description under %(max)d characters."))],
+    )
+    centre = SelectField(
+        _l("Centre"),
+        coerce=optional_int,
+        validators=[DataRequired(_l("Please choose a centre."))],
+        invalid_value_message=_l("Please choose a centre from the list."),
+        invalid_choice_message=_l("Please choose a centre from the list."),
+    )
+    place = StringField(
+        _l("Place"),
+        filters=[strip],
+        render_kw={"maxlength": PLACE_MAX},
+        description=_l("The address or the room, e.g. “Preiļi centre, Raiņa bulvāris 19, hall”."),
+        validators=[
+            DataRequired(_l("Please say where it takes place.")),
+            Length(max=PLACE_MAX, message=_l("Please keep this under %(max)d characters.")),
+            one_line,
+        ],
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired(_l("Please give the date and time it starts."))]
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired(_l("Please give the date and time it ends."))]
+    )
+    leader_name = StringField(
+        _l("Who leads it (optional)"),
+        filters=[strip],
+        render_kw={"maxlength": LEADER_MAX},
+        description=_l("As people should see it, e.g. “Inese Kalniņa, ceramics club”."),
+        validators=[Optional(), Length(max=LEADER_MAX, message=_l("Please keep this under %(max)d characters.")), one_line],
+    )
     capacity = IntegerField(
-        _l("Places"), description=_l("How many people can take part, counting the children people bring."),
-        render_kw={"min": 1, "max": CAPACITY_MAX, "inputmode": "numeric"}, validators=[
+        _l("Places"),
+        description=_l("How many people can take part, counting the children people bring."),
+        render_kw={"min": 1, "max": CAPACITY_MAX, "inputmode": "numeric"},
+        validators=[
             InputRequired(_l("Please say how many people can take part.")),
-            NumberRange(min=1, max=CAPACITY_MAX, message=_l("Please give a number from %(min)d to %(max)d."))])
+            NumberRange(min=1, max=CAPACITY_MAX, message=_l("Please give a number from %(min)d to %(max)d.")),
+        ],
+    )
     open_registration = BooleanField(_l("Open registration now"))
     seeking_school_partner = BooleanField(_l("We are looking for a school as a partner"))
-    partner_age_groups = MultiCheckboxField(_l("Age groups the activity suits"),
-                                            choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()])
-    partner_subjects = MultiCheckboxField(_l("School subjects it relates to"),
-                                          choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()])
+    partner_age_groups = MultiCheckboxField(
+        _l("Age groups the activity suits"), choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()]
+    )
+    partner_subjects = MultiCheckboxField(
+        _l("School subjects it relates to"), choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()]
+    )
     #: shown only when the capacity was lowered below the places registered (choices set by the route)
-    move_to_waiting = MultiCheckboxField(_l("Move to the waiting list"), coerce=int, choices=[],
-                                         validate_choice=False)
+    move_to_waiting = MultiCheckboxField(_l("Move to the waiting list"), coerce=int, choices=[], validate_choice=False)
 
     def __init__(self, *args, is_new=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,11 +115,13 @@ class ActivityForm(Form):
         if self.seeking_school_partner.data:
             if not self.partner_age_groups.data:
                 self.partner_age_groups.errors = list(self.partner_age_groups.errors) + [
-                    _l("Please choose at least one age group for the school partner.")]
+                    _l("Please choose at least one age group for the school partner.")
+                ]
                 valid = False
             if not self.partner_subjects.data:
                 self.partner_subjects.errors = list(self.partner_subjects.errors) + [
-                    _l("Please choose at least one subject for the school partner.")]
+                    _l("Please choose at least one subject for the school partner.")
+                ]
                 valid = False
         return valid
 
@@ -97,10 +129,13 @@ class ActivityForm(Form):
         """The form's content as activity fields, the local times as UTC."""
         seeking = bool(self.seeking_school_partner.data)
         return {
-            "title": self.title.data, "description": self.description.data or "", "place": self.place.data,
+            "title": self.title.data,
+            "description": self.description.data or "",
+            "place": self.place.data,
             "starts_at": to_utc(self.starts_at.data).replace(tzinfo=None),
             "ends_at": to_utc(self.ends_at.data).replace(tzinfo=None),
-            "leader_name": self.leader_name.data or "", "capacity": self.capacity.data,
+            "leader_name": self.leader_name.data or "",
+            "capacity": self.capacity.data,
             "seeking_school_partner": seeking,
             # in the order of the lists, so the page shows them the same way every time
             "partner_age_groups": ",".join(c for c in AGE_GROUPS if seeking and c in (self.partner_age_groups.data or [])),
@@ -111,11 +146,19 @@ class ActivityForm(Form):
 class RegisterForm(Form):
     includes_self = BooleanField(_l("I take part myself"), default=True)
     companions = FieldList(
-        StringField(filters=[strip], render_kw={"maxlength": COMPANION_NAME_LENGTH, "autocomplete": "off"},
-                    validators=[Optional(), Length(max=COMPANION_NAME_LENGTH,
-                                                   message=_l("Please keep a name under %(max)d characters.")),
-                                one_line]),
-        label=_l("People I bring (first names)"), min_entries=MAX_COMPANIONS, max_entries=MAX_COMPANIONS)
+        StringField(
+            filters=[strip],
+            render_kw={"maxlength": COMPANION_NAME_LENGTH, "autocomplete": "off"},
+            validators=[
+                Optional(),
+                Length(max=COMPANION_NAME_LENGTH, message=_l("Please keep a name under %(max)d characters.")),
+                one_line,
+            ],
+        ),
+        label=_l("People I bring (first names)"),
+        min_entries=MAX_COMPANIONS,
+        max_entries=MAX_COMPANIONS,
+    )
 
     def names(self):
         return [name for name in (entry.data for entry in self.companions) if name]
@@ -126,15 +169,23 @@ class RegisterForm(Form):
 
 
 class CancelActivityForm(Form):
-    reason = TextAreaField(_l("Why is it cancelled?"), filters=[strip], render_kw={"rows": 4},
-                           description=_l("Everyone registered, on the waiting list or volunteering is told this."),
-                           validators=[DataRequired(_l("Please write a reason: everyone registered is told why.")),
-                                       Length(max=REASON_MAX, message=_l("Please keep this under %(max)d characters."))])
+    reason = TextAreaField(
+        _l("Why is it cancelled?"),
+        filters=[strip],
+        render_kw={"rows": 4},
+        description=_l("Everyone registered, on the waiting list or volunteering is told this."),
+        validators=[
+            DataRequired(_l("Please write a reason: everyone registered is told why.")),
+            Length(max=REASON_MAX, message=_l("Please keep this under %(max)d characters.")),
+        ],
+    )
 
 
 class CompleteActivityForm(Form):
-    outcome = TextAreaField(_l("What came of it (optional)"), filters=[strip], render_kw={"rows": 6},
-                            description=_l("What was made, who took part, who benefited. You can also write it "
-                                           "later."),
-                            validators=[Optional(), Length(max=OUTCOME_MAX,
-                                                           message=_l("Please keep this under %(max)d characters."))])
+    outcome = TextAreaField(
+        _l("What came of it (optional)"),
+        filters=[strip],
+        render_kw={"rows": 6},
+        description=_l("What was made, who took part, who benefited. You can also write it later."),
+        validators=[Optional(), Length(max=OUTCOME_MAX, message=_l("Please keep this under %(max)d characters."))],
+    )

@@ -5,6 +5,7 @@ and ends lines with CRLF, so a title cannot add properties or events of its own.
 goes in, plus, in a person's private feed, their own shifts: never the names of the people they bring.
 Times are written in UTC (as stored), so no time zone definitions are needed.
 """
+
 from datetime import UTC
 from urllib.parse import urlsplit
 

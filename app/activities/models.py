@@ -1,4 +1,5 @@
 """Centre activities (planned by a coordinator, often grown from an idea) and the people registered for them."""
+
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -99,8 +100,9 @@ class Activity(db.Model):
     centre: Mapped[Centre] = relationship()
     idea = relationship("Idea")
     created_by: Mapped[User | None] = relationship()
-    photos: Mapped[list["ActivityPhoto"]] = relationship(back_populates="activity", order_by="ActivityPhoto.id",
-                                                          cascade="all, delete-orphan")
+    photos: Mapped[list["ActivityPhoto"]] = relationship(
+        back_populates="activity", order_by="ActivityPhoto.id", cascade="all, delete-orphan"
+    )
 
     @property
     def state_label(self):
@@ -128,12 +130,18 @@ class Registration(db.Model):
 
     __tablename__ = "registrations"
     __table_args__ = (
-        CheckConstraint("state IN ('registered', 'waiting', 'cancelled', 'attended', 'no_show')",
-                        name="registration_state_known"),
+        CheckConstraint(
+            "state IN ('registered', 'waiting', 'cancelled', 'attended', 'no_show')", name="registration_state_known"
+        ),
         CheckConstraint("places >= 1", name="places_positive"),
-        Index("uq_registrations_active", "activity_id", "user_id", unique=True,
-              sqlite_where=text("state IN ('registered', 'waiting')"),
-              postgresql_where=text("state IN ('registered', 'waiting')")),
+        Index(
+            "uq_registrations_active",
+            "activity_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state IN ('registered', 'waiting')"),
+            postgresql_where=text("state IN ('registered', 'waiting')"),
+        ),
         Index("ix_registrations_activity_state", "activity_id", "state", "created_at"),
         Index("ix_registrations_user", "user_id", "created_at"),
     )

@@ -3,6 +3,7 @@
 Also what /me (app/accounts/routes.py) shows of ideas, sign-ups, registrations and hours, read here in
 three statements. Only the signed-in person's own rows are ever read: no page takes a person's id.
 """
+
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, url_for
@@ -35,6 +36,7 @@ def hours_text(minutes):
 
 # /me ---------------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class MyPageSummary:
     idea_count: int
@@ -55,22 +57,37 @@ class MyPageSummary:
 def my_page_summary(user):
     """Everything /me shows of the person's ideas, sign-ups, registrations, hours and calendar: three statements."""
     idea_count = select(func.count(Idea.id)).where(Idea.author_id == user.id).scalar_subquery()
-    minutes = (select(func.coalesce(func.sum(SignUp.minutes), 0))
-               .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED).scalar_subquery())
+    minutes = (
+        select(func.coalesce(func.sum(SignUp.minutes), 0))
+        .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED)
+        .scalar_subquery()
+    )
     token = select(CalendarFeed.token).where(CalendarFeed.user_id == user.id).scalar_subquery()
     counts = db.session.execute(select(idea_count, minutes, token)).one()
     signups = db.session.scalars(
-        select(SignUp).options(joinedload(SignUp.role).joinedload(VolunteerRole.activity),
-                               joinedload(SignUp.role).joinedload(VolunteerRole.idea))
+        select(SignUp)
+        .options(
+            joinedload(SignUp.role).joinedload(VolunteerRole.activity), joinedload(SignUp.role).joinedload(VolunteerRole.idea)
+        )
         .where(SignUp.user_id == user.id)
-        .order_by(SignUp.created_at.desc(), SignUp.id.desc()).limit(ME_LATEST)).all()
+        .order_by(SignUp.created_at.desc(), SignUp.id.desc())
+        .limit(ME_LATEST)
+    ).all()
     registrations = db.session.scalars(
-        select(Registration).join(Registration.activity).options(contains_eager(Registration.activity))
-        .where(Registration.user_id == user.id, Registration.state.in_(RegistrationState.ACTIVE),
-               Activity.ends_at >= utcnow())
-        .order_by(Activity.starts_at, Registration.id).limit(ME_LATEST)).all()
-    return MyPageSummary(idea_count=counts[0], signups=signups, registrations=registrations,
-                         volunteer_minutes=int(counts[1] or 0), calendar_token=counts[2])
+        select(Registration)
+        .join(Registration.activity)
+        .options(contains_eager(Registration.activity))
+        .where(Registration.user_id == user.id, Registration.state.in_(RegistrationState.ACTIVE), Activity.ends_at >= utcnow())
+        .order_by(Activity.starts_at, Registration.id)
+        .limit(ME_LATEST)
+    ).all()
+    return MyPageSummary(
+        idea_count=counts[0],
+        signups=signups,
+        registrations=registrations,
+        volunteer_minutes=int(counts[1] or 0),
+        calendar_token=counts[2],
+    )
 
 
 def calendar_feed_url(token):
@@ -83,26 +100,35 @@ def render_me(user):
     summary = my_page_summary(user)
     feed_url = calendar_feed_url(summary.calendar_token)
     subscribe_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
-    return render_template("accounts/me.html", summary=summary, calendar_url=feed_url,
-                           subscribe_url=subscribe_url, button_form=EmptyForm(),
-                           my_organisations=my_representations(user))
+    return render_template(
+        "accounts/me.html",
+        summary=summary,
+        calendar_url=feed_url,
+        subscribe_url=subscribe_url,
+        button_form=EmptyForm(),
+        my_organisations=my_representations(user),
+    )
 
 
 # My registrations ----------------------------------------------------------------------------------------------
 
+
 def my_registrations_of(user):
     """All the person's registrations with their activities and centres, the latest activity first; one statement."""
     return db.session.scalars(
-        select(Registration).join(Registration.activity).join(Activity.centre)
+        select(Registration)
+        .join(Registration.activity)
+        .join(Activity.centre)
         .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
         .where(Registration.user_id == user.id)
-        .order_by(Activity.starts_at.desc(), Registration.id.desc()).limit(MY_REGISTRATIONS_LIMIT)).all()
+        .order_by(Activity.starts_at.desc(), Registration.id.desc())
+        .limit(MY_REGISTRATIONS_LIMIT)
+    ).all()
 
 
 def can_cancel(registration):
     activity = registration.activity
-    return (registration.is_active and activity.state in (ActivityState.PLANNED, ActivityState.OPEN)
-            and not activity.has_started)
+    return registration.is_active and activity.state in (ActivityState.PLANNED, ActivityState.OPEN) and not activity.has_started
 
 
 def cancel_path(registration):
@@ -116,12 +142,18 @@ def my_registrations():
     now = utcnow()
     upcoming = [registration for registration in reversed(registrations) if registration.activity.ends_at >= now]
     earlier = [registration for registration in registrations if registration.activity.ends_at < now]
-    return render_template("activities/my_registrations.html", upcoming=upcoming, earlier=earlier,
-                           can_cancel=can_cancel, cancel_path=cancel_path,
-                           button_form=EmptyForm())
+    return render_template(
+        "activities/my_registrations.html",
+        upcoming=upcoming,
+        earlier=earlier,
+        can_cancel=can_cancel,
+        cancel_path=cancel_path,
+        button_form=EmptyForm(),
+    )
 
 
 # The printable volunteer record ---------------------------------------------------------------------------------
+
 
 @dataclass
 class VolunteerRecord:
@@ -142,16 +174,25 @@ class VolunteerRecord:
 def volunteer_record_of(user):
     """The person's confirmed volunteering and the activities they took part in, oldest first: two statements."""
     signups = db.session.scalars(
-        select(SignUp).join(SignUp.role).join(VolunteerRole.activity).join(Activity.centre)
-        .options(contains_eager(SignUp.role).contains_eager(VolunteerRole.activity).contains_eager(Activity.centre),
-                 joinedload(SignUp.attendance_by))
+        select(SignUp)
+        .join(SignUp.role)
+        .join(VolunteerRole.activity)
+        .join(Activity.centre)
+        .options(
+            contains_eager(SignUp.role).contains_eager(VolunteerRole.activity).contains_eager(Activity.centre),
+            joinedload(SignUp.attendance_by),
+        )
         .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED)
-        .order_by(Activity.starts_at, SignUp.id)).all()
+        .order_by(Activity.starts_at, SignUp.id)
+    ).all()
     registrations = db.session.scalars(
-        select(Registration).join(Registration.activity).join(Activity.centre)
+        select(Registration)
+        .join(Registration.activity)
+        .join(Activity.centre)
         .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
         .where(Registration.user_id == user.id, Registration.state == RegistrationState.ATTENDED)
-        .order_by(Activity.starts_at, Registration.id)).all()
+        .order_by(Activity.starts_at, Registration.id)
+    ).all()
     return VolunteerRecord(signups=signups, registrations=registrations)
 
 
@@ -160,8 +201,7 @@ def volunteer_record_of(user):
 def volunteer_record():
     record = volunteer_record_of(current_user)
     centre = current_user.home_centre
-    return render_template("activities/record.html", record=record, centre=centre,
-                           hours_text=hours_text, printed_at=utcnow())
+    return render_template("activities/record.html", record=record, centre=centre, hours_text=hours_text, printed_at=utcnow())
 
 
 # The private calendar address ------------------------------------------------------------------------------
@@ -187,8 +227,7 @@ def renew_calendar_feed():
     checked_button_form()
     services.renew_calendar_feed(current_user)
     db.session.commit()
-    flash(_("You have a new calendar address. The old one no longer works: put the new one in your calendar."),
-          "success")
+    flash(_("You have a new calendar address. The old one no longer works: put the new one in your calendar."), "success")
     return back_to_calendar_block()
 
 

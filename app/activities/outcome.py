@@ -3,6 +3,7 @@
 Shown by templates/activities/_outcome.html through the template global `outcome_figures`
 (registered in attendance_routes.py), so the activity page need not compute it.
 """
+
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -27,15 +28,18 @@ class OutcomeFigures(NamedTuple):
 
 def outcome_figures(activity):
     """Participants and volunteer hours of an activity, from the attendance recorded: one SQL statement."""
-    participants = (select(func.coalesce(func.sum(Registration.places), 0))
-                    .where(Registration.activity_id == activity.id,
-                           Registration.state == RegistrationState.ATTENDED)
-                    .scalar_subquery())
-    attended_signups = (select(SignUp.minutes).join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
-                        .where(VolunteerRole.activity_id == activity.id, SignUp.state == SignUpState.ATTENDED)
-                        .subquery())
+    participants = (
+        select(func.coalesce(func.sum(Registration.places), 0))
+        .where(Registration.activity_id == activity.id, Registration.state == RegistrationState.ATTENDED)
+        .scalar_subquery()
+    )
+    attended_signups = (
+        select(SignUp.minutes)
+        .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
+        .where(VolunteerRole.activity_id == activity.id, SignUp.state == SignUpState.ATTENDED)
+        .subquery()
+    )
     volunteers = select(func.count()).select_from(attended_signups).scalar_subquery()
     minutes = select(func.coalesce(func.sum(attended_signups.c.minutes), 0)).scalar_subquery()
     row = db.session.execute(select(participants, volunteers, minutes)).one()
-    return OutcomeFigures(participants=int(row[0]), volunteers=int(row[1]),
-                          volunteer_hours=round(int(row[2]) / 60, 1))
+    return OutcomeFigures(participants=int(row[0]), volunteers=int(row[1]), volunteer_hours=round(int(row[2]) / 60, 1))

@@ -3,6 +3,7 @@
 The routes re-encode and store the file (app/ideas/photos.py) before calling add_outcome_photo, and
 delete the file when the transaction fails, or after the commit when a photo is removed.
 """
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -17,13 +18,11 @@ from app.timeutil import utcnow
 MAX_PHOTOS = 12
 CAPTION_LENGTH = 200
 
-TOO_MANY_PHOTOS = _l("An activity can have at most %(num)d photos. Please remove one before adding another.",
-                     num=MAX_PHOTOS)
+TOO_MANY_PHOTOS = _l("An activity can have at most %(num)d photos. Please remove one before adding another.", num=MAX_PHOTOS)
 
 
 def photo_count(activity):
-    return db.session.scalar(select(func.count()).select_from(ActivityPhoto)
-                             .where(ActivityPhoto.activity_id == activity.id))
+    return db.session.scalar(select(func.count()).select_from(ActivityPhoto).where(ActivityPhoto.activity_id == activity.id))
 
 
 def add_outcome_photo(actor, activity, jpeg_name, caption):
@@ -32,12 +31,15 @@ def add_outcome_photo(actor, activity, jpeg_name, caption):
         raise NotAllowed()
     if photo_count(activity) >= MAX_PHOTOS:
         raise InvalidTransition(TOO_MANY_PHOTOS)
-    photo = ActivityPhoto(activity_id=activity.id, image_name=jpeg_name,
-                          caption=" ".join((caption or "").split())[:CAPTION_LENGTH], created_at=utcnow())
+    photo = ActivityPhoto(
+        activity_id=activity.id,
+        image_name=jpeg_name,
+        caption=" ".join((caption or "").split())[:CAPTION_LENGTH],
+        created_at=utcnow(),
+    )
     db.session.add(photo)
     db.session.flush()
-    record_audit("activity.photo_add", actor=actor, subject=activity, centre_id=activity.centre_id,
-                 photo_id=photo.id)
+    record_audit("activity.photo_add", actor=actor, subject=activity, centre_id=activity.centre_id, photo_id=photo.id)
     return photo
 
 
@@ -47,8 +49,7 @@ def remove_outcome_photo(actor, photo):
     if not permissions.can_write_outcome(actor, activity):
         raise NotAllowed()
     image_name = photo.image_name
-    record_audit("activity.photo_remove", actor=actor, subject=activity, centre_id=activity.centre_id,
-                 photo_id=photo.id)
+    record_audit("activity.photo_remove", actor=actor, subject=activity, centre_id=activity.centre_id, photo_id=photo.id)
     db.session.delete(photo)
     db.session.flush()
     return image_name

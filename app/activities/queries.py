@@ -1,4 +1,5 @@
 """Reading activities and registrations for pages, each in a fixed number of statements."""
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
@@ -69,9 +70,13 @@ def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, 
 
 def activities_between(start, end, centre_id=None):
     """Activities starting in [start, end) (naive UTC) with their centres, in time order: one statement."""
-    query = (select(Activity).join(Activity.centre).options(contains_eager(Activity.centre))
-             .where(Activity.starts_at >= start, Activity.starts_at < end)
-             .order_by(Activity.starts_at, Activity.id))
+    query = (
+        select(Activity)
+        .join(Activity.centre)
+        .options(contains_eager(Activity.centre))
+        .where(Activity.starts_at >= start, Activity.starts_at < end)
+        .order_by(Activity.starts_at, Activity.id)
+    )
     if centre_id is not None:
         query = query.where(Activity.centre_id == centre_id)
     return db.session.scalars(query).all()
@@ -84,25 +89,33 @@ def home_centres_and_activities(limit=HOME_LIST_LENGTH, now=None):
     the next few, so the page costs no more statements than before it showed activities.
     """
     now = now or utcnow()
-    next_ids = (select(Activity.id).join(Activity.centre)
-                .where(Centre.is_active.is_(True), Activity.ends_at >= now,
-                       Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)))
-                .order_by(Activity.starts_at, Activity.id).limit(limit))
+    next_ids = (
+        select(Activity.id)
+        .join(Activity.centre)
+        .where(
+            Centre.is_active.is_(True), Activity.ends_at >= now, Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN))
+        )
+        .order_by(Activity.starts_at, Activity.id)
+        .limit(limit)
+    )
     rows = db.session.execute(
         select(Centre, Activity)
         .outerjoin(Activity, and_(Activity.centre_id == Centre.id, Activity.id.in_(next_ids.scalar_subquery())))
-        .where(Centre.is_active.is_(True)).order_by(Centre.name, Centre.id)
+        .where(Centre.is_active.is_(True))
+        .order_by(Centre.name, Centre.id)
     ).all()
     centres = list(dict.fromkeys(centre for centre, _activity in rows))
-    activities = sorted((activity for _centre, activity in rows if activity is not None),
-                        key=lambda activity: (activity.starts_at, activity.id))
+    activities = sorted(
+        (activity for _centre, activity in rows if activity is not None), key=lambda activity: (activity.starts_at, activity.id)
+    )
     return centres, activities
 
 
 def activity_with_centre(activity_id):
     """The activity with its centre and the idea it grew from, or None: one statement."""
-    return db.session.scalar(select(Activity).options(joinedload(Activity.centre), joinedload(Activity.idea))
-                             .where(Activity.id == activity_id))
+    return db.session.scalar(
+        select(Activity).options(joinedload(Activity.centre), joinedload(Activity.idea)).where(Activity.id == activity_id)
+    )
 
 
 def activity_of_idea(idea_id):
@@ -122,16 +135,23 @@ def my_registration(activity, user):
     if not permissions.is_signed_in(user):
         return None
     ahead = Registration.__table__.alias("ahead")
-    before_me = (select(func.count()).select_from(ahead)
-                 .where(ahead.c.activity_id == Registration.activity_id,
-                        ahead.c.state == RegistrationState.WAITING,
-                        (ahead.c.created_at < Registration.created_at)
-                        | and_(ahead.c.created_at == Registration.created_at, ahead.c.id < Registration.id))
-                 .scalar_subquery())
+    before_me = (
+        select(func.count())
+        .select_from(ahead)
+        .where(
+            ahead.c.activity_id == Registration.activity_id,
+            ahead.c.state == RegistrationState.WAITING,
+            (ahead.c.created_at < Registration.created_at)
+            | and_(ahead.c.created_at == Registration.created_at, ahead.c.id < Registration.id),
+        )
+        .scalar_subquery()
+    )
     row = db.session.execute(
-        select(Registration, before_me)
-        .where(Registration.activity_id == activity.id, Registration.user_id == user.id,
-               Registration.state.in_(RegistrationState.ACTIVE))
+        select(Registration, before_me).where(
+            Registration.activity_id == activity.id,
+            Registration.user_id == user.id,
+            Registration.state.in_(RegistrationState.ACTIVE),
+        )
     ).first()
     if row is None:
         return None
@@ -149,8 +169,9 @@ class WaitingList:
 def waiting_list_of(activity):
     """How many registrations (and places) wait: one statement."""
     count, places = db.session.execute(
-        select(func.count(Registration.id), func.coalesce(func.sum(Registration.places), 0))
-        .where(Registration.activity_id == activity.id, Registration.state == RegistrationState.WAITING)
+        select(func.count(Registration.id), func.coalesce(func.sum(Registration.places), 0)).where(
+            Registration.activity_id == activity.id, Registration.state == RegistrationState.WAITING
+        )
     ).one()
     return WaitingList(registrations=count, places=places)
 
@@ -168,9 +189,12 @@ class RegistrationLists:
 def registrations_of(activity):
     """Everyone taking part (in the order they registered), then the waiting list in its order: one statement."""
     rows = db.session.scalars(
-        select(Registration).options(joinedload(Registration.user))
-        .where(Registration.activity_id == activity.id,
-               Registration.state.in_((*RegistrationState.HOLDING_PLACES, RegistrationState.WAITING)))
+        select(Registration)
+        .options(joinedload(Registration.user))
+        .where(
+            Registration.activity_id == activity.id,
+            Registration.state.in_((*RegistrationState.HOLDING_PLACES, RegistrationState.WAITING)),
+        )
         .order_by(Registration.created_at, Registration.id)
     ).all()
     lists = RegistrationLists()
@@ -182,7 +206,8 @@ def registrations_of(activity):
 def registered_places(activity):
     """The registrations holding places now (for choosing whom to move to the waiting list): one statement."""
     return db.session.scalars(
-        select(Registration).options(joinedload(Registration.user))
+        select(Registration)
+        .options(joinedload(Registration.user))
         .where(Registration.activity_id == activity.id, Registration.state == RegistrationState.REGISTERED)
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     ).all()
@@ -191,8 +216,12 @@ def registered_places(activity):
 def volunteer_signups_of(activity):
     """The active and recorded sign-ups for the activity's roles, with people and roles: one statement."""
     return db.session.scalars(
-        select(SignUp).join(SignUp.role).options(contains_eager(SignUp.role), joinedload(SignUp.user))
-        .where(VolunteerRole.activity_id == activity.id,
-               SignUp.state.in_((*SignUpState.ACTIVE, SignUpState.ATTENDED, SignUpState.NO_SHOW)))
+        select(SignUp)
+        .join(SignUp.role)
+        .options(contains_eager(SignUp.role), joinedload(SignUp.user))
+        .where(
+            VolunteerRole.activity_id == activity.id,
+            SignUp.state.in_((*SignUpState.ACTIVE, SignUpState.ATTENDED, SignUpState.NO_SHOW)),
+        )
         .order_by(VolunteerRole.id, SignUp.created_at, SignUp.id)
     ).all()

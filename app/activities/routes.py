@@ -1,4 +1,5 @@
 """Pages of the activities domain: the calendar, an activity's page, creating and promoting, registering."""
+
 import calendar as calendar_module
 import re
 from datetime import date, datetime
@@ -43,13 +44,12 @@ def managed_activity(activity_id, what):
     return activity
 
 
-
 def back_to_activity(activity_id, anchor=None):
     return redirect(url_for("activities.activity_detail", activity_id=activity_id, _anchor=anchor))
 
 
-
 # The list and the month view ----------------------------------------------------------------------------------
+
 
 @bp.route("/activities")
 def activity_list():
@@ -63,8 +63,7 @@ def activity_list():
         link_args["centre"] = centre.slug
     if when != "upcoming":
         link_args["when"] = when
-    return render_template("activities/list.html", page=page, centres=centres, centre=centre, when=when,
-                           link_args=link_args)
+    return render_template("activities/list.html", page=page, centres=centres, centre=centre, when=when, link_args=link_args)
 
 
 def parse_month(value, today):
@@ -98,15 +97,23 @@ def calendar():
         by_day.setdefault(to_user_timezone(activity.starts_at).date(), []).append(activity)
     weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
     locale = get_locale()
-    weekdays = [(get_day_names("wide", locale=locale)[day], get_day_names("abbreviated", locale=locale)[day])
-                for day in range(7)]
+    weekdays = [(get_day_names("wide", locale=locale)[day], get_day_names("abbreviated", locale=locale)[day]) for day in range(7)]
     centre_args = {"centre": centre.slug} if centre else {}
     prev_ok = prev_year >= FIRST_YEAR
     next_ok = next_year <= LAST_YEAR
     return render_template(
-        "activities/calendar.html", weeks=weeks, by_day=by_day, weekdays=weekdays, year=year, month=month,
-        month_title=format_date(date(year, month, 1), "LLLL yyyy"), today=today, centres=centres, centre=centre,
-        centre_args=centre_args, activity_count=sum(len(items) for items in by_day.values()),
+        "activities/calendar.html",
+        weeks=weeks,
+        by_day=by_day,
+        weekdays=weekdays,
+        year=year,
+        month=month,
+        month_title=format_date(date(year, month, 1), "LLLL yyyy"),
+        today=today,
+        centres=centres,
+        centre=centre,
+        centre_args=centre_args,
+        activity_count=sum(len(items) for items in by_day.values()),
         prev_month=f"{prev_year:04d}-{prev_month:02d}" if prev_ok else None,
         next_month=f"{next_year:04d}-{next_month:02d}" if next_ok else None,
         this_month=f"{today.year:04d}-{today.month:02d}",
@@ -115,16 +122,23 @@ def calendar():
 
 # An activity's page -------------------------------------------------------------------------------------------
 
+
 def render_detail(activity, register_form=None):
     mine = queries.my_registration(activity, current_user)
     may_register = permissions.can_register_for_activity(current_user, activity)
     if register_form is None and mine is None and may_register:
         register_form = RegisterForm(formdata=None)
     return render_template(
-        "activities/detail.html", activity=activity, mine=mine, register_form=register_form,
-        may_register=may_register, waiting=queries.waiting_list_of(activity),
-        roles=roles_of_activity(activity, current_user), actions=services.allowed_actions(current_user, activity),
-        button_form=EmptyForm(), max_companions=services.MAX_COMPANIONS,
+        "activities/detail.html",
+        activity=activity,
+        mine=mine,
+        register_form=register_form,
+        may_register=may_register,
+        waiting=queries.waiting_list_of(activity),
+        roles=roles_of_activity(activity, current_user),
+        actions=services.allowed_actions(current_user, activity),
+        button_form=EmptyForm(),
+        max_companions=services.MAX_COMPANIONS,
     )
 
 
@@ -135,13 +149,15 @@ def activity_detail(activity_id):
 
 # Creating, promoting and changing ----------------------------------------------------------------------------
 
+
 def centre_choices_for(form, activity=None):
     """Offer the centres the person coordinates (admins: every active centre; plus the activity's own).
 
     With one choice the field goes away; returns that centre's id then.
     """
-    centres = active_centres() if current_user.is_admin else [
-        centre for centre in current_user.moderated_centres if centre.is_active]
+    centres = (
+        active_centres() if current_user.is_admin else [centre for centre in current_user.moderated_centres if centre.is_active]
+    )
     choices = [SelectChoice(centre.id, centre.name) for centre in centres]
     if activity is not None and activity.centre_id not in {choice.value for choice in choices}:
         choices.append(SelectChoice(activity.centre_id, activity.centre.name))
@@ -153,8 +169,7 @@ def centre_choices_for(form, activity=None):
 
 
 def render_form(form, activity=None, idea=None, capacity_message=None):
-    return render_template("activities/form.html", form=form, activity=activity, idea=idea,
-                           capacity_message=capacity_message)
+    return render_template("activities/form.html", form=form, activity=activity, idea=idea, capacity_message=capacity_message)
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
@@ -167,11 +182,16 @@ def new_activity():
     if not form.validate_on_submit():
         return render_form(form)
     centre_id = form.centre.data if "centre" in form else only_centre
-    activity = services.create_activity(current_user, open_registration=form.open_registration.data,
-                                        centre_id=centre_id, **form.content())
+    activity = services.create_activity(
+        current_user, open_registration=form.open_registration.data, centre_id=centre_id, **form.content()
+    )
     db.session.commit()
-    flash(_("The activity is saved.") + " " + (_("People can register now.") if form.open_registration.data else
-                                               _("Open registration when you are ready.")), "success")
+    flash(
+        _("The activity is saved.")
+        + " "
+        + (_("People can register now.") if form.open_registration.data else _("Open registration when you are ready.")),
+        "success",
+    )
     return back_to_activity(activity.id)
 
 
@@ -198,27 +218,39 @@ def promote_idea(idea_id):
     del form.centre  # the activity belongs to the idea's centre
     if not form.validate_on_submit():
         return render_form(form, idea=idea)
-    activity = services.promote_idea(current_user, idea, open_registration=form.open_registration.data,
-                                     **form.content())
+    activity = services.promote_idea(current_user, idea, open_registration=form.open_registration.data, **form.content())
     db.session.commit()
-    flash(_("The idea is now a centre activity. Its author, supporters, followers and volunteers are told."),
-          "success")
+    flash(_("The idea is now a centre activity. Its author, supporters, followers and volunteers are told."), "success")
     return back_to_activity(activity.id)
 
 
 def initial_data(activity):
-    return {"title": activity.title, "description": activity.description, "centre": activity.centre_id,
-            "place": activity.place, "starts_at": local_for_form(activity.starts_at), "ends_at": local_for_form(activity.ends_at),
-            "leader_name": activity.leader_name, "capacity": activity.capacity,
-            "seeking_school_partner": activity.seeking_school_partner,
-            "partner_age_groups": activity.age_group_codes, "partner_subjects": activity.subject_codes}
+    return {
+        "title": activity.title,
+        "description": activity.description,
+        "centre": activity.centre_id,
+        "place": activity.place,
+        "starts_at": local_for_form(activity.starts_at),
+        "ends_at": local_for_form(activity.ends_at),
+        "leader_name": activity.leader_name,
+        "capacity": activity.capacity,
+        "seeking_school_partner": activity.seeking_school_partner,
+        "partner_age_groups": activity.age_group_codes,
+        "partner_subjects": activity.subject_codes,
+    }
 
 
 def move_choices(registrations):
     """Registered people as choices "name (n places)" for moving to the waiting list."""
-    return [SelectChoice(registration.id, ngettext("%(name)s (%(num)d place)", "%(name)s (%(num)d places)",
-                                                   registration.places, name=registration.user.display_name))
-            for registration in registrations]
+    return [
+        SelectChoice(
+            registration.id,
+            ngettext(
+                "%(name)s (%(num)d place)", "%(name)s (%(num)d places)", registration.places, name=registration.user.display_name
+            ),
+        )
+        for registration in registrations
+    ]
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -251,6 +283,7 @@ def edit_activity(activity_id):
 
 # The lifecycle (the coordinators) ----------------------------------------------------------------------------
 
+
 @bp.route("/activities/<int:activity_id>/open", methods=["POST"])
 @login_required
 def open_registration(activity_id):
@@ -266,8 +299,7 @@ def not_now(activity, action):
     """Leave the form of a move the activity's state no longer allows (e.g. cancelled in another tab)."""
     if action in services.allowed_actions(current_user, activity):
         return None
-    flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."),
-          "error")
+    flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."), "error")
     return back_to_activity(activity.id)
 
 
@@ -306,11 +338,15 @@ def complete_activity(activity_id):
 def registrations(activity_id):
     activity = managed_activity(activity_id, "activities.registrations")
     return render_template(
-        "activities/registrations.html", activity=activity, lists=queries.registrations_of(activity),
-        signups=queries.volunteer_signups_of(activity))
+        "activities/registrations.html",
+        activity=activity,
+        lists=queries.registrations_of(activity),
+        signups=queries.volunteer_signups_of(activity),
+    )
 
 
 # Registering ------------------------------------------------------------------------------------------------
+
 
 @bp.route("/activities/<int:activity_id>/register", methods=["POST"])
 @login_required
@@ -321,8 +357,7 @@ def register(activity_id):
         return back_to_activity(activity.id)
     if not permissions.can_register_for_activity(current_user, activity):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address before you register: follow the link "
-                                       "we sent you."))
+            return render_error(403, _("Please confirm your e-mail address before you register: follow the link we sent you."))
         return render_error(403)
     form = RegisterForm()
     if not form.validate_on_submit():
@@ -332,8 +367,13 @@ def register(activity_id):
     if registration.state == RegistrationState.REGISTERED:
         flash(_("You are registered. See you there!"), "success")
     else:
-        flash(_("All places are taken, so you are on the waiting list. If a place becomes free, you move up and "
-                "get a notification."), "success")
+        flash(
+            _(
+                "All places are taken, so you are on the waiting list. If a place becomes free, you move up and "
+                "get a notification."
+            ),
+            "success",
+        )
     return back_to_activity(activity.id, "registration")
 
 

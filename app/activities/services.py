@@ -4,6 +4,7 @@ The waiting-list rule: a registration gets places when all its people fit in the
 places become free (a cancellation, more capacity) the waiting list is offered them in the order people
 registered, the first who fit moving up.
 """
+
 import secrets
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,14 +33,26 @@ TRANSITIONS = {
     "complete": ({ActivityState.PLANNED, ActivityState.OPEN}, ActivityState.COMPLETED),
     "cancel": ({ActivityState.PLANNED, ActivityState.OPEN}, ActivityState.CANCELLED),
 }
-ACTIVITY_FIELDS = ("title", "description", "centre_id", "place", "starts_at", "ends_at", "leader_name", "capacity",
-                   "seeking_school_partner", "partner_age_groups", "partner_subjects")
+ACTIVITY_FIELDS = (
+    "title",
+    "description",
+    "centre_id",
+    "place",
+    "starts_at",
+    "ends_at",
+    "leader_name",
+    "capacity",
+    "seeking_school_partner",
+    "partner_age_groups",
+    "partner_subjects",
+)
 #: a registration brings at most this many other people
 MAX_COMPANIONS = 8
 COMPANION_NAME_LENGTH = 40
 
 
 # Creating and changing activities ----------------------------------------------------------------------------
+
 
 def check_centre(actor, centre_id):
     if not permissions.can_moderate_centre(actor, centre_id):
@@ -52,18 +65,22 @@ def create_activity(actor, open_registration=False, idea=None, **fields):
         raise NotAllowed()
     check_centre(actor, fields["centre_id"])
     now = utcnow()
-    activity = Activity(state=ActivityState.OPEN if open_registration else ActivityState.PLANNED,
-                        registered_count=0, created_by_id=actor.id, created_at=now, updated_at=now,
-                        idea_id=idea.id if idea is not None else None,
-                        **{key: fields[key] for key in ACTIVITY_FIELDS if key in fields})
+    activity = Activity(
+        state=ActivityState.OPEN if open_registration else ActivityState.PLANNED,
+        registered_count=0,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        idea_id=idea.id if idea is not None else None,
+        **{key: fields[key] for key in ACTIVITY_FIELDS if key in fields},
+    )
     db.session.add(activity)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as error:  # the idea was promoted by someone else a moment ago
         raise InvalidTransition() from error
-    record_audit("activity.create", actor=actor, subject=activity, centre_id=activity.centre_id,
-                 title=activity.title)
+    record_audit("activity.create", actor=actor, subject=activity, centre_id=activity.centre_id, title=activity.title)
     return activity
 
 
@@ -82,9 +99,12 @@ def promote_idea(actor, idea, open_registration=False, **fields):
     activity.partner_age_groups = idea.partner_age_groups
     activity.partner_subjects = idea.partner_subjects
     idea_services.transition(idea, "promote", actor)
-    db.session.execute(update(VolunteerRole).where(VolunteerRole.idea_id == idea.id,
-                                                   VolunteerRole.activity_id.is_(None))
-                       .values(activity_id=activity.id).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(VolunteerRole)
+        .where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
+        .values(activity_id=activity.id)
+        .execution_options(synchronize_session=False)
+    )
     carry_over_to_activity(idea, activity)
     recipients = [idea.author] + supporters_of(idea) + followers_of(idea) + volunteers_of(activity)
     notify("idea_promoted", recipients, actor=actor, idea=idea, activity=activity)
@@ -93,17 +113,23 @@ def promote_idea(actor, idea, open_registration=False, **fields):
 
 def volunteers_of(activity, states=SignUpState.ACTIVE):
     """People who applied for or were accepted in the activity's roles."""
-    return db.session.scalars(select(User).join(SignUp, SignUp.user_id == User.id)
-                              .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
-                              .where(VolunteerRole.activity_id == activity.id, SignUp.state.in_(states))
-                              .distinct()).all()
+    return db.session.scalars(
+        select(User)
+        .join(SignUp, SignUp.user_id == User.id)
+        .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
+        .where(VolunteerRole.activity_id == activity.id, SignUp.state.in_(states))
+        .distinct()
+    ).all()
 
 
 def participants_of(activity, states=(RegistrationState.REGISTERED,)):
     """People with a registration in the given states."""
-    return db.session.scalars(select(User).join(Registration, Registration.user_id == User.id)
-                              .where(Registration.activity_id == activity.id, Registration.state.in_(states))
-                              .distinct()).all()
+    return db.session.scalars(
+        select(User)
+        .join(Registration, Registration.user_id == User.id)
+        .where(Registration.activity_id == activity.id, Registration.state.in_(states))
+        .distinct()
+    ).all()
 
 
 def update_activity(actor, activity, move_to_waiting=(), **fields):
@@ -121,16 +147,21 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
     capacity = fields.get("capacity", activity.capacity)
     moved = []
     if capacity < activity.registered_count:
-        moved = db.session.scalars(select(Registration).where(
-            Registration.activity_id == activity.id, Registration.id.in_(list(move_to_waiting) or [0]),
-            Registration.state == RegistrationState.REGISTERED)).all()
+        moved = db.session.scalars(
+            select(Registration).where(
+                Registration.activity_id == activity.id,
+                Registration.id.in_(list(move_to_waiting) or [0]),
+                Registration.state == RegistrationState.REGISTERED,
+            )
+        ).all()
         still = activity.registered_count - sum(registration.places for registration in moved)
         if still > capacity:
             raise CapacityReached(too_many_registered_message(still, capacity))
         for registration in moved:
             move_to_waiting_list(activity, registration)
-    changed_when_or_where = any(key in fields and fields[key] != getattr(activity, key)
-                                for key in ("starts_at", "ends_at", "place"))
+    changed_when_or_where = any(
+        key in fields and fields[key] != getattr(activity, key) for key in ("starts_at", "ends_at", "place")
+    )
     for key in ACTIVITY_FIELDS:
         if key in fields:
             setattr(activity, key, fields[key])
@@ -142,29 +173,42 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
         raise CapacityReached(_l("Someone registered just now. Please look at the registrations again.")) from error
     # those just moved keep their turn for later places, not for one left over by this same change
     promote_from_waiting_list(activity, passing_over=[registration.id for registration in moved])
-    record_audit("activity.update", actor=actor, subject=activity, centre_id=activity.centre_id,
-                 moved_to_waiting=[registration.id for registration in moved])
-    notify("registration_moved_to_waiting", [registration.user for registration in moved], actor=actor,
-           activity=activity)
+    record_audit(
+        "activity.update",
+        actor=actor,
+        subject=activity,
+        centre_id=activity.centre_id,
+        moved_to_waiting=[registration.id for registration in moved],
+    )
+    notify("registration_moved_to_waiting", [registration.user for registration in moved], actor=actor, activity=activity)
     if changed_when_or_where:
-        notify("activity_changed", participants_of(activity) + volunteers_of(activity, (SignUpState.ACCEPTED,)),
-               actor=actor, activity=activity)
+        notify(
+            "activity_changed",
+            participants_of(activity) + volunteers_of(activity, (SignUpState.ACCEPTED,)),
+            actor=actor,
+            activity=activity,
+        )
     return activity
 
 
 def too_many_registered_message(registered, capacity):
-    return ngettext("%(num)d place would still be taken, more than the new capacity (%(capacity)d). Choose whom "
-                    "to move to the waiting list, or keep more places.",
-                    "%(num)d places would still be taken, more than the new capacity (%(capacity)d). Choose whom "
-                    "to move to the waiting list, or keep more places.", registered, capacity=capacity)
+    return ngettext(
+        "%(num)d place would still be taken, more than the new capacity (%(capacity)d). Choose whom "
+        "to move to the waiting list, or keep more places.",
+        "%(num)d places would still be taken, more than the new capacity (%(capacity)d). Choose whom "
+        "to move to the waiting list, or keep more places.",
+        registered,
+        capacity=capacity,
+    )
 
 
 def move_to_waiting_list(activity, registration):
     """Give a registration's places back and put it on the waiting list (it keeps its place in the order)."""
     changed = db.session.execute(
-        update(Registration).where(Registration.id == registration.id,
-                                   Registration.state == RegistrationState.REGISTERED)
-        .values(state=RegistrationState.WAITING, promoted_at=None).execution_options(synchronize_session=False)
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.state == RegistrationState.REGISTERED)
+        .values(state=RegistrationState.WAITING, promoted_at=None)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed == 1:
         free_places(activity, registration.places)
@@ -173,12 +217,16 @@ def move_to_waiting_list(activity, registration):
 
 # The lifecycle ---------------------------------------------------------------------------------------------
 
+
 def allowed_actions(actor, activity):
     """The moves this person may make on this activity now (for buttons)."""
     if not permissions.can_manage_activity(actor, activity):
         return []
-    return [action for action, (sources, _target) in TRANSITIONS.items()
-            if activity.state in sources and (action != "complete" or activity.has_started)]
+    return [
+        action
+        for action, (sources, _target) in TRANSITIONS.items()
+        if activity.state in sources and (action != "complete" or activity.has_started)
+    ]
 
 
 def transition(activity, action, actor, reason=""):
@@ -201,7 +249,9 @@ def transition(activity, action, actor, reason=""):
         values["completed_at"] = now
     from_state = activity.state
     changed = db.session.execute(
-        update(Activity).where(Activity.id == activity.id, Activity.state == from_state).values(**values)
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.state == from_state)
+        .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
@@ -210,7 +260,7 @@ def transition(activity, action, actor, reason=""):
         set_committed_value(activity, key, value)
     record_audit(f"activity.{action}", actor=actor, subject=activity, centre_id=activity.centre_id, reason=reason)
     if action == "cancel":
-        people = (participants_of(activity, RegistrationState.ACTIVE) + volunteers_of(activity))
+        people = participants_of(activity, RegistrationState.ACTIVE) + volunteers_of(activity)
         notify("activity_cancelled", people, actor=actor, activity=activity, reason=reason)
     return activity
 
@@ -245,6 +295,7 @@ def write_outcome(actor, activity, outcome):
 
 # Registration --------------------------------------------------------------------------------------------
 
+
 def take_places(activity, count):
     """Take count places of the activity at once, or return False when they are not all free.
 
@@ -252,16 +303,20 @@ def take_places(activity, count):
     register at the same instant, registered_count never passes capacity.
     """
     taken = db.session.execute(
-        update(Activity).where(Activity.id == activity.id, Activity.registered_count + count <= Activity.capacity)
-        .values(registered_count=Activity.registered_count + count).execution_options(synchronize_session=False)
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.registered_count + count <= Activity.capacity)
+        .values(registered_count=Activity.registered_count + count)
+        .execution_options(synchronize_session=False)
     ).rowcount
     return taken == 1
 
 
 def free_places(activity, count):
     db.session.execute(
-        update(Activity).where(Activity.id == activity.id, Activity.registered_count >= count)
-        .values(registered_count=Activity.registered_count - count).execution_options(synchronize_session=False)
+        update(Activity)
+        .where(Activity.id == activity.id, Activity.registered_count >= count)
+        .values(registered_count=Activity.registered_count - count)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -290,9 +345,15 @@ def register(user, activity, includes_self=True, companions=()):
     # moment then either frees its places before this looks for them, or waits and sees this waiting
     # registration when it offers them to the list. Without it a place could stay free while this one waits.
     db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
-    registration = Registration(activity_id=activity.id, user_id=user.id, includes_self=bool(includes_self),
-                                companions=companions, places=places, state=RegistrationState.WAITING,
-                                created_at=utcnow())
+    registration = Registration(
+        activity_id=activity.id,
+        user_id=user.id,
+        includes_self=bool(includes_self),
+        companions=companions,
+        places=places,
+        state=RegistrationState.WAITING,
+        created_at=utcnow(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(registration)
@@ -321,8 +382,10 @@ def cancel_registration(user, registration):
         raise InvalidTransition()
     now = utcnow()
     changed = db.session.execute(
-        update(Registration).where(Registration.id == registration.id, Registration.state == from_state)
-        .values(state=RegistrationState.CANCELLED, cancelled_at=now).execution_options(synchronize_session=False)
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.state == from_state)
+        .values(state=RegistrationState.CANCELLED, cancelled_at=now)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise InvalidTransition()
@@ -344,20 +407,27 @@ def promote_from_waiting_list(activity, passing_over=()):
     """
     promoted = []
     while True:
-        free = db.session.execute(select(Activity.capacity - Activity.registered_count)
-                                  .where(Activity.id == activity.id)).scalar_one()
+        free = db.session.execute(
+            select(Activity.capacity - Activity.registered_count).where(Activity.id == activity.id)
+        ).scalar_one()
         if free <= 0:
             break
         candidate = db.session.scalar(
-            select(Registration).where(Registration.activity_id == activity.id,
-                                       Registration.state == RegistrationState.WAITING, Registration.places <= free,
-                                       Registration.id.not_in(list(passing_over)))
-            .order_by(Registration.created_at, Registration.id).limit(1))
+            select(Registration)
+            .where(
+                Registration.activity_id == activity.id,
+                Registration.state == RegistrationState.WAITING,
+                Registration.places <= free,
+                Registration.id.not_in(list(passing_over)),
+            )
+            .order_by(Registration.created_at, Registration.id)
+            .limit(1)
+        )
         if candidate is None or not take_places(activity, candidate.places):
             break
         moved = db.session.execute(
-            update(Registration).where(Registration.id == candidate.id,
-                                       Registration.state == RegistrationState.WAITING)
+            update(Registration)
+            .where(Registration.id == candidate.id, Registration.state == RegistrationState.WAITING)
             .values(state=RegistrationState.REGISTERED, promoted_at=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -387,9 +457,10 @@ def record_attendance(actor, registration, attended):
     if registration.state == target:
         return registration
     changed = db.session.execute(
-        update(Registration).where(Registration.id == registration.id,
-                                   Registration.state.in_(ATTENDANCE_SOURCES))
-        .values(state=target, attendance_by_id=actor.id).execution_options(synchronize_session=False)
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.state.in_(ATTENDANCE_SOURCES))
+        .values(state=target, attendance_by_id=actor.id)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise InvalidTransition()
@@ -399,6 +470,7 @@ def record_attendance(actor, registration, attended):
 
 
 # Reminders and the private calendar feed -------------------------------------------------------------------
+
 
 def tomorrow_in_utc(now, timezone):
     """The start and end (naive UTC) of the day after now's local date in the given time zone."""
@@ -417,17 +489,29 @@ def send_reminders(timezone, now=None):
     """
     now = now or utcnow()
     day_start, day_end = tomorrow_in_utc(now, timezone)
-    activities = db.session.scalars(select(Activity).where(
-        Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
-        Activity.starts_at >= day_start, Activity.starts_at < day_end).order_by(Activity.starts_at)).all()
+    activities = db.session.scalars(
+        select(Activity)
+        .where(
+            Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+            Activity.starts_at >= day_start,
+            Activity.starts_at < day_end,
+        )
+        .order_by(Activity.starts_at)
+    ).all()
     made = 0
     for activity in activities:
-        registrations = db.session.scalars(select(Registration).where(
-            Registration.activity_id == activity.id, Registration.state == RegistrationState.REGISTERED,
-            Registration.reminded_at.is_(None))).all()
-        signups = db.session.scalars(select(SignUp).join(VolunteerRole, VolunteerRole.id == SignUp.role_id).where(
-            VolunteerRole.activity_id == activity.id, SignUp.state == SignUpState.ACCEPTED,
-            SignUp.reminded_at.is_(None))).all()
+        registrations = db.session.scalars(
+            select(Registration).where(
+                Registration.activity_id == activity.id,
+                Registration.state == RegistrationState.REGISTERED,
+                Registration.reminded_at.is_(None),
+            )
+        ).all()
+        signups = db.session.scalars(
+            select(SignUp)
+            .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
+            .where(VolunteerRole.activity_id == activity.id, SignUp.state == SignUpState.ACCEPTED, SignUp.reminded_at.is_(None))
+        ).all()
         people = [registration.user for registration in registrations] + [signup.user for signup in signups]
         made += len(notify("activity_reminder", people, activity=activity, urgent=True))
         for row in (*registrations, *signups):

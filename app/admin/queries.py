@@ -1,4 +1,5 @@
 """Reading users, categories and the audit log for the admin pages."""
+
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import selectinload
 
@@ -38,8 +39,12 @@ def visible_audit_entries(viewer):
 def audit_entries(viewer, action, actor_query, page, centre_id=None):
     """Audit entries the viewer may read, newest first, filtered by the start of the action name,
     the actor's name/e-mail and the centre."""
-    statement = (select(AuditEntry).options(selectinload(AuditEntry.actor))
-                 .where(visible_audit_entries(viewer)).order_by(AuditEntry.id.desc()))
+    statement = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .where(visible_audit_entries(viewer))
+        .order_by(AuditEntry.id.desc())
+    )
     if action:
         statement = statement.where(AuditEntry.action.startswith(action, autoescape=True))
     if actor_query:
@@ -51,8 +56,9 @@ def audit_entries(viewer, action, actor_query, page, centre_id=None):
 
 def audit_actions(viewer):
     """The distinct action names the viewer can see, for the filter."""
-    return db.session.scalars(select(AuditEntry.action).distinct().where(visible_audit_entries(viewer))
-                              .order_by(AuditEntry.action)).all()
+    return db.session.scalars(
+        select(AuditEntry.action).distinct().where(visible_audit_entries(viewer)).order_by(AuditEntry.action)
+    ).all()
 
 
 def all_categories():

@@ -1,4 +1,5 @@
 """Admin pages: people, their roles and suspension; categories of ideas; the audit log."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -26,8 +27,12 @@ def users():
     query = request.args.get("q", "").strip()[:100]
     suspended_only = request.args.get("suspended") == "1"
     page = request.args.get("page", 1, type=db_int)
-    return render_template("admin/users.html", pagination=queries.search_users(query, page, suspended_only),
-                           query=query, suspended_only=suspended_only)
+    return render_template(
+        "admin/users.html",
+        pagination=queries.search_users(query, page, suspended_only),
+        query=query,
+        suspended_only=suspended_only,
+    )
 
 
 def render_user_page(user, form=None, suspend_form=None, centres=None):
@@ -36,8 +41,13 @@ def render_user_page(user, form=None, suspend_form=None, centres=None):
         form = RolesForm(formdata=None, obj=user)
         form.moderated_centres.choices = centre_choices(centres if centres is not None else all_centres())
         form.moderated_centres.data = [centre.id for centre in user.moderated_centres]
-    return render_template("admin/user_roles.html", user=user, form=form,
-                           suspend_form=suspend_form or SuspendForm(formdata=None), lift_form=EmptyForm())
+    return render_template(
+        "admin/user_roles.html",
+        user=user,
+        form=form,
+        suspend_form=suspend_form or SuspendForm(formdata=None),
+        lift_form=EmptyForm(),
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -110,6 +120,7 @@ def lift_suspension(user_id):
 
 # Categories of ideas
 
+
 @bp.route("/categories")
 @login_required
 def categories():
@@ -126,8 +137,9 @@ def new_category():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            services.create_category(current_user, form.slug.data, form.name_lv.data, form.name_en.data,
-                                     form.position.data, form.is_active.data)
+            services.create_category(
+                current_user, form.slug.data, form.name_lv.data, form.name_en.data, form.position.data, form.is_active.data
+            )
         except services.SlugTaken:
             form.slug.errors.append(_("Another category already uses this short name."))
         else:
@@ -146,8 +158,15 @@ def edit_category(category_id):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            services.update_category(current_user, category, form.slug.data, form.name_lv.data, form.name_en.data,
-                                     form.position.data, form.is_active.data)
+            services.update_category(
+                current_user,
+                category,
+                form.slug.data,
+                form.name_lv.data,
+                form.name_en.data,
+                form.position.data,
+                form.is_active.data,
+            )
         except services.SlugTaken:
             form.slug.errors.append(_("Another category already uses this short name."))
         else:
@@ -159,6 +178,7 @@ def edit_category(category_id):
 
 # The audit log
 
+
 @bp.route("/audit")
 @login_required
 def audit_log():
@@ -169,8 +189,13 @@ def audit_log():
     centre_id = request.args.get("centre", 0, type=db_int)
     page = request.args.get("page", 1, type=db_int)
     centres = centres_moderated_by(current_user)
-    return render_template("admin/audit.html",
-                           pagination=queries.audit_entries(current_user, action, actor, page, centre_id),
-                           actions=queries.audit_actions(current_user), action=action, actor=actor,
-                           centres=centres, centre_id=centre_id,
-                           centre_names={centre.id: centre.name for centre in centres})
+    return render_template(
+        "admin/audit.html",
+        pagination=queries.audit_entries(current_user, action, actor, page, centre_id),
+        actions=queries.audit_actions(current_user),
+        action=action,
+        actor=actor,
+        centres=centres,
+        centre_id=centre_id,
+        centre_names={centre.id: centre.name for centre in centres},
+    )

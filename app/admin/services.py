@@ -1,4 +1,5 @@
 """Admin actions: categories of ideas and suspending accounts. The route commits."""
+
 from sqlalchemy import select
 
 from app.accounts.sessions import end_all_sessions
@@ -29,12 +30,10 @@ def create_category(actor, slug, name_lv, name_en, position, is_active=True):
     if not can_manage_categories(actor):
         raise NotAllowed()
     check_slug_free(slug)
-    category = Category(slug=slug, name_lv=name_lv.strip(), name_en=name_en.strip(), position=position,
-                        is_active=is_active)
+    category = Category(slug=slug, name_lv=name_lv.strip(), name_en=name_en.strip(), position=position, is_active=is_active)
     db.session.add(category)
     db.session.flush()
-    record_audit("category.created", actor=actor, subject=category, slug=slug, name_lv=category.name_lv,
-                 name_en=category.name_en)
+    record_audit("category.created", actor=actor, subject=category, slug=slug, name_lv=category.name_lv, name_en=category.name_en)
     return category
 
 
@@ -45,8 +44,16 @@ def update_category(actor, category, slug, name_lv, name_en, position, is_active
     check_slug_free(slug, category)
     category.slug, category.name_lv, category.name_en = slug, name_lv.strip(), name_en.strip()
     category.position, category.is_active = position, is_active
-    record_audit("category.updated", actor=actor, subject=category, slug=slug, name_lv=category.name_lv,
-                 name_en=category.name_en, position=position, is_active=is_active)
+    record_audit(
+        "category.updated",
+        actor=actor,
+        subject=category,
+        slug=slug,
+        name_lv=category.name_lv,
+        name_en=category.name_en,
+        position=position,
+        is_active=is_active,
+    )
     return category
 
 

@@ -1,4 +1,5 @@
 """Recording audit entries. The caller commits, so an entry lands with the action it describes."""
+
 import logging
 from contextlib import contextmanager
 
@@ -40,8 +41,12 @@ def refuse(user, what):
     what the entry would have said) and the 403 goes out all the same.
     """
     actor_id = user.id if user.is_authenticated else None  # read now: the rollback below expires the user
-    entry = {"action": "access.denied", "actor_id": actor_id, "ip_address": request.remote_addr or "",
-             "details": {"what": what, "path": request.path[:200]}}
+    entry = {
+        "action": "access.denied",
+        "actor_id": actor_id,
+        "ip_address": request.remote_addr or "",
+        "details": {"what": what, "path": request.path[:200]},
+    }
     db.session.rollback()  # nothing else the request did is kept; the entry's statement is the first of its own
     try:
         with short_wait():

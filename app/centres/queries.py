@@ -1,4 +1,5 @@
 """Reading centres."""
+
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 

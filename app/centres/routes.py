@@ -1,4 +1,5 @@
 """Admin pages for centres: /admin/centres."""
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,8 +20,6 @@ def require_admin():
         refuse(current_user, "centres")
 
 
-
-
 @bp.route("/admin/centres")
 def list_centres():
     return render_template("centres/list.html", centres=all_centres())
@@ -31,8 +30,7 @@ def new_centre():
     form = CentreForm()
     if form.validate_on_submit():
         try:
-            services.create_centre(current_user, form.name.data, form.municipality.data, form.slug.data,
-                                   form.is_active.data)
+            services.create_centre(current_user, form.name.data, form.municipality.data, form.slug.data, form.is_active.data)
         except services.SlugTaken:
             form.slug.errors.append(_("Another centre already uses this short name."))
         else:
@@ -48,8 +46,9 @@ def edit_centre(centre_id):
     form = CentreForm(obj=centre)
     if form.validate_on_submit():
         try:
-            services.update_centre(current_user, centre, form.name.data, form.municipality.data, form.slug.data,
-                                   form.is_active.data)
+            services.update_centre(
+                current_user, centre, form.name.data, form.municipality.data, form.slug.data, form.is_active.data
+            )
         except services.SlugTaken:
             form.slug.errors.append(_("Another centre already uses this short name."))
         else:

@@ -1,4 +1,5 @@
 """Creating and changing centres (admins only)."""
+
 from sqlalchemy import select
 
 from app.audit.services import record_audit
@@ -42,8 +43,7 @@ def update_centre(actor, centre, name, municipality, slug, is_active):
         raise NotAllowed()
     check_slug_free(slug, centre)
     centre.name, centre.municipality, centre.slug, centre.is_active = name.strip(), municipality.strip(), slug, is_active
-    record_audit("centre.updated", actor=actor, subject=centre, centre_id=centre.id, name=centre.name,
-                 is_active=is_active)
+    record_audit("centre.updated", actor=actor, subject=centre, centre_id=centre.id, name=centre.name, is_active=is_active)
     return centre
 
 

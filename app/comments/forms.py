@@ -1,4 +1,5 @@
 """Comment forms: field validation only."""
+
 import re
 import secrets
 
@@ -35,18 +36,28 @@ def submission_key_or_none(value):
 
 
 def body_field(label):
-    return TextAreaField(label, filters=[strip], render_kw={"maxlength": BODY_MAX, "rows": 5}, validators=[
-        DataRequired(_l("Please write something first.")),
-        Length(max=BODY_MAX, message=_l("A comment can be at most %(max)d characters long.")),
-    ])
+    return TextAreaField(
+        label,
+        filters=[strip],
+        render_kw={"maxlength": BODY_MAX, "rows": 5},
+        validators=[
+            DataRequired(_l("Please write something first.")),
+            Length(max=BODY_MAX, message=_l("A comment can be at most %(max)d characters long.")),
+        ],
+    )
 
 
 def reason_field(label, description=None):
-    return TextAreaField(label, description=description, filters=[strip],
-                         render_kw={"maxlength": REASON_MAX, "rows": 3}, validators=[
-        DataRequired(_l("Please give a reason.")),
-        Length(max=REASON_MAX, message=_l("Please keep the reason under %(max)d characters.")),
-    ])
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[strip],
+        render_kw={"maxlength": REASON_MAX, "rows": 3},
+        validators=[
+            DataRequired(_l("Please give a reason.")),
+            Length(max=REASON_MAX, message=_l("Please keep the reason under %(max)d characters.")),
+        ],
+    )
 
 
 class CommentForm(Form):
@@ -63,14 +74,17 @@ class EditCommentForm(Form):
 
 
 class ReportForm(Form):
-    reason = reason_field(_l("What is wrong with this comment?"),
-                          _l("A moderator of the centre reads this. The comment's author does not see who reported it."))
+    reason = reason_field(
+        _l("What is wrong with this comment?"),
+        _l("A moderator of the centre reads this. The comment's author does not see who reported it."),
+    )
     next = HiddenField()
 
 
 class ModerationForm(Form):
     """A moderator hides, restores or confirms a comment, always with a reason."""
 
-    reason = reason_field(_l("Reason"), _l("Recorded in the audit log. When you hide a comment, everyone sees this "
-                                           "reason in its place."))
+    reason = reason_field(
+        _l("Reason"), _l("Recorded in the audit log. When you hide a comment, everyone sees this reason in its place.")
+    )
     next = HiddenField()

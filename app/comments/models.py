@@ -17,8 +17,9 @@ class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         # hidden by a moderator: the reason is always recorded
-        CheckConstraint("hidden_at IS NULL OR hidden_by_id IS NULL OR length(hidden_reason) > 0",
-                        name="moderator_hide_has_reason"),
+        CheckConstraint(
+            "hidden_at IS NULL OR hidden_by_id IS NULL OR length(hidden_reason) > 0", name="moderator_hide_has_reason"
+        ),
         # the same form sent twice (a double-click) makes one comment
         UniqueConstraint("author_id", "submission_key"),
     )

@@ -1,4 +1,5 @@
 """Reading comments: the threads of an idea's page, and the reported comments moderators review."""
+
 import re
 from dataclasses import dataclass, field
 
@@ -47,8 +48,11 @@ class CommentItem:
 
 def paragraphs(text):
     """Plain text as paragraphs (split at empty lines) of lines; the template escapes every line."""
-    return [[line.rstrip() for line in part.strip("\n").split("\n")]
-            for part in PARAGRAPH_BREAK.split((text or "").replace("\r\n", "\n").strip()) if part.strip()]
+    return [
+        [line.rstrip() for line in part.strip("\n").split("\n")]
+        for part in PARAGRAPH_BREAK.split((text or "").replace("\r\n", "\n").strip())
+        if part.strip()
+    ]
 
 
 def load_comments(idea, viewer):
@@ -64,7 +68,8 @@ def load_comments(idea, viewer):
     else:
         query = select(Comment, literal(None))
     rows = db.session.execute(
-        query.join(Comment.author).options(contains_eager(Comment.author))
+        query.join(Comment.author)
+        .options(contains_eager(Comment.author))
         .where(Comment.idea_id == idea.id)
         .order_by(func.coalesce(Comment.parent_id, Comment.id), Comment.parent_id.is_not(None), Comment.id)
     ).all()
@@ -94,9 +99,13 @@ class ReportedComment:
 
 def waiting_for_review():
     """Open reports, or hidden by reports and not yet looked at (and not deleted by the author)."""
-    return and_(Comment.deleted_at.is_(None),
-                or_(Comment.open_report_count > 0,
-                    and_(Comment.hidden_at.is_not(None), Comment.hidden_by_id.is_(None), Comment.hidden_reason == "")))
+    return and_(
+        Comment.deleted_at.is_(None),
+        or_(
+            Comment.open_report_count > 0,
+            and_(Comment.hidden_at.is_not(None), Comment.hidden_by_id.is_(None), Comment.hidden_reason == ""),
+        ),
+    )
 
 
 def reported_comments(moderator, limit=200):
@@ -105,14 +114,20 @@ def reported_comments(moderator, limit=200):
     with their reporters)."""
     if not permissions.can_moderate(moderator):
         return []
-    first_open_report = (select(func.min(CommentReport.created_at))
-                         .where(CommentReport.comment_id == Comment.id, CommentReport.resolved_at.is_(None))
-                         .correlate(Comment).scalar_subquery())
-    query = (select(Comment, Idea).join(Idea, Idea.id == Comment.idea_id)
-             .options(joinedload(Comment.author))
-             .where(waiting_for_review())
-             .order_by(func.coalesce(first_open_report, Comment.hidden_at), Comment.id)
-             .limit(limit))
+    first_open_report = (
+        select(func.min(CommentReport.created_at))
+        .where(CommentReport.comment_id == Comment.id, CommentReport.resolved_at.is_(None))
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    query = (
+        select(Comment, Idea)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .options(joinedload(Comment.author))
+        .where(waiting_for_review())
+        .order_by(func.coalesce(first_open_report, Comment.hidden_at), Comment.id)
+        .limit(limit)
+    )
     if not moderator.is_admin:
         mine = select(moderator_centres.c.centre_id).where(moderator_centres.c.user_id == moderator.id)
         query = query.where(Idea.centre_id.in_(mine))
@@ -120,9 +135,9 @@ def reported_comments(moderator, limit=200):
     if not rows:
         return []
     reports = db.session.scalars(
-        select(CommentReport).options(joinedload(CommentReport.reporter))
-        .where(CommentReport.comment_id.in_([comment.id for comment, _idea in rows]),
-               CommentReport.resolved_at.is_(None))
+        select(CommentReport)
+        .options(joinedload(CommentReport.reporter))
+        .where(CommentReport.comment_id.in_([comment.id for comment, _idea in rows]), CommentReport.resolved_at.is_(None))
         .order_by(CommentReport.created_at, CommentReport.id)
     ).all()
     by_comment = {}
@@ -135,8 +150,7 @@ def count_reported_comments(moderator):
     """How many comments wait for a moderator of these centres (for headers and the queue's tabs)."""
     if not permissions.can_moderate(moderator):
         return 0
-    query = (select(func.count()).select_from(Comment).join(Idea, Idea.id == Comment.idea_id)
-             .where(waiting_for_review()))
+    query = select(func.count()).select_from(Comment).join(Idea, Idea.id == Comment.idea_id).where(waiting_for_review())
     if not moderator.is_admin:
         mine = select(moderator_centres.c.centre_id).where(moderator_centres.c.user_id == moderator.id)
         query = query.where(Idea.centre_id.in_(mine))
@@ -146,9 +160,12 @@ def count_reported_comments(moderator):
 def comment_page_data(comment_id, viewer):
     """The comment and its idea for the comment's own pages (edit, report, moderate), or (None, None)
     when either does not exist or the viewer may not see the idea."""
-    row = db.session.execute(select(Comment, Idea).join(Idea, Idea.id == Comment.idea_id)
-                             .options(joinedload(Comment.author))
-                             .where(Comment.id == comment_id)).first()
+    row = db.session.execute(
+        select(Comment, Idea)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .options(joinedload(Comment.author))
+        .where(Comment.id == comment_id)
+    ).first()
     if row is None or not permissions.can_view_idea(viewer, row[1]):
         return None, None
     return row
@@ -156,6 +173,9 @@ def comment_page_data(comment_id, viewer):
 
 def open_reports(comment):
     """The comment's reports not yet resolved, oldest first, with their reporters."""
-    return db.session.scalars(select(CommentReport).options(joinedload(CommentReport.reporter))
-                              .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
-                              .order_by(CommentReport.created_at, CommentReport.id)).all()
+    return db.session.scalars(
+        select(CommentReport)
+        .options(joinedload(CommentReport.reporter))
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+        .order_by(CommentReport.created_at, CommentReport.id)
+    ).all()

@@ -1,4 +1,5 @@
 """Pages of the comments domain: write, answer, edit, delete, report; moderators hide, restore, confirm."""
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -37,8 +38,7 @@ def comment_limit():
 
 
 #: one budget for everything a person writes here: comments, replies, edits and reports
-posting_limit = limiter.shared_limit(comment_limit, scope="comment-posting", key_func=poster_key,
-                                     methods=["POST"])
+posting_limit = limiter.shared_limit(comment_limit, scope="comment-posting", key_func=poster_key, methods=["POST"])
 
 
 @bp.app_template_global("comment_idea_url")
@@ -86,8 +86,7 @@ def add(idea_id):
             abort(404)
     if not form.validate_on_submit():
         return render_template("comments/form.html", form=form, idea=idea, parent=parent, action="add")
-    comment = services.add_comment(current_user, idea, form.body.data, parent=parent,
-                                   submission_key=form.submission_key.data)
+    comment = services.add_comment(current_user, idea, form.body.data, parent=parent, submission_key=form.submission_key.data)
     db.session.commit()
     flash(_("Your reply is published.") if parent is not None else _("Your comment is published."), "success")
     return redirect(idea_url(idea.id, comment.id))
@@ -159,10 +158,16 @@ def moderation_texts(action):
     """The texts of each moderator action, translated when the page is shown."""
     return {
         "hide": (_("Hide this comment"), _("Hide the comment"), _("The comment is hidden.")),
-        "restore": (_("Show this comment again"), _("Show the comment"),
-                    _("The comment is shown again and its reports are closed.")),
-        "confirm": (_("Keep this comment hidden"), _("Keep it hidden"),
-                    _("The comment stays hidden and its reports are closed.")),
+        "restore": (
+            _("Show this comment again"),
+            _("Show the comment"),
+            _("The comment is shown again and its reports are closed."),
+        ),
+        "confirm": (
+            _("Keep this comment hidden"),
+            _("Keep it hidden"),
+            _("The comment stays hidden and its reports are closed."),
+        ),
     }[action]
 
 
@@ -172,8 +177,7 @@ def moderate(comment_id, action):
         refuse(current_user, f"comments.{action}")
     form = ModerationForm()
     if action == "hide":
-        form.reason.description = _("Everyone sees this reason in the comment's place. It is also recorded in "
-                                    "the audit log.")
+        form.reason.description = _("Everyone sees this reason in the comment's place. It is also recorded in the audit log.")
     else:
         form.reason.description = _("Recorded in the audit log.")
     title, button, done = moderation_texts(action)
@@ -185,8 +189,16 @@ def moderate(comment_id, action):
     if request.method == "GET":
         form.next.data = back_to("")
     reports = open_reports(comment)
-    return render_template("comments/moderate.html", form=form, idea=idea, comment=comment, action=action,
-                           title=title, button=button, reports=reports)
+    return render_template(
+        "comments/moderate.html",
+        form=form,
+        idea=idea,
+        comment=comment,
+        action=action,
+        title=title,
+        button=button,
+        reports=reports,
+    )
 
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ here that changes whether a comment can be read locks the comment's row, compare
 and after, and moves the counter with one SQL UPDATE by the difference, so the counter stays right
 whatever order things happen in (and when two people act at once).
 """
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -57,21 +58,24 @@ def idea_of(comment):
 def lock(comment):
     """Read the comment's row again, locked until the transaction ends (PostgreSQL; SQLite requests
     that write hold the database's write lock already), so decisions are made on its current state."""
-    return db.session.scalars(select(Comment).where(Comment.id == comment.id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(
+        select(Comment).where(Comment.id == comment.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 def comment_of_form(author, submission_key):
     """The comment the author already sent from the form with this key, or None."""
-    return db.session.scalar(select(Comment).where(Comment.author_id == author.id,
-                                                   Comment.submission_key == submission_key))
+    return db.session.scalar(select(Comment).where(Comment.author_id == author.id, Comment.submission_key == submission_key))
 
 
 def change_count(idea_id, delta):
     if delta:
-        db.session.execute(update(Idea).where(Idea.id == idea_id)
-                           .values(comment_count=Idea.comment_count + delta)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Idea)
+            .where(Idea.id == idea_id)
+            .values(comment_count=Idea.comment_count + delta)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def count_change(was_readable, comment):
@@ -79,6 +83,7 @@ def count_change(was_readable, comment):
 
 
 # --- writing --------------------------------------------------------------------------------------
+
 
 def add_comment(author, idea, body, parent=None, submission_key=None):
     """A new comment on a published idea, or a reply to one of its comments.
@@ -105,9 +110,16 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
         replied_to = parent
         top = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
     now = utcnow()
-    comment = Comment(idea_id=idea.id, author_id=author.id, parent_id=top.id if top is not None else None,
-                      body=body, created_at=now, hidden_reason="", open_report_count=0,
-                      submission_key=submission_key or None)
+    comment = Comment(
+        idea_id=idea.id,
+        author_id=author.id,
+        parent_id=top.id if top is not None else None,
+        body=body,
+        created_at=now,
+        hidden_reason="",
+        open_report_count=0,
+        submission_key=submission_key or None,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(comment)
@@ -121,8 +133,7 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
 
     told = set()
     if replied_to is not None:
-        told.update(n.user_id for n in notify("comment_reply", [replied_to.author], actor=author, idea=idea,
-                                               comment=comment))
+        told.update(n.user_id for n in notify("comment_reply", [replied_to.author], actor=author, idea=idea, comment=comment))
     others = [person for person in [idea.author, *followers_of(idea)] if person.id not in told]
     if replied_to is not None:
         others = [person for person in others if person.id != replied_to.author_id]
@@ -181,6 +192,7 @@ def delete_comment(user, comment):
 
 # --- reports --------------------------------------------------------------------------------------
 
+
 def report_comment(user, comment, reason):
     """Report a comment with a reason. One report per person: another one by the same person is ignored.
 
@@ -195,8 +207,12 @@ def report_comment(user, comment, reason):
         raise InvalidTransition()
     if comment.hidden_at is not None and not awaiting_review(comment):
         return None  # a moderator hid it already
-    if db.session.scalar(select(CommentReport.id).where(CommentReport.comment_id == comment.id,
-                                                        CommentReport.reporter_id == user.id)) is not None:
+    if (
+        db.session.scalar(
+            select(CommentReport.id).where(CommentReport.comment_id == comment.id, CommentReport.reporter_id == user.id)
+        )
+        is not None
+    ):
         return None
     now = utcnow()
     try:
@@ -214,19 +230,22 @@ def report_comment(user, comment, reason):
         comment.hidden_by_id = None
         comment.hidden_reason = ""
         change_count(comment.idea_id, count_change(was_readable, comment))
-        record_audit("comment.hidden_by_reports", subject=comment, centre_id=idea.centre_id,
-                     reports=comment.open_report_count)
+        record_audit("comment.hidden_by_reports", subject=comment, centre_id=idea.centre_id, reports=comment.open_report_count)
     return report
 
 
 def resolve_reports(comment, now):
-    db.session.execute(update(CommentReport)
-                       .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
-                       .values(resolved_at=now).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(CommentReport)
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+        .values(resolved_at=now)
+        .execution_options(synchronize_session=False)
+    )
     comment.open_report_count = 0
 
 
 # --- moderators -----------------------------------------------------------------------------------
+
 
 def moderated(moderator, comment):
     """The comment locked, and its idea, for a moderator of the idea's centre; otherwise NotAllowed."""
@@ -257,8 +276,7 @@ def confirm_hidden(moderator, comment, reason):
     if not awaiting_review(comment) and comment.open_report_count == 0:
         raise AlreadyDone()
     set_hidden_by(moderator, comment, reason)
-    record_audit("comment.hide_confirmed", actor=moderator, subject=comment, centre_id=idea.centre_id,
-                 reason=reason)
+    record_audit("comment.hide_confirmed", actor=moderator, subject=comment, centre_id=idea.centre_id, reason=reason)
     return comment
 
 

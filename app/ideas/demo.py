@@ -1,4 +1,5 @@
 """Demo ideas for `flask seed-demo` (development only): made through the services, so each has its history."""
+
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -13,17 +14,22 @@ DEMO_IDEAS = [
     {
         "title": "Puķu podi dienas centram",
         "summary": "Keramikas darbnīcā iedzīvotāji kopā ar bērniem veido puķu podus, ko uzdāvinām sociālā "
-                   "dienesta dienas centram.",
+        "dienesta dienas centram.",
         "description": "Dienas centra apmeklētāji ļoti gaida pavasari, bet palodzes ir tukšas.\n\n"
-                       "## Kā tas notiktu\n\n"
-                       "- trīs sestdienas pēc kārtas keramikas pulciņa telpās;\n"
-                       "- pulciņa vadītāja ierāda, kā veidot un apgleznot podu;\n"
-                       "- gatavos podus apdedzinām un kopā aiznesam uz dienas centru.\n\n"
-                       "Piedalīties var **ikviens** – arī tie, kas mālu rokās turēs pirmo reizi.",
-        "author": "anna@kopiena.example", "centre": "preili", "category": "seniors",
-        "kind": IdeaKind.LOCAL_IMPROVEMENT, "place": "Preiļu Kultūras nams, keramikas darbnīca",
+        "## Kā tas notiktu\n\n"
+        "- trīs sestdienas pēc kārtas keramikas pulciņa telpās;\n"
+        "- pulciņa vadītāja ierāda, kā veidot un apgleznot podu;\n"
+        "- gatavos podus apdedzinām un kopā aiznesam uz dienas centru.\n\n"
+        "Piedalīties var **ikviens** – arī tie, kas mālu rokās turēs pirmo reizi.",
+        "author": "anna@kopiena.example",
+        "centre": "preili",
+        "category": "seniors",
+        "kind": IdeaKind.LOCAL_IMPROVEMENT,
+        "place": "Preiļu Kultūras nams, keramikas darbnīca",
         "needs": "Apmēram 20 kg māla, glazūras, dedzināšana krāsnī.\nPuķu stādi un zeme podiem.",
-        "seeking_school_partner": True, "partner_age_groups": "10-12,13-15", "partner_subjects": "arts,social",
+        "seeking_school_partner": True,
+        "partner_age_groups": "10-12,13-15",
+        "partner_subjects": "arts,social",
         "steps": [("submit", "anna@kopiena.example", ""), ("publish", "koordinatore.preili@kopiena.example", "")],
         "supporters": ["valdis@kopiena.example", "skolotaja.ilga@kopiena.example"],
     },
@@ -31,74 +37,120 @@ DEMO_IDEAS = [
         "title": "Soliņi Raiņa parkā",
         "summary": "Gar parka galveno celiņu vajag vismaz piecus soliņus, lai vecāki ļaudis pa ceļam var atpūsties.",
         "description": "No autoostas līdz poliklīnikai caur parku ir gandrīz kilometrs, un pa ceļam nav neviena "
-                       "soliņa.\n\nSoliņus varētu izgatavot arodvidusskolas audzēkņi, bet uzstādīt – talkā.",
-        "author": "valdis@kopiena.example", "centre": "preili", "category": "infrastructure",
-        "kind": IdeaKind.LOCAL_IMPROVEMENT, "place": "Raiņa parks, Preiļi", "latitude": 56.2942, "longitude": 26.7246,
+        "soliņa.\n\nSoliņus varētu izgatavot arodvidusskolas audzēkņi, bet uzstādīt – talkā.",
+        "author": "valdis@kopiena.example",
+        "centre": "preili",
+        "category": "infrastructure",
+        "kind": IdeaKind.LOCAL_IMPROVEMENT,
+        "place": "Raiņa parks, Preiļi",
+        "latitude": 56.2942,
+        "longitude": 26.7246,
         "needs": "Dēļi un krāsa pieciem soliņiem, skrūves, pamatu betons.\nCilvēki talkai vienā sestdienā.",
         "steps": [("submit", "valdis@kopiena.example", "")],
     },
     {
         "title": "Remontu kafejnīca",
-        "summary": "Reizi mēnesī atnāc ar salūzušu tosteri, saplēstu jaku vai velosipēdu – kopā to salabojam pie "
-                   "kafijas tases.",
+        "summary": "Reizi mēnesī atnāc ar salūzušu tosteri, saplēstu jaku vai velosipēdu – kopā to salabojam pie kafijas tases.",
         "description": "Remontu kafejnīca ir sociālā uzņēmuma ideja: brīvprātīgie meistari palīdz labot lietas, "
-                       "bet kafejnīca no ziedojumiem sedz telpu un instrumentu izmaksas.\n\n"
-                       "Tā mazinām atkritumus un satiekamies.",
-        "author": "marija@kopiena.example", "centre": "rezekne", "category": "entrepreneurship",
-        "kind": IdeaKind.SOCIAL_ENTERPRISE, "place": "Rēzeknes kopienas centrs",
-        "needs": "Instrumenti (lodāmurs, šujmašīna, velo atslēgas), galdi.\nMeistari: elektriķis, šuvēja, "
-                 "velosipēdu mehāniķis.",
+        "bet kafejnīca no ziedojumiem sedz telpu un instrumentu izmaksas.\n\n"
+        "Tā mazinām atkritumus un satiekamies.",
+        "author": "marija@kopiena.example",
+        "centre": "rezekne",
+        "category": "entrepreneurship",
+        "kind": IdeaKind.SOCIAL_ENTERPRISE,
+        "place": "Rēzeknes kopienas centrs",
+        "needs": "Instrumenti (lodāmurs, šujmašīna, velo atslēgas), galdi.\nMeistari: elektriķis, šuvēja, velosipēdu mehāniķis.",
         "steps": [("submit", "marija@kopiena.example", ""), ("publish", "koordinatore.rezekne@kopiena.example", "")],
         "supporters": ["anna@kopiena.example"],
     },
     {
         "title": "Kopienas dārzs pie skolas",
-        "summary": "Skolas pagalma stūrī ierīkojam dobes, kur skolēni, vecāki un kaimiņi kopā audzē dārzeņus "
-                   "un garšaugus.",
+        "summary": "Skolas pagalma stūrī ierīkojam dobes, kur skolēni, vecāki un kaimiņi kopā audzē dārzeņus un garšaugus.",
         "description": "Dārzs būtu dzīva mācību klase dabaszinībās un vieta, kur satiekas paaudzes.\n\n"
-                       "Ražu vasarā ievāktu kaimiņi, rudenī – skolas virtuve.",
-        "author": "skolotaja.ilga@kopiena.example", "centre": "preili", "category": "environment",
-        "kind": IdeaKind.LOCAL_IMPROVEMENT, "place": "Preiļu 1. pamatskolas pagalms",
+        "Ražu vasarā ievāktu kaimiņi, rudenī – skolas virtuve.",
+        "author": "skolotaja.ilga@kopiena.example",
+        "centre": "preili",
+        "category": "environment",
+        "kind": IdeaKind.LOCAL_IMPROVEMENT,
+        "place": "Preiļu 1. pamatskolas pagalms",
         "needs": "Dēļi paaugstinātām dobēm, melnzeme, sēklas, lejkannas.",
-        "seeking_school_partner": True, "partner_age_groups": "7-9,10-12", "partner_subjects": "science,environment",
-        "steps": [("submit", "skolotaja.ilga@kopiena.example", ""),
-                  ("request_changes", "koordinatore.preili@kopiena.example",
-                   "Lūdzu, precizējiet, kur tieši dārzs atradīsies un kas par to rūpēsies vasaras brīvlaikā.")],
+        "seeking_school_partner": True,
+        "partner_age_groups": "7-9,10-12",
+        "partner_subjects": "science,environment",
+        "steps": [
+            ("submit", "skolotaja.ilga@kopiena.example", ""),
+            (
+                "request_changes",
+                "koordinatore.preili@kopiena.example",
+                "Lūdzu, precizējiet, kur tieši dārzs atradīsies un kas par to rūpēsies vasaras brīvlaikā.",
+            ),
+        ],
     },
     {
         "title": "Nūjošanas pulciņš senioriem",
         "summary": "Divreiz nedēļā kopīga nūjošana pa Aglonas ezera krastu ar instruktoru.",
         "description": "Vēl jāsarunā instruktors un jāsaprot, cik nūju pāru varētu aizņemties.",
-        "author": "anna@kopiena.example", "centre": "aglona", "category": "sport",
-        "kind": IdeaKind.LOCAL_IMPROVEMENT, "place": "Aglona",
+        "author": "anna@kopiena.example",
+        "centre": "aglona",
+        "category": "sport",
+        "kind": IdeaKind.LOCAL_IMPROVEMENT,
+        "place": "Aglona",
         "steps": [],
     },
     {
         "title": "Strūklaka pilsētas laukumā",
         "summary": "Vasarā laukumā pietrūkst vēsuma – tur varētu būt neliela strūklaka.",
         "description": "Strūklaka piesaistītu ģimenes ar bērniem un atdzīvinātu laukumu vakaros.",
-        "author": "marija@kopiena.example", "centre": "daugavpils", "category": "infrastructure",
-        "kind": IdeaKind.LOCAL_IMPROVEMENT, "place": "Daugavpils",
-        "steps": [("submit", "marija@kopiena.example", ""),
-                  ("decline", "koordinators.daugavpils@kopiena.example",
-                   "Strūklakas būvniecība un uzturēšana ir pašvaldības budžeta jautājums. Iesakām šo ideju "
-                   "iesniegt pašvaldības līdzdalības budžeta konkursā.")],
+        "author": "marija@kopiena.example",
+        "centre": "daugavpils",
+        "category": "infrastructure",
+        "kind": IdeaKind.LOCAL_IMPROVEMENT,
+        "place": "Daugavpils",
+        "steps": [
+            ("submit", "marija@kopiena.example", ""),
+            (
+                "decline",
+                "koordinators.daugavpils@kopiena.example",
+                "Strūklakas būvniecība un uzturēšana ir pašvaldības budžeta jautājums. Iesakām šo ideju "
+                "iesniegt pašvaldības līdzdalības budžeta konkursā.",
+            ),
+        ],
     },
     {
         "title": "Grāmatu apmaiņas plaukts bibliotēkā",
         "summary": "Plaukts, kur atstāt izlasītu grāmatu un paņemt citu – bez reģistrācijas un termiņiem.",
         "description": "Mājās krājas grāmatas, ko vairs nelasām. Plaukts bibliotēkas vestibilā ļautu tām atrast "
-                       "jaunus lasītājus.",
-        "author": "valdis@kopiena.example", "centre": "aglona", "category": "culture",
-        "kind": IdeaKind.LOCAL_IMPROVEMENT, "place": "Aglonas bibliotēka",
-        "steps": [("submit", "valdis@kopiena.example", ""), ("publish", "koordinators.aglona@kopiena.example", ""),
-                  ("archive", "koordinators.aglona@kopiena.example",
-                   "Ideja ir īstenota: plaukts kopš maija stāv bibliotēkas vestibilā. Paldies visiem!")],
+        "jaunus lasītājus.",
+        "author": "valdis@kopiena.example",
+        "centre": "aglona",
+        "category": "culture",
+        "kind": IdeaKind.LOCAL_IMPROVEMENT,
+        "place": "Aglonas bibliotēka",
+        "steps": [
+            ("submit", "valdis@kopiena.example", ""),
+            ("publish", "koordinators.aglona@kopiena.example", ""),
+            (
+                "archive",
+                "koordinators.aglona@kopiena.example",
+                "Ideja ir īstenota: plaukts kopš maija stāv bibliotēkas vestibilā. Paldies visiem!",
+            ),
+        ],
         "supporters": ["anna@kopiena.example", "marija@kopiena.example"],
     },
 ]
-CONTENT_FIELDS = ("title", "summary", "description", "kind", "place", "latitude", "longitude", "needs",
-                  "seeking_school_partner", "partner_age_groups", "partner_subjects")
+CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "kind",
+    "place",
+    "latitude",
+    "longitude",
+    "needs",
+    "seeking_school_partner",
+    "partner_age_groups",
+    "partner_subjects",
+)
 
 
 def seed_demo_ideas():
@@ -115,8 +167,9 @@ def seed_demo_ideas():
         if demo["title"] in existing:
             continue
         fields = {name: demo[name] for name in CONTENT_FIELDS if name in demo}
-        idea = services.create_idea(people[demo["author"]], centre_id=centres[demo["centre"]].id,
-                                    category_id=categories[demo["category"]].id, **fields)
+        idea = services.create_idea(
+            people[demo["author"]], centre_id=centres[demo["centre"]].id, category_id=categories[demo["category"]].id, **fields
+        )
         for action, actor, reason in demo["steps"]:
             services.transition(idea, action, people[actor], reason)
             if action == "publish":

@@ -4,6 +4,7 @@ Rows are written with executemany in batches (no ORM objects), so 100,000 ideas 
 the FTS triggers fill ideas_fts as the rows arrive. Never for production: the people get unusable
 passwords and made-up names.
 """
+
 import random
 import secrets
 from datetime import timedelta
@@ -21,30 +22,177 @@ from app.timeutil import utcnow
 
 BATCH = 1000
 
-FIRST_NAMES = ["Anna", "Jānis", "Marija", "Pēteris", "Inese", "Valdis", "Ilze", "Andris", "Līga", "Kārlis", "Dace",
-               "Māris", "Zane", "Aivars", "Ieva", "Edgars", "Baiba", "Raivis", "Santa", "Oskars", "Gunta", "Ēriks"]
-LAST_NAMES = ["Bērziņš", "Kalniņa", "Ozols", "Liepa", "Kļaviņa", "Jansons", "Krūmiņa", "Zariņš", "Vītola",
-              "Pētersons", "Ābele", "Šmits", "Grīnberga", "Lācis", "Āboliņa", "Strazds", "Rubene", "Mežs"]
-NOUNS = ["soliņi", "parks", "bibliotēka", "ēdnīca", "darbnīca", "dārzs", "laukums", "tilts", "upe", "ezers", "skola",
-         "bērnudārzs", "kapsēta", "baznīca", "muzejs", "tirgus", "velosipēdi", "taka", "pludmale", "estrāde",
-         "kafejnīca", "siltumnīca", "bišu drava", "keramika", "podi", "puķes", "koki", "apgaismojums", "trotuārs",
-         "rotaļlaukums", "sporta zāle", "koris", "deju kolektīvs", "senioru klubs", "jauniešu centrs", "radošā māja",
-         "zupas virtuve", "šūšanas darbnīca", "remontdarbnīca", "grāmatu skapis", "sēklu banka", "kompostētava"]
-ADJECTIVES = ["jauni", "zaļš", "kopīgs", "sociāls", "mazs", "liels", "drošs", "skaists", "vecs", "tīrs", "pieejams",
-              "latgalisks", "ģimenisks", "radošs", "mūsdienīgs", "siltais", "gaišs", "klusais", "dzīvs", "vietējais"]
-VERBS = ["atjaunot", "uzbūvēt", "iestādīt", "sakopt", "iekārtot", "atvērt", "organizēt", "salabot", "izveidot",
-         "uzkrāsot", "apgaismot", "iedzīvināt", "sarīkot", "pārcelt", "uzlabot", "aizsargāt", "mācīt", "dalīties"]
-PLACES = ["Preiļos", "Aglonā", "Rēzeknē", "Daugavpilī", "Raiņa parkā", "pie ezera", "skolas pagalmā",
-          "Brīvības ielā", "Tirgus laukumā", "pie dzelzceļa stacijas", "kultūras namā", "muižas parkā",
-          "Latgales ielā", "pie baznīcas", "upes krastā", "Rīgas ielā"]
-OTHERS = ["kopiena", "iedzīvotāji", "bērni", "vecāki", "seniori", "brīvprātīgie", "kaimiņi", "skolēni",
-          "skolotāji", "pašvaldība", "biedrība", "uzņēmēji", "jaunieši", "ģimenes", "amatnieki", "mākslinieki"]
+FIRST_NAMES = [
+    "Anna",
+    "Jānis",
+    "Marija",
+    "Pēteris",
+    "Inese",
+    "Valdis",
+    "Ilze",
+    "Andris",
+    "Līga",
+    "Kārlis",
+    "Dace",
+    "Māris",
+    "Zane",
+    "Aivars",
+    "Ieva",
+    "Edgars",
+    "Baiba",
+    "Raivis",
+    "Santa",
+    "Oskars",
+    "Gunta",
+    "Ēriks",
+]
+LAST_NAMES = [
+    "Bērziņš",
+    "Kalniņa",
+    "Ozols",
+    "Liepa",
+    "Kļaviņa",
+    "Jansons",
+    "Krūmiņa",
+    "Zariņš",
+    "Vītola",
+    "Pētersons",
+    "Ābele",
+    "Šmits",
+    "Grīnberga",
+    "Lācis",
+    "Āboliņa",
+    "Strazds",
+    "Rubene",
+    "Mežs",
+]
+NOUNS = [
+    "soliņi",
+    "parks",
+    "bibliotēka",
+    "ēdnīca",
+    "darbnīca",
+    "dārzs",
+    "laukums",
+    "tilts",
+    "upe",
+    "ezers",
+    "skola",
+    "bērnudārzs",
+    "kapsēta",
+    "baznīca",
+    "muzejs",
+    "tirgus",
+    "velosipēdi",
+    "taka",
+    "pludmale",
+    "estrāde",
+    "kafejnīca",
+    "siltumnīca",
+    "bišu drava",
+    "keramika",
+    "podi",
+    "puķes",
+    "koki",
+    "apgaismojums",
+    "trotuārs",
+    "rotaļlaukums",
+    "sporta zāle",
+    "koris",
+    "deju kolektīvs",
+    "senioru klubs",
+    "jauniešu centrs",
+    "radošā māja",
+    "zupas virtuve",
+    "šūšanas darbnīca",
+    "remontdarbnīca",
+    "grāmatu skapis",
+    "sēklu banka",
+    "kompostētava",
+]
+ADJECTIVES = [
+    "jauni",
+    "zaļš",
+    "kopīgs",
+    "sociāls",
+    "mazs",
+    "liels",
+    "drošs",
+    "skaists",
+    "vecs",
+    "tīrs",
+    "pieejams",
+    "latgalisks",
+    "ģimenisks",
+    "radošs",
+    "mūsdienīgs",
+    "siltais",
+    "gaišs",
+    "klusais",
+    "dzīvs",
+    "vietējais",
+]
+VERBS = [
+    "atjaunot",
+    "uzbūvēt",
+    "iestādīt",
+    "sakopt",
+    "iekārtot",
+    "atvērt",
+    "organizēt",
+    "salabot",
+    "izveidot",
+    "uzkrāsot",
+    "apgaismot",
+    "iedzīvināt",
+    "sarīkot",
+    "pārcelt",
+    "uzlabot",
+    "aizsargāt",
+    "mācīt",
+    "dalīties",
+]
+PLACES = [
+    "Preiļos",
+    "Aglonā",
+    "Rēzeknē",
+    "Daugavpilī",
+    "Raiņa parkā",
+    "pie ezera",
+    "skolas pagalmā",
+    "Brīvības ielā",
+    "Tirgus laukumā",
+    "pie dzelzceļa stacijas",
+    "kultūras namā",
+    "muižas parkā",
+    "Latgales ielā",
+    "pie baznīcas",
+    "upes krastā",
+    "Rīgas ielā",
+]
+OTHERS = [
+    "kopiena",
+    "iedzīvotāji",
+    "bērni",
+    "vecāki",
+    "seniori",
+    "brīvprātīgie",
+    "kaimiņi",
+    "skolēni",
+    "skolotāji",
+    "pašvaldība",
+    "biedrība",
+    "uzņēmēji",
+    "jaunieši",
+    "ģimenes",
+    "amatnieki",
+    "mākslinieki",
+]
 
 
 def sentence(rng):
-    words = [rng.choice(VERBS), rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(PLACES), "kopā ar",
-             rng.choice(OTHERS)]
-    if rng.random() < .5:
+    words = [rng.choice(VERBS), rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(PLACES), "kopā ar", rng.choice(OTHERS)]
+    if rng.random() < 0.5:
         words += ["un", rng.choice(NOUNS)]
     return " ".join(words).capitalize() + "."
 
@@ -82,31 +230,44 @@ def ensure_centres_and_categories():
 
 def insert_in_batches(table, rows):
     for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(table), rows[start:start + BATCH])
+        db.session.execute(insert(table), rows[start : start + BATCH])
 
 
 def generate_users(count, centres, rng):
     """Insert `count` confirmed people who cannot log in (their password hash matches nothing)."""
     run = secrets.token_hex(3)
     now = utcnow()
-    rows = [{"email": f"gen-{run}-{number}@example.invalid", "language": "lv", "password_hash": "!unusable",
-             "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", "home_centre_id": rng.choice(centres),
-             "email_confirmed_at": now, "created_at": now - timedelta(days=rng.randint(0, 1000)), "about": "",
-             "skills": "", "interests": "", "is_admin": False, "email_own_ideas": "immediately", "email_other": "daily"}
-            for number in range(count)]
+    rows = [
+        {
+            "email": f"gen-{run}-{number}@example.invalid",
+            "language": "lv",
+            "password_hash": "!unusable",
+            "display_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "home_centre_id": rng.choice(centres),
+            "email_confirmed_at": now,
+            "created_at": now - timedelta(days=rng.randint(0, 1000)),
+            "about": "",
+            "skills": "",
+            "interests": "",
+            "is_admin": False,
+            "email_own_ideas": "immediately",
+            "email_other": "daily",
+        }
+        for number in range(count)
+    ]
     insert_in_batches(User.__table__, rows)
     return list(db.session.scalars(select(User.id).where(User.email.like(f"gen-{run}-%"))))
 
 
 def random_state(rng):
     roll = rng.random()
-    if roll < .88:
+    if roll < 0.88:
         return IdeaState.PUBLISHED
-    if roll < .93:
+    if roll < 0.93:
         return IdeaState.PROMOTED
-    if roll < .97:
+    if roll < 0.97:
         return IdeaState.ARCHIVED
-    return IdeaState.SUBMITTED if roll < .99 else IdeaState.DRAFT
+    return IdeaState.SUBMITTED if roll < 0.99 else IdeaState.DRAFT
 
 
 def generate_ideas(count, authors, centres, categories, rng):
@@ -119,20 +280,31 @@ def generate_ideas(count, authors, centres, categories, rng):
         state = random_state(rng)
         created = now - timedelta(seconds=rng.randint(3600, 3 * 365 * 24 * 3600))
         public = state in IdeaState.PUBLIC
-        seeking = rng.random() < .1
-        rows.append({
-            "title": title, "summary": summary, "description": description, "kind": rng.choice(IdeaKind.ALL),
-            "category_id": rng.choice(categories), "centre_id": rng.choice(centres), "author_id": rng.choice(authors),
-            "place": rng.choice(PLACES), "needs": "", "seeking_school_partner": seeking,
-            "partner_age_groups": ",".join(rng.sample(list(AGE_GROUPS), 2)) if seeking else "",
-            "partner_subjects": ",".join(rng.sample(list(SUBJECTS), 2)) if seeking else "",
-            "state": state, "search_text": search_text,
-            "support_count": min(int(rng.paretovariate(1.2)) - 1, 3000) if public else 0,
-            "comment_count": min(int(rng.paretovariate(1.5)) - 1, 800) if public else 0,
-            "created_at": created, "updated_at": created,
-            "submitted_at": created + timedelta(minutes=30) if state != IdeaState.DRAFT else None,
-            "published_at": min(created + timedelta(hours=rng.randint(1, 72)), now) if public else None,
-        })
+        seeking = rng.random() < 0.1
+        rows.append(
+            {
+                "title": title,
+                "summary": summary,
+                "description": description,
+                "kind": rng.choice(IdeaKind.ALL),
+                "category_id": rng.choice(categories),
+                "centre_id": rng.choice(centres),
+                "author_id": rng.choice(authors),
+                "place": rng.choice(PLACES),
+                "needs": "",
+                "seeking_school_partner": seeking,
+                "partner_age_groups": ",".join(rng.sample(list(AGE_GROUPS), 2)) if seeking else "",
+                "partner_subjects": ",".join(rng.sample(list(SUBJECTS), 2)) if seeking else "",
+                "state": state,
+                "search_text": search_text,
+                "support_count": min(int(rng.paretovariate(1.2)) - 1, 3000) if public else 0,
+                "comment_count": min(int(rng.paretovariate(1.5)) - 1, 800) if public else 0,
+                "created_at": created,
+                "updated_at": created,
+                "submitted_at": created + timedelta(minutes=30) if state != IdeaState.DRAFT else None,
+                "published_at": min(created + timedelta(hours=rng.randint(1, 72)), now) if public else None,
+            }
+        )
         if len(rows) == BATCH:
             db.session.execute(insert(Idea.__table__), rows)
             rows = []

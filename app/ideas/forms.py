@@ -1,4 +1,5 @@
 """Idea forms: field validation and choices only."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -33,52 +34,79 @@ def parse_coordinate(text):
 
 class IdeaForm(Form):
     title = StringField(
-        _l("Title"), description=_l("A short name for the idea, e.g. “Benches in Raiņa park”."),
-        validators=[DataRequired(_l("Please give the idea a title.")),
-                    Length(max=TITLE_MAX, message=_l("A title can be at most %(max)d characters long.")), one_line])
+        _l("Title"),
+        description=_l("A short name for the idea, e.g. “Benches in Raiņa park”."),
+        validators=[
+            DataRequired(_l("Please give the idea a title.")),
+            Length(max=TITLE_MAX, message=_l("A title can be at most %(max)d characters long.")),
+            one_line,
+        ],
+    )
     summary = TextAreaField(
-        _l("Summary"), description=_l("One or two sentences; they are shown in the list of ideas."),
-        validators=[DataRequired(_l("Please write a short summary.")),
-                    Length(max=SUMMARY_MAX, message=_l("A summary can be at most %(max)d characters long."))])
+        _l("Summary"),
+        description=_l("One or two sentences; they are shown in the list of ideas."),
+        validators=[
+            DataRequired(_l("Please write a short summary.")),
+            Length(max=SUMMARY_MAX, message=_l("A summary can be at most %(max)d characters long.")),
+        ],
+    )
     description = TextAreaField(
         _l("Description"),
-        description=_l("What should change, why, and how you imagine it. Simple formatting works: "
-                       "**bold**, *italic*, lines starting with “- ” become a list, "
-                       "[link text](https://…) a link, and a line starting with “# ” a heading. "
-                       "Use “Preview” to see how it looks."),
-        validators=[DataRequired(_l("Please describe the idea.")),
-                    Length(max=DESCRIPTION_MAX, message=_l("Please keep the description under %(max)d characters."))])
+        description=_l(
+            "What should change, why, and how you imagine it. Simple formatting works: "
+            "**bold**, *italic*, lines starting with “- ” become a list, "
+            "[link text](https://…) a link, and a line starting with “# ” a heading. "
+            "Use “Preview” to see how it looks."
+        ),
+        validators=[
+            DataRequired(_l("Please describe the idea.")),
+            Length(max=DESCRIPTION_MAX, message=_l("Please keep the description under %(max)d characters.")),
+        ],
+    )
     kind = RadioField(
-        _l("Kind of idea"), choices=[SelectChoice(kind, IdeaKind.LABELS[kind]) for kind in IdeaKind.ALL],
+        _l("Kind of idea"),
+        choices=[SelectChoice(kind, IdeaKind.LABELS[kind]) for kind in IdeaKind.ALL],
         validators=[InputRequired(_l("Please choose the kind of idea."))],
-        invalid_choice_message=_l("Please choose the kind of idea."))
+        invalid_choice_message=_l("Please choose the kind of idea."),
+    )
     category = SelectField(
-        _l("Category"), coerce=optional_int,
+        _l("Category"),
+        coerce=optional_int,
         validators=[DataRequired(_l("Please choose a category."))],
         invalid_value_message=_l("Please choose a category from the list."),
-        invalid_choice_message=_l("Please choose a category from the list."))
+        invalid_choice_message=_l("Please choose a category from the list."),
+    )
     centre = SelectField(
-        _l("Centre"), coerce=optional_int, description=_l("The community resource centre that will review the idea."),
+        _l("Centre"),
+        coerce=optional_int,
+        description=_l("The community resource centre that will review the idea."),
         validators=[DataRequired(_l("Please choose a centre."))],
         invalid_value_message=_l("Please choose a centre from the list."),
-        invalid_choice_message=_l("Please choose a centre from the list."))
+        invalid_choice_message=_l("Please choose a centre from the list."),
+    )
     place = StringField(
-        _l("Place (optional)"), description=_l("An address or a place people know, e.g. “Raiņa parks, Preiļi”."),
-        validators=[Optional(), Length(max=PLACE_MAX, message=_l("A place can be at most %(max)d characters long.")),
-                    one_line])
-    latitude = StringField(_l("Latitude (optional)"), description=_l("In degrees, e.g. 56.2942."),
-                           validators=[Optional(), Length(max=20), one_line])
-    longitude = StringField(_l("Longitude (optional)"), description=_l("In degrees, e.g. 26.7246."),
-                            validators=[Optional(), Length(max=20), one_line])
+        _l("Place (optional)"),
+        description=_l("An address or a place people know, e.g. “Raiņa parks, Preiļi”."),
+        validators=[Optional(), Length(max=PLACE_MAX, message=_l("A place can be at most %(max)d characters long.")), one_line],
+    )
+    latitude = StringField(
+        _l("Latitude (optional)"), description=_l("In degrees, e.g. 56.2942."), validators=[Optional(), Length(max=20), one_line]
+    )
+    longitude = StringField(
+        _l("Longitude (optional)"), description=_l("In degrees, e.g. 26.7246."), validators=[Optional(), Length(max=20), one_line]
+    )
     needs = TextAreaField(
         _l("What is needed (optional)"),
         description=_l("Materials, money, skills, a room… Volunteer roles can be added later."),
-        validators=[Optional(), Length(max=NEEDS_MAX, message=_l("Please keep this under %(max)d characters."))])
+        validators=[Optional(), Length(max=NEEDS_MAX, message=_l("Please keep this under %(max)d characters."))],
+    )
     seeking_school_partner = BooleanField(_l("We are looking for a school as a partner"))
-    partner_age_groups = MultiCheckboxField(_l("Age groups the project suits"),
-                                            choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()])
-    partner_subjects = MultiCheckboxField(_l("School subjects it relates to"),
-                                          choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()])
+    partner_age_groups = MultiCheckboxField(
+        _l("Age groups the project suits"), choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()]
+    )
+    partner_subjects = MultiCheckboxField(
+        _l("School subjects it relates to"), choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()]
+    )
     photo = FileField(_l("Photo (optional)"))
     remove_photo = BooleanField(_l("Remove the current photo"))
 
@@ -87,9 +115,11 @@ class IdeaForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.photo.description = _l("A JPEG, PNG, WebP or GIF picture of up to %(mb)d MB. If the form shows an "
-                                    "error or a preview, please choose the photo again.",
-                                    mb=max(1, current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)))
+        self.photo.description = _l(
+            "A JPEG, PNG, WebP or GIF picture of up to %(mb)d MB. If the form shows an "
+            "error or a preview, please choose the photo again.",
+            mb=max(1, current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)),
+        )
 
     def validate_latitude(self, field):
         self._check_coordinate(field, 90, _l("A latitude is a number between -90 and 90, e.g. 56.2942."))
@@ -113,8 +143,9 @@ class IdeaForm(Form):
         if not upload or not getattr(upload, "filename", ""):
             return
         try:
-            self.photo_jpeg = photos.reencode(photos.read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]),
-                                              current_app.config["MAX_IMAGE_PIXELS"])
+            self.photo_jpeg = photos.reencode(
+                photos.read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]), current_app.config["MAX_IMAGE_PIXELS"]
+            )
         except photos.PhotoRefused as refused:
             raise ValidationError(refused.message) from refused
 
@@ -127,11 +158,13 @@ class IdeaForm(Form):
         if self.seeking_school_partner.data:
             if not self.partner_age_groups.data:
                 self.partner_age_groups.errors = list(self.partner_age_groups.errors) + [
-                    _l("Please choose at least one age group for the school partner.")]
+                    _l("Please choose at least one age group for the school partner.")
+                ]
                 valid = False
             if not self.partner_subjects.data:
                 self.partner_subjects.errors = list(self.partner_subjects.errors) + [
-                    _l("Please choose at least one subject for the school partner.")]
+                    _l("Please choose at least one subject for the school partner.")
+                ]
                 valid = False
         return valid
 
@@ -164,6 +197,10 @@ class IdeaForm(Form):
 
 class ArchiveForm(Form):
     reason = TextAreaField(
-        _l("Why is it archived?"), description=_l("The author, the supporters and the followers see this."),
-        validators=[DataRequired(_l("Please write why the idea is archived.")),
-                    Length(max=2000, message=_l("Please keep it under %(max)d characters."))])
+        _l("Why is it archived?"),
+        description=_l("The author, the supporters and the followers see this."),
+        validators=[
+            DataRequired(_l("Please write why the idea is archived.")),
+            Length(max=2000, message=_l("Please keep it under %(max)d characters.")),
+        ],
+    )

@@ -131,8 +131,7 @@ class Idea(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     category: Mapped[Category] = relationship()
     centre: Mapped[Centre] = relationship()
-    events: Mapped[list["IdeaEvent"]] = relationship(back_populates="idea", order_by="IdeaEvent.id",
-                                                     cascade="all, delete-orphan")
+    events: Mapped[list["IdeaEvent"]] = relationship(back_populates="idea", order_by="IdeaEvent.id", cascade="all, delete-orphan")
 
     @property
     def is_public(self):
@@ -159,8 +158,7 @@ class IdeaEvent(db.Model):
     __tablename__ = "idea_events"
     __table_args__ = (
         # a decision against the author always tells them why
-        CheckConstraint("to_state NOT IN ('declined', 'changes_requested') OR length(reason) > 0",
-                        name="decision_has_reason"),
+        CheckConstraint("to_state NOT IN ('declined', 'changes_requested') OR length(reason) > 0", name="decision_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,5 +191,3 @@ class Follow(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-

@@ -11,6 +11,7 @@ or 1/8 of its size straight away (a large camera photo costs little), the other 
 meet the limit sooner; and the picture is made small before any other full-size copy is made.
 Every picture the site takes (idea photos, outcome photos, organisation logos) goes through reencode.
 """
+
 import logging
 import os
 import re
@@ -49,8 +50,9 @@ def read_upload(upload, max_bytes):
     """The uploaded file's bytes, refused when it is larger than max_bytes (read no further than that)."""
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PhotoRefused(_l("This photo is larger than %(mb)d MB. Please choose a smaller one.",
-                              mb=max(1, max_bytes // (1024 * 1024))))
+        raise PhotoRefused(
+            _l("This photo is larger than %(mb)d MB. Please choose a smaller one.", mb=max(1, max_bytes // (1024 * 1024)))
+        )
     if not data:
         raise PhotoRefused(NOT_A_PICTURE)
     return data
@@ -113,9 +115,13 @@ def fitted_size(size):
 
 
 def too_many_pixels(width, height, allowed):
-    return _l("This picture has too many pixels (%(width)d × %(height)d). Please make it smaller, at most "
-              "%(megapixels)d megapixels, and choose it again.",
-              width=width, height=height, megapixels=max(1, allowed // 1_000_000))
+    return _l(
+        "This picture has too many pixels (%(width)d × %(height)d). Please make it smaller, at most "
+        "%(megapixels)d megapixels, and choose it again.",
+        width=width,
+        height=height,
+        megapixels=max(1, allowed // 1_000_000),
+    )
 
 
 def flatten(image):

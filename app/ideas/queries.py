@@ -1,4 +1,5 @@
 """Reading ideas for the pages: the detail page, and the lists with filters, search and pagination."""
+
 import base64
 import binascii
 import re
@@ -42,17 +43,24 @@ def idea_page(idea_id, viewer):
         following = exists().where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id)
     else:
         supported = following = literal(False)
-    row = db.session.execute(
-        select(Idea, supported.label("supported"), following.label("following"))
-        .options(joinedload(Idea.author), joinedload(Idea.category), joinedload(Idea.centre),
-                 joinedload(Idea.events).joinedload(IdeaEvent.actor))
-        .where(Idea.id == idea_id)
-    ).unique().first()
+    row = (
+        db.session.execute(
+            select(Idea, supported.label("supported"), following.label("following"))
+            .options(
+                joinedload(Idea.author),
+                joinedload(Idea.category),
+                joinedload(Idea.centre),
+                joinedload(Idea.events).joinedload(IdeaEvent.actor),
+            )
+            .where(Idea.id == idea_id)
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return None
     idea, is_supported, is_following = row
-    return IdeaPageData(idea=idea, events=list(idea.events), supported=bool(is_supported),
-                        following=bool(is_following))
+    return IdeaPageData(idea=idea, events=list(idea.events), supported=bool(is_supported), following=bool(is_following))
 
 
 #: at most this many of a person's own ideas are listed on their page (nobody writes more by hand)
@@ -62,7 +70,9 @@ MY_IDEAS_LIMIT = 200
 def my_ideas(user):
     """The person's own ideas in every state (drafts too), the most recently changed first; one statement."""
     return db.session.scalars(
-        select(Idea).join(Idea.category).join(Idea.centre)
+        select(Idea)
+        .join(Idea.category)
+        .join(Idea.centre)
         .options(contains_eager(Idea.category), contains_eager(Idea.centre))
         .where(Idea.author_id == user.id)
         .order_by(Idea.updated_at.desc(), Idea.id.desc())
@@ -125,8 +135,14 @@ class IdeaFilters:
 
     def as_args(self):
         """The filters as URL parameters (only those that differ from the default)."""
-        args = {"kind": self.kind, "category": self.category_id, "centre": self.centre_id, "state": self.state,
-                "partner": "1" if self.seeking_school_partner else "", "q": self.q}
+        args = {
+            "kind": self.kind,
+            "category": self.category_id,
+            "centre": self.centre_id,
+            "state": self.state,
+            "partner": "1" if self.seeking_school_partner else "",
+            "q": self.q,
+        }
         return {key: value for key, value in args.items() if value not in ("", None)}
 
 
@@ -183,6 +199,7 @@ def search_terms(text):
 # An opaque cursor: base64 of "sort|direction|value|id". It only says where to continue; a forged one can
 # only move the reader to another place in the same public list. Anything malformed means "the first page".
 
+
 def encode_cursor(sort, direction, value, idea_id):
     if value is None:
         return None
@@ -207,7 +224,7 @@ def decode_cursor(cursor, sort):
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             return None
-    elif not -2**63 < value < 2**63:
+    elif not -(2**63) < value < 2**63:
         return None
     return direction, value, idea_id
 
@@ -265,24 +282,42 @@ def page_of_ids(filters, sort, position, limit):
     if db.engine.dialect.name != "postgresql":
         # SQLite walks the index once per state of `state IN (…)` and stops each walk after `limit` rows
         # (its ORDER BY … LIMIT optimisation), so one plain query is fast at any depth.
-        inner = (select(Idea.id.label("id"), key.label("sort_key")).where(Idea.state.in_(filters.states), *conditions)
-                 .order_by(*ordering).limit(limit).subquery())
+        inner = (
+            select(Idea.id.label("id"), key.label("sort_key"))
+            .where(Idea.state.in_(filters.states), *conditions)
+            .order_by(*ordering)
+            .limit(limit)
+            .subquery()
+        )
         return select(inner.c.id)
     if terms:
         # The planner guesses how common a word is; with LIMIT it may walk the whole index looking for a rare
         # one (half a second at 100,000 ideas). Collecting the matches first (GIN index) is fast either way.
-        merged = (select(Idea.id.label("id"), key.label("sort_key"))
-                  .where(Idea.state.in_(filters.states), *conditions)
-                  .cte("matches").prefix_with("MATERIALIZED"))
+        merged = (
+            select(Idea.id.label("id"), key.label("sort_key"))
+            .where(Idea.state.in_(filters.states), *conditions)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
     else:
         # PostgreSQL cannot walk one index in order for `state IN (…)` and would sort every public idea;
         # each state's walk is limited on its own and the few rows merged (a Merge Append).
-        branches = [select(Idea.id.label("id"), key.label("sort_key")).where(Idea.state == state, *conditions)
-                    .order_by(*ordering).limit(limit).subquery() for state in filters.states]
-        merged = (branches[0] if len(branches) == 1
-                  else union_all(*(select(branch.c.id, branch.c.sort_key) for branch in branches)).subquery())
-    merged_ordering = ((merged.c.sort_key.asc(), merged.c.id.asc()) if backwards
-                       else (merged.c.sort_key.desc(), merged.c.id.desc()))
+        branches = [
+            select(Idea.id.label("id"), key.label("sort_key"))
+            .where(Idea.state == state, *conditions)
+            .order_by(*ordering)
+            .limit(limit)
+            .subquery()
+            for state in filters.states
+        ]
+        merged = (
+            branches[0]
+            if len(branches) == 1
+            else union_all(*(select(branch.c.id, branch.c.sort_key) for branch in branches)).subquery()
+        )
+    merged_ordering = (
+        (merged.c.sort_key.asc(), merged.c.id.asc()) if backwards else (merged.c.sort_key.desc(), merged.c.id.desc())
+    )
     return select(merged.c.id).order_by(*merged_ordering).limit(limit)
 
 
@@ -291,10 +326,17 @@ def cards_of(ids):
 
     The long texts are not loaded (and touching them raises), so a card cannot quietly run a query per idea.
     """
-    return (select(Idea).join(Idea.category).join(Idea.centre)
-            .options(contains_eager(Idea.category), contains_eager(Idea.centre),
-                     *(defer(column, raiseload=True) for column in (Idea.description, Idea.needs, Idea.search_text)))
-            .where(Idea.id.in_(ids)))
+    return (
+        select(Idea)
+        .join(Idea.category)
+        .join(Idea.centre)
+        .options(
+            contains_eager(Idea.category),
+            contains_eager(Idea.centre),
+            *(defer(column, raiseload=True) for column in (Idea.description, Idea.needs, Idea.search_text)),
+        )
+        .where(Idea.id.in_(ids))
+    )
 
 
 def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAGE):
@@ -307,8 +349,7 @@ def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAG
     key = SORTS[sort]
     position = decode_cursor(cursor, sort)
     backwards = position is not None and position[0] == "prev"
-    statement = (cards_of(page_of_ids(filters, sort, position, per_page + 1))
-                 .order_by(key.desc(), Idea.id.desc()))
+    statement = cards_of(page_of_ids(filters, sort, position, per_page + 1)).order_by(key.desc(), Idea.id.desc())
     ideas = list(db.session.scalars(statement).unique())
     more = len(ideas) > per_page
     if more:  # one row beyond the page, on the side we were going to
@@ -345,14 +386,25 @@ def filter_choices():
     One, not two: the header of a signed-in person's page already costs up to four of the list page's
     budget of five (the user, their centres, unread notifications, a moderator's waiting items).
     """
-    categories = select(literal("category").label("what"), Category.id, Category.name_lv.label("name"),
-                        Category.name_en.label("other_name"), Category.position).where(Category.is_active.is_(True))
+    categories = select(
+        literal("category").label("what"),
+        Category.id,
+        Category.name_lv.label("name"),
+        Category.name_en.label("other_name"),
+        Category.position,
+    ).where(Category.is_active.is_(True))
     centres = select(literal("centre"), Centre.id, Centre.name, Centre.name, literal(0)).where(Centre.is_active.is_(True))
     rows = db.session.execute(union_all(categories, centres)).all()
-    return ([CategoryChoice(row.id, row.name, row.other_name)
-             for row in sorted((row for row in rows if row.what == "category"), key=lambda row: (row.position, row.id))],
-            [CentreChoice(row.id, row.name)
-             for row in sorted((row for row in rows if row.what == "centre"), key=lambda row: (row.name, row.id))])
+    return (
+        [
+            CategoryChoice(row.id, row.name, row.other_name)
+            for row in sorted((row for row in rows if row.what == "category"), key=lambda row: (row.position, row.id))
+        ],
+        [
+            CentreChoice(row.id, row.name)
+            for row in sorted((row for row in rows if row.what == "centre"), key=lambda row: (row.name, row.id))
+        ],
+    )
 
 
 HOME_LIST_LENGTH = 6
@@ -371,4 +423,5 @@ def home_ideas():
 
     def top(column):
         return sorted(ideas, key=lambda idea: (getattr(idea, column.key), idea.id), reverse=True)[:HOME_LIST_LENGTH]
+
     return top(Idea.published_at), top(Idea.support_count)

@@ -1,4 +1,5 @@
 """Pages of the ideas domain: write, edit, submit and withdraw an idea; its page and photo; support and follow."""
+
 from flask import (
     abort,
     current_app,
@@ -63,6 +64,7 @@ def visible_idea(idea_id):
 
 # Writing and editing ----------------------------------------------------------------------------------------------
 
+
 def setup_choices(form, idea=None):
     """Offer the active categories and centres (plus the idea's own, should it have become inactive).
 
@@ -89,12 +91,19 @@ def setup_choices(form, idea=None):
 def initial_data(idea):
     """The idea's fields as form data, for the edit form."""
     return {
-        "title": idea.title, "summary": idea.summary, "description": idea.description, "kind": idea.kind,
-        "category": idea.category_id, "centre": idea.centre_id, "place": idea.place,
+        "title": idea.title,
+        "summary": idea.summary,
+        "description": idea.description,
+        "kind": idea.kind,
+        "category": idea.category_id,
+        "centre": idea.centre_id,
+        "place": idea.place,
         "latitude": "" if idea.latitude is None else f"{idea.latitude:g}",
         "longitude": "" if idea.longitude is None else f"{idea.longitude:g}",
-        "needs": idea.needs, "seeking_school_partner": idea.seeking_school_partner,
-        "partner_age_groups": idea.age_group_codes(), "partner_subjects": idea.subject_codes(),
+        "needs": idea.needs,
+        "seeking_school_partner": idea.seeking_school_partner,
+        "partner_age_groups": idea.age_group_codes(),
+        "partner_subjects": idea.subject_codes(),
     }
 
 
@@ -116,8 +125,7 @@ def edit_limit():
 def new_idea():
     if not permissions.can_create_idea(current_user):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address before you post ideas: follow the link "
-                                       "we sent you."))
+            return render_error(403, _("Please confirm your e-mail address before you post ideas: follow the link we sent you."))
         return render_error(403)
     form = IdeaForm()
     only_centre = setup_choices(form)
@@ -128,8 +136,9 @@ def new_idea():
     action = chosen_action()
     valid = form.validate()
     if action == "preview" or not valid:
-        return render_form(form, preview=action == "preview" and "csrf_token" not in form.errors,
-                           photo_dropped=form.photo_jpeg is not None)
+        return render_form(
+            form, preview=action == "preview" and "csrf_token" not in form.errors, photo_dropped=form.photo_jpeg is not None
+        )
     content = form.content()
     content["centre_id"] = form.centre.data if "centre" in form else only_centre
     image_name = photos.save_photo(form.photo_jpeg) if form.photo_jpeg is not None else None
@@ -142,8 +151,13 @@ def new_idea():
         photos.delete_photo(image_name)  # nothing was saved, so the file must not stay either
         raise
     if action == "submit":
-        flash(_("Your idea is saved and sent to the centre's coordinator for review. You will get a notification "
-                "when it is decided."), "success")
+        flash(
+            _(
+                "Your idea is saved and sent to the centre's coordinator for review. You will get a notification "
+                "when it is decided."
+            ),
+            "success",
+        )
     else:
         flash(_("Your idea is saved as a draft. Only you can see it until you submit it for review."), "success")
     return redirect(url_for("ideas.idea_detail", idea_id=idea.id))
@@ -156,8 +170,10 @@ def edit_idea(idea_id):
     idea = visible_idea(idea_id)
     if not permissions.can_edit_idea(current_user, idea):
         if idea.author_id == current_user.id:
-            return render_error(403, _("This idea cannot be changed now: only drafts and ideas the coordinator "
-                                       "asked you to change can be edited."))
+            return render_error(
+                403,
+                _("This idea cannot be changed now: only drafts and ideas the coordinator asked you to change can be edited."),
+            )
         refuse(current_user, "ideas.edit_idea")
     form = IdeaForm() if request.method == "POST" else IdeaForm(data=initial_data(idea))
     kept_centre = setup_choices(form, idea)
@@ -166,8 +182,9 @@ def edit_idea(idea_id):
     action = chosen_action()
     valid = form.validate()
     if action == "preview" or not valid:
-        return render_form(form, idea, preview=action == "preview" and "csrf_token" not in form.errors,
-                           photo_dropped=form.photo_jpeg is not None)
+        return render_form(
+            form, idea, preview=action == "preview" and "csrf_token" not in form.errors, photo_dropped=form.photo_jpeg is not None
+        )
     content = form.content()
     content["centre_id"] = form.centre.data if "centre" in form else kept_centre
     old_image = idea.image_name
@@ -202,6 +219,7 @@ def my_ideas():
 
 # The idea's page and photo ------------------------------------------------------------------------------------
 
+
 def render_detail(idea_id, archive_form=None):
     page = queries.idea_page(idea_id, current_user)
     if page is None or not permissions.can_view_idea(current_user, page.idea):
@@ -211,7 +229,8 @@ def render_detail(idea_id, archive_form=None):
     if archive_form is None and "archive" in actions:
         archive_form = ArchiveForm(formdata=None)
     insider = permissions.is_signed_in(current_user) and (
-        idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea))
+        idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea)
+    )
     if idea.is_public:  # only published ideas are discussed; one statement (app/comments/queries.py)
         page.comments = load_comments(idea, current_user)
     # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
@@ -219,9 +238,17 @@ def render_detail(idea_id, archive_form=None):
     # the activity a promoted idea became: one statement, only on promoted ideas' pages
     promoted_activity = activity_of_idea(idea.id) if idea.state == "promoted" else None
     return render_template(
-        "ideas/detail.html", page=page, idea=idea, actions=actions, button_form=EmptyForm(),
+        "ideas/detail.html",
+        page=page,
+        idea=idea,
+        actions=actions,
+        button_form=EmptyForm(),
         promoted_activity=promoted_activity,
-        archive_form=archive_form, insider=insider, roles=roles, comments=page.comments, comment_form=CommentForm(formdata=None),
+        archive_form=archive_form,
+        insider=insider,
+        roles=roles,
+        comments=page.comments,
+        comment_form=CommentForm(formdata=None),
         review_endpoint="moderation.review_idea" in current_app.view_functions,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
         subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
@@ -239,8 +266,9 @@ def photo(idea_id):
     idea = visible_idea(idea_id)
     if not idea.image_name or not photos.STORED_NAME.match(idea.image_name):
         abort(404)
-    response = send_from_directory(photos.upload_folder(), idea.image_name, mimetype="image/jpeg",
-                                   max_age=86400 if idea.is_public else 0, conditional=True)
+    response = send_from_directory(
+        photos.upload_folder(), idea.image_name, mimetype="image/jpeg", max_age=86400 if idea.is_public else 0, conditional=True
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
     return response  # a public idea's photo is kept a day; any other is no-store (app/caching.py)
@@ -260,8 +288,9 @@ def submit_idea(idea_id):
     checked_button_form()
     services.transition(idea, "submit", current_user)
     db.session.commit()
-    flash(_("Your idea is sent to the centre's coordinator for review. You will get a notification when it is "
-            "decided."), "success")
+    flash(
+        _("Your idea is sent to the centre's coordinator for review. You will get a notification when it is decided."), "success"
+    )
     return back_to_idea(idea)
 
 
@@ -335,7 +364,6 @@ def unfollow(idea_id):
     return back_to_idea(idea)
 
 
-
 # The list of ideas: filters, search, sort and keyset pagination (app/ideas/queries.py, "Lists and search").
 @bp.route("/ideas")
 def list_ideas_page():
@@ -347,8 +375,7 @@ def list_ideas_page():
     from app.ideas.models import IdeaKind, IdeaState
 
     categories, centres = queries.filter_choices()
-    filters = queries.parse_filters(request.args, {category.id for category in categories},
-                                    {centre.id for centre in centres})
+    filters = queries.parse_filters(request.args, {category.id for category in categories}, {centre.id for centre in centres})
     sort = queries.parse_sort(request.args.get("sort"))
     per_page = queries.parse_per_page(request.args.get("per_page"))
     cursor = request.args.get("cursor")
@@ -358,14 +385,26 @@ def list_ideas_page():
         link_args["sort"] = sort
     if per_page != queries.DEFAULT_PER_PAGE:
         link_args["per_page"] = per_page
-    states = [("", gettext("Open or became an activity")),
-              (IdeaState.PUBLISHED, gettext("Open for support")),
-              (IdeaState.PROMOTED, IdeaState.LABELS[IdeaState.PROMOTED]),
-              (IdeaState.ARCHIVED, IdeaState.LABELS[IdeaState.ARCHIVED]),
-              ("all", gettext("All, including archived"))]
-    sorts = [("newest", gettext("Newest")), ("supported", gettext("Most supported")),
-             ("discussed", gettext("Most discussed"))]
-    return render_template("ideas/list.html", page=page, filters=filters, sort=sort, per_page=per_page,
-                           categories=categories, centres=centres, kinds=IdeaKind.LABELS, states=states,
-                           sorts=sorts, per_page_choices=queries.PER_PAGE_CHOICES, link_args=link_args,
-                           cursor_given=bool(cursor))
+    states = [
+        ("", gettext("Open or became an activity")),
+        (IdeaState.PUBLISHED, gettext("Open for support")),
+        (IdeaState.PROMOTED, IdeaState.LABELS[IdeaState.PROMOTED]),
+        (IdeaState.ARCHIVED, IdeaState.LABELS[IdeaState.ARCHIVED]),
+        ("all", gettext("All, including archived")),
+    ]
+    sorts = [("newest", gettext("Newest")), ("supported", gettext("Most supported")), ("discussed", gettext("Most discussed"))]
+    return render_template(
+        "ideas/list.html",
+        page=page,
+        filters=filters,
+        sort=sort,
+        per_page=per_page,
+        categories=categories,
+        centres=centres,
+        kinds=IdeaKind.LABELS,
+        states=states,
+        sorts=sorts,
+        per_page_choices=queries.PER_PAGE_CHOICES,
+        link_args=link_args,
+        cursor_given=bool(cursor),
+    )

@@ -1,4 +1,5 @@
 """Text normalisation for full-text search (the query side lives in ideas/queries.py)."""
+
 import unicodedata
 
 

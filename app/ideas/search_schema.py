@@ -6,6 +6,7 @@ search_text is already lower-cased and stripped of diacritics (see ideas/search.
 "ēdnīca" as "ednica" and the other way round. The first migration that created them holds a frozen
 copy of these statements; these are for db.create_all() (tests) and must stay the same.
 """
+
 from sqlalchemy import DDL, event
 
 from app.ideas.models import Idea
@@ -22,13 +23,19 @@ SQLITE_STATEMENTS = [
     "INSERT INTO ideas_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
 ]
 POSTGRESQL_STATEMENTS = [
-    "ALTER TABLE ideas ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+    "ALTER TABLE ideas ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
     "CREATE INDEX ix_ideas_search_vector ON ideas USING gin (search_vector)",
 ]
 #: what Alembic's comparison must not report as drift (it is not in the models on purpose)
-UNMODELLED_NAMES = {"ideas_fts", "ideas_fts_data", "ideas_fts_idx", "ideas_fts_docsize", "ideas_fts_config",
-                    "search_vector", "ix_ideas_search_vector"}
+UNMODELLED_NAMES = {
+    "ideas_fts",
+    "ideas_fts_data",
+    "ideas_fts_idx",
+    "ideas_fts_docsize",
+    "ideas_fts_config",
+    "search_vector",
+    "ix_ideas_search_vector",
+}
 
 for statement in SQLITE_STATEMENTS:
     event.listen(Idea.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))

@@ -1,4 +1,5 @@
 """What can happen to an idea. Every state change goes through transition(), with one table of moves."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -47,8 +48,9 @@ def may_act(actor, idea, who):
 
 def allowed_actions(actor, idea):
     """The transitions this person may make on this idea now (for buttons)."""
-    return [action for action, (sources, _target, who) in TRANSITIONS.items()
-            if idea.state in sources and may_act(actor, idea, who)]
+    return [
+        action for action, (sources, _target, who) in TRANSITIONS.items() if idea.state in sources and may_act(actor, idea, who)
+    ]
 
 
 def transition(idea, action, actor, reason=""):
@@ -73,15 +75,18 @@ def transition(idea, action, actor, reason=""):
         values["published_at"] = now
     from_state = idea.state
     changed = db.session.execute(
-        update(Idea).where(Idea.id == idea.id, Idea.state == from_state).values(**values)
+        update(Idea)
+        .where(Idea.id == idea.id, Idea.state == from_state)
+        .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:  # someone else moved it first
         raise InvalidTransition()
     for key, value in values.items():
         set_committed_value(idea, key, value)
-    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=actor.id, from_state=from_state, to_state=target,
-                             reason=reason, created_at=now))
+    db.session.add(
+        IdeaEvent(idea_id=idea.id, actor_id=actor.id, from_state=from_state, to_state=target, reason=reason, created_at=now)
+    )
     if who == MODERATOR:
         record_audit(f"idea.{action}", actor=actor, subject=idea, centre_id=idea.centre_id, reason=reason)
     notify_transition(idea, action, actor, reason)
@@ -107,8 +112,7 @@ def create_idea(author, **fields):
     idea.search_text = searchable_text(idea)
     db.session.add(idea)
     db.session.flush()
-    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=author.id, from_state="", to_state=IdeaState.DRAFT,
-                             created_at=now))
+    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=author.id, from_state="", to_state=IdeaState.DRAFT, created_at=now))
     # Authors follow their own ideas; it is how they hear about comments.
     db.session.add(Follow(idea_id=idea.id, user_id=author.id))
     return idea
@@ -134,16 +138,24 @@ def support_idea(user, idea):
             db.session.add(Support(idea_id=idea.id, user_id=user.id))
     except IntegrityError as error:
         raise AlreadyDone() from error
-    db.session.execute(update(Idea).where(Idea.id == idea.id).values(support_count=Idea.support_count + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id)
+        .values(support_count=Idea.support_count + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def withdraw_support(user, idea):
     """Take the person's support back; nothing happens when there was none."""
     removed = db.session.execute(delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)).rowcount
     if removed:
-        db.session.execute(update(Idea).where(Idea.id == idea.id).values(support_count=Idea.support_count - 1)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Idea)
+            .where(Idea.id == idea.id)
+            .values(support_count=Idea.support_count - 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def follow_idea(user, idea):

@@ -1,4 +1,5 @@
 """The home page, the language switch and the health check."""
+
 from flask import current_app, jsonify, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import text
@@ -18,8 +19,9 @@ def home():
     new_ideas, most_supported = home_ideas()
     # the centres and the next activities come in one statement (app/activities/queries.py)
     centres, upcoming = home_centres_and_activities()
-    return render_template("main/home.html", centres=centres, new_ideas=new_ideas, most_supported=most_supported,
-                           upcoming_activities=upcoming)
+    return render_template(
+        "main/home.html", centres=centres, new_ideas=new_ideas, most_supported=most_supported, upcoming_activities=upcoming
+    )
 
 
 @bp.route("/language", methods=["POST"])
@@ -33,8 +35,14 @@ def switch_language():
         set_language(current_user, form.language.data)
         db.session.commit()
     response = redirect(target)
-    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=365 * 24 * 3600, samesite="Lax",
-                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        form.language.data,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     return response
 
 

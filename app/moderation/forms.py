@@ -1,4 +1,5 @@
 """Moderation forms: the decision on an idea and the saved reason texts."""
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
@@ -23,15 +24,20 @@ REASON_MAX = 2000
 
 
 class DecisionForm(Form):
-    decision = RadioField(_l("Decision"), choices=[SelectChoice(action, DECISION_LABELS[action]) for action in DECISIONS],
-                          validate_choice=False,
-                          validators=[DataRequired(_l("Please choose a decision.")),
-                                      AnyOf(DECISIONS, message=_l("Please choose a decision."))])
-    reason = TextAreaField(_l("Reason for the author"),
-                           description=_l("The author sees this. Required when you request changes or decline."),
-                           validators=[Optional(), Length(max=REASON_MAX, message=_l("At most %(max)d characters."))])
-    saved_reason = SelectField(_l("Or use a saved reason"), validate_choice=False,
-                               description=_l("Used when the reason box above is empty."))
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice(action, DECISION_LABELS[action]) for action in DECISIONS],
+        validate_choice=False,
+        validators=[DataRequired(_l("Please choose a decision.")), AnyOf(DECISIONS, message=_l("Please choose a decision."))],
+    )
+    reason = TextAreaField(
+        _l("Reason for the author"),
+        description=_l("The author sees this. Required when you request changes or decline."),
+        validators=[Optional(), Length(max=REASON_MAX, message=_l("At most %(max)d characters."))],
+    )
+    saved_reason = SelectField(
+        _l("Or use a saved reason"), validate_choice=False, description=_l("Used when the reason box above is empty.")
+    )
 
     templates = {}
 
@@ -40,8 +46,11 @@ class DecisionForm(Form):
         self.templates = {str(template.id): template for template in templates}
         choices = [SelectChoice("", _("No saved reason"))]
         for action in DECISIONS:
-            choices += [SelectChoice(str(t.id), t.title, optgroup=str(DECISION_LABELS[action]))
-                        for t in templates if t.decision == DECISION_STATE[action]]
+            choices += [
+                SelectChoice(str(t.id), t.title, optgroup=str(DECISION_LABELS[action]))
+                for t in templates
+                if t.decision == DECISION_STATE[action]
+            ]
         self.saved_reason.choices = choices
 
     def validate(self, extra_validators=None):
@@ -54,8 +63,12 @@ class DecisionForm(Form):
         if not valid:
             return False
         if chosen is not None and chosen.decision != DECISION_STATE[self.decision.data]:
-            self.saved_reason.errors.append(_("This saved reason is for another decision: “%(decision)s”.",
-                                              decision=DECISION_LABELS[STATE_DECISION[chosen.decision]]))
+            self.saved_reason.errors.append(
+                _(
+                    "This saved reason is for another decision: “%(decision)s”.",
+                    decision=DECISION_LABELS[STATE_DECISION[chosen.decision]],
+                )
+            )
             return False
         reason = (self.reason.data or "").strip()
         if not reason and chosen is not None:
@@ -68,15 +81,25 @@ class DecisionForm(Form):
 
 
 class ReasonTemplateForm(Form):
-    centre = SelectField(_l("Centre"), coerce=int, validate_choice=True,
-                         validators=[DataRequired(_l("Please choose a centre."))])
-    decision = SelectField(_l("For the decision"),
-                           choices=[SelectChoice(DECISION_STATE[action], DECISION_LABELS[action]) for action in DECISIONS],
-                           validators=[DataRequired(_l("Please choose a decision."))])
-    title = StringField(_l("Short title"), description=_l("Only moderators see it, in the list of saved reasons."),
-                        validators=[DataRequired(_l("Please enter a short title.")),
-                                    Length(max=100, message=_l("At most %(max)d characters.")), one_line])
-    text = TextAreaField(_l("Text for the author"),
-                         validators=[DataRequired(_l("Please write the text the author will see.")),
-                                     Length(max=REASON_MAX, message=_l("At most %(max)d characters."))])
-
+    centre = SelectField(_l("Centre"), coerce=int, validate_choice=True, validators=[DataRequired(_l("Please choose a centre."))])
+    decision = SelectField(
+        _l("For the decision"),
+        choices=[SelectChoice(DECISION_STATE[action], DECISION_LABELS[action]) for action in DECISIONS],
+        validators=[DataRequired(_l("Please choose a decision."))],
+    )
+    title = StringField(
+        _l("Short title"),
+        description=_l("Only moderators see it, in the list of saved reasons."),
+        validators=[
+            DataRequired(_l("Please enter a short title.")),
+            Length(max=100, message=_l("At most %(max)d characters.")),
+            one_line,
+        ],
+    )
+    text = TextAreaField(
+        _l("Text for the author"),
+        validators=[
+            DataRequired(_l("Please write the text the author will see.")),
+            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Reading for the moderation pages: the review queue, the waiting counts, saved reason texts."""
+
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 
@@ -35,22 +36,31 @@ def waiting_ideas(user, page):
 
     Two statements: the count and the page (with author, centre and category joined).
     """
-    statement = (select(Idea)
-                 .options(joinedload(Idea.author), joinedload(Idea.centre), joinedload(Idea.category))
-                 .where(Idea.state == IdeaState.SUBMITTED, in_centres(Idea.centre_id, moderated_centre_ids(user)))
-                 .order_by(Idea.submitted_at, Idea.id))
+    statement = (
+        select(Idea)
+        .options(joinedload(Idea.author), joinedload(Idea.centre), joinedload(Idea.category))
+        .where(Idea.state == IdeaState.SUBMITTED, in_centres(Idea.centre_id, moderated_centre_ids(user)))
+        .order_by(Idea.submitted_at, Idea.id)
+    )
     return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
 
 
 def waiting_counts(user):
     """(submitted ideas, comments waiting for review) in the person's centres: ONE statement."""
     centre_ids = moderated_centre_ids(user)
-    ideas = (select(func.count()).select_from(Idea)
-             .where(Idea.state == IdeaState.SUBMITTED, in_centres(Idea.centre_id, centre_ids))
-             .scalar_subquery())
-    comments = (select(func.count()).select_from(Comment).join(Idea, Idea.id == Comment.idea_id)
-                .where(waiting_for_review(), in_centres(Idea.centre_id, centre_ids))
-                .scalar_subquery())
+    ideas = (
+        select(func.count())
+        .select_from(Idea)
+        .where(Idea.state == IdeaState.SUBMITTED, in_centres(Idea.centre_id, centre_ids))
+        .scalar_subquery()
+    )
+    comments = (
+        select(func.count())
+        .select_from(Comment)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(waiting_for_review(), in_centres(Idea.centre_id, centre_ids))
+        .scalar_subquery()
+    )
     row = db.session.execute(select(ideas.label("ideas"), comments.label("comments"))).one()
     return row.ideas, row.comments
 
@@ -59,8 +69,12 @@ def idea_for_review(idea_id):
     """The idea with its author, centre, category and timeline (with the people), or None."""
     return db.session.scalar(
         select(Idea)
-        .options(joinedload(Idea.author), joinedload(Idea.centre), joinedload(Idea.category),
-                 joinedload(Idea.events).joinedload(IdeaEvent.actor))
+        .options(
+            joinedload(Idea.author),
+            joinedload(Idea.centre),
+            joinedload(Idea.category),
+            joinedload(Idea.events).joinedload(IdeaEvent.actor),
+        )
         .where(Idea.id == idea_id)
     )
 
@@ -68,7 +82,8 @@ def idea_for_review(idea_id):
 def reason_templates_of_centre(centre_id):
     """The centre's saved reason texts, by decision and title."""
     return db.session.scalars(
-        select(ReasonTemplate).where(ReasonTemplate.centre_id == centre_id)
+        select(ReasonTemplate)
+        .where(ReasonTemplate.centre_id == centre_id)
         .order_by(ReasonTemplate.decision, func.lower(ReasonTemplate.title), ReasonTemplate.id)
     ).all()
 
@@ -76,7 +91,8 @@ def reason_templates_of_centre(centre_id):
 def reason_templates_for(user):
     """The saved reason texts of every centre the person moderates, by centre, decision and title."""
     return db.session.scalars(
-        select(ReasonTemplate).join(Centre, Centre.id == ReasonTemplate.centre_id)
+        select(ReasonTemplate)
+        .join(Centre, Centre.id == ReasonTemplate.centre_id)
         .options(joinedload(ReasonTemplate.centre))
         .where(in_centres(ReasonTemplate.centre_id, moderated_centre_ids(user)))
         .order_by(Centre.name, ReasonTemplate.decision, func.lower(ReasonTemplate.title), ReasonTemplate.id)
@@ -94,28 +110,39 @@ def centres_moderated_by(user):
 
 # The moderator digest
 
+
 def digest_moderators():
     """Confirmed, not suspended people who moderate at least one centre, with their centres."""
     has_centre = select(moderator_centres.c.user_id).where(moderator_centres.c.user_id == User.id).exists()
-    return db.session.scalars(
-        select(User).options(joinedload(User.moderated_centres))
-        .where(has_centre, User.suspended_at.is_(None), User.email_confirmed_at.is_not(None))
-        .order_by(User.id)
-    ).unique().all()
+    return (
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.moderated_centres))
+            .where(has_centre, User.suspended_at.is_(None), User.email_confirmed_at.is_not(None))
+            .order_by(User.id)
+        )
+        .unique()
+        .all()
+    )
 
 
 def all_waiting_ideas():
     """Every submitted idea with its centre, the one waiting longest first."""
     return db.session.scalars(
-        select(Idea).options(joinedload(Idea.centre))
-        .where(Idea.state == IdeaState.SUBMITTED).order_by(Idea.submitted_at, Idea.id)
+        select(Idea)
+        .options(joinedload(Idea.centre))
+        .where(Idea.state == IdeaState.SUBMITTED)
+        .order_by(Idea.submitted_at, Idea.id)
     ).all()
 
 
 def waiting_comment_counts_by_centre():
     """{centre id: number of comments waiting for review}."""
     rows = db.session.execute(
-        select(Idea.centre_id, func.count()).select_from(Comment).join(Idea, Idea.id == Comment.idea_id)
-        .where(waiting_for_review()).group_by(Idea.centre_id)
+        select(Idea.centre_id, func.count())
+        .select_from(Comment)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(waiting_for_review())
+        .group_by(Idea.centre_id)
     ).all()
     return dict(rows)

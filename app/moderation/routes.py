@@ -1,4 +1,5 @@
 """Moderation pages: the review queue, decisions on ideas, reported comments, saved reason texts."""
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,8 +20,7 @@ from app.timeutil import utcnow
 
 DONE_MESSAGES = {
     "publish": lambda title: _("“%(title)s” is published. The author has been told.", title=title),
-    "request_changes": lambda title: _("Changes to “%(title)s” are requested. The author has been told why.",
-                                       title=title),
+    "request_changes": lambda title: _("Changes to “%(title)s” are requested. The author has been told why.", title=title),
     "decline": lambda title: _("“%(title)s” is declined. The author has been told why.", title=title),
 }
 
@@ -32,21 +32,21 @@ def require_moderator():
         refuse(current_user, request.endpoint or "moderation")
 
 
-
-
 @bp.route("/moderation")
 def queue():
     page = request.args.get("page", 1, type=db_int)
-    return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page),
-                           now=utcnow())
+    return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page), now=utcnow())
 
 
 @bp.route("/moderation/reports")
 def reports():
     from app.comments import queries as comment_queries
 
-    return render_template("moderation/reports.html", items=comment_queries.reported_comments(current_user),
-                           comment_endpoints=comment_moderation_endpoints())
+    return render_template(
+        "moderation/reports.html",
+        items=comment_queries.reported_comments(current_user),
+        comment_endpoints=comment_moderation_endpoints(),
+    )
 
 
 def comment_moderation_endpoints():
@@ -80,10 +80,15 @@ def review_idea(idea_id):
         db.session.commit()
         flash(DONE_MESSAGES[action](idea.title), "success")
         return redirect(url_for("moderation.queue"))
-    return render_template("moderation/review.html", idea=idea, form=form, photo_url=photo_url(idea),
-                           age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
-                           subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
-                           state_labels=IdeaState.LABELS)
+    return render_template(
+        "moderation/review.html",
+        idea=idea,
+        form=form,
+        photo_url=photo_url(idea),
+        age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
+        subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
+        state_labels=IdeaState.LABELS,
+    )
 
 
 def decided_already(idea):
@@ -94,11 +99,18 @@ def decided_already(idea):
     last = idea.events[-1] if idea.events else None
     who = last.actor.display_name if last is not None and last.actor is not None else None
     if who:
-        message = _("%(name)s decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
-                    name=who, title=idea.title, state=idea.state_label)
+        message = _(
+            "%(name)s decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
+            name=who,
+            title=idea.title,
+            state=idea.state_label,
+        )
     else:
-        message = _("Someone decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
-                    title=idea.title, state=idea.state_label)
+        message = _(
+            "Someone decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
+            title=idea.title,
+            state=idea.state_label,
+        )
     flash(message, "error")
     return redirect(url_for("moderation.review_idea", idea_id=idea.id))
 
@@ -110,11 +122,17 @@ def photo_url(idea):
 
 # Saved reason texts
 
+
 @bp.route("/moderation/reasons")
 def reasons():
-    return render_template("moderation/reasons.html", templates=queries.reason_templates_for(current_user),
-                           delete_form=EmptyForm(), state_decision=STATE_DECISION, decision_labels=DECISION_LABELS,
-                           several_centres=len(queries.centres_moderated_by(current_user)) > 1)
+    return render_template(
+        "moderation/reasons.html",
+        templates=queries.reason_templates_for(current_user),
+        delete_form=EmptyForm(),
+        state_decision=STATE_DECISION,
+        decision_labels=DECISION_LABELS,
+        several_centres=len(queries.centres_moderated_by(current_user)) > 1,
+    )
 
 
 def reason_form(centres, template=None):
@@ -141,8 +159,9 @@ def new_reason():
     if request.method == "GET" and request.args.get("decision") in STATE_DECISION:
         form.decision.data = request.args["decision"]
     if form.validate_on_submit():
-        services.create_reason_template(current_user, chosen_centre_id(form, centres), form.decision.data,
-                                        form.title.data, form.text.data)
+        services.create_reason_template(
+            current_user, chosen_centre_id(form, centres), form.decision.data, form.title.data, form.text.data
+        )
         db.session.commit()
         flash(_("The reason “%(title)s” is saved.", title=form.title.data.strip()), "success")
         return redirect(url_for("moderation.reasons"))
@@ -162,8 +181,9 @@ def edit_reason(template_id):
     centres = queries.centres_moderated_by(current_user)
     form = reason_form(centres, template)
     if form.validate_on_submit():
-        services.update_reason_template(current_user, template, chosen_centre_id(form, centres),
-                                        form.decision.data, form.title.data, form.text.data)
+        services.update_reason_template(
+            current_user, template, chosen_centre_id(form, centres), form.decision.data, form.title.data, form.text.data
+        )
         db.session.commit()
         flash(_("The reason “%(title)s” is saved.", title=template.title), "success")
         return redirect(url_for("moderation.reasons"))

@@ -2,6 +2,7 @@
 
 Decisions on ideas themselves go through app.ideas.services.transition (one guard for every move).
 """
+
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,8 +29,9 @@ def create_reason_template(actor, centre_id, decision, title, text):
     template = ReasonTemplate(centre_id=centre_id, decision=decision, title=title.strip(), text=text.strip())
     db.session.add(template)
     db.session.flush()
-    record_audit("reason_template.created", actor=actor, subject=template, centre_id=centre_id,
-                 decision=decision, title=template.title)
+    record_audit(
+        "reason_template.created", actor=actor, subject=template, centre_id=centre_id, decision=decision, title=template.title
+    )
     return template
 
 
@@ -39,16 +41,16 @@ def update_reason_template(actor, template, centre_id, decision, title, text):
     check_centre(actor, centre_id)
     template.centre_id, template.decision = centre_id, decision
     template.title, template.text = title.strip(), text.strip()
-    record_audit("reason_template.updated", actor=actor, subject=template, centre_id=centre_id,
-                 decision=decision, title=template.title)
+    record_audit(
+        "reason_template.updated", actor=actor, subject=template, centre_id=centre_id, decision=decision, title=template.title
+    )
     return template
 
 
 def delete_reason_template(actor, template):
     """Remove a saved reason text; decisions already made keep their own copy of the text."""
     check_centre(actor, template.centre_id)
-    record_audit("reason_template.deleted", actor=actor, subject=template, centre_id=template.centre_id,
-                 title=template.title)
+    record_audit("reason_template.deleted", actor=actor, subject=template, centre_id=template.centre_id, title=template.title)
     db.session.delete(template)
 
 
@@ -79,15 +81,28 @@ def send_moderator_digests(now=None):
             continue
         centre_ids = {centre.id for centre in moderator.moderated_centres}
         waiting = [
-            {"title": idea.title, "centre": idea.centre.name, "since": idea.submitted_at,
-             "url": external_url("moderation.review_idea", idea_id=idea.id)}
-            for idea in ideas if idea.centre_id in centre_ids
+            {
+                "title": idea.title,
+                "centre": idea.centre.name,
+                "since": idea.submitted_at,
+                "url": external_url("moderation.review_idea", idea_id=idea.id),
+            }
+            for idea in ideas
+            if idea.centre_id in centre_ids
         ]
         reported = sum(comment_counts.get(centre_id, 0) for centre_id in centre_ids)
         if not waiting and not reported:
             continue
-        queue_mail(moderator.email, "moderator_digest", moderator.language, moderator=moderator, ideas=waiting,
-                   reported=reported, queue_url=queue_url, reports_url=reports_url)
+        queue_mail(
+            moderator.email,
+            "moderator_digest",
+            moderator.language,
+            moderator=moderator,
+            ideas=waiting,
+            reported=reported,
+            queue_url=queue_url,
+            reports_url=reports_url,
+        )
         moderator.last_moderator_digest_at = now
         queued += 1
     return queued

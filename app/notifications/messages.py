@@ -1,4 +1,5 @@
 """What a notification says and where it leads, in the current language (page or mail)."""
+
 from flask import url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
@@ -13,10 +14,8 @@ TEXTS = {
     "idea_changes_requested": (_l("Your idea “%(title)s” needs changes: %(reason)s"),) * 2,
     "idea_declined": (_l("Your idea “%(title)s” was declined: %(reason)s"),) * 2,
     "idea_archived": (_l("Your idea “%(title)s” was archived"), _l("The idea “%(title)s” was archived")),
-    "idea_promoted": (_l("Your idea “%(title)s” became a centre activity"),
-                      _l("The idea “%(title)s” became a centre activity")),
-    "comment_new": (_l("%(actor)s commented on your idea “%(title)s”"),
-                    _l("%(actor)s commented on the idea “%(title)s”")),
+    "idea_promoted": (_l("Your idea “%(title)s” became a centre activity"), _l("The idea “%(title)s” became a centre activity")),
+    "comment_new": (_l("%(actor)s commented on your idea “%(title)s”"), _l("%(actor)s commented on the idea “%(title)s”")),
     "comment_reply": (_l("%(actor)s replied to your comment on “%(title)s”"),) * 2,
     "signup_new": (_l("%(actor)s wants to help with your idea “%(title)s” as “%(role)s”"),) * 2,
     "signup_accepted": (_l("You are accepted as “%(role)s” for the idea “%(title)s”"),) * 2,
@@ -34,10 +33,14 @@ TEXTS = {
     "representation_requested": (_l("%(actor)s asks to represent “%(organisation)s”"),) * 2,
     "representation_approved": (_l("You now represent “%(organisation)s” on Kopiena"),) * 2,
     "representation_declined": (_l("Your request to represent “%(organisation)s” was declined"),) * 2,
-    "organisation_needs_verification": (_l("“%(organisation)s” changed its name or website: please check it and "
-                                           "verify it again"),) * 2,
-    "partnership_offered": (_l("“%(organisation)s” offers to be a partner of your idea “%(title)s”"),
-                            _l("“%(organisation)s” offers to be a partner of “%(title)s”")),
+    "organisation_needs_verification": (
+        _l("“%(organisation)s” changed its name or website: please check it and verify it again"),
+    )
+    * 2,
+    "partnership_offered": (
+        _l("“%(organisation)s” offers to be a partner of your idea “%(title)s”"),
+        _l("“%(organisation)s” offers to be a partner of “%(title)s”"),
+    ),
     "partnership_invited": (_l("%(actor)s invites “%(organisation)s” to be a partner of “%(title)s”"),) * 2,
     "partnership_accepted": (_l("“%(organisation)s” and “%(title)s” are now partners"),) * 2,
     "partnership_declined": (_l("The partnership of “%(organisation)s” with “%(title)s” was declined"),) * 2,
@@ -56,7 +59,7 @@ def one_line(text):
 
 def shorten(text, limit):
     text = one_line(text)
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def describe(notification):
@@ -66,8 +69,13 @@ def describe(notification):
     template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
     values = {
         "actor": one_line(notification.actor.display_name) if notification.actor else _("Someone"),
-        "title": one_line(notification.idea.title if notification.idea else
-                          notification.activity.title if notification.activity else _("an idea")),
+        "title": one_line(
+            notification.idea.title
+            if notification.idea
+            else notification.activity.title
+            if notification.activity
+            else _("an idea")
+        ),
         "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
         "role": one_line((notification.data or {}).get("role", "")),
         "hours": format_decimal((notification.data or {}).get("hours", 0)),

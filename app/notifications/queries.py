@@ -1,4 +1,5 @@
 """Reading notifications for the pages."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -27,15 +28,16 @@ def notifications_page(user, page, per_page=PER_PAGE):
     """
     page = max(1, page)
     rows = db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id)
+        select(Notification)
+        .where(Notification.user_id == user.id)
         .options(joinedload(Notification.actor), joinedload(Notification.idea), joinedload(Notification.activity))
         .order_by(Notification.id.desc())
-        .offset((page - 1) * per_page).limit(per_page + 1)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
     ).all()
     return Page(rows[:per_page], page, len(rows) > per_page)
 
 
 def own_notification(user, notification_id):
     """The person's notification with that id, or None (another person's is as good as missing)."""
-    return db.session.scalar(select(Notification).where(Notification.id == notification_id,
-                                                        Notification.user_id == user.id))
+    return db.session.scalar(select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id))

@@ -1,4 +1,5 @@
 """The person's notifications: the list, marking them read, and e-mail settings."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

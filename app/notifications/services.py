@@ -4,6 +4,7 @@ Every service that changes something people care about calls notify(). The mail 
 (`flask send-mail`) calls queue_immediate_notification_mail() before delivering the outbox;
 `flask send-digests` (daily) calls send_digest() for everybody in digest_recipients().
 """
+
 import logging
 from contextlib import contextmanager
 
@@ -49,7 +50,7 @@ EVENTS = {
     "representation_approved": "the person who asked to represent the organisation (data: organisation)",
     "representation_declined": "the person who asked to represent the organisation (data: organisation)",
     "organisation_needs_verification": "the centre's moderators: a verified organisation's name or website changed, "
-                                       "so it lost the badge (data: organisation)",
+    "so it lost the badge (data: organisation)",
     "partnership_offered": "the idea's author / the activity's coordinator (data: organisation)",
     "partnership_invited": "the organisation's representatives (an idea's author asks them; data: organisation)",
     "partnership_accepted": "the side that proposed the partnership (data: organisation)",
@@ -88,9 +89,14 @@ def notify(event, recipients, actor=None, idea=None, comment=None, activity=None
     earlier_about_comment = {}
     if comment_id is not None and recipients:
         # by user_id first: that column is indexed (ix_notifications_user_unread)
-        earlier_about_comment = {n.user_id: n for n in db.session.scalars(
-            select(Notification).where(Notification.user_id.in_({user.id for user in recipients}),
-                                       Notification.comment_id == comment_id))}
+        earlier_about_comment = {
+            n.user_id: n
+            for n in db.session.scalars(
+                select(Notification).where(
+                    Notification.user_id.in_({user.id for user in recipients}), Notification.comment_id == comment_id
+                )
+            )
+        }
     added = []
     seen = set()
     for user in recipients:
@@ -107,10 +113,14 @@ def notify(event, recipients, actor=None, idea=None, comment=None, activity=None
         if urgent and frequency == EmailFrequency.DAILY:
             frequency = EmailFrequency.IMMEDIATELY
         notification = Notification(
-            user_id=user.id, event=event, actor_id=actor.id if actor is not None else None,
-            idea_id=idea.id if idea is not None else None, comment_id=comment_id,
+            user_id=user.id,
+            event=event,
+            actor_id=actor.id if actor is not None else None,
+            idea_id=idea.id if idea is not None else None,
+            comment_id=comment_id,
             activity_id=activity.id if activity is not None else None,
-            data=data, email_status=EMAIL_STATUS_FOR.get(frequency, Notification.EMAIL_NONE),
+            data=data,
+            email_status=EMAIL_STATUS_FOR.get(frequency, Notification.EMAIL_NONE),
             created_at=utcnow(),
         )
         db.session.add(notification)
@@ -130,10 +140,12 @@ def supporters_of(idea):
 
 # Reading and marking read --------------------------------------------------------------------------
 
+
 def count_unread(user):
     """How many notifications the person has not marked read (one statement)."""
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
 
 
 def mark_read(notification):
@@ -145,8 +157,10 @@ def mark_read(notification):
 def mark_all_read(user):
     """Mark every unread notification of the person read; return how many there were."""
     return db.session.execute(
-        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow()).execution_options(synchronize_session=False)
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 
@@ -162,6 +176,7 @@ def update_settings(user, email_own_ideas, email_other):
 
 
 # E-mail ----------------------------------------------------------------------------------------------
+
 
 def may_be_mailed(user):
     """Suspended people and unconfirmed addresses get no notification mail."""
@@ -182,8 +197,13 @@ def absolute_links():
 def mail_context(user):
     from app.notifications import messages
 
-    return {"user": user, "describe": messages.describe, "link": messages.link,
-            "details": messages.details, "settings_url": external_url("notifications.settings")}
+    return {
+        "user": user,
+        "describe": messages.describe,
+        "link": messages.link,
+        "details": messages.details,
+        "settings_url": external_url("notifications.settings"),
+    }
 
 
 def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
@@ -195,11 +215,17 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
     queued = 0
     while True:
         notifications = db.session.scalars(
-            select(Notification).where(Notification.email_status == Notification.EMAIL_IMMEDIATE)
-            .order_by(Notification.id).limit(batch)
-            .options(selectinload(Notification.user), selectinload(Notification.actor),
-                     selectinload(Notification.idea), selectinload(Notification.comment),
-                     selectinload(Notification.activity))
+            select(Notification)
+            .where(Notification.email_status == Notification.EMAIL_IMMEDIATE)
+            .order_by(Notification.id)
+            .limit(batch)
+            .options(
+                selectinload(Notification.user),
+                selectinload(Notification.actor),
+                selectinload(Notification.idea),
+                selectinload(Notification.comment),
+                selectinload(Notification.activity),
+            )
             # two workers at once: each takes other rows (PostgreSQL); SQLite commands hold the write lock
             .with_for_update(skip_locked=True, of=Notification)
         ).all()
@@ -210,8 +236,7 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
                     notification.email_status = Notification.EMAIL_NONE
                     continue
                 try:
-                    queue_mail(user.email, "notification", user.language, notification=notification,
-                               **mail_context(user))
+                    queue_mail(user.email, "notification", user.language, notification=notification, **mail_context(user))
                 except UNMAILABLE as error:
                     # One broken notification must not hold up everybody else's mail.
                     log.error("notification %s could not be mailed: %s", notification.id, error)
@@ -227,8 +252,10 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
 def digest_recipients():
     """Ids of the people with notifications waiting for their daily digest."""
     return db.session.scalars(
-        select(Notification.user_id).where(Notification.email_status == Notification.EMAIL_DIGEST)
-        .distinct().order_by(Notification.user_id)
+        select(Notification.user_id)
+        .where(Notification.email_status == Notification.EMAIL_DIGEST)
+        .distinct()
+        .order_by(Notification.user_id)
     ).all()
 
 
@@ -262,11 +289,15 @@ def send_digest(user_id):
     if user is None:
         return False
     notifications = db.session.scalars(
-        select(Notification).where(Notification.user_id == user_id,
-                                   Notification.email_status == Notification.EMAIL_DIGEST)
+        select(Notification)
+        .where(Notification.user_id == user_id, Notification.email_status == Notification.EMAIL_DIGEST)
         .order_by(Notification.id)
-        .options(selectinload(Notification.actor), selectinload(Notification.idea),
-                 selectinload(Notification.comment), selectinload(Notification.activity))
+        .options(
+            selectinload(Notification.actor),
+            selectinload(Notification.idea),
+            selectinload(Notification.comment),
+            selectinload(Notification.activity),
+        )
     ).all()
     if not notifications:
         return False
@@ -274,8 +305,14 @@ def send_digest(user_id):
     if mailed:
         with absolute_links():
             groups = group_by_idea(notifications)
-            queue_mail(user.email, "digest", user.language, groups=groups,
-                       count=sum(len(items) for _idea, items in groups), **mail_context(user))
+            queue_mail(
+                user.email,
+                "digest",
+                user.language,
+                groups=groups,
+                count=sum(len(items) for _idea, items in groups),
+                **mail_context(user),
+            )
         user.last_digest_at = utcnow()
     for notification in notifications:
         notification.email_status = Notification.EMAIL_DONE if mailed else Notification.EMAIL_NONE

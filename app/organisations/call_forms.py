@@ -1,4 +1,5 @@
 """The partner call form: field validation and choices only."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -26,34 +27,60 @@ def in_list_order(chosen, catalogue):
 
 class PartnerCallForm(Form):
     title = StringField(
-        _l("Topic"), filters=[strip], render_kw={"maxlength": TITLE_MAX},
+        _l("Topic"),
+        filters=[strip],
+        render_kw={"maxlength": TITLE_MAX},
         description=_l("In one line, e.g. “Grade 6 wants a community project about recycling in spring term”."),
-        validators=[DataRequired(_l("Please write the topic.")),
-                    Length(max=TITLE_MAX, message=_l("Please keep this under %(max)d characters.")), one_line])
+        validators=[
+            DataRequired(_l("Please write the topic.")),
+            Length(max=TITLE_MAX, message=_l("Please keep this under %(max)d characters.")),
+            one_line,
+        ],
+    )
     description = TextAreaField(
-        _l("Description"), filters=[strip], render_kw={"rows": 8},
-        description=_l("What the pupils would do, what you hope a partner brings, how much time there is. "
-                       "Simple formatting works: **bold**, *italic*, lines starting with “- ” become a list."),
-        validators=[DataRequired(_l("Please describe what you are looking for.")),
-                    Length(max=DESCRIPTION_MAX, message=_l("Please keep the description under %(max)d characters."))])
-    age_groups = MultiCheckboxField(_l("Age groups"),
-                                    choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()])
-    subjects = MultiCheckboxField(_l("School subjects"),
-                                  choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()])
-    starts_on = DateField(_l("From (optional)"), description=_l("The first day, e.g. 2027-03-01."),
-                          validators=[Optional()], format=DATE_FORMATS, invalid_value_message=BAD_DATE)
-    ends_on = DateField(_l("Until (optional)"), description=_l("The last day, e.g. 2027-05-31."),
-                        validators=[Optional()], format=DATE_FORMATS, invalid_value_message=BAD_DATE)
+        _l("Description"),
+        filters=[strip],
+        render_kw={"rows": 8},
+        description=_l(
+            "What the pupils would do, what you hope a partner brings, how much time there is. "
+            "Simple formatting works: **bold**, *italic*, lines starting with “- ” become a list."
+        ),
+        validators=[
+            DataRequired(_l("Please describe what you are looking for.")),
+            Length(max=DESCRIPTION_MAX, message=_l("Please keep the description under %(max)d characters.")),
+        ],
+    )
+    age_groups = MultiCheckboxField(_l("Age groups"), choices=[SelectChoice(code, label) for code, label in AGE_GROUPS.items()])
+    subjects = MultiCheckboxField(_l("School subjects"), choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()])
+    starts_on = DateField(
+        _l("From (optional)"),
+        description=_l("The first day, e.g. 2027-03-01."),
+        validators=[Optional()],
+        format=DATE_FORMATS,
+        invalid_value_message=BAD_DATE,
+    )
+    ends_on = DateField(
+        _l("Until (optional)"),
+        description=_l("The last day, e.g. 2027-05-31."),
+        validators=[Optional()],
+        format=DATE_FORMATS,
+        invalid_value_message=BAD_DATE,
+    )
     centre = SelectField(
-        _l("Centre"), coerce=optional_int, description=_l("The community resource centre the project belongs to."),
+        _l("Centre"),
+        coerce=optional_int,
+        description=_l("The community resource centre the project belongs to."),
         validators=[DataRequired(_l("Please choose a centre."))],
         invalid_value_message=_l("Please choose a centre from the list."),
-        invalid_choice_message=_l("Please choose a centre from the list."))
+        invalid_choice_message=_l("Please choose a centre from the list."),
+    )
     contact_person = StringField(
-        _l("Contact person (optional)"), filters=[strip], render_kw={"maxlength": CONTACT_MAX},
+        _l("Contact person (optional)"),
+        filters=[strip],
+        render_kw={"maxlength": CONTACT_MAX},
         description=_l("Who partners should talk to, e.g. “Ilze Liepa, class teacher of grade 6”."),
-        validators=[Optional(), Length(max=CONTACT_MAX, message=_l("Please keep this under %(max)d characters.")),
-                    one_line])
+        validators=[Optional(), Length(max=CONTACT_MAX, message=_l("Please keep this under %(max)d characters.")), one_line],
+    )
 
     def validate_age_groups(self, field):
         if not field.data:

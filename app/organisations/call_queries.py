@@ -1,4 +1,5 @@
 """Reading partner calls and what seeks a school partner, for the pages: each list in one statement."""
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -122,8 +123,11 @@ def page_rows(query, filters):
 
 def partner_calls(filters):
     """Partner calls with their organisations and centres, newest first: one statement."""
-    query = (select(PartnerCall).options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
-             .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc()))
+    query = (
+        select(PartnerCall)
+        .options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
+    )
     if filters.state != "any":
         query = query.where(PartnerCall.state == filters.state)
     if filters.centre is not None:
@@ -135,16 +139,21 @@ def partner_calls(filters):
     if filters.month:
         # the call's period overlaps the month; a call without a period suits any month
         first, following = month_bounds(*filters.month)
-        query = query.where(or_(PartnerCall.starts_on.is_(None), PartnerCall.starts_on < following),
-                            or_(PartnerCall.ends_on.is_(None), PartnerCall.ends_on >= first))
+        query = query.where(
+            or_(PartnerCall.starts_on.is_(None), PartnerCall.starts_on < following),
+            or_(PartnerCall.ends_on.is_(None), PartnerCall.ends_on >= first),
+        )
     return page_rows(query, filters)
 
 
 def ideas_seeking_partner(filters):
     """Published ideas that seek a school partner, newest first: one statement (ideas have no period)."""
-    query = (select(Idea).options(joinedload(Idea.centre))
-             .where(Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
-             .order_by(Idea.published_at.desc(), Idea.id.desc()))
+    query = (
+        select(Idea)
+        .options(joinedload(Idea.centre))
+        .where(Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+    )
     if filters.centre is not None:
         query = query.where(Idea.centre_id == filters.centre.id)
     if filters.age_group:
@@ -156,10 +165,16 @@ def ideas_seeking_partner(filters):
 
 def activities_seeking_partner(filters, now=None):
     """Planned or open activities still to come that seek a school partner, soonest first: one statement."""
-    query = (select(Activity).options(joinedload(Activity.centre))
-             .where(Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
-                    Activity.seeking_school_partner.is_(True), Activity.ends_at >= (now or utcnow()))
-             .order_by(Activity.starts_at, Activity.id))
+    query = (
+        select(Activity)
+        .options(joinedload(Activity.centre))
+        .where(
+            Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+            Activity.seeking_school_partner.is_(True),
+            Activity.ends_at >= (now or utcnow()),
+        )
+        .order_by(Activity.starts_at, Activity.id)
+    )
     if filters.centre is not None:
         query = query.where(Activity.centre_id == filters.centre.id)
     if filters.age_group:
@@ -177,13 +192,14 @@ def activities_seeking_partner(filters, now=None):
 
 def call_with_organisation(call_id):
     """The partner call with its organisation and centre, or None: one statement."""
-    return db.session.scalar(select(PartnerCall)
-                             .options(joinedload(PartnerCall.organisation).joinedload(Organisation.centre),
-                                      joinedload(PartnerCall.centre))
-                             .where(PartnerCall.id == call_id))
+    return db.session.scalar(
+        select(PartnerCall)
+        .options(joinedload(PartnerCall.organisation).joinedload(Organisation.centre), joinedload(PartnerCall.centre))
+        .where(PartnerCall.id == call_id)
+    )
 
 
 def organisation_with_centre(organisation_id):
-    return db.session.scalar(select(Organisation).options(joinedload(Organisation.centre))
-                             .where(Organisation.id == organisation_id))
-
+    return db.session.scalar(
+        select(Organisation).options(joinedload(Organisation.centre)).where(Organisation.id == organisation_id)
+    )

@@ -1,4 +1,5 @@
 """Partner calls (posting, changing, closing, with suggested ideas and activities) and the /partners page."""
+
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -27,6 +28,7 @@ STATE_MESSAGES = {
 
 # Helpers for templates (also used by the idea and activity pages) ---------------------------------------------
 
+
 def url_or_path(endpoint, path, **values):
     """The endpoint's address; its fixed path while the page behind it does not exist yet."""
     if endpoint in current_app.view_functions:
@@ -39,8 +41,7 @@ def url_or_path(endpoint, path, **values):
 
 @bp.app_template_global()
 def organisation_url(organisation_id):
-    return url_or_path("organisations.organisation_detail", "/organisations/<organisation_id>",
-                       organisation_id=organisation_id)
+    return url_or_path("organisations.organisation_detail", "/organisations/<organisation_id>", organisation_id=organisation_id)
 
 
 @bp.app_template_global()
@@ -51,7 +52,7 @@ def invite_url(call_id, **values):
 
 @bp.app_template_global()
 def age_group_names(codes):
-    """"Ages 10–12, Ages 13–15" for a list of age group codes (unknown codes are left out)."""
+    """ "Ages 10–12, Ages 13–15" for a list of age group codes (unknown codes are left out)."""
     return ", ".join(str(AGE_GROUPS[code]) for code in codes if code in AGE_GROUPS)
 
 
@@ -69,6 +70,7 @@ bp.add_app_template_global(partner_suggestions, "partner_suggestions")
 
 
 # Loading ------------------------------------------------------------------------------------------------------
+
 
 def visible_call(call_id):
     """The partner call (every call is public), or 404."""
@@ -97,6 +99,7 @@ def back_to_call(call_id):
 
 # /partners ----------------------------------------------------------------------------------------------------
 
+
 @bp.route("/partners")
 def partners():
     """Partner calls beside ideas and activities seeking a school partner; every parameter is allow-listed."""
@@ -108,11 +111,19 @@ def partners():
         "ideas": call_queries.ideas_seeking_partner(filters) if "ideas" in shows else None,
         "activities": call_queries.activities_seeking_partner(filters) if "activities" in shows else None,
     }
-    return render_template("partners/partners.html", filters=filters, centres=centres, sections=sections,
-                           age_groups=AGE_GROUPS, subjects=SUBJECTS, call_states=PartnerCallState.LABELS)
+    return render_template(
+        "partners/partners.html",
+        filters=filters,
+        centres=centres,
+        sections=sections,
+        age_groups=AGE_GROUPS,
+        subjects=SUBJECTS,
+        call_states=PartnerCallState.LABELS,
+    )
 
 
 # A partner call's page ----------------------------------------------------------------------------------------
+
 
 @bp.route("/partner-calls/<int:call_id>")
 def call_detail(call_id):
@@ -120,13 +131,18 @@ def call_detail(call_id):
     # suggestions help while the organisation still looks for a partner
     suggestions = matching.projects_for_call(call) if call.state == PartnerCallState.OPEN else []
     return render_template(
-        "partners/call_detail.html", call=call, suggestions=suggestions,
-        actions=services.call_actions(current_user, call), state_form=EmptyForm(),
+        "partners/call_detail.html",
+        call=call,
+        suggestions=suggestions,
+        actions=services.call_actions(current_user, call),
+        state_form=EmptyForm(),
         may_edit=permissions.can_edit_partner_call(current_user, call),
-        represents=permissions.represents(current_user, call.organisation))
+        represents=permissions.represents(current_user, call.organisation),
+    )
 
 
 # Posting and changing (the organisation's representatives) -----------------------------------------------------
+
 
 def offer_centres(form, current_centre=None):
     """The active centres, plus the call's own centre when it is no longer active."""
@@ -138,9 +154,16 @@ def offer_centres(form, current_centre=None):
 
 
 def call_data(call):
-    return {"title": call.title, "description": call.description, "age_groups": call.age_group_codes,
-            "subjects": call.subject_codes, "starts_on": call.starts_on, "ends_on": call.ends_on,
-            "centre": call.centre_id, "contact_person": call.contact_person}
+    return {
+        "title": call.title,
+        "description": call.description,
+        "age_groups": call.age_group_codes,
+        "subjects": call.subject_codes,
+        "starts_on": call.starts_on,
+        "ends_on": call.ends_on,
+        "centre": call.centre_id,
+        "contact_person": call.contact_person,
+    }
 
 
 @bp.route("/organisations/<int:organisation_id>/calls/new", methods=["GET", "POST"])
@@ -151,12 +174,10 @@ def new_call(organisation_id):
         abort(404)
     if not permissions.can_post_partner_call(current_user, organisation):
         refuse(current_user, "organisations.new_call")
-    form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(
-        data={"centre": organisation.centre_id})
+    form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():
-        return render_template("partners/call_form.html", form=form,
-                               organisation=organisation, call=None)
+        return render_template("partners/call_form.html", form=form, organisation=organisation, call=None)
     call = services.create_partner_call(current_user, organisation, **form.content())
     db.session.commit()
     flash(_("Your partner call is published. People with a suitable idea or activity can now find it."), "success")
@@ -170,8 +191,7 @@ def edit_call(call_id):
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
     offer_centres(form, call.centre)
     if not form.validate_on_submit():
-        return render_template("partners/call_form.html", form=form,
-                               organisation=call.organisation, call=call)
+        return render_template("partners/call_form.html", form=form, organisation=call.organisation, call=call)
     services.update_partner_call(current_user, call, **form.content())
     db.session.commit()
     flash(_("Your changes are saved."), "success")
@@ -184,8 +204,7 @@ def change_call(call_id, action):
     call = editable_call(call_id, f"organisations.change_call.{action}")
     checked_button_form()
     if action not in services.call_actions(current_user, call):
-        flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page "
-                "again."), "error")
+        flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."), "error")
         return back_to_call(call.id)
     services.change_call_state(current_user, call, action)
     db.session.commit()

@@ -3,6 +3,7 @@
 Needs the demo people and centres (app/cli.py). An organisation whose name is already there is skipped, so
 running seed-demo again adds nothing twice.
 """
+
 from datetime import date
 
 from sqlalchemy import select
@@ -32,23 +33,38 @@ def seed_demo_organisations():
     added = 0
     if SCHOOL not in existing:
         school = services.create_organisation(
-            teacher, name=SCHOOL, kind="school", centre_id=preili.id,
+            teacher,
+            name=SCHOOL,
+            kind="school",
+            centre_id=preili.id,
             description="Pamatskola Preiļos ar 420 skolēniem. Labprāt piedalāmies kopienas projektos.",
-            website="https://www.example.lv/preilu-1-pamatskola", contact_email="skola@example.lv",
-            contact_phone="+371 65300000")
+            website="https://www.example.lv/preilu-1-pamatskola",
+            contact_email="skola@example.lv",
+            contact_phone="+371 65300000",
+        )
         services.verify_organisation(coordinator, school)
         year = date.today().year + 1
         services.create_partner_call(
-            teacher, school, title="6. klase meklē kopienas projektu par atkritumu šķirošanu",
+            teacher,
+            school,
+            title="6. klase meklē kopienas projektu par atkritumu šķirošanu",
             description="Pavasara semestrī 6. klases skolēni vēlas kopā ar kopienu izpētīt, kā Preiļos šķiro "
-                        "atkritumus, un izveidot kaut ko noderīgu.",
-            age_groups="10-12", subjects="environment,science", starts_on=date(year, 3, 1),
-            ends_on=date(year, 5, 31), contact_person="Ilga, 6. klases audzinātāja")
+            "atkritumus, un izveidot kaut ko noderīgu.",
+            age_groups="10-12",
+            subjects="environment,science",
+            starts_on=date(year, 3, 1),
+            ends_on=date(year, 5, 31),
+            contact_person="Ilga, 6. klases audzinātāja",
+        )
         added += 1
     if NGO not in existing:
         services.create_organisation(
-            anna, name=NGO, kind="ngo", centre_id=preili.id,
-            description="Rokdarbnieces, kas māca adīt, tamborēt un veidot no māla.")
+            anna,
+            name=NGO,
+            kind="ngo",
+            centre_id=preili.id,
+            description="Rokdarbnieces, kas māca adīt, tamborēt un veidot no māla.",
+        )
         added += 1
     db.session.flush()
     return added

@@ -1,4 +1,5 @@
 """Organisation forms: field validation and choices only."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -30,8 +31,7 @@ def web_address(_form, field):
         return
     parts = urlsplit(field.data.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in field.data.strip()):
-        raise ValidationError(_l("Please give the whole web address, starting with https:// "
-                                 "(e.g. https://www.preiluskola.lv)."))
+        raise ValidationError(_l("Please give the whole web address, starting with https:// (e.g. https://www.preiluskola.lv)."))
 
 
 def phone_number(_form, field):
@@ -41,39 +41,66 @@ def phone_number(_form, field):
 
 class OrganisationForm(Form):
     name = StringField(
-        _l("Name"), description=_l("As people know it, e.g. “Preiļu 1. pamatskola”."),
-        validators=[DataRequired(_l("Please give the organisation's name.")),
-                    Length(max=NAME_MAX, message=_l("A name can be at most %(max)d characters long.")), one_line])
+        _l("Name"),
+        description=_l("As people know it, e.g. “Preiļu 1. pamatskola”."),
+        validators=[
+            DataRequired(_l("Please give the organisation's name.")),
+            Length(max=NAME_MAX, message=_l("A name can be at most %(max)d characters long.")),
+            one_line,
+        ],
+    )
     kind = SelectField(
         _l("Type of organisation"),
-        choices=[SelectChoice("", _l("Choose a type"))] + [
-            SelectChoice(kind, OrganisationType.LABELS[kind]) for kind in OrganisationType.ALL],
+        choices=[SelectChoice("", _l("Choose a type"))]
+        + [SelectChoice(kind, OrganisationType.LABELS[kind]) for kind in OrganisationType.ALL],
         validators=[DataRequired(_l("Please choose the type of organisation."))],
-        invalid_choice_message=_l("Please choose a type from the list."))
+        invalid_choice_message=_l("Please choose a type from the list."),
+    )
     centre = SelectField(
-        _l("Centre"), coerce=optional_int, description=_l("The community resource centre the organisation works with."),
+        _l("Centre"),
+        coerce=optional_int,
+        description=_l("The community resource centre the organisation works with."),
         validators=[DataRequired(_l("Please choose a centre."))],
         invalid_value_message=_l("Please choose a centre from the list."),
-        invalid_choice_message=_l("Please choose a centre from the list."))
+        invalid_choice_message=_l("Please choose a centre from the list."),
+    )
     description = TextAreaField(
         _l("About the organisation (optional)"),
-        description=_l("What the organisation does and what it could do together with residents. Simple "
-                       "formatting works: **bold**, *italic*, lines starting with “- ” become a list."),
-        validators=[Optional(), Length(max=DESCRIPTION_MAX,
-                                       message=_l("Please keep the description under %(max)d characters."))])
+        description=_l(
+            "What the organisation does and what it could do together with residents. Simple "
+            "formatting works: **bold**, *italic*, lines starting with “- ” become a list."
+        ),
+        validators=[Optional(), Length(max=DESCRIPTION_MAX, message=_l("Please keep the description under %(max)d characters."))],
+    )
     website = StringField(
-        _l("Website (optional)"), description=_l("e.g. https://www.preiluskola.lv"),
-        validators=[Optional(), Length(max=WEBSITE_MAX, message=_l("A web address can be at most %(max)d "
-                                                                   "characters long.")), one_line, web_address])
+        _l("Website (optional)"),
+        description=_l("e.g. https://www.preiluskola.lv"),
+        validators=[
+            Optional(),
+            Length(max=WEBSITE_MAX, message=_l("A web address can be at most %(max)d characters long.")),
+            one_line,
+            web_address,
+        ],
+    )
     contact_email = StringField(
-        _l("Contact e-mail (optional)"), description=_l("Only signed-in people see the contact details."),
-        validators=[Optional(), Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),
-                    Email(message=_l("This does not look like an e-mail address. Please check it "
-                                     "(e.g. anna@example.lv).")), one_line])
+        _l("Contact e-mail (optional)"),
+        description=_l("Only signed-in people see the contact details."),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),
+            Email(message=_l("This does not look like an e-mail address. Please check it (e.g. anna@example.lv).")),
+            one_line,
+        ],
+    )
     contact_phone = StringField(
         _l("Contact phone (optional)"),
-        validators=[Optional(), Length(max=PHONE_MAX, message=_l("A phone number can be at most %(max)d characters "
-                                                                 "long.")), one_line, phone_number])
+        validators=[
+            Optional(),
+            Length(max=PHONE_MAX, message=_l("A phone number can be at most %(max)d characters long.")),
+            one_line,
+            phone_number,
+        ],
+    )
     logo = FileField(_l("Logo (optional)"))
     remove_logo = BooleanField(_l("Remove the current logo"))
 
@@ -82,17 +109,19 @@ class OrganisationForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.logo.description = _l("A JPEG, PNG, WebP or GIF picture of up to %(mb)d MB. If the form shows an "
-                                   "error, please choose the picture again.",
-                                   mb=max(1, current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)))
+        self.logo.description = _l(
+            "A JPEG, PNG, WebP or GIF picture of up to %(mb)d MB. If the form shows an error, please choose the picture again.",
+            mb=max(1, current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)),
+        )
 
     def validate_logo(self, field):
         upload = field.data
         if not upload or not getattr(upload, "filename", ""):
             return
         try:
-            self.logo_jpeg = photos.reencode(photos.read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]),
-                                             current_app.config["MAX_IMAGE_PIXELS"])
+            self.logo_jpeg = photos.reencode(
+                photos.read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]), current_app.config["MAX_IMAGE_PIXELS"]
+            )
         except photos.PhotoRefused as refused:
             raise ValidationError(refused.message) from refused
 
@@ -111,7 +140,11 @@ class OrganisationForm(Form):
 class RepresentForm(Form):
     message = TextAreaField(
         _l("Who are you in the organisation?"),
-        description=_l("e.g. “I am the class teacher of grade 6.” The organisation's representatives read this "
-                       "before they decide."),
-        validators=[DataRequired(_l("Please write a few words about your role in the organisation.")),
-                    Length(max=MESSAGE_MAX, message=_l("Please keep it under %(max)d characters."))])
+        description=_l(
+            "e.g. “I am the class teacher of grade 6.” The organisation's representatives read this before they decide."
+        ),
+        validators=[
+            DataRequired(_l("Please write a few words about your role in the organisation.")),
+            Length(max=MESSAGE_MAX, message=_l("Please keep it under %(max)d characters.")),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Organisations (schools, NGOs, institutions…), their representatives, partner calls and partnerships."""
+
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -38,8 +39,9 @@ class Organisation(db.Model):
 
     __tablename__ = "organisations"
     __table_args__ = (
-        CheckConstraint("kind IN ('school', 'kindergarten', 'ngo', 'municipal', 'business', 'media', 'other')",
-                        name="organisation_kind_known"),
+        CheckConstraint(
+            "kind IN ('school', 'kindergarten', 'ngo', 'municipal', 'business', 'media', 'other')", name="organisation_kind_known"
+        ),
         CheckConstraint("verified_at IS NULL OR verified_by_id IS NOT NULL", name="verification_has_verifier"),
         Index("ix_organisations_centre_kind", "centre_id", "kind"),
     )
@@ -99,11 +101,15 @@ class Representative(db.Model):
     __tablename__ = "representatives"
     __table_args__ = (
         CheckConstraint("state IN ('requested', 'approved', 'declined', 'left')", name="membership_state_known"),
-        CheckConstraint("state NOT IN ('approved', 'declined') OR decided_by_id IS NOT NULL",
-                        name="decision_has_decider"),
-        Index("uq_representatives_active", "organisation_id", "user_id", unique=True,
-              sqlite_where=text("state IN ('requested', 'approved')"),
-              postgresql_where=text("state IN ('requested', 'approved')")),
+        CheckConstraint("state NOT IN ('approved', 'declined') OR decided_by_id IS NOT NULL", name="decision_has_decider"),
+        Index(
+            "uq_representatives_active",
+            "organisation_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state IN ('requested', 'approved')"),
+            postgresql_where=text("state IN ('requested', 'approved')"),
+        ),
         Index("ix_representatives_user", "user_id", "state"),
     )
 

@@ -1,4 +1,5 @@
 """Reading organisations and their representatives for pages, each in a fixed number of statements."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -59,24 +60,34 @@ def list_organisations(kind=None, centre_id=None, page=1, per_page=PER_PAGE):
 
 def organisation_with_centre(organisation_id):
     """The organisation with its centre, or None: one statement."""
-    return db.session.scalar(select(Organisation).join(Organisation.centre).options(contains_eager(Organisation.centre))
-                             .where(Organisation.id == organisation_id))
+    return db.session.scalar(
+        select(Organisation)
+        .join(Organisation.centre)
+        .options(contains_eager(Organisation.centre))
+        .where(Organisation.id == organisation_id)
+    )
 
 
 def memberships_of(organisation):
     """The organisation's open requests and approved representatives with their people, oldest first: one statement."""
     return db.session.scalars(
-        select(Representative).join(Representative.user).options(contains_eager(Representative.user))
-        .where(Representative.organisation_id == organisation.id,
-               Representative.state.in_(MembershipState.ACTIVE))
-        .order_by(Representative.created_at, Representative.id)).all()
+        select(Representative)
+        .join(Representative.user)
+        .options(contains_eager(Representative.user))
+        .where(Representative.organisation_id == organisation.id, Representative.state.in_(MembershipState.ACTIVE))
+        .order_by(Representative.created_at, Representative.id)
+    ).all()
 
 
 def pending_request(organisation, user):
     """The person's own request to represent the organisation that is still waiting, or None."""
-    return db.session.scalar(select(Representative).where(
-        Representative.organisation_id == organisation.id, Representative.user_id == user.id,
-        Representative.state == MembershipState.REQUESTED))
+    return db.session.scalar(
+        select(Representative).where(
+            Representative.organisation_id == organisation.id,
+            Representative.user_id == user.id,
+            Representative.state == MembershipState.REQUESTED,
+        )
+    )
 
 
 def accepted_partnerships(organisation):
@@ -85,24 +96,29 @@ def accepted_partnerships(organisation):
         select(Partnership)
         .options(joinedload(Partnership.idea), joinedload(Partnership.activity))
         .where(Partnership.organisation_id == organisation.id, Partnership.state == PartnershipState.ACCEPTED)
-        .order_by(Partnership.created_at.desc(), Partnership.id.desc())).all()
+        .order_by(Partnership.created_at.desc(), Partnership.id.desc())
+    ).all()
 
 
 def open_calls(organisation):
     """The organisation's partner calls still looking for a partner, newest first: one statement."""
     return db.session.scalars(
-        select(PartnerCall).where(PartnerCall.organisation_id == organisation.id,
-                                  PartnerCall.state == PartnerCallState.OPEN)
-        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())).all()
+        select(PartnerCall)
+        .where(PartnerCall.organisation_id == organisation.id, PartnerCall.state == PartnerCallState.OPEN)
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
+    ).all()
 
 
 def my_representations(user):
     """The organisations the person represents (approved), with their centres, by name: one statement."""
     return db.session.scalars(
-        select(Organisation).join(Representative, Representative.organisation_id == Organisation.id)
-        .join(Organisation.centre).options(contains_eager(Organisation.centre))
+        select(Organisation)
+        .join(Representative, Representative.organisation_id == Organisation.id)
+        .join(Organisation.centre)
+        .options(contains_eager(Organisation.centre))
         .where(Representative.user_id == user.id, Representative.state == MembershipState.APPROVED)
-        .order_by(Organisation.name, Organisation.id)).all()
+        .order_by(Organisation.name, Organisation.id)
+    ).all()
 
 
 def split_partnerships(partnerships, can_view_idea):
@@ -115,4 +131,3 @@ def split_partnerships(partnerships, can_view_idea):
         elif partnership.idea is not None and can_view_idea(partnership.idea):
             ideas.append(partnership.idea)
     return ideas, activities
-

@@ -1,4 +1,5 @@
 """Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -31,7 +32,6 @@ def membership(representative_id):
     return representative
 
 
-
 def back_to_organisation(organisation_id):
     return redirect(url_for("organisations.organisation_detail", organisation_id=organisation_id))
 
@@ -52,11 +52,13 @@ def call_url(call):
 
 
 def new_call_url(organisation):
-    return endpoint_or_path("organisations.new_call", f"/organisations/{organisation.id}/calls/new",
-                            organisation_id=organisation.id)
+    return endpoint_or_path(
+        "organisations.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
+    )
 
 
 # The directory ------------------------------------------------------------------------------------------------
+
 
 @bp.route("/organisations")
 def organisation_list():
@@ -70,26 +72,42 @@ def organisation_list():
         link_args["kind"] = kind
     if centre:
         link_args["centre"] = centre.slug
-    return render_template("organisations/list.html", page=page, centres=centres, centre=centre, kind=kind,
-                           kinds=OrganisationType.LABELS, link_args=link_args)
+    return render_template(
+        "organisations/list.html",
+        page=page,
+        centres=centres,
+        centre=centre,
+        kind=kind,
+        kinds=OrganisationType.LABELS,
+        link_args=link_args,
+    )
 
 
 # An organisation's page and logo ---------------------------------------------------------------------------------
 
+
 @bp.route("/organisations/<int:organisation_id>")
 def organisation_detail(organisation_id):
     organisation = visible_organisation(organisation_id)
-    representatives = [item.user for item in queries.memberships_of(organisation)
-                       if item.state == MembershipState.APPROVED]
-    ideas, activities = queries.split_partnerships(queries.accepted_partnerships(organisation),
-                                                   lambda idea: permissions.can_view_idea(current_user, idea))
+    representatives = [item.user for item in queries.memberships_of(organisation) if item.state == MembershipState.APPROVED]
+    ideas, activities = queries.split_partnerships(
+        queries.accepted_partnerships(organisation), lambda idea: permissions.can_view_idea(current_user, idea)
+    )
     can_ask = permissions.can_ask_to_represent(current_user, organisation)
     waiting = queries.pending_request(organisation, current_user) if can_ask else None
     return render_template(
-        "organisations/detail.html", organisation=organisation, representatives=representatives, ideas=ideas,
-        activities=activities, calls=queries.open_calls(organisation), call_url=call_url,
-        new_call_url=new_call_url(organisation), waiting_request=waiting, can_ask=can_ask and waiting is None,
-        button_form=EmptyForm())
+        "organisations/detail.html",
+        organisation=organisation,
+        representatives=representatives,
+        ideas=ideas,
+        activities=activities,
+        calls=queries.open_calls(organisation),
+        call_url=call_url,
+        new_call_url=new_call_url(organisation),
+        waiting_request=waiting,
+        can_ask=can_ask and waiting is None,
+        button_form=EmptyForm(),
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/logo")
@@ -98,14 +116,16 @@ def logo(organisation_id):
     organisation = visible_organisation(organisation_id)
     if not organisation.logo_name or not photos.STORED_NAME.match(organisation.logo_name):
         abort(404)
-    response = send_from_directory(photos.upload_folder(), organisation.logo_name, mimetype="image/jpeg",
-                                   max_age=86400, conditional=True)
+    response = send_from_directory(
+        photos.upload_folder(), organisation.logo_name, mimetype="image/jpeg", max_age=86400, conditional=True
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
     return response
 
 
 # Registering and editing ----------------------------------------------------------------------------------------
+
 
 def setup_centres(form, organisation=None):
     """Offer the active centres (plus the organisation's own, should it have become inactive).
@@ -124,15 +144,20 @@ def setup_centres(form, organisation=None):
 
 def initial_data(organisation):
     return {
-        "name": organisation.name, "kind": organisation.kind, "centre": organisation.centre_id,
-        "description": organisation.description, "website": organisation.website,
-        "contact_email": organisation.contact_email, "contact_phone": organisation.contact_phone,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "centre": organisation.centre_id,
+        "description": organisation.description,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "contact_phone": organisation.contact_phone,
     }
 
 
 def render_form(form, organisation=None):
-    return render_template("organisations/form.html", form=form, organisation=organisation,
-                           logo_dropped=form.logo_jpeg is not None)
+    return render_template(
+        "organisations/form.html", form=form, organisation=organisation, logo_dropped=form.logo_jpeg is not None
+    )
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -159,8 +184,13 @@ def new_organisation():
     except BaseException:
         photos.delete_photo(logo_name)  # nothing was saved, so the file must not stay either
         raise
-    flash(_("The organisation is registered and you are its representative. A coordinator of the centre will "
-            "check it and mark it as verified."), "success")
+    flash(
+        _(
+            "The organisation is registered and you are its representative. A coordinator of the centre will "
+            "check it and mark it as verified."
+        ),
+        "success",
+    )
     return back_to_organisation(organisation.id)
 
 
@@ -192,14 +222,20 @@ def edit_organisation(organisation_id):
     if old_logo and content.get("logo_name", old_logo) != old_logo:
         photos.delete_photo(old_logo)  # after the commit: until then the page still showed it
     if was_verified and not organisation.is_verified:
-        flash(_("Your changes are saved. Because the name or the website changed, the organisation is no longer "
-                "marked as verified until a coordinator of the centre checks it again."), "info")
+        flash(
+            _(
+                "Your changes are saved. Because the name or the website changed, the organisation is no longer "
+                "marked as verified until a coordinator of the centre checks it again."
+            ),
+            "info",
+        )
     else:
         flash(_("Your changes are saved."), "success")
     return back_to_organisation(organisation.id)
 
 
 # Verification (moderators of the organisation's centre) ----------------------------------------------------------
+
 
 def set_verified(organisation_id, verified, what):
     organisation = visible_organisation(organisation_id)
@@ -229,6 +265,7 @@ def unverify_organisation(organisation_id):
 
 # Representatives ----------------------------------------------------------------------------------------------
 
+
 @bp.route("/organisations/<int:organisation_id>/represent", methods=["GET", "POST"])
 @login_required
 def ask_to_represent(organisation_id):
@@ -248,8 +285,9 @@ def ask_to_represent(organisation_id):
         return render_template("organisations/represent.html", form=form, organisation=organisation)
     services.ask_to_represent(current_user, organisation, form.message.data)
     db.session.commit()
-    flash(_("Your request is sent to the organisation's representatives. You will get a notification when they "
-            "decide."), "success")
+    flash(
+        _("Your request is sent to the organisation's representatives. You will get a notification when they decide."), "success"
+    )
     return back_to_organisation(organisation.id)
 
 
@@ -262,10 +300,12 @@ def representatives(organisation_id):
         refuse(current_user, "organisations.representatives")
     memberships = queries.memberships_of(organisation)
     return render_template(
-        "organisations/representatives.html", organisation=organisation,
+        "organisations/representatives.html",
+        organisation=organisation,
         requests=[item for item in memberships if item.state == MembershipState.REQUESTED],
         current=[item for item in memberships if item.state == MembershipState.APPROVED],
-        button_form=EmptyForm())
+        button_form=EmptyForm(),
+    )
 
 
 def decide(representative_id, approve, what):

@@ -1,4 +1,5 @@
 """What can happen to organisations, their representatives and their partner calls."""
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -18,31 +19,43 @@ from app.organisations.models import (
 )
 from app.timeutil import utcnow
 
-ORGANISATION_FIELDS = ("name", "kind", "centre_id", "description", "website", "contact_email", "contact_phone",
-                       "logo_name")
+ORGANISATION_FIELDS = ("name", "kind", "centre_id", "description", "website", "contact_email", "contact_phone", "logo_name")
 #: what a moderator vouches for when verifying: a change to any of these takes the badge away until they check again
 VERIFIED_FIELDS = ("name", "website")
-CALL_FIELDS = ("title", "description", "centre_id", "age_groups", "subjects", "starts_on", "ends_on",
-               "contact_person")
+CALL_FIELDS = ("title", "description", "centre_id", "age_groups", "subjects", "starts_on", "ends_on", "contact_person")
 
 
 # Organisations -----------------------------------------------------------------------------------------------
+
 
 def create_organisation(user, **fields):
     """Register an organisation; the person becomes its first representative. Moderators verify it later."""
     if not permissions.can_create_organisation(user):
         raise NotAllowed()
     now = utcnow()
-    organisation = Organisation(created_by_id=user.id, created_at=now, updated_at=now,
-                                **{key: fields[key] for key in ORGANISATION_FIELDS if key in fields})
+    organisation = Organisation(
+        created_by_id=user.id,
+        created_at=now,
+        updated_at=now,
+        **{key: fields[key] for key in ORGANISATION_FIELDS if key in fields},
+    )
     db.session.add(organisation)
     db.session.flush()
-    db.session.add(Representative(organisation_id=organisation.id, user_id=user.id, state=MembershipState.APPROVED,
-                                  decided_by_id=user.id, decided_at=now, created_at=now))
+    db.session.add(
+        Representative(
+            organisation_id=organisation.id,
+            user_id=user.id,
+            state=MembershipState.APPROVED,
+            decided_by_id=user.id,
+            decided_at=now,
+            created_at=now,
+        )
+    )
     db.session.flush()
     db.session.expire(user, ["representations"])
-    record_audit("organisation.create", actor=user, subject=organisation, centre_id=organisation.centre_id,
-                 name=organisation.name)
+    record_audit(
+        "organisation.create", actor=user, subject=organisation, centre_id=organisation.centre_id, name=organisation.name
+    )
     return organisation
 
 
@@ -54,8 +67,9 @@ def update_organisation(actor, organisation, **fields):
     """
     if not permissions.can_edit_organisation(actor, organisation):
         raise NotAllowed()
-    before = {key: getattr(organisation, key) for key in VERIFIED_FIELDS if key in fields
-              and fields[key] != getattr(organisation, key)}
+    before = {
+        key: getattr(organisation, key) for key in VERIFIED_FIELDS if key in fields and fields[key] != getattr(organisation, key)
+    }
     for key in ORGANISATION_FIELDS:
         if key in fields:
             setattr(organisation, key, fields[key])
@@ -70,11 +84,22 @@ def withdraw_verification(actor, organisation, before):
     """The badge goes with the verified name or website (`before`: the changed fields' old values)."""
     organisation.verified_at = None
     organisation.verified_by_id = None
-    record_audit("organisation.unverify", actor=actor, subject=organisation, centre_id=organisation.centre_id,
-                 reason="name/website changed", changed=sorted(before),
-                 **{f"old_{key}": value for key, value in before.items()})
-    notify("organisation_needs_verification", moderators_of_centre(organisation.centre_id), actor=actor,
-           organisation=organisation.name, organisation_id=organisation.id)
+    record_audit(
+        "organisation.unverify",
+        actor=actor,
+        subject=organisation,
+        centre_id=organisation.centre_id,
+        reason="name/website changed",
+        changed=sorted(before),
+        **{f"old_{key}": value for key, value in before.items()},
+    )
+    notify(
+        "organisation_needs_verification",
+        moderators_of_centre(organisation.centre_id),
+        actor=actor,
+        organisation=organisation.name,
+        organisation_id=organisation.id,
+    )
 
 
 def verify_organisation(actor, organisation, verified=True):
@@ -83,33 +108,49 @@ def verify_organisation(actor, organisation, verified=True):
         raise NotAllowed()
     organisation.verified_at = utcnow() if verified else None
     organisation.verified_by_id = actor.id if verified else None
-    record_audit("organisation.verify" if verified else "organisation.unverify", actor=actor, subject=organisation,
-                 centre_id=organisation.centre_id)
+    record_audit(
+        "organisation.verify" if verified else "organisation.unverify",
+        actor=actor,
+        subject=organisation,
+        centre_id=organisation.centre_id,
+    )
     return organisation
 
 
 def representatives_of(organisation):
     """The organisation's approved representatives."""
-    return db.session.scalars(select(User).join(Representative, Representative.user_id == User.id).where(
-        Representative.organisation_id == organisation.id, Representative.state == MembershipState.APPROVED)).all()
+    return db.session.scalars(
+        select(User)
+        .join(Representative, Representative.user_id == User.id)
+        .where(Representative.organisation_id == organisation.id, Representative.state == MembershipState.APPROVED)
+    ).all()
 
 
 def moderators_of_centre(centre_id):
     from app.accounts.models import moderator_centres
 
-    return db.session.scalars(select(User).join(moderator_centres, moderator_centres.c.user_id == User.id)
-                              .where(moderator_centres.c.centre_id == centre_id)).all()
+    return db.session.scalars(
+        select(User)
+        .join(moderator_centres, moderator_centres.c.user_id == User.id)
+        .where(moderator_centres.c.centre_id == centre_id)
+    ).all()
 
 
 # Representatives ---------------------------------------------------------------------------------------------
+
 
 def ask_to_represent(user, organisation, message=""):
     """The person asks to act for the organisation; its representatives (or, if none, the centre's moderators)
     are told and decide. A second request while one is pending raises AlreadyDone."""
     if not permissions.can_ask_to_represent(user, organisation):
         raise NotAllowed()
-    request = Representative(organisation_id=organisation.id, user_id=user.id, message=(message or "").strip(),
-                             state=MembershipState.REQUESTED, created_at=utcnow())
+    request = Representative(
+        organisation_id=organisation.id,
+        user_id=user.id,
+        message=(message or "").strip(),
+        state=MembershipState.REQUESTED,
+        created_at=utcnow(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(request)
@@ -117,8 +158,7 @@ def ask_to_represent(user, organisation, message=""):
     except IntegrityError as error:
         raise AlreadyDone() from error
     deciders = representatives_of(organisation) or moderators_of_centre(organisation.centre_id)
-    notify("representation_requested", deciders, actor=user, organisation=organisation.name,
-           organisation_id=organisation.id)
+    notify("representation_requested", deciders, actor=user, organisation=organisation.name, organisation_id=organisation.id)
     return request
 
 
@@ -130,19 +170,30 @@ def decide_representative(actor, request, approve):
     target = MembershipState.APPROVED if approve else MembershipState.DECLINED
     now = utcnow()
     changed = db.session.execute(
-        update(Representative).where(Representative.id == request.id,
-                                     Representative.state == MembershipState.REQUESTED)
-        .values(state=target, decided_by_id=actor.id, decided_at=now).execution_options(synchronize_session=False)
+        update(Representative)
+        .where(Representative.id == request.id, Representative.state == MembershipState.REQUESTED)
+        .values(state=target, decided_by_id=actor.id, decided_at=now)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise InvalidTransition()
     for key, value in {"state": target, "decided_by_id": actor.id, "decided_at": now}.items():
         set_committed_value(request, key, value)
     db.session.expire(request.user, ["representations"])  # so represents() sees the decision at once
-    record_audit("representative.approve" if approve else "representative.decline", actor=actor, subject=request,
-                 centre_id=organisation.centre_id, organisation=organisation.name)
-    notify("representation_approved" if approve else "representation_declined", [request.user], actor=actor,
-           organisation=organisation.name, organisation_id=organisation.id)
+    record_audit(
+        "representative.approve" if approve else "representative.decline",
+        actor=actor,
+        subject=request,
+        centre_id=organisation.centre_id,
+        organisation=organisation.name,
+    )
+    notify(
+        "representation_approved" if approve else "representation_declined",
+        [request.user],
+        actor=actor,
+        organisation=organisation.name,
+        organisation_id=organisation.id,
+    )
     return request
 
 
@@ -153,16 +204,23 @@ def end_representation(actor, representative):
     if not (own or permissions.can_decide_representatives(actor, organisation)):
         raise NotAllowed()
     changed = db.session.execute(
-        update(Representative).where(Representative.id == representative.id,
-                                     Representative.state.in_(MembershipState.ACTIVE))
-        .values(state=MembershipState.LEFT).execution_options(synchronize_session=False)
+        update(Representative)
+        .where(Representative.id == representative.id, Representative.state.in_(MembershipState.ACTIVE))
+        .values(state=MembershipState.LEFT)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise InvalidTransition()
     set_committed_value(representative, "state", MembershipState.LEFT)
     db.session.expire(representative.user, ["representations"])  # so represents() is False at once
-    record_audit("representative.end", actor=actor, subject=representative, centre_id=organisation.centre_id,
-                 organisation=organisation.name, organisation_id=organisation.id)
+    record_audit(
+        "representative.end",
+        actor=actor,
+        subject=representative,
+        centre_id=organisation.centre_id,
+        organisation=organisation.name,
+        organisation_id=organisation.id,
+    )
     return representative
 
 
@@ -183,8 +241,14 @@ def create_partner_call(actor, organisation, **fields):
     now = utcnow()
     values = {key: fields[key] for key in CALL_FIELDS if key in fields}
     values.setdefault("centre_id", organisation.centre_id)
-    call = PartnerCall(organisation_id=organisation.id, state=PartnerCallState.OPEN, created_by_id=actor.id,
-                       created_at=now, updated_at=now, **values)
+    call = PartnerCall(
+        organisation_id=organisation.id,
+        state=PartnerCallState.OPEN,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
     db.session.add(call)
     db.session.flush()
     record_audit("partner_call.create", actor=actor, subject=call, centre_id=call.centre_id, title=call.title)
@@ -218,8 +282,10 @@ def change_call_state(actor, call, action):
 
 def move_call(call, sources, target, actor):
     changed = db.session.execute(
-        update(PartnerCall).where(PartnerCall.id == call.id, PartnerCall.state.in_(sources))
-        .values(state=target, updated_at=utcnow()).execution_options(synchronize_session=False)
+        update(PartnerCall)
+        .where(PartnerCall.id == call.id, PartnerCall.state.in_(sources))
+        .values(state=target, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise InvalidTransition()

@@ -1,4 +1,5 @@
 """Queueing mail in the outbox and delivering it over SMTP."""
+
 import logging
 import smtplib
 import ssl
@@ -96,8 +97,12 @@ def claim_due_message():
         now = utcnow()
         message = db.session.scalar(
             select(OutboxMessage)
-            .where(or_(and_(OutboxMessage.status == OutboxMessage.PENDING, OutboxMessage.next_attempt_at <= now),
-                       and_(OutboxMessage.status == OutboxMessage.SENDING, OutboxMessage.claimed_until <= now)))
+            .where(
+                or_(
+                    and_(OutboxMessage.status == OutboxMessage.PENDING, OutboxMessage.next_attempt_at <= now),
+                    and_(OutboxMessage.status == OutboxMessage.SENDING, OutboxMessage.claimed_until <= now),
+                )
+            )
             .order_by(OutboxMessage.id)
             .limit(1)
             # two workers at once: each takes another row (PostgreSQL); SQLite commands hold the write lock
@@ -128,9 +133,7 @@ def claim_due_message():
 
 def record_result(claim, error):
     """Record how the delivery went and commit, if the claim is still this worker's; return whether it was."""
-    message = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.id == claim.message_id).with_for_update()
-    )
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == claim.message_id).with_for_update())
     if message is None or message.status != OutboxMessage.SENDING or message.claimed_until != claim.claimed_until:
         log.warning("mail %s: the lease ran out during delivery; another worker took the message over", claim.message_id)
         db.session.commit()
@@ -151,7 +154,7 @@ def record_failure(message, error):
         give_up(message, error)
     else:
         message.status = OutboxMessage.PENDING
-        delay = min(timedelta(minutes=2 ** message.attempts), MAX_BACKOFF)
+        delay = min(timedelta(minutes=2**message.attempts), MAX_BACKOFF)
         message.next_attempt_at = utcnow() + delay
         log.warning("mail %s failed (attempt %s), retrying in %s: %s", message.id, message.attempts, delay, error)
 

@@ -4,6 +4,7 @@ A score adds up what the two sides share: the same centre counts most, then each
 shared age group. Only candidates sharing at least one of these are suggested. The candidates are read in a
 bounded number of statements (the newest CANDIDATES of each kind) and scored in Python.
 """
+
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -44,8 +45,7 @@ def compare(centre_a, ages_a, subjects_a, centre_b, ages_b, subjects_b):
     shared_subjects = [code for code in SUBJECTS if code in subjects_a and code in subjects_b]
     if shared_subjects:
         score += PER_SUBJECT * len(shared_subjects)
-        reasons.append(_("both about %(subjects)s",
-                         subjects=", ".join(str(SUBJECTS[code]).lower() for code in shared_subjects)))
+        reasons.append(_("both about %(subjects)s", subjects=", ".join(str(SUBJECTS[code]).lower() for code in shared_subjects)))
     shared_ages = [code for code in AGE_GROUPS if code in ages_a and code in ages_b]
     if shared_ages:
         score += PER_AGE_GROUP * len(shared_ages)
@@ -63,17 +63,28 @@ def projects_for_call(call, limit=5):
     """Ideas and activities seeking a school partner that suit a partner call (two statements)."""
     ages, subjects = codes(call.age_groups), codes(call.subjects)
     ideas = db.session.scalars(
-        select(Idea).options(joinedload(Idea.centre))
+        select(Idea)
+        .options(joinedload(Idea.centre))
         .where(Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
-        .order_by(Idea.published_at.desc(), Idea.id.desc()).limit(CANDIDATES)).all()
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+        .limit(CANDIDATES)
+    ).all()
     activities = db.session.scalars(
-        select(Activity).options(joinedload(Activity.centre))
-        .where(Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
-               Activity.seeking_school_partner.is_(True))
-        .order_by(Activity.starts_at, Activity.id).limit(CANDIDATES)).all()
-    suggestions = [Suggestion(item, *compare(call.centre_id, ages, subjects, item.centre_id,
-                                             codes(item.partner_age_groups), codes(item.partner_subjects)))
-                   for item in (*ideas, *activities)]
+        select(Activity)
+        .options(joinedload(Activity.centre))
+        .where(Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)), Activity.seeking_school_partner.is_(True))
+        .order_by(Activity.starts_at, Activity.id)
+        .limit(CANDIDATES)
+    ).all()
+    suggestions = [
+        Suggestion(
+            item,
+            *compare(
+                call.centre_id, ages, subjects, item.centre_id, codes(item.partner_age_groups), codes(item.partner_subjects)
+            ),
+        )
+        for item in (*ideas, *activities)
+    ]
     return best(suggestions, limit)
 
 
@@ -81,19 +92,27 @@ def calls_for_project(project, limit=5):
     """Open partner calls that suit an idea or activity seeking a school partner (one statement)."""
     ages, subjects = codes(project.partner_age_groups), codes(project.partner_subjects)
     calls = db.session.scalars(
-        select(PartnerCall).options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
+        select(PartnerCall)
+        .options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
         .where(PartnerCall.state == PartnerCallState.OPEN)
-        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc()).limit(CANDIDATES)).all()
-    suggestions = [Suggestion(call, *compare(project.centre_id, ages, subjects, call.centre_id,
-                                             codes(call.age_groups), codes(call.subjects)))
-                   for call in calls]
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
+        .limit(CANDIDATES)
+    ).all()
+    suggestions = [
+        Suggestion(
+            call, *compare(project.centre_id, ages, subjects, call.centre_id, codes(call.age_groups), codes(call.subjects))
+        )
+        for call in calls
+    ]
     return best(suggestions, limit)
 
 
 def schools_for_project(project, limit=5):
     """Schools and kindergartens of the project's centre, verified ones first (one statement)."""
     schools = db.session.scalars(
-        select(Organisation).where(Organisation.centre_id == project.centre_id,
-                                   Organisation.kind.in_(OrganisationType.SCHOOLS))
-        .order_by(Organisation.verified_at.is_(None), Organisation.name).limit(limit)).all()
+        select(Organisation)
+        .where(Organisation.centre_id == project.centre_id, Organisation.kind.in_(OrganisationType.SCHOOLS))
+        .order_by(Organisation.verified_at.is_(None), Organisation.name)
+        .limit(limit)
+    ).all()
     return [Suggestion(school, SAME_CENTRE, [_("a school in the same centre")]) for school in schools]

@@ -1,4 +1,5 @@
 """Partnerships: an organisation working with an idea or an activity, offered by one side and accepted by the other."""
+
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,8 +19,7 @@ class PartnershipState:
     WITHDRAWN = "withdrawn"
     ALL = (OFFERED, ACCEPTED, DECLINED, WITHDRAWN)
     ACTIVE = (OFFERED, ACCEPTED)
-    LABELS = {OFFERED: _l("Offered"), ACCEPTED: _l("Partner"), DECLINED: _l("Declined"),
-              WITHDRAWN: _l("Withdrawn")}
+    LABELS = {OFFERED: _l("Offered"), ACCEPTED: _l("Partner"), DECLINED: _l("Declined"), WITHDRAWN: _l("Withdrawn")}
 
 
 class Partnership(db.Model):
@@ -31,14 +31,23 @@ class Partnership(db.Model):
         CheckConstraint("state IN ('offered', 'accepted', 'declined', 'withdrawn')", name="partnership_state_known"),
         CheckConstraint("direction IN ('offer', 'invitation')", name="direction_known"),
         CheckConstraint("idea_id IS NOT NULL OR activity_id IS NOT NULL", name="partnership_has_project"),
-        CheckConstraint("state NOT IN ('accepted', 'declined') OR decided_by_id IS NOT NULL",
-                        name="decision_has_decider"),
-        Index("uq_partnerships_active_idea", "organisation_id", "idea_id", unique=True,
-              sqlite_where=text("state IN ('offered', 'accepted') AND activity_id IS NULL"),
-              postgresql_where=text("state IN ('offered', 'accepted') AND activity_id IS NULL")),
-        Index("uq_partnerships_active_activity", "organisation_id", "activity_id", unique=True,
-              sqlite_where=text("state IN ('offered', 'accepted') AND activity_id IS NOT NULL"),
-              postgresql_where=text("state IN ('offered', 'accepted') AND activity_id IS NOT NULL")),
+        CheckConstraint("state NOT IN ('accepted', 'declined') OR decided_by_id IS NOT NULL", name="decision_has_decider"),
+        Index(
+            "uq_partnerships_active_idea",
+            "organisation_id",
+            "idea_id",
+            unique=True,
+            sqlite_where=text("state IN ('offered', 'accepted') AND activity_id IS NULL"),
+            postgresql_where=text("state IN ('offered', 'accepted') AND activity_id IS NULL"),
+        ),
+        Index(
+            "uq_partnerships_active_activity",
+            "organisation_id",
+            "activity_id",
+            unique=True,
+            sqlite_where=text("state IN ('offered', 'accepted') AND activity_id IS NOT NULL"),
+            postgresql_where=text("state IN ('offered', 'accepted') AND activity_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

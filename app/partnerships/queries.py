@@ -1,4 +1,5 @@
 """Reading partnerships for pages, in a fixed number of statements, showing each person only what they may see."""
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, false, or_, select
@@ -39,9 +40,11 @@ class ProjectPartnerships:
 
 def represented_ids(user):
     """A subquery: the ids of the organisations the person is an approved representative of."""
-    return (select(Representative.organisation_id)
-            .where(Representative.user_id == user.id, Representative.state == MembershipState.APPROVED)
-            .scalar_subquery())
+    return (
+        select(Representative.organisation_id)
+        .where(Representative.user_id == user.id, Representative.state == MembershipState.APPROVED)
+        .scalar_subquery()
+    )
 
 
 def project_partnerships(project, viewer):
@@ -67,9 +70,11 @@ def project_partnerships(project, viewer):
     else:
         visible_pending = false()
     rows = db.session.execute(
-        select(Partnership, mine.label("mine")).options(joinedload(Partnership.organisation))
+        select(Partnership, mine.label("mine"))
+        .options(joinedload(Partnership.organisation))
         .where(belongs, or_(Partnership.state == PartnershipState.ACCEPTED, visible_pending))
-        .order_by(Partnership.created_at, Partnership.id)).all()
+        .order_by(Partnership.created_at, Partnership.id)
+    ).all()
     accepted, pending = [], []
     for partnership, is_mine in rows:
         if partnership.state == PartnershipState.ACCEPTED:
@@ -96,36 +101,55 @@ def my_organisations(user):
     if not permissions.is_active_member(user):
         return []
     return db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(represented_ids(user))).order_by(Organisation.name)).all()
+        select(Organisation).where(Organisation.id.in_(represented_ids(user))).order_by(Organisation.name)
+    ).all()
 
 
 def invitable_projects(user, call):
     """The person's ideas and activities they may invite the call's organisation to: (ideas, activities)."""
     ideas = db.session.scalars(
-        select(Idea).where(Idea.author_id == user.id, Idea.state == IdeaState.PUBLISHED,
-                           Idea.seeking_school_partner.is_(True))
-        .order_by(Idea.published_at.desc(), Idea.id.desc())).all()
+        select(Idea)
+        .where(Idea.author_id == user.id, Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+    ).all()
     centre_ids = [centre.id for centre in user.moderated_centres]
-    activities = db.session.scalars(
-        select(Activity).where(Activity.centre_id.in_(centre_ids),
-                               Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
-                               Activity.seeking_school_partner.is_(True))
-        .order_by(Activity.starts_at, Activity.id)).all() if centre_ids else []
-    return ([idea for idea in ideas if permissions.can_invite_organisation(user, idea, call)],
-            [activity for activity in activities if permissions.can_invite_organisation(user, activity, call)])
+    activities = (
+        db.session.scalars(
+            select(Activity)
+            .where(
+                Activity.centre_id.in_(centre_ids),
+                Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+                Activity.seeking_school_partner.is_(True),
+            )
+            .order_by(Activity.starts_at, Activity.id)
+        ).all()
+        if centre_ids
+        else []
+    )
+    return (
+        [idea for idea in ideas if permissions.can_invite_organisation(user, idea, call)],
+        [activity for activity in activities if permissions.can_invite_organisation(user, activity, call)],
+    )
 
 
 def partnership_for_page(partnership_id):
     """A partnership with what the permission checks and the notifications read."""
     return db.session.scalars(
-        select(Partnership).options(joinedload(Partnership.organisation), joinedload(Partnership.idea),
-                                    joinedload(Partnership.activity), joinedload(Partnership.partner_call))
-        .where(Partnership.id == partnership_id)).first()
+        select(Partnership)
+        .options(
+            joinedload(Partnership.organisation),
+            joinedload(Partnership.idea),
+            joinedload(Partnership.activity),
+            joinedload(Partnership.partner_call),
+        )
+        .where(Partnership.id == partnership_id)
+    ).first()
 
 
 def call_for_page(call_id):
-    return db.session.scalars(select(PartnerCall).options(joinedload(PartnerCall.organisation))
-                              .where(PartnerCall.id == call_id)).first()
+    return db.session.scalars(
+        select(PartnerCall).options(joinedload(PartnerCall.organisation)).where(PartnerCall.id == call_id)
+    ).first()
 
 
 def my_partnerships(user):
@@ -138,9 +162,17 @@ def my_partnerships(user):
     if centre_ids:
         sides.append(Partnership.activity_id.in_(select(Activity.id).where(Activity.centre_id.in_(centre_ids))))
     partnerships = db.session.scalars(
-        select(Partnership).options(joinedload(Partnership.organisation), joinedload(Partnership.idea),
-                                    joinedload(Partnership.activity), joinedload(Partnership.partner_call))
-        .where(or_(*sides)).order_by(Partnership.created_at.desc(), Partnership.id.desc()).limit(MY_LIMIT)).all()
+        select(Partnership)
+        .options(
+            joinedload(Partnership.organisation),
+            joinedload(Partnership.idea),
+            joinedload(Partnership.activity),
+            joinedload(Partnership.partner_call),
+        )
+        .where(or_(*sides))
+        .order_by(Partnership.created_at.desc(), Partnership.id.desc())
+        .limit(MY_LIMIT)
+    ).all()
     rows = [PartnershipRow(partnership, allowed_actions(user, partnership)) for partnership in partnerships]
     # sorted() keeps the newest-first order within each group
     return sorted(rows, key=lambda row: (not row.awaits_viewer, row.partnership.state != PartnershipState.OFFERED))

@@ -1,4 +1,5 @@
 """Pages of the partnerships domain: offering an organisation as a partner, inviting one, deciding, my partnerships."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -34,12 +35,12 @@ def visible_idea(idea_id):
     return idea
 
 
-
 def page(template, **values):
     return render_template(template, **values)
 
 
 # Offering one of my organisations -------------------------------------------------------------------------------
+
 
 def offer(project, what):
     """The offer form of a representative, for an idea or an activity."""
@@ -47,11 +48,11 @@ def offer(project, what):
     if not organisations:
         refuse(current_user, what)
     if not permissions.is_open_for_partners(project):
-        flash(_("“%(title)s” is not looking for partners just now, so an offer cannot be made.", title=project.title),
-              "error")
+        flash(_("“%(title)s” is not looking for partners just now, so an offer cannot be made.", title=project.title), "error")
         return redirect(project_url(project))
-    organisations = [organisation for organisation in organisations
-                     if permissions.can_offer_partnership(current_user, organisation, project)]
+    organisations = [
+        organisation for organisation in organisations if permissions.can_offer_partnership(current_user, organisation, project)
+    ]
     form = OfferForm()
     choices = [SelectChoice(organisation.id, organisation.name) for organisation in organisations]
     form.organisation.choices = choices if len(choices) == 1 else [SelectChoice("", _("Choose…"))] + choices
@@ -62,8 +63,10 @@ def offer(project, what):
         services.offer_partnership(current_user, organisation, project, form.message.data or "")
     except AlreadyDone:
         db.session.rollback()
-        flash(_("“%(organisation)s” has already offered to be a partner here, or is one already.",
-                organisation=organisation.name), "error")
+        flash(
+            _("“%(organisation)s” has already offered to be a partner here, or is one already.", organisation=organisation.name),
+            "error",
+        )
         return redirect(project_url(project))
     db.session.commit()
     flash(_("Your offer is sent. You get a notification when it is answered."), "success")
@@ -87,15 +90,19 @@ def offer_to_activity(activity_id):
 
 # Inviting the organisation behind a partner call -----------------------------------------------------------------
 
+
 def project_choices(ideas, activities):
     """The select's options ("idea-12", "activity-5") and what each stands for."""
     projects = {f"idea-{idea.id}": idea for idea in ideas}
     projects.update({f"activity-{activity.id}": activity for activity in activities})
     choices = [SelectChoice(f"idea-{idea.id}", _("Idea: %(title)s", title=idea.title)) for idea in ideas]
-    choices += [SelectChoice(f"activity-{activity.id}",
-                             _("Activity: %(title)s (%(date)s)", title=activity.title,
-                               date=format_date(activity.starts_at, "medium")))
-                for activity in activities]
+    choices += [
+        SelectChoice(
+            f"activity-{activity.id}",
+            _("Activity: %(title)s (%(date)s)", title=activity.title, date=format_date(activity.starts_at, "medium")),
+        )
+        for activity in activities
+    ]
     return projects, choices
 
 
@@ -126,20 +133,34 @@ def invite(call_id):
         services.invite_organisation(current_user, call, project, form.message.data or "")
     except AlreadyDone:
         db.session.rollback()
-        flash(_("“%(organisation)s” is already invited to “%(title)s”, or has offered itself, or is a partner.",
-                organisation=call.organisation.name, title=project.title), "error")
+        flash(
+            _(
+                "“%(organisation)s” is already invited to “%(title)s”, or has offered itself, or is a partner.",
+                organisation=call.organisation.name,
+                title=project.title,
+            ),
+            "error",
+        )
         return redirect(project_url(project))
     db.session.commit()
-    flash(_("Your invitation is sent to “%(organisation)s”. You get a notification when they answer.",
-            organisation=call.organisation.name), "success")
+    flash(
+        _(
+            "Your invitation is sent to “%(organisation)s”. You get a notification when they answer.",
+            organisation=call.organisation.name,
+        ),
+        "success",
+    )
     return redirect(project_url(project))
 
 
 # Deciding and withdrawing -----------------------------------------------------------------------------------------
 
 DONE_TEXTS = {
-    "accept": lambda partnership: _("“%(organisation)s” and “%(title)s” are now partners.",
-                                    organisation=partnership.organisation.name, title=target_title(partnership)),
+    "accept": lambda partnership: _(
+        "“%(organisation)s” and “%(title)s” are now partners.",
+        organisation=partnership.organisation.name,
+        title=target_title(partnership),
+    ),
     "decline": lambda partnership: _("The partnership is declined. The other side is told."),
     "withdraw": lambda partnership: _("The partnership is withdrawn. The other side is told."),
 }
@@ -184,11 +205,16 @@ def withdraw(partnership_id):
 
 # My partnerships ------------------------------------------------------------------------------------------------
 
+
 @bp.route("/me/partnerships")
 @login_required
 def my_partnerships():
     rows = queries.my_partnerships(current_user)
-    return page("partnerships/mine.html", rows=rows, button_form=EmptyForm(),
-                waiting=[row for row in rows if row.awaits_viewer],
-                pending=[row for row in rows if not row.awaits_viewer and row.partnership.state == "offered"],
-                earlier=[row for row in rows if not row.awaits_viewer and row.partnership.state != "offered"])
+    return page(
+        "partnerships/mine.html",
+        rows=rows,
+        button_form=EmptyForm(),
+        waiting=[row for row in rows if row.awaits_viewer],
+        pending=[row for row in rows if not row.awaits_viewer and row.partnership.state == "offered"],
+        earlier=[row for row in rows if not row.awaits_viewer and row.partnership.state != "offered"],
+    )

@@ -4,6 +4,7 @@ One side proposes, the other decides: an organisation's representative offers th
 idea or activity ("offer"), or the idea's author (or the activity's coordinators) invites the
 organisation behind a partner call ("invitation"). offered → accepted | declined | withdrawn.
 """
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -47,14 +48,27 @@ def project_fields(target):
 def notify_about(event, recipients, actor, partnership):
     target = permissions.partnership_target(partnership)
     about = {"activity": target} if is_activity(target) else {"idea": target}
-    notify(event, recipients, actor=actor, organisation=partnership.organisation.name,
-           organisation_id=partnership.organisation_id, **about)
+    notify(
+        event,
+        recipients,
+        actor=actor,
+        organisation=partnership.organisation.name,
+        organisation_id=partnership.organisation_id,
+        **about,
+    )
 
 
 def propose(actor, organisation, target, direction, message, call):
-    partnership = Partnership(organisation_id=organisation.id, direction=direction, message=(message or "").strip(),
-                              partner_call_id=call.id if call is not None else None, state=PartnershipState.OFFERED,
-                              offered_by_id=actor.id, created_at=utcnow(), **project_fields(target))
+    partnership = Partnership(
+        organisation_id=organisation.id,
+        direction=direction,
+        message=(message or "").strip(),
+        partner_call_id=call.id if call is not None else None,
+        state=PartnershipState.OFFERED,
+        offered_by_id=actor.id,
+        created_at=utcnow(),
+        **project_fields(target),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(partnership)
@@ -93,8 +107,11 @@ def may_act(actor, partnership, who):
 
 def allowed_actions(actor, partnership):
     """The moves this person may make on the partnership now (for buttons)."""
-    return [action for action, (sources, _target, who) in TRANSITIONS.items()
-            if partnership.state in sources and may_act(actor, partnership, who)]
+    return [
+        action
+        for action, (sources, _target, who) in TRANSITIONS.items()
+        if partnership.state in sources and may_act(actor, partnership, who)
+    ]
 
 
 def transition(partnership, action, actor):
@@ -111,26 +128,31 @@ def transition(partnership, action, actor):
     if who == DECIDER:
         values.update(decided_by_id=actor.id, decided_at=utcnow())
     changed = db.session.execute(
-        update(Partnership).where(Partnership.id == partnership.id, Partnership.state == partnership.state)
-        .values(**values).execution_options(synchronize_session=False)
+        update(Partnership)
+        .where(Partnership.id == partnership.id, Partnership.state == partnership.state)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise InvalidTransition()
     for key, value in values.items():
         set_committed_value(partnership, key, value)
     project = permissions.partnership_target(partnership)
-    record_audit(f"partnership.{action}", actor=actor, subject=partnership, centre_id=project.centre_id,
-                 organisation=partnership.organisation.name)
+    record_audit(
+        f"partnership.{action}",
+        actor=actor,
+        subject=partnership,
+        centre_id=project.centre_id,
+        organisation=partnership.organisation.name,
+    )
     call = partnership.partner_call
     if action == "accept" and call is not None and call.state == PartnerCallState.OPEN:
         try:
             move_call(call, {PartnerCallState.OPEN}, PartnerCallState.MATCHED, actor)
         except InvalidTransition:
             pass  # closed or matched a moment ago: the acceptance stands all the same
-    proposer_side = (representatives_of(partnership.organisation) if partnership.direction == "offer"
-                     else project_people(project))
-    decider_side = (project_people(project) if partnership.direction == "offer"
-                    else representatives_of(partnership.organisation))
+    proposer_side = representatives_of(partnership.organisation) if partnership.direction == "offer" else project_people(project)
+    decider_side = project_people(project) if partnership.direction == "offer" else representatives_of(partnership.organisation)
     notify_about(f"partnership_{target}", proposer_side if who == DECIDER else decider_side, actor, partnership)
     return partnership
 
@@ -150,9 +172,11 @@ def withdraw_partnership(actor, partnership):
 def carry_over_to_activity(idea, activity):
     """When an idea becomes an activity, its offered and accepted partnerships go with it."""
     db.session.execute(
-        update(Partnership).where(Partnership.idea_id == idea.id, Partnership.activity_id.is_(None),
-                                  Partnership.state.in_(PartnershipState.ACTIVE))
-        .values(activity_id=activity.id).execution_options(synchronize_session=False))
+        update(Partnership)
+        .where(Partnership.idea_id == idea.id, Partnership.activity_id.is_(None), Partnership.state.in_(PartnershipState.ACTIVE))
+        .values(activity_id=activity.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def accepted_partners(target):
@@ -160,6 +184,9 @@ def accepted_partners(target):
     from app.organisations.models import Organisation
 
     column = Partnership.activity_id if is_activity(target) else Partnership.idea_id
-    return db.session.scalars(select(Organisation).join(Partnership, Partnership.organisation_id == Organisation.id)
-                              .where(column == target.id, Partnership.state == PartnershipState.ACCEPTED)
-                              .order_by(Organisation.name)).all()
+    return db.session.scalars(
+        select(Organisation)
+        .join(Partnership, Partnership.organisation_id == Organisation.id)
+        .where(column == target.id, Partnership.state == PartnershipState.ACCEPTED)
+        .order_by(Organisation.name)
+    ).all()

@@ -1,4 +1,5 @@
 """Forms of the volunteering domain: field validation only."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -14,23 +15,39 @@ PLACES_MAX = 500
 
 
 class RoleForm(Form):
-    name = StringField(_l("Role"), filters=[strip], description=_l("For example: “Helper at the clay workshop”."),
-                       render_kw={"maxlength": NAME_MAX}, validators=[
-        DataRequired(_l("Please name the role.")),
-        Length(max=NAME_MAX, message=_l("Please keep the name under %(max)d characters.")),
-    ])
-    description = TextAreaField(_l("What the volunteer does"), filters=[strip],
-                                render_kw={"maxlength": TEXT_MAX, "rows": 4}, validators=[
-        Optional(), Length(max=TEXT_MAX, message=_l("Please keep this under %(max)d characters.")),
-    ])
-    skills = TextAreaField(_l("Skills that help"), filters=[strip], render_kw={"maxlength": SKILLS_MAX, "rows": 2},
-                           validators=[Optional(), Length(max=SKILLS_MAX,
-                                                          message=_l("Please keep this under %(max)d characters."))])
-    places = IntegerField(_l("How many people"), render_kw={"min": 1, "max": PLACES_MAX, "inputmode": "numeric"},
-                          validators=[
-        InputRequired(_l("Please say how many people are needed.")),
-        NumberRange(min=1, max=PLACES_MAX, message=_l("Please give a number from %(min)d to %(max)d.")),
-    ])
+    name = StringField(
+        _l("Role"),
+        filters=[strip],
+        description=_l("For example: “Helper at the clay workshop”."),
+        render_kw={"maxlength": NAME_MAX},
+        validators=[
+            DataRequired(_l("Please name the role.")),
+            Length(max=NAME_MAX, message=_l("Please keep the name under %(max)d characters.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("What the volunteer does"),
+        filters=[strip],
+        render_kw={"maxlength": TEXT_MAX, "rows": 4},
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=_l("Please keep this under %(max)d characters.")),
+        ],
+    )
+    skills = TextAreaField(
+        _l("Skills that help"),
+        filters=[strip],
+        render_kw={"maxlength": SKILLS_MAX, "rows": 2},
+        validators=[Optional(), Length(max=SKILLS_MAX, message=_l("Please keep this under %(max)d characters."))],
+    )
+    places = IntegerField(
+        _l("How many people"),
+        render_kw={"min": 1, "max": PLACES_MAX, "inputmode": "numeric"},
+        validators=[
+            InputRequired(_l("Please say how many people are needed.")),
+            NumberRange(min=1, max=PLACES_MAX, message=_l("Please give a number from %(min)d to %(max)d.")),
+        ],
+    )
     starts_at = DateTimeLocalField(_l("Shift starts (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Shift ends (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     auto_accept = BooleanField(_l("Accept volunteers automatically while places are free"))
@@ -43,7 +60,12 @@ class RoleForm(Form):
 
 
 class SignUpForm(Form):
-    message = TextAreaField(_l("Message to the organiser (optional)"), filters=[strip],
-                            render_kw={"maxlength": MESSAGE_MAX, "rows": 3}, validators=[
-        Optional(), Length(max=MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
-    ])
+    message = TextAreaField(
+        _l("Message to the organiser (optional)"),
+        filters=[strip],
+        render_kw={"maxlength": MESSAGE_MAX, "rows": 3},
+        validators=[
+            Optional(),
+            Length(max=MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Volunteer roles on ideas and the sign-ups of the people who want to help."""
+
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -76,16 +77,20 @@ class SignUp(db.Model):
 
     __tablename__ = "signups"
     __table_args__ = (
-        CheckConstraint("state IN ('applied', 'accepted', 'declined', 'withdrawn', 'attended', 'no_show')",
-                        name="signup_state_known"),
-        CheckConstraint("state NOT IN ('accepted', 'declined') OR decided_by_id IS NOT NULL",
-                        name="decision_has_decider"),
-        CheckConstraint("state NOT IN ('attended', 'no_show') OR attendance_by_id IS NOT NULL",
-                        name="attendance_has_recorder"),
+        CheckConstraint(
+            "state IN ('applied', 'accepted', 'declined', 'withdrawn', 'attended', 'no_show')", name="signup_state_known"
+        ),
+        CheckConstraint("state NOT IN ('accepted', 'declined') OR decided_by_id IS NOT NULL", name="decision_has_decider"),
+        CheckConstraint("state NOT IN ('attended', 'no_show') OR attendance_by_id IS NOT NULL", name="attendance_has_recorder"),
         CheckConstraint("minutes IS NULL OR (minutes >= 0 AND minutes <= 1440)", name="minutes_within_a_day"),
-        Index("uq_signups_active", "role_id", "user_id", unique=True,
-              sqlite_where=text("state IN ('applied', 'accepted')"),
-              postgresql_where=text("state IN ('applied', 'accepted')")),
+        Index(
+            "uq_signups_active",
+            "role_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state IN ('applied', 'accepted')"),
+            postgresql_where=text("state IN ('applied', 'accepted')"),
+        ),
         Index("ix_signups_user", "user_id", "created_at"),
     )
 

@@ -1,4 +1,5 @@
 """Reading roles and sign-ups for pages, in a fixed number of statements."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import and_, literal, select
@@ -23,17 +24,16 @@ def roles_of(viewer, idea=None, activity=None):
     """
     if permissions.is_signed_in(viewer):
         mine = aliased(SignUp)
-        query = (select(VolunteerRole, mine)
-                 .outerjoin(mine, and_(mine.role_id == VolunteerRole.id, mine.user_id == viewer.id,
-                                       mine.state.in_(SignUpState.ACTIVE))))
+        query = select(VolunteerRole, mine).outerjoin(
+            mine, and_(mine.role_id == VolunteerRole.id, mine.user_id == viewer.id, mine.state.in_(SignUpState.ACTIVE))
+        )
     else:
         query = select(VolunteerRole, literal(None).label("mine"))
     if activity is not None:
         query = query.where(VolunteerRole.activity_id == activity.id)
     else:
         query = query.where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
-    rows = db.session.execute(query.order_by(VolunteerRole.starts_at.is_(None), VolunteerRole.starts_at,
-                                             VolunteerRole.id)).all()
+    rows = db.session.execute(query.order_by(VolunteerRole.starts_at.is_(None), VolunteerRole.starts_at, VolunteerRole.id)).all()
     return [RoleRow(role=role, my_signup=signup) for role, signup in rows]
 
 
@@ -49,24 +49,34 @@ def roles_of_activity(activity, viewer):
 
 def role_with_owner(role_id):
     """The role with its idea and activity, or None."""
-    return db.session.scalar(select(VolunteerRole)
-                             .options(joinedload(VolunteerRole.idea), joinedload(VolunteerRole.activity))
-                             .where(VolunteerRole.id == role_id))
+    return db.session.scalar(
+        select(VolunteerRole)
+        .options(joinedload(VolunteerRole.idea), joinedload(VolunteerRole.activity))
+        .where(VolunteerRole.id == role_id)
+    )
 
 
 def signup_with_role(signup_id):
-    return db.session.scalar(select(SignUp).options(joinedload(SignUp.role).joinedload(VolunteerRole.idea),
-                                                    joinedload(SignUp.role).joinedload(VolunteerRole.activity),
-                                                    joinedload(SignUp.user))
-                             .where(SignUp.id == signup_id))
+    return db.session.scalar(
+        select(SignUp)
+        .options(
+            joinedload(SignUp.role).joinedload(VolunteerRole.idea),
+            joinedload(SignUp.role).joinedload(VolunteerRole.activity),
+            joinedload(SignUp.user),
+        )
+        .where(SignUp.id == signup_id)
+    )
 
 
 def signups_of_role(role):
     """Everyone who applied for the role, with their names; the waiting ones first, then the newest."""
     waiting_first = SignUp.state != SignUpState.APPLIED
-    return db.session.scalars(select(SignUp).options(joinedload(SignUp.user))
-                              .where(SignUp.role_id == role.id)
-                              .order_by(waiting_first, SignUp.created_at.desc(), SignUp.id.desc())).all()
+    return db.session.scalars(
+        select(SignUp)
+        .options(joinedload(SignUp.user))
+        .where(SignUp.role_id == role.id)
+        .order_by(waiting_first, SignUp.created_at.desc(), SignUp.id.desc())
+    ).all()
 
 
 #: at most this many of a person's sign-ups are listed on their page
@@ -76,12 +86,15 @@ MY_SIGNUPS_LIMIT = 200
 def my_signups(user):
     """The person's sign-ups with their roles and the roles' ideas or activities, the newest first; one statement."""
     return db.session.scalars(
-        select(SignUp).join(SignUp.role).outerjoin(VolunteerRole.idea).outerjoin(VolunteerRole.activity)
-        .options(contains_eager(SignUp.role).contains_eager(VolunteerRole.idea),
-                 contains_eager(SignUp.role).contains_eager(VolunteerRole.activity))
+        select(SignUp)
+        .join(SignUp.role)
+        .outerjoin(VolunteerRole.idea)
+        .outerjoin(VolunteerRole.activity)
+        .options(
+            contains_eager(SignUp.role).contains_eager(VolunteerRole.idea),
+            contains_eager(SignUp.role).contains_eager(VolunteerRole.activity),
+        )
         .where(SignUp.user_id == user.id)
         .order_by(SignUp.created_at.desc(), SignUp.id.desc())
         .limit(MY_SIGNUPS_LIMIT)
     ).all()
-
-

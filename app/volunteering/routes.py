@@ -1,4 +1,5 @@
 """Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups."""
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import to_utc
@@ -44,7 +45,6 @@ def managed_role(role_id, what):
     return role
 
 
-
 def back_to_idea(idea_id):
     return redirect(url_for("ideas.idea_detail", idea_id=idea_id, _anchor="volunteers"))
 
@@ -64,15 +64,18 @@ def owners(role):
 def role_fields(form):
     """The form's content as role fields; shift times are typed in the person's time zone, stored in UTC."""
     return {
-        "name": form.name.data, "description": form.description.data or "", "skills": form.skills.data or "",
-        "places": form.places.data, "auto_accept": form.auto_accept.data,
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "skills": form.skills.data or "",
+        "places": form.places.data,
+        "auto_accept": form.auto_accept.data,
         "starts_at": to_utc(form.starts_at.data) if form.starts_at.data else None,
         "ends_at": to_utc(form.ends_at.data) if form.ends_at.data else None,
     }
 
 
-
 # Roles (the idea's author or a moderator of its centre) -----------------------------------------------------
+
 
 @bp.route("/ideas/<int:idea_id>/roles/new", methods=["GET", "POST"])
 @login_required
@@ -111,9 +114,17 @@ def new_activity_role(activity_id):
 def edit_role(role_id):
     role = managed_role(role_id, "volunteering.edit_role")
     if not EmptyForm().is_submitted():
-        form = RoleForm(data={"name": role.name, "description": role.description, "skills": role.skills,
-                              "places": role.places, "auto_accept": role.auto_accept,
-                              "starts_at": local_for_form(role.starts_at), "ends_at": local_for_form(role.ends_at)})
+        form = RoleForm(
+            data={
+                "name": role.name,
+                "description": role.description,
+                "skills": role.skills,
+                "places": role.places,
+                "auto_accept": role.auto_accept,
+                "starts_at": local_for_form(role.starts_at),
+                "ends_at": local_for_form(role.ends_at),
+            }
+        )
     else:
         form = RoleForm()
     if not form.validate_on_submit():
@@ -140,11 +151,13 @@ def delete_role(role_id):
 @login_required
 def role_signups(role_id):
     role = managed_role(role_id, "volunteering.role_signups")
-    return render_template("volunteering/signups.html", role=role, **owners(role),
-                           signups=queries.signups_of_role(role), button_form=EmptyForm())
+    return render_template(
+        "volunteering/signups.html", role=role, **owners(role), signups=queries.signups_of_role(role), button_form=EmptyForm()
+    )
 
 
 # Sign-ups ----------------------------------------------------------------------------------------------------
+
 
 @bp.route("/roles/<int:role_id>/apply", methods=["POST"])
 @login_required
@@ -197,5 +210,4 @@ def withdraw(signup_id):
 @bp.route("/me/signups")
 @login_required
 def my_signups():
-    return render_template("volunteering/mine.html", signups=queries.my_signups(current_user),
-                           button_form=EmptyForm())
+    return render_template("volunteering/mine.html", signups=queries.my_signups(current_user), button_form=EmptyForm())

@@ -1,4 +1,5 @@
 """What can happen to volunteer roles and sign-ups. Places are taken and freed with conditional UPDATEs."""
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select, update
@@ -29,6 +30,7 @@ ROLE_FIELDS = ("name", "description", "skills", "places", "starts_at", "ends_at"
 
 # Roles -------------------------------------------------------------------------------------------------------
 
+
 def audit_role_action(action, actor, volunteer_role, subject, **details):
     """Coordinators' actions on activities, and moderators' on someone else's idea, go to the audit log."""
     if volunteer_role.activity_id is not None:
@@ -38,9 +40,13 @@ def audit_role_action(action, actor, volunteer_role, subject, **details):
 
 
 def new_role(actor, fields, idea=None, activity=None):
-    role = VolunteerRole(idea_id=idea.id if idea else None, activity_id=activity.id if activity else None,
-                         accepted_count=0, created_at=utcnow(),
-                         **{key: fields[key] for key in ROLE_FIELDS if key in fields})
+    role = VolunteerRole(
+        idea_id=idea.id if idea else None,
+        activity_id=activity.id if activity else None,
+        accepted_count=0,
+        created_at=utcnow(),
+        **{key: fields[key] for key in ROLE_FIELDS if key in fields},
+    )
     db.session.add(role)
     db.session.flush()
     audit_role_action("volunteer_role.add", actor, role, role, name=role.name)
@@ -82,8 +88,11 @@ def update_role(actor, role, **fields):
 
 
 def _places_taken_message(count):
-    return ngettext("%(num)d person is already accepted: there must be at least as many places.",
-                    "%(num)d people are already accepted: there must be at least as many places.", count)
+    return ngettext(
+        "%(num)d person is already accepted: there must be at least as many places.",
+        "%(num)d people are already accepted: there must be at least as many places.",
+        count,
+    )
 
 
 def remove_role(actor, role):
@@ -91,14 +100,24 @@ def remove_role(actor, role):
     if not permissions.can_manage_role(actor, role):
         raise NotAllowed()
     audit_role_action("volunteer_role.remove", actor, role, role, name=role.name)
-    applicants = db.session.scalars(select(User).join(SignUp, SignUp.user_id == User.id)
-                                    .where(SignUp.role_id == role.id, SignUp.state.in_(SignUpState.ACTIVE))).all()
-    notify("role_removed", applicants, actor=actor, idea=role.idea if role.activity_id is None else None,
-           activity=role.activity, role=role.name)
+    applicants = db.session.scalars(
+        select(User)
+        .join(SignUp, SignUp.user_id == User.id)
+        .where(SignUp.role_id == role.id, SignUp.state.in_(SignUpState.ACTIVE))
+    ).all()
+    notify(
+        "role_removed",
+        applicants,
+        actor=actor,
+        idea=role.idea if role.activity_id is None else None,
+        activity=role.activity,
+        role=role.name,
+    )
     db.session.delete(role)
 
 
 # Sign-ups ----------------------------------------------------------------------------------------------------
+
 
 def take_place(role):
     """Take one free place of the role, or return False when none is free.
@@ -107,16 +126,20 @@ def take_place(role):
     people are accepted at the same instant, accepted_count never passes places.
     """
     taken = db.session.execute(
-        update(VolunteerRole).where(VolunteerRole.id == role.id, VolunteerRole.accepted_count < VolunteerRole.places)
-        .values(accepted_count=VolunteerRole.accepted_count + 1).execution_options(synchronize_session=False)
+        update(VolunteerRole)
+        .where(VolunteerRole.id == role.id, VolunteerRole.accepted_count < VolunteerRole.places)
+        .values(accepted_count=VolunteerRole.accepted_count + 1)
+        .execution_options(synchronize_session=False)
     ).rowcount
     return taken == 1
 
 
 def free_place(role):
     db.session.execute(
-        update(VolunteerRole).where(VolunteerRole.id == role.id, VolunteerRole.accepted_count > 0)
-        .values(accepted_count=VolunteerRole.accepted_count - 1).execution_options(synchronize_session=False)
+        update(VolunteerRole)
+        .where(VolunteerRole.id == role.id, VolunteerRole.accepted_count > 0)
+        .values(accepted_count=VolunteerRole.accepted_count - 1)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -128,8 +151,9 @@ def apply_for_role(user, role, message=""):
     """
     if not permissions.can_volunteer_for_role(user, role):
         raise NotAllowed()
-    signup = SignUp(role_id=role.id, user_id=user.id, message=(message or "").strip(),
-                    state=SignUpState.APPLIED, created_at=utcnow())
+    signup = SignUp(
+        role_id=role.id, user_id=user.id, message=(message or "").strip(), state=SignUpState.APPLIED, created_at=utcnow()
+    )
     try:
         with db.session.begin_nested():
             db.session.add(signup)
@@ -156,8 +180,11 @@ def may_act(actor, signup, who):
 
 def allowed_actions(actor, signup):
     """The moves this person may make on this sign-up now (for buttons)."""
-    return [action for action, (sources, _target, who) in TRANSITIONS.items()
-            if signup.state in sources and may_act(actor, signup, who)]
+    return [
+        action
+        for action, (sources, _target, who) in TRANSITIONS.items()
+        if signup.state in sources and may_act(actor, signup, who)
+    ]
 
 
 def transition(signup, action, actor):
@@ -177,7 +204,9 @@ def transition(signup, action, actor):
     if who == MANAGER:
         values.update(decided_by_id=actor.id, decided_at=utcnow())
     changed = db.session.execute(
-        update(SignUp).where(SignUp.id == signup.id, SignUp.state == from_state).values(**values)
+        update(SignUp)
+        .where(SignUp.id == signup.id, SignUp.state == from_state)
+        .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:  # someone else moved it first
@@ -243,7 +272,8 @@ def record_volunteer_attendance(actor, signup, attended, minutes=None):
     if signup.state == target and signup.minutes == minutes:
         return signup
     changed = db.session.execute(
-        update(SignUp).where(SignUp.id == signup.id, SignUp.state.in_(ATTENDANCE_SOURCES))
+        update(SignUp)
+        .where(SignUp.id == signup.id, SignUp.state.in_(ATTENDANCE_SOURCES))
         .values(state=target, minutes=minutes, attendance_by_id=actor.id, attendance_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -252,6 +282,5 @@ def record_volunteer_attendance(actor, signup, attended, minutes=None):
     db.session.refresh(signup)
     audit_role_action("signup.attendance", actor, role, signup, role=role.name, state=target, minutes=minutes)
     if attended:
-        notify("hours_recorded", [signup.user], actor=actor, activity=role.activity, role=role.name,
-               hours=round(minutes / 60, 2))
+        notify("hours_recorded", [signup.user], actor=actor, activity=role.activity, role=role.name, hours=round(minutes / 60, 2))
     return signup

@@ -4,6 +4,7 @@ One live server (a SQLite file, the four initiative centres, mail to a real SMTP
 whole browser session; each test gets a fresh browser context, so no cookies are shared between
 tests. Without Chromium or Playwright these tests are skipped, except with CI=true, where that fails.
 """
+
 import threading
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def pytest_collection_modifyitems(config, items):
 
 # --- Chromium ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def playwright_instance():
     try:
@@ -69,6 +71,7 @@ def browser(playwright_instance):
 
 # --- the live server and its mail ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def smtp_sink():
     """A real SMTP server on a free loopback port; `.handler.messages` holds what the app sent."""
@@ -86,14 +89,20 @@ def live_app(smtp_sink, tmp_path_factory):
     """The app on a SQLite file with the four initiative centres, sending its mail to the sink."""
     stale = stale_catalogues()
     if stale:
-        pytest.fail(f"compiled translations are missing or older than their .po ({', '.join(stale)}): "
-                    "run `make translations` (`make test` does)", pytrace=False)
+        pytest.fail(
+            f"compiled translations are missing or older than their .po ({', '.join(stale)}): "
+            "run `make translations` (`make test` does)",
+            pytrace=False,
+        )
     database = tmp_path_factory.mktemp("browser") / "browser.db"
-    app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_sink.port,
-    })
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_sink.port,
+        },
+    )
     with app.app_context():
         db.create_all()
         seed_initiative_centres()
@@ -133,6 +142,7 @@ def mailbox(live_app, smtp_sink):
 
 # --- one browser tab per test --------------------------------------------------------------------
 
+
 def open_context(browser, live_server, **options):
     """A fresh browser context (no cookies) on the live server.
 
@@ -150,6 +160,7 @@ def open_context(browser, live_server, **options):
 def watch_for_problems(page, problems):
     """Collect what a person would not notice but a broken page shows: script errors, console errors
     (e.g. a stylesheet or image that answers 404) and requests that fail."""
+
     def on_console(message):
         if message.type == "error":
             problems.append(f"console error on {page.url}: {message.text}")
@@ -191,6 +202,7 @@ def page(new_page):
 
 # --- people and categories for the ideas journeys (tests/browser/test_ideas_journey.py) ----------
 
+
 @pytest.fixture(scope="session")
 def live_categories(live_app):
     """The default categories in the live app (as `flask seed-categories` adds them)."""
@@ -222,9 +234,17 @@ def live_person(live_app, live_categories):
             home = db.session.query(Centre).filter_by(slug="preili").one()
             email = f"person{next(numbers)}@ideas.example.lv"
             moderated = [db.session.query(Centre).filter_by(slug=moderates).one()] if moderates else []
-            db.session.add(User(email=email, display_name=display_name, password_hash=password_hash,
-                                language="lv", home_centre_id=home.id, email_confirmed_at=utcnow(),
-                                moderated_centres=moderated))
+            db.session.add(
+                User(
+                    email=email,
+                    display_name=display_name,
+                    password_hash=password_hash,
+                    language="lv",
+                    home_centre_id=home.id,
+                    email_confirmed_at=utcnow(),
+                    moderated_centres=moderated,
+                )
+            )
             db.session.commit()
         return email
 

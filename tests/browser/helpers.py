@@ -1,4 +1,5 @@
 """What the browser tests share: finding Chromium, reading the mail the app sent, running axe-core."""
+
 import email
 import email.policy
 import re
@@ -12,8 +13,16 @@ PROJECT_DIR = BROWSER_DIR.parent.parent
 AXE_PATH = BROWSER_DIR / "vendor" / "axe.min.js"
 CHROMIUM_PATH = "/usr/bin/chromium"
 #: headless, as root, without any network but loopback
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: how long one Playwright action, navigation or expectation may wait (milliseconds)
 TIMEOUT_MS = 10_000
 #: axe-core rules for WCAG 2.0 and 2.1, levels A and AA
@@ -41,6 +50,7 @@ def stale_catalogues():
 
 # --- mail --------------------------------------------------------------------------------------
 
+
 class Mailbox:
     """The SMTP sink's messages, after delivering the outbox as `flask send-mail` does."""
 
@@ -59,10 +69,10 @@ class Mailbox:
         self.deliver()
         for envelope in reversed(self.handler.messages):
             if address.lower() in (rcpt.lower() for rcpt in envelope.rcpt_tos):
-                return email.message_from_bytes(envelope.original_content or envelope.content,
-                                                policy=email.policy.default)
-        raise AssertionError(f"no mail reached {address}; mail went to: "
-                             f"{[envelope.rcpt_tos for envelope in self.handler.messages]}")
+                return email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        raise AssertionError(
+            f"no mail reached {address}; mail went to: {[envelope.rcpt_tos for envelope in self.handler.messages]}"
+        )
 
 
 def mail_text(message):
@@ -150,11 +160,11 @@ class A11yAudit:
 
     def assert_clean(self):
         assert self.checked, "no page was checked"
-        assert not self.findings, (f"accessibility problems on the {self.checked} checked page(s):\n"
-                                   + "\n".join(self.findings))
+        assert not self.findings, f"accessibility problems on the {self.checked} checked page(s):\n" + "\n".join(self.findings)
 
 
 # --- pages -------------------------------------------------------------------------------------
+
 
 def log_in(page, address, password):
     """Log in through the real log-in page (field ids, not wording) and wait until it has let us in."""

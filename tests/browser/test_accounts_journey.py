@@ -4,6 +4,7 @@ Register (first with a mistake), confirm the address from the mail, log in, swit
 and back, log out, forget the password and choose a new one. Plus: the public pages in English,
 a phone-sized screen, and the pages under the app's real Content Security Policy.
 """
+
 import re
 
 import pytest
@@ -229,12 +230,15 @@ def test_register_confirm_log_in_switch_language_log_out_and_reset_password(page
     a11y.assert_clean()
 
 
-@pytest.mark.parametrize("path, heading", [
-    ("/", EN["home"]),
-    ("/register", EN["register_heading"]),
-    ("/login", EN["log_in"]),
-    ("/reset-password", EN["forgot"]),
-])
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("/", EN["home"]),
+        ("/register", EN["register_heading"]),
+        ("/login", EN["log_in"]),
+        ("/reset-password", EN["forgot"]),
+    ],
+)
 def test_public_pages_in_english_have_no_serious_accessibility_violations(new_page, path, heading):
     """A browser that prefers English gets English pages (lang="en"), as accessible as the Latvian ones."""
     page = new_page(locale="en-GB")
@@ -310,10 +314,12 @@ def test_pages_work_under_the_real_content_security_policy(new_page):
 def test_the_accessibility_checks_do_find_problems(page):
     """The checks above are only worth something if they fail on a page that has problems."""
     page.goto("/")
-    page.set_content('<!doctype html><html lang="en"><head><title>Broken</title></head><body><main>'
-                     '<img src="/static/img/favicon.svg">'
-                     '<label for="code">Code</label><input id="code"><input id="code" name="again">'
-                     '<input name="nothing"></main></body></html>')
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Broken</title></head><body><main>'
+        '<img src="/static/img/favicon.svg">'
+        '<label for="code">Code</label><input id="code"><input id="code" name="again">'
+        '<input name="nothing"></main></body></html>'
+    )
     violations = {line.split()[1] for line in serious_axe_violations(page) if line.startswith("- ")}
     assert {"image-alt", "label"} <= violations
     assert len(unlabelled_fields(page)) == 1 + 2  # the heading line, the second "code" and "nothing"

@@ -11,6 +11,7 @@ On the way, axe-core checks the pages; the list and an activity's page must fit 
 Selectors are field ids, URL paths and the templates' own classes, not wording (translations change).
 Screenshots (not committed) go to /tmp/shots/.
 """
+
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ VOLUNTEER_HOURS = "3"
 
 # --- setting the scene (straight into the live app's database, as other journeys make people) ------------
 
+
 def published_idea_with_role(live_app, author_email):
     """A published idea of the Preiļi centre with one volunteer role (answered by hand): (idea id, role id)."""
     from app.accounts.models import User
@@ -52,17 +54,26 @@ def published_idea_with_role(live_app, author_email):
     with live_app.app_context():
         author = db.session.scalar(select(User).where(User.email == author_email))
         now = utcnow()
-        idea = Idea(author_id=author.id, centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
-                    category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
-                    state="published", kind="social_enterprise", submitted_at=now, published_at=now,
-                    title=TITLE, summary="Bērni un vecāki kopā apglezno puķu podus bērnudārzam.",
-                    description="Krāsas un podus sagādās centrs. **Līdzi** ņemiet priekšautu.",
-                    place="Preiļu centrs, Raiņa bulvāris 19", needs="Krāsas, otas, podi.")
+        idea = Idea(
+            author_id=author.id,
+            centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
+            category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
+            state="published",
+            kind="social_enterprise",
+            submitted_at=now,
+            published_at=now,
+            title=TITLE,
+            summary="Bērni un vecāki kopā apglezno puķu podus bērnudārzam.",
+            description="Krāsas un podus sagādās centrs. **Līdzi** ņemiet priekšautu.",
+            place="Preiļu centrs, Raiņa bulvāris 19",
+            needs="Krāsas, otas, podi.",
+        )
         idea.search_text = searchable_text(idea)
         db.session.add(idea)
         db.session.flush()
-        role = VolunteerRole(idea_id=idea.id, name=ROLE_NAME, description="Palīdzēt bērniem ar krāsām.",
-                             places=2, auto_accept=False)
+        role = VolunteerRole(
+            idea_id=idea.id, name=ROLE_NAME, description="Palīdzēt bērniem ar krāsām.", places=2, auto_accept=False
+        )
         db.session.add(role)
         db.session.commit()
         return idea.id, role.id
@@ -97,6 +108,7 @@ def move_into_the_past(live_app, activity_id):
 
 # --- small steps ------------------------------------------------------------------------------------------
 
+
 def activity_id_of(page):
     page.wait_for_url(re.compile(r"/activities/\d+(#.*)?$"))
     return int(re.search(r"/activities/(\d+)", page.url).group(1))
@@ -124,6 +136,7 @@ def screenshot(page, name):
 
 
 # --- the journey ------------------------------------------------------------------------------------------
+
 
 def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_person):
     a11y = A11yAudit()  # checks each page on the way; fails at the end, listing all it found
@@ -214,8 +227,9 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     register(waiting, activity_id)
     expect_registration(waiting, "waiting")
     waiting.goto("/me/registrations")
-    expect(waiting.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) "
-                           ".registration-state--waiting")).to_be_visible()
+    expect(
+        waiting.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) .registration-state--waiting")
+    ).to_be_visible()
 
     # The children's names are nobody else's business: a visitor does not see them.
     visitor = new_page()
@@ -242,8 +256,9 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     expect(mine.locator(".registration-state--registered")).to_be_visible()
     mine.locator("form[action^='/registrations/'] button[type=submit]").click()
     second.goto("/me/registrations")
-    expect(second.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) "
-                          ".registration-state--cancelled")).to_be_visible()
+    expect(
+        second.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) .registration-state--cancelled")
+    ).to_be_visible()
 
     waiting.goto("/me/notifications")
     moved_up = waiting.locator(f"main .notification--unread a[href='/activities/{activity_id}']")
@@ -251,8 +266,9 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     moved_up.click()
     expect_registration(waiting, "registered")
     waiting.goto("/me/registrations")
-    expect(waiting.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) "
-                           ".registration-state--registered")).to_be_visible()
+    expect(
+        waiting.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) .registration-state--registered")
+    ).to_be_visible()
     assert activity_row(live_app, activity_id).registered_count == 4
 
     # 6. After the day. The browser cannot wait until next Saturday, so the activity is moved into the past in
@@ -310,8 +326,9 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     volunteer.goto("/me")
     a11y.check(volunteer)  # the person's own page
     waiting.goto("/me/registrations")
-    expect(waiting.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) "
-                           ".registration-state--attended")).to_be_visible()
+    expect(
+        waiting.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) .registration-state--attended")
+    ).to_be_visible()
 
     # 7. The centre's calendar feed, fetched as a calendar program would, has the activity.
     response = visitor.request.get("/centres/preili/calendar.ics")
@@ -331,6 +348,7 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
 
 # --- a phone-sized screen ---------------------------------------------------------------------------------
 
+
 def test_activity_list_and_page_fit_a_phone_screen(new_page, live_app, live_person):
     from app.accounts.models import User
     from app.activities.services import create_activity
@@ -342,14 +360,18 @@ def test_activity_list_and_page_fit_a_phone_screen(new_page, live_app, live_pers
         moderator = db.session.scalar(select(User).where(User.email == moderator_email))
         starts = utcnow().replace(second=0, microsecond=0) + timedelta(days=10)
         activity = create_activity(
-            moderator, open_registration=True,
+            moderator,
+            open_registration=True,
             centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
             title="Pašvaldības līdzfinansētā keramikas darbnīca ģimenēm ar bērniem un vecvecākiem",
             description="Skatīt https://www.preili.lv/lv/jaunumi/2026/keramikas-darbnica-gimenem-ar-berniem-"
-                        "un-vecvecakiem-pieteikumi-lidz-piektdienai\n\n**Līdzi**: priekšauts.",
+            "un-vecvecakiem-pieteikumi-lidz-piektdienai\n\n**Līdzi**: priekšauts.",
             place="Preiļu novada kultūras centra lielā zāle, Raiņa bulvāris 19, Preiļi",
-            starts_at=starts, ends_at=starts + timedelta(hours=3), leader_name="Inese Kalniņa, keramikas pulciņš",
-            capacity=12)
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            leader_name="Inese Kalniņa, keramikas pulciņš",
+            capacity=12,
+        )
         db.session.commit()
         activity_id = activity.id
 

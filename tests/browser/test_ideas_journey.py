@@ -9,6 +9,7 @@ notifications. Plus: the list and an idea's page on a phone-sized screen.
 
 Selectors are field ids, URL paths and the templates' own classes, not wording (translations change).
 """
+
 import re
 
 try:
@@ -27,8 +28,7 @@ UNIQUE_WORD = "ķirbjudārzs"
 TITLE = "Kopīga dobe bibliotēkas pagalmā"
 SUMMARY = "Kaimiņi kopā audzē dārzeņus un puķes."
 NEW_SUMMARY = "Kaimiņi un skolēni kopā audzē ķirbjus, dārzeņus un puķes."
-DESCRIPTION = ("Bibliotēkas pagalmā ierīkosim **kopīgu dobi**: " + UNIQUE_WORD + " visiem kaimiņiem.\n\n"
-               "- ķirbji\n- saulespuķes\n")
+DESCRIPTION = "Bibliotēkas pagalmā ierīkosim **kopīgu dobi**: " + UNIQUE_WORD + " visiem kaimiņiem.\n\n- ķirbji\n- saulespuķes\n"
 NEEDS = "Sēklas, divas lāpstas un brīva sestdiena."
 PLACE = "Raiņa iela 5, Preiļi"
 CHANGES_REASON = "Lūdzu, uzrakstiet, kas laistīs dobi vasarā."
@@ -38,6 +38,7 @@ REPORT_REASONS = ("Reklāma, nevis komentārs.", "Tas ir surogātpasts.", "Nepie
 
 
 # --- small steps ------------------------------------------------------------------------------------
+
 
 def small_jpeg(path):
     Image.new("RGB", (64, 48), (200, 120, 40)).save(path, "JPEG")
@@ -73,8 +74,9 @@ def expect_state(page, state):
 def expect_photo_loaded(page, selector):
     """The picture is there and the browser could decode what the app serves."""
     expect(page.locator(selector)).to_be_visible()
-    page.wait_for_function("s => { const img = document.querySelector(s); "
-                           "return img && img.complete && img.naturalWidth > 0; }", arg=selector)
+    page.wait_for_function(
+        "s => { const img = document.querySelector(s); return img && img.complete && img.naturalWidth > 0; }", arg=selector
+    )
 
 
 def decide(page, idea_id, decision, reason=""):
@@ -97,6 +99,7 @@ def report_comment(page, idea_id, comment_id, reason):
 
 
 # --- the journey ------------------------------------------------------------------------------------
+
 
 def test_idea_from_draft_to_moderated_discussion(new_page, live_app, live_person, tmp_path):
     a11y = A11yAudit()  # checks each page on the way; fails at the end, listing all it found
@@ -250,7 +253,8 @@ def test_idea_from_draft_to_moderated_discussion(new_page, live_app, live_person
         expect(author.locator(f"main .notification a[href='/ideas/{idea_id}#comment-{answer_id}']")).to_contain_text(name)
     commenter.goto("/me/notifications")
     expect(commenter.locator(f"main .notification a[href='/ideas/{idea_id}#comment-{reply_id}']")).to_contain_text(
-        "Laima Atbildētāja")
+        "Laima Atbildētāja"
+    )
 
     # 7. Three people report the comment: after the third it is hidden from visitors until reviewed.
     reporter = new_page()
@@ -282,6 +286,7 @@ def test_idea_from_draft_to_moderated_discussion(new_page, live_app, live_person
 
 # --- a phone-sized screen ---------------------------------------------------------------------------
 
+
 def published_idea_with_comment(live_app, live_person):
     """A published idea with long words and a comment, written straight into the live app's database."""
     from app.accounts.models import User
@@ -295,20 +300,35 @@ def published_idea_with_comment(live_app, live_person):
     with live_app.app_context():
         author = db.session.scalar(select(User).where(User.email == author_email))
         now = utcnow()
-        idea = Idea(author_id=author.id, centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
-                    category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
-                    state="published", kind="social_enterprise", submitted_at=now, published_at=now,
-                    title="Pašvaldības līdzfinansētā sociālās uzņēmējdarbības darbnīca jauniešiem",
-                    summary="Darbnīca, kurā jaunieši labo velosipēdus un mācās uzņēmējdarbību.",
-                    description="Skatīt https://www.preili.lv/lv/jaunumi/2024/pasvaldibas-lidzfinansejuma-"
-                                "konkurss-sociala-uznemejdarbiba-jauniesu-iniciativam-pieteikumi\n\n"
-                                "**Nepieciešams**: telpa, instrumenti un pieredzējis meistars.",
-                    place="Rēzeknes iela 12, Preiļi", needs="Instrumenti, rezerves daļas.")
+        idea = Idea(
+            author_id=author.id,
+            centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
+            category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
+            state="published",
+            kind="social_enterprise",
+            submitted_at=now,
+            published_at=now,
+            title="Pašvaldības līdzfinansētā sociālās uzņēmējdarbības darbnīca jauniešiem",
+            summary="Darbnīca, kurā jaunieši labo velosipēdus un mācās uzņēmējdarbību.",
+            description="Skatīt https://www.preili.lv/lv/jaunumi/2024/pasvaldibas-lidzfinansejuma-"
+            "konkurss-sociala-uznemejdarbiba-jauniesu-iniciativam-pieteikumi\n\n"
+            "**Nepieciešams**: telpa, instrumenti un pieredzējis meistars.",
+            place="Rēzeknes iela 12, Preiļi",
+            needs="Instrumenti, rezerves daļas.",
+        )
         idea.search_text = searchable_text(idea)
         db.session.add(idea)
         db.session.flush()
-        db.session.add(Comment(idea_id=idea.id, author_id=author.id, body="Pieteikšanās līdz piektdienai. " * 5,
-                               created_at=now, hidden_reason="", open_report_count=0))
+        db.session.add(
+            Comment(
+                idea_id=idea.id,
+                author_id=author.id,
+                body="Pieteikšanās līdz piektdienai. " * 5,
+                created_at=now,
+                hidden_reason="",
+                open_report_count=0,
+            )
+        )
         idea.comment_count = 1
         db.session.commit()
         return idea.id

@@ -12,6 +12,7 @@ pending offer. axe-core checks the pages; /partners and an organisation's page m
 Selectors are field ids, URL paths and the templates' own classes, not wording (translations change).
 Screenshots (not committed) go to /tmp/shots/.
 """
+
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,7 @@ TEACHER = ("Ilze Liepa", "ilze.liepa@skola.example.lv", "zaļa lapa uz loga rām
 
 # --- setting the scene (straight into the live app's database, as other journeys make people) ------------
 
+
 def preili_id():
     from app.centres.models import Centre
 
@@ -66,13 +68,23 @@ def idea_seeking_a_school(live_app, author_email):
 
     with live_app.app_context():
         now = utcnow()
-        idea = Idea(author_id=user_id(author_email), centre_id=preili_id(),
-                    category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
-                    state="published", kind="social_enterprise", submitted_at=now, published_at=now,
-                    title=IDEA_TITLE, summary="Skolēni kopā ar senioriem uztaisa un izvieto putnu būrīšus.",
-                    description="Dēļus sagādās centrs. Vajag klasi, kas palīdz ar zāģēšanu un krāsošanu.",
-                    place="Preiļu muižas parks", needs="Dēļi, naglas, krāsa.",
-                    seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment")
+        idea = Idea(
+            author_id=user_id(author_email),
+            centre_id=preili_id(),
+            category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
+            state="published",
+            kind="social_enterprise",
+            submitted_at=now,
+            published_at=now,
+            title=IDEA_TITLE,
+            summary="Skolēni kopā ar senioriem uztaisa un izvieto putnu būrīšus.",
+            description="Dēļus sagādās centrs. Vajag klasi, kas palīdz ar zāģēšanu un krāsošanu.",
+            place="Preiļu muižas parks",
+            needs="Dēļi, naglas, krāsa.",
+            seeking_school_partner=True,
+            partner_age_groups="10-12",
+            partner_subjects="environment",
+        )
         idea.search_text = searchable_text(idea)
         db.session.add(idea)
         db.session.commit()
@@ -85,14 +97,26 @@ def school(live_app, name, representative_email=None):
     from app.timeutil import utcnow
 
     with live_app.app_context():
-        organisation = Organisation(name=name, kind="school", centre_id=preili_id(),
-                                    description="Skola Preiļu novadā.", contact_email="kanceleja@skola.example.lv")
+        organisation = Organisation(
+            name=name,
+            kind="school",
+            centre_id=preili_id(),
+            description="Skola Preiļu novadā.",
+            contact_email="kanceleja@skola.example.lv",
+        )
         db.session.add(organisation)
         db.session.flush()
         if representative_email:
             representative = user_id(representative_email)
-            db.session.add(Representative(organisation_id=organisation.id, user_id=representative, state="approved",
-                                          decided_by_id=representative, decided_at=utcnow()))
+            db.session.add(
+                Representative(
+                    organisation_id=organisation.id,
+                    user_id=representative,
+                    state="approved",
+                    decided_by_id=representative,
+                    decided_at=utcnow(),
+                )
+            )
         db.session.commit()
         return organisation.id
 
@@ -102,8 +126,9 @@ def refusals(live_app, email, what):
     from app.audit.models import AuditEntry
 
     with live_app.app_context():
-        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied",
-                                                              AuditEntry.actor_id == user_id(email))).all()
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "access.denied", AuditEntry.actor_id == user_id(email))
+        ).all()
         return [entry for entry in entries if entry.details.get("what") == what]
 
 
@@ -113,6 +138,7 @@ def next_saturday(today):
 
 
 # --- small steps ------------------------------------------------------------------------------------------
+
 
 def register_and_confirm(page, mailbox, name, address, password):
     """Register through /register, follow the link in the confirmation mail and log in."""
@@ -140,6 +166,7 @@ def screenshot(page, name):
 
 
 # --- the journey ------------------------------------------------------------------------------------------
+
 
 def test_a_school_becomes_the_partner_of_an_idea_and_its_activity(new_page, live_app, live_person, mailbox):
     a11y = A11yAudit()  # checks each page on the way; fails at the end, listing all it found
@@ -206,8 +233,7 @@ def test_a_school_becomes_the_partner_of_an_idea_and_its_activity(new_page, live
     expect(teacher.locator("main h1")).to_have_text(CALL_TITLE)
 
     # ... and the call's page suggests the idea, saying why.
-    suggestion = teacher.locator("main .call__suggestions .suggestion").filter(
-        has=teacher.locator(f"a[href='/ideas/{idea_id}']"))
+    suggestion = teacher.locator("main .call__suggestions .suggestion").filter(has=teacher.locator(f"a[href='/ideas/{idea_id}']"))
     expect(suggestion).to_have_count(1)
     expect(suggestion.locator(".suggestion__why")).not_to_be_empty()
     assert len(suggestion.locator(".suggestion__why").inner_text().strip()) > 10, "the suggestion is not explained"
@@ -297,19 +323,25 @@ def test_a_school_becomes_the_partner_of_an_idea_and_its_activity(new_page, live
 
 # --- a phone-sized screen ---------------------------------------------------------------------------------
 
+
 def test_partners_and_an_organisation_page_fit_a_phone_screen(new_page, live_app, live_person):
     from tests.factories import make_partner_call
 
     representative_email = live_person("Anita Tālrune")
-    school_id = school(live_app, "Preiļu novada Vārkavas vidusskolas pirmsskolas izglītības grupu filiāle",
-                       representative_email=representative_email)
+    school_id = school(
+        live_app,
+        "Preiļu novada Vārkavas vidusskolas pirmsskolas izglītības grupu filiāle",
+        representative_email=representative_email,
+    )
     with live_app.app_context():
         from app.organisations.models import Organisation
 
         organisation = db.session.get(Organisation, school_id)
         organisation.website = "https://www.varkava.edu.lv/lv/par-skolu/pirmsskolas-izglitibas-grupas-filiale"
-        call = make_partner_call(organisation, title="Pirmsskolas grupa meklē partneri dabas izziņas pastaigām "
-                                                     "un ilgtermiņa projektam par Preiļu parka kokiem")
+        call = make_partner_call(
+            organisation,
+            title="Pirmsskolas grupa meklē partneri dabas izziņas pastaigām un ilgtermiņa projektam par Preiļu parka kokiem",
+        )
         call_id = call.id
 
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)

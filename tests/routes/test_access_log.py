@@ -1,5 +1,6 @@
 """Secret links (reset, confirmation, e-mail change, private calendar) leave no token in the access logs
 of the development server and of gunicorn started as the README says."""
+
 import logging
 import os
 import secrets
@@ -69,10 +70,13 @@ def site(tmp_path):
             db.session.add(feed)
             db.session.commit()
             reset_link = queued_mail(person.email)[0].body.split("/reset-password/", 1)[1].split()[0]
-            tokens = [reset_link, confirmation_token(person), email_change_token(person, "new.anna@example.com"),
-                      feed.token]
-            paths = [f"/reset-password/{tokens[0]}", f"/confirm/{tokens[1]}", f"/me/email/confirm/{tokens[2]}",
-                     f"/me/calendar/{tokens[3]}.ics"]
+            tokens = [reset_link, confirmation_token(person), email_change_token(person, "new.anna@example.com"), feed.token]
+            paths = [
+                f"/reset-password/{tokens[0]}",
+                f"/confirm/{tokens[1]}",
+                f"/me/email/confirm/{tokens[2]}",
+                f"/me/calendar/{tokens[3]}.ics",
+            ]
         yield SimpleNamespace(app=app, url=url, tokens=tokens, paths=paths)
         with app.app_context():
             db.session.remove()
@@ -100,12 +104,35 @@ def test_the_development_server_log_shows_no_token(site, caplog):
 @pytest.mark.real_commits
 def test_the_gunicorn_access_log_shows_no_token(site):
     port = free_port()
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": site.url,
-           "SECRET_KEY": site.app.config["SECRET_KEY"], "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": site.url,
+        "SECRET_KEY": site.app.config["SECRET_KEY"],
+        "PYTHONPATH": str(ROOT),
+    }
     # The README's line (with one worker).
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1",
-                               "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -1,4 +1,5 @@
 """Accounts through the test client, as a person or an attacker sees them."""
+
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -58,10 +59,10 @@ def is_sent_to_login(response):
     return response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def register(client, email="janis@example.com", name="Jānis Kalns", password=NEW_PASSWORD, language="lv",
-             **extra):
-    return post_form(client, "/register", {"display_name": name, "email": email, "password": password,
-                                           "language": language, **extra})
+def register(client, email="janis@example.com", name="Jānis Kalns", password=NEW_PASSWORD, language="lv", **extra):
+    return post_form(
+        client, "/register", {"display_name": name, "email": email, "password": password, "language": language, **extra}
+    )
 
 
 def attempt_login(client, email, password, **kwargs):
@@ -75,6 +76,7 @@ def logged_in_client(ctx, email, remember=False):
 
 
 # --- registration -----------------------------------------------------------------------------
+
 
 def test_register_creates_an_unconfirmed_user_and_mails_a_confirmation_link(client):
     response = register(client)
@@ -93,11 +95,14 @@ def test_register_stores_the_email_lower_cased(client):
     assert [m.recipient for m in queued_mail()] == ["janis.kalns@example.com"]
 
 
-@pytest.mark.parametrize("password, message", [
-    ("too short", "Use at least %(count)s characters. A few words in a row are easy to remember."),
-    ("password1234", "This password is one of the most common ones. Choose something less predictable."),
-    ("janis.kalns123", "This password is too similar to your name or e-mail address."),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("too short", "Use at least %(count)s characters. A few words in a row are easy to remember."),
+        ("password1234", "This password is one of the most common ones. Choose something less predictable."),
+        ("janis.kalns123", "This password is too similar to your name or e-mail address."),
+    ],
+)
 def test_register_shows_the_password_error_next_to_the_field_and_keeps_the_input(client, password, message):
     response = register(client, email="janis.kalns@example.com", name="Jānis Kalns", password=password)
     html = page(response)
@@ -167,6 +172,7 @@ def test_register_page_while_logged_in_goes_home(logged_in):
 
 # --- confirmation -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def confirm_path(client):
     register(client)
@@ -194,9 +200,11 @@ def test_confirming_without_a_csrf_token_changes_nothing(client, confirm_path):
     assert not fetch_user("janis@example.com").is_confirmed
 
 
-@pytest.mark.parametrize("mangle", [lambda path: path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB"),
-                                    lambda path: "/confirm/garbage"],
-                         ids=["tampered", "garbage"])
+@pytest.mark.parametrize(
+    "mangle",
+    [lambda path: path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB"), lambda path: "/confirm/garbage"],
+    ids=["tampered", "garbage"],
+)
 def test_a_broken_confirmation_link_answers_400_and_says_so(client, confirm_path, mangle):
     for response in (client.get(mangle(confirm_path)), post_form(client, mangle(confirm_path))):
         assert response.status_code == 400
@@ -245,6 +253,7 @@ def test_resending_the_confirmation_answers_the_same_for_known_and_unknown_email
 
 # --- log-in -----------------------------------------------------------------------------------
 
+
 def test_wrong_password_and_unknown_email_answer_alike(ctx, client, user):
     wrong = attempt_login(client, "anna@example.com", "not the right password")
     unknown = attempt_login(ctx.test_client(), "nobody@example.com", "not the right password")
@@ -259,7 +268,9 @@ def test_login_attempts_are_recorded_in_the_audit_log(client, user):
     log_in(client, user.email)
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor_id, e.ip_address) for e in entries] == [
-        ("account.login_failed", user.id, "127.0.0.1"), ("account.login", user.id, "127.0.0.1")]
+        ("account.login_failed", user.id, "127.0.0.1"),
+        ("account.login", user.id, "127.0.0.1"),
+    ]
 
 
 def test_a_suspended_person_cannot_log_in(client):
@@ -275,11 +286,11 @@ def test_login_leads_to_a_local_next_page(client, user):
     assert response.headers["Location"] == "/me"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example",
-                                    "javascript:alert(1)", "/\t/evil.example"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/\t/evil.example"]
+)
 def test_login_does_not_follow_a_foreign_next(client, user, target):
-    response = post_form(client, "/login?next=" + quote(target),
-                         {"email": user.email, "password": PASSWORD, "next": target})
+    response = post_form(client, "/login?next=" + quote(target), {"email": user.email, "password": PASSWORD, "next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
@@ -376,8 +387,10 @@ def test_a_forged_x_forwarded_for_does_not_change_the_address(ctx, user):
     """Without PROXY_COUNT nobody's X-Forwarded-For is believed: not a new address, nor the owner's."""
     attacker = client_at(ctx, ATTACKER_ADDRESS)
     forged = [f"192.0.2.{n}" for n in range(5)] + [OWNER_ADDRESS] * 3
-    statuses = [attempt_login(attacker, user.email, "not the right password",
-                              headers={"X-Forwarded-For": address}).status_code for address in forged]
+    statuses = [
+        attempt_login(attacker, user.email, "not the right password", headers={"X-Forwarded-For": address}).status_code
+        for address in forged
+    ]
 
     assert statuses == [200] * 5 + [429] * 3
     assert attempt_login(client_at(ctx, OWNER_ADDRESS), user.email, PASSWORD).status_code == 302
@@ -415,8 +428,9 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address(monkeypatch):
         proxy = client_at(proxied, "127.0.0.1")
 
         def attempt(email, client_address):
-            return attempt_login(proxy, email, "not the right password",
-                                 headers={"X-Forwarded-For": f"{OWNER_ADDRESS}, {client_address}"}).status_code
+            return attempt_login(
+                proxy, email, "not the right password", headers={"X-Forwarded-For": f"{OWNER_ADDRESS}, {client_address}"}
+            ).status_code
 
         assert [attempt(f"guess{n}@example.com", ATTACKER_ADDRESS) for n in range(3)] == [200, 200, 429]
         assert attempt("anna@example.com", "192.0.2.1") == 200  # another client behind the same proxy
@@ -436,6 +450,7 @@ def test_successful_logins_do_not_count_against_the_limits(ctx, user, monkeypatc
 
 
 # --- sessions ---------------------------------------------------------------------------------
+
 
 def test_logout_is_post_only(logged_in):
     assert logged_in.get("/logout").status_code == 405
@@ -502,9 +517,12 @@ def test_the_security_page_lists_the_persons_own_sessions_only(ctx, logged_in, u
 
 def test_password_change_needs_the_right_current_password(ctx, logged_in, user):
     phone = logged_in_client(ctx, user.email)
-    response = post_form(logged_in, "/me/password",
-                         {"current_password": "not the right password", "new_password": NEW_PASSWORD},
-                         token_from="/me/security")
+    response = post_form(
+        logged_in,
+        "/me/password",
+        {"current_password": "not the right password", "new_password": NEW_PASSWORD},
+        token_from="/me/security",
+    )
     assert response.status_code == 400
     error = re.search(r'id="current_password-error">(.*?)</p>', page(response), re.S)
     assert error and say("The current password is not right.") in error.group(1)
@@ -514,8 +532,9 @@ def test_password_change_needs_the_right_current_password(ctx, logged_in, user):
 
 
 def test_password_change_refuses_a_weak_new_password(logged_in, user):
-    response = post_form(logged_in, "/me/password",
-                         {"current_password": PASSWORD, "new_password": "anna12345678"}, token_from="/me/security")
+    response = post_form(
+        logged_in, "/me/password", {"current_password": PASSWORD, "new_password": "anna12345678"}, token_from="/me/security"
+    )
     assert response.status_code == 400
     assert 'id="new_password-error"' in page(response)
     assert verify_password(fetch_user(user.email).password_hash, PASSWORD)
@@ -523,8 +542,9 @@ def test_password_change_refuses_a_weak_new_password(logged_in, user):
 
 def test_password_change_ends_other_sessions_keeps_this_one_and_mails(ctx, logged_in, user):
     phone = logged_in_client(ctx, user.email, remember=True)
-    response = post_form(logged_in, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-                         token_from="/me/security")
+    response = post_form(
+        logged_in, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, token_from="/me/security"
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/me/security"
     assert logged_in.get("/me").status_code == 200
     assert is_sent_to_login(phone.get("/me"))
@@ -574,6 +594,7 @@ def test_suspending_a_logged_in_person_ends_their_session(logged_in, user):
 
 
 # --- password reset ---------------------------------------------------------------------------
+
 
 def request_reset(client, email):
     return post_form(client, "/reset-password", {"email": email})
@@ -638,8 +659,9 @@ def test_a_reset_refuses_a_weak_password_and_the_link_keeps_working(client, user
 def test_a_reset_link_stops_working_once_the_password_is_changed_in_the_settings(ctx, client, user):
     path = reset_path(ctx.test_client(), user.email)  # e.g. requested by someone reading the mailbox
     log_in(client, user.email)
-    changed = post_form(client, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-                        token_from="/me/security")
+    changed = post_form(
+        client, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, token_from="/me/security"
+    )
     assert changed.status_code == 302
 
     stranger = ctx.test_client()
@@ -670,9 +692,9 @@ def test_a_reset_of_an_unconfirmed_account_confirms_it(client):
 
 # --- e-mail change ----------------------------------------------------------------------------
 
+
 def request_email_change(client, new_email, password=PASSWORD):
-    return post_form(client, "/me/email", {"new_email": new_email, "current_password": password},
-                     token_from="/me/security")
+    return post_form(client, "/me/email", {"new_email": new_email, "current_password": password}, token_from="/me/security")
 
 
 def test_email_change_needs_the_current_password(logged_in, user):
@@ -715,8 +737,7 @@ def test_email_change_to_a_taken_address_looks_the_same_and_changes_nothing(logg
     make_user(email="janis@example.com")
     response = request_email_change(logged_in, "janis@example.com")
     assert response.status_code == 302 and response.headers["Location"] == "/me/security"
-    flashed = say("We have sent a link to %(email)s. Your address changes when you follow it.",
-                  email="janis@example.com")
+    flashed = say("We have sent a link to %(email)s. Your address changes when you follow it.", email="janis@example.com")
     assert flashed in page(logged_in.get("/me/security"))
     assert fetch_user("anna@example.com").id == user.id
     assert all("/me/email/confirm/" not in m.body for m in queued_mail())
@@ -724,9 +745,16 @@ def test_email_change_to_a_taken_address_looks_the_same_and_changes_nothing(logg
 
 # --- profile ----------------------------------------------------------------------------------
 
+
 def save_profile(client, **fields):
-    data = {"display_name": "Anna B.", "about": "I sew and bake.", "skills": "sewing, baking",
-            "interests": "seniors, sport", "language": "en", **fields}
+    data = {
+        "display_name": "Anna B.",
+        "about": "I sew and bake.",
+        "skills": "sewing, baking",
+        "interests": "seniors, sport",
+        "language": "en",
+        **fields,
+    }
     return post_form(client, "/me/profile", data, token_from="/me/profile")
 
 
@@ -734,8 +762,13 @@ def test_profile_saves_what_the_person_may_edit(logged_in, user):
     response = save_profile(logged_in)
     assert response.headers["Location"] == "/me/profile"
     saved = fetch_user(user.email)
-    assert (saved.display_name, saved.about, saved.skills, saved.interests, saved.language) == \
-        ("Anna B.", "I sew and bake.", "sewing, baking", "seniors, sport", "en")
+    assert (saved.display_name, saved.about, saved.skills, saved.interests, saved.language) == (
+        "Anna B.",
+        "I sew and bake.",
+        "sewing, baking",
+        "seniors, sport",
+        "en",
+    )
     assert '<html lang="en">' in page(logged_in.get("/me"))
 
 
@@ -770,6 +803,7 @@ def test_profile_with_several_centres_shows_the_picker_with_the_current_one(logg
 
 
 # --- caching, POST-only and mail over SMTP ----------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ["/login", "/register", "/reset-password", "/confirm"])
 def test_anonymous_account_pages_are_not_cached(client, path):

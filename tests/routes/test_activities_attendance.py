@@ -1,5 +1,6 @@
 """The pages after an activity: recording who came (participants and volunteers' hours, in one form), the outcome
 report with its photos, the photo address, and the report as the activity page shows it (_outcome.html)."""
+
 import html as html_module
 import os
 import re
@@ -40,12 +41,16 @@ def place(ctx):
     centre = make_centre(name="Preiļi", slug="preili")
     other_centre = make_centre(name="Aglona", slug="aglona")
     moderator = make_user(email="mod@example.com", display_name="Dace Vadītāja", moderates=[centre], language="en")
-    activity = make_activity(centre=centre, creator=moderator, state="open", starts_in_days=2, hours=3,
-                             title="Puķu podi")
-    people = [make_user(email=f"p{number}@example.com", display_name=name, language="en")
-              for number, name in enumerate(("Anna Ozola", "Brencis Kalns", "Cilda Upe"))]
-    registrations = [services.register(people[0], activity, companions=["Marta", "Jānis"]),
-                     services.register(people[1], activity), services.register(people[2], activity)]
+    activity = make_activity(centre=centre, creator=moderator, state="open", starts_in_days=2, hours=3, title="Puķu podi")
+    people = [
+        make_user(email=f"p{number}@example.com", display_name=name, language="en")
+        for number, name in enumerate(("Anna Ozola", "Brencis Kalns", "Cilda Upe"))
+    ]
+    registrations = [
+        services.register(people[0], activity, companions=["Marta", "Jānis"]),
+        services.register(people[1], activity),
+        services.register(people[2], activity),
+    ]
     volunteer = make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en")
     role = VolunteerRole(activity_id=activity.id, name="Podu apgleznotājs", places=3, accepted_count=1)
     db.session.add(role)
@@ -55,11 +60,18 @@ def place(ctx):
     activity.starts_at -= timedelta(days=3)  # the activity started yesterday
     activity.ends_at -= timedelta(days=3)
     db.session.commit()
-    return {"centre": centre, "activity": activity, "moderator": moderator, "people": people,
-            "registrations": registrations, "volunteer": volunteer, "role": role, "signup": signup,
-            "resident": make_user(email="resident@example.com", display_name="Līga", language="en"),
-            "other_moderator": make_user(email="other@example.com", display_name="Jānis",
-                                         moderates=[other_centre], language="en")}
+    return {
+        "centre": centre,
+        "activity": activity,
+        "moderator": moderator,
+        "people": people,
+        "registrations": registrations,
+        "volunteer": volunteer,
+        "role": role,
+        "signup": signup,
+        "resident": make_user(email="resident@example.com", display_name="Līga", language="en"),
+        "other_moderator": make_user(email="other@example.com", display_name="Jānis", moderates=[other_centre], language="en"),
+    }
 
 
 def text(response):
@@ -79,8 +91,11 @@ def field_error(page, field_id):
 def attendance_form(place, came=(), volunteer_came=True, hours="2.5"):
     """The form as the page sends it: every row listed, the given registrations (indexes) ticked."""
     registrations, signup = place["registrations"], place["signup"]
-    data = {"registration": [str(registration.id) for registration in registrations],
-            "signup": [str(signup.id)], f"hours-s-{signup.id}": hours}
+    data = {
+        "registration": [str(registration.id) for registration in registrations],
+        "signup": [str(signup.id)],
+        f"hours-s-{signup.id}": hours,
+    }
     for index in came:
         data[f"came-r-{registrations[index].id}"] = "y"
     if volunteer_came:
@@ -124,8 +139,7 @@ def completed(place):
 
 def post_photo(client, activity, content, name="pots.jpg", caption="Bērni apglezno puķu podus"):
     path = f"/activities/{activity.id}/outcome"
-    data = {"action": "photo", "caption": caption, "photo": (BytesIO(content), name),
-            "csrf_token": csrf_token(client, path)}
+    data = {"action": "photo", "caption": caption, "photo": (BytesIO(content), name), "csrf_token": csrf_token(client, path)}
     return client.post(path, data=data, content_type="multipart/form-data", headers=EN)
 
 
@@ -139,11 +153,13 @@ def render_outcome_partial(app, activity, user=None):
     from flask_login import AnonymousUserMixin
 
     with app.test_request_context(headers=EN):
-        return render_template_string('{% include "activities/_outcome.html" %}', activity=activity,
-                                      current_user=user or AnonymousUserMixin())
+        return render_template_string(
+            '{% include "activities/_outcome.html" %}', activity=activity, current_user=user or AnonymousUserMixin()
+        )
 
 
 # --- attendance: who may -------------------------------------------------------------------------------------
+
 
 def test_the_attendance_page_is_for_the_centres_coordinators(client, place):
     path = f"/activities/{place['activity'].id}/attendance"
@@ -174,12 +190,12 @@ def test_before_the_start_attendance_cannot_be_recorded(client, place):
     response = client.get(f"/activities/{activity.id}/attendance", headers=EN)
     assert response.status_code == 403 and "once the activity has started" in text(response)
     path = f"/activities/{activity.id}/attendance"
-    assert client.post(path, data=attendance_form(place, came=(0,)) | {"csrf_token": csrf_token(client, "/")}
-                       ).status_code == 403
+    assert client.post(path, data=attendance_form(place, came=(0,)) | {"csrf_token": csrf_token(client, "/")}).status_code == 403
     assert states() == ["registered"] * 3
 
 
 # --- attendance: recording ---------------------------------------------------------------------------------------
+
 
 def test_ticking_who_came_records_every_row_and_the_volunteers_hours(client, place):
     as_(client, place["moderator"])
@@ -251,6 +267,7 @@ def test_rows_the_page_did_not_show_are_left_as_they_are(client, place):
 
 # --- the outcome report and its photos ------------------------------------------------------------------------
 
+
 def test_the_outcome_page_is_for_coordinators_of_a_completed_activity(client, place):
     activity = place["activity"]
     path = f"/activities/{activity.id}/outcome"
@@ -271,9 +288,13 @@ def test_the_outcome_is_saved_and_shown_with_the_figures(app, client, place):
     path = f"/activities/{activity.id}/outcome"
     page = text(client.get(path, headers=EN))
     assert "40 flower pots went to the day-care centre" in page  # the hint
-    response = post_form(client, path, {"action": "outcome",
-                                        "outcome": "**40 puķu podi** aizceļoja uz dienas centru.<script>x</script>"},
-                         token_from=path, headers=EN)
+    response = post_form(
+        client,
+        path,
+        {"action": "outcome", "outcome": "**40 puķu podi** aizceļoja uz dienas centru.<script>x</script>"},
+        token_from=path,
+        headers=EN,
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert activity.outcome.startswith("**40 puķu podi**")
@@ -285,8 +306,9 @@ def test_the_outcome_is_saved_and_shown_with_the_figures(app, client, place):
     assert "4 people took part" in partial  # Anna with two children, and Brencis
     assert "1 volunteer gave 4 hours" in partial
     assert "Write the report" not in partial  # a visitor
-    with_coordinator = render_outcome_partial(app, db.session.get(type(activity), activity.id),
-                                              db.session.get(type(place["moderator"]), place["moderator"].id))
+    with_coordinator = render_outcome_partial(
+        app, db.session.get(type(activity), activity.id), db.session.get(type(place["moderator"]), place["moderator"].id)
+    )
     assert f"/activities/{activity.id}/outcome" in with_coordinator
 
 
@@ -329,10 +351,13 @@ def test_a_photo_is_re_encoded_served_and_removed(client, place, uploads):
     assert visitor.get(f"/activity-photos/{photo_id}").status_code == 404
 
 
-@pytest.mark.parametrize("name, content", [
-    ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-    ("photo.jpg", b"<html><script>alert(1)</script></html>"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("photo.jpg", b"<html><script>alert(1)</script></html>"),
+    ],
+)
 def test_a_file_that_is_not_a_photo_is_refused_next_to_the_field(client, place, uploads, name, content):
     activity = completed(place)
     as_(client, place["moderator"])
@@ -348,8 +373,12 @@ def test_a_photo_needs_a_caption_and_a_file(client, place, uploads):
     response = post_photo(client, activity, jpeg_bytes(), caption="  ")
     assert field_error(text(response), "caption") == "Please write what the photo shows."
     path = f"/activities/{activity.id}/outcome"
-    response = client.post(path, data={"action": "photo", "caption": "Podi", "csrf_token": csrf_token(client, path)},
-                           content_type="multipart/form-data", headers=EN)
+    response = client.post(
+        path,
+        data={"action": "photo", "caption": "Podi", "csrf_token": csrf_token(client, path)},
+        content_type="multipart/form-data",
+        headers=EN,
+    )
     assert field_error(text(response), "photo") == "Please choose a photo."
     assert photos() == [] and not (uploads.exists() and os.listdir(uploads))
 

@@ -1,5 +1,6 @@
 """Calendar feeds: every centre's, one centre's, one activity's and a person's private one; valid RFC 5545
 (parsed back with icalendar, CRLF, folded lines), escaped text, no children's names, tokens that stop working."""
+
 from datetime import timedelta
 
 import pytest
@@ -44,12 +45,15 @@ def world(ctx):
     closed = make_centre(name="Slēgtais", slug="closed", is_active=False)
     coordinator = make_user(email="dace@example.com", display_name="Dace Koordinatore", moderates=[preili])
     return {
-        "preili": preili, "aglona": aglona, "closed": closed, "coordinator": coordinator,
+        "preili": preili,
+        "aglona": aglona,
+        "closed": closed,
+        "coordinator": coordinator,
         "workshop": make_activity(preili, coordinator, title="Keramikas darbnīca", starts_in_days=5),
-        "cancelled": make_activity(preili, coordinator, state="cancelled", title="Atcelta talka", starts_in_days=2,
-                                   cancel_reason="Lietus"),
-        "last_week": make_activity(preili, coordinator, state="completed", title="Pagājusī talka",
-                                   starts_in_days=-7),
+        "cancelled": make_activity(
+            preili, coordinator, state="cancelled", title="Atcelta talka", starts_in_days=2, cancel_reason="Lietus"
+        ),
+        "last_week": make_activity(preili, coordinator, state="completed", title="Pagājusī talka", starts_in_days=-7),
         "long_ago": make_activity(preili, coordinator, state="completed", title="Sena talka", starts_in_days=-60),
         "in_aglona": make_activity(aglona, None, title="Nūjošana", starts_in_days=3),
         "in_closed": make_activity(closed, None, title="Slēgtā centra pasākums", starts_in_days=3),
@@ -87,8 +91,10 @@ def test_the_feed_of_every_centre_leaves_out_inactive_centres(client, world):
     assert uid(world["in_closed"]) not in found and uid(world["long_ago"]) not in found
 
 
-@pytest.mark.parametrize("path", ["/centres/nowhere/calendar.ics", "/centres/closed/calendar.ics",
-                                  "/calendar.ics?centre=nowhere", "/activities/999999.ics"])
+@pytest.mark.parametrize(
+    "path",
+    ["/centres/nowhere/calendar.ics", "/centres/closed/calendar.ics", "/calendar.ics?centre=nowhere", "/activities/999999.ics"],
+)
 def test_unknown_feeds_are_404(client, world, path):
     assert client.get(path).status_code == 404
 
@@ -105,8 +111,9 @@ def test_one_activity_as_a_file_to_add(client, world):
 
 def test_user_text_is_escaped_and_cannot_add_events_or_properties(client, world):
     title = "Talka, grābekļi; tēja\nX\r\nBEGIN:VEVENT\r\nUID:evil"
-    activity = make_activity(world["preili"], None, title=title, description="Līnija 1\r\nDTSTART:20000101T000000Z",
-                             place="Raiņa 1; 2. stāvs, zāle")
+    activity = make_activity(
+        world["preili"], None, title=title, description="Līnija 1\r\nDTSTART:20000101T000000Z", place="Raiņa 1; 2. stāvs, zāle"
+    )
     response = client.get(f"/activities/{activity.id}.ics")
     body = response.get_data()
     unfolded = body.replace(b"\r\n ", b"")
@@ -121,13 +128,13 @@ def test_user_text_is_escaped_and_cannot_add_events_or_properties(client, world)
 
 
 def test_long_text_is_folded_at_75_octets(client, world):
-    activity = make_activity(world["preili"], None, title="Ļoti garš nosaukums " * 7,
-                             description="Ē" * 300)
+    activity = make_activity(world["preili"], None, title="Ļoti garš nosaukums " * 7, description="Ē" * 300)
     event = parse(client.get(f"/activities/{activity.id}.ics")).walk("VEVENT")[0]  # parse() checks the lengths
     assert str(event["DESCRIPTION"]).startswith("Ē" * 300)
 
 
 # The private feed -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def person(world):
@@ -144,19 +151,33 @@ def person(world):
     services.register(anna, full)  # waiting list
     services.cancel_registration(anna, services.register(anna, left))
     services.register(other, not_mine, companions=["Svešs Bērns"])
-    db.session.add(Registration(activity_id=world["last_week"].id, user_id=anna.id, places=2, includes_self=True,
-                                companions=["Elzīte"], state="attended"))
-    role = VolunteerRole(activity_id=shift_activity.id, name="Kasiere", places=2, accepted_count=1,
-                         starts_at=shift_activity.starts_at - timedelta(hours=1), ends_at=shift_activity.ends_at)
+    db.session.add(
+        Registration(
+            activity_id=world["last_week"].id,
+            user_id=anna.id,
+            places=2,
+            includes_self=True,
+            companions=["Elzīte"],
+            state="attended",
+        )
+    )
+    role = VolunteerRole(
+        activity_id=shift_activity.id,
+        name="Kasiere",
+        places=2,
+        accepted_count=1,
+        starts_at=shift_activity.starts_at - timedelta(hours=1),
+        ends_at=shift_activity.ends_at,
+    )
     applied_role = VolunteerRole(activity_id=not_mine.id, name="Palīgs", places=2, accepted_count=0)
     db.session.add_all([role, applied_role])
     db.session.flush()
-    signup = SignUp(role_id=role.id, user_id=anna.id, state="accepted", decided_by_id=world["coordinator"].id,
-                    decided_at=utcnow())
+    signup = SignUp(
+        role_id=role.id, user_id=anna.id, state="accepted", decided_by_id=world["coordinator"].id, decided_at=utcnow()
+    )
     db.session.add_all([signup, SignUp(role_id=applied_role.id, user_id=anna.id, state="applied")])
     db.session.commit()
-    return {"anna": anna, "full": full, "left": left, "shift_activity": shift_activity, "not_mine": not_mine,
-            "signup": signup}
+    return {"anna": anna, "full": full, "left": left, "shift_activity": shift_activity, "not_mine": not_mine, "signup": signup}
 
 
 def test_the_private_feed_has_my_activities_and_shifts_without_logging_in(client, world, person):
@@ -174,9 +195,16 @@ def test_the_private_feed_has_my_activities_and_shifts_without_logging_in(client
 def test_no_feed_has_the_names_of_the_people_brought(client, world, person):
     token = services.calendar_feed_token(person["anna"])
     db.session.commit()
-    bodies = [client.get(path).get_data() for path in (
-        "/calendar.ics", "/centres/preili/calendar.ics", f"/activities/{world['workshop'].id}.ics",
-        f"/activities/{person['not_mine'].id}.ics", f"/me/calendar/{token}.ics")]
+    bodies = [
+        client.get(path).get_data()
+        for path in (
+            "/calendar.ics",
+            "/centres/preili/calendar.ics",
+            f"/activities/{world['workshop'].id}.ics",
+            f"/activities/{person['not_mine'].id}.ics",
+            f"/me/calendar/{token}.ics",
+        )
+    ]
     for body in bodies:
         for name in ("Elzīte", "Markuss", "Svešs Bērns"):
             assert name.encode() not in body

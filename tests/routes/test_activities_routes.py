@@ -1,6 +1,7 @@
 """Activity pages: the list, the month view, an activity's page, creating, promoting an idea, editing (lowering the
 capacity), the lifecycle buttons, registering (with children, the waiting list), the coordinators' list of
 registrations, volunteer roles on activities, who gets 403/404, and the list's query budget."""
+
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,10 +26,11 @@ RIGA = ZoneInfo("Europe/Riga")
 def world(ctx):
     preili = make_centre(name="Preiļi", slug="preili")
     aglona = make_centre(name="Aglona", slug="aglona")
-    moderator = make_user(email="mod@example.com", display_name="Dace Koordinatore", moderates=[preili],
-                          language="en")
+    moderator = make_user(email="mod@example.com", display_name="Dace Koordinatore", moderates=[preili], language="en")
     return {
-        "preili": preili, "aglona": aglona, "moderator": moderator,
+        "preili": preili,
+        "aglona": aglona,
+        "moderator": moderator,
         "other_moderator": make_user(email="mod2@example.com", display_name="Juris", moderates=[aglona]),
         "anna": make_user(email="anna@example.com", display_name="Anna Bērziņa", language="en"),
         "valdis": make_user(email="valdis@example.com", display_name="Valdis Ozols", language="en"),
@@ -60,6 +62,7 @@ def local_input(days, hour):
     """A datetime-local value `days` from now at `hour` o'clock (Riga time), and the same moment in naive UTC."""
     day = (utcnow() + timedelta(days=days)).date()
     from datetime import datetime
+
     local = datetime(day.year, day.month, day.day, hour, 0, tzinfo=RIGA)
     return local.strftime("%Y-%m-%dT%H:%M"), local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
@@ -67,13 +70,21 @@ def local_input(days, hour):
 def activity_form(**overrides):
     starts, _ = local_input(20, 10)
     ends, _ = local_input(20, 13)
-    data = {"title": "Puķu podu apgleznošana", "description": "Krāsosim **podus**.", "place": "Preiļu KRC",
-            "starts_at": starts, "ends_at": ends, "leader_name": "Inese", "capacity": "12"}
+    data = {
+        "title": "Puķu podu apgleznošana",
+        "description": "Krāsosim **podus**.",
+        "place": "Preiļu KRC",
+        "starts_at": starts,
+        "ends_at": ends,
+        "leader_name": "Inese",
+        "capacity": "12",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
 # Pages render -------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["visitor", "anna", "moderator"])
 def test_the_pages_render_for_everyone(client, world, who):
@@ -127,9 +138,14 @@ def test_coordinator_pages_are_refused_to_others(client, world, who):
     activity = world["activity"]
     idea = make_idea(centre=world["preili"], state="published")
     as_(client, world, who)
-    for path in (f"/activities/{activity.id}/edit", f"/activities/{activity.id}/cancel",
-                 f"/activities/{activity.id}/complete", f"/activities/{activity.id}/registrations",
-                 f"/activities/{activity.id}/roles/new", f"/ideas/{idea.id}/promote"):
+    for path in (
+        f"/activities/{activity.id}/edit",
+        f"/activities/{activity.id}/cancel",
+        f"/activities/{activity.id}/complete",
+        f"/activities/{activity.id}/registrations",
+        f"/activities/{activity.id}/roles/new",
+        f"/ideas/{idea.id}/promote",
+    ):
         assert client.get(path).status_code == 403, path
     if who == "anna":
         assert client.get("/activities/new").status_code == 403
@@ -145,12 +161,17 @@ def test_visitors_are_sent_to_log_in(client, world):
 
 # Creating ----------------------------------------------------------------------------------------------------
 
+
 def test_a_form_with_mistakes_keeps_the_input_and_says_what_is_wrong(client, world):
     as_(client, world, "moderator")
     earlier, _ = local_input(-2, 10)
     before_start, _ = local_input(-3, 10)
-    response = post_form(client, "/activities/new", activity_form(
-        title="Mana darbnīca", starts_at=earlier, ends_at=before_start, capacity="0"), headers=EN)
+    response = post_form(
+        client,
+        "/activities/new",
+        activity_form(title="Mana darbnīca", starts_at=earlier, ends_at=before_start, capacity="0"),
+        headers=EN,
+    )
     page = text(response)
     assert response.status_code == 200
     assert "The start must be in the future." in page
@@ -182,15 +203,23 @@ def test_an_admin_chooses_the_centre_and_a_centre_outside_the_list_is_refused(cl
     response = post_form(client, "/activities/new", activity_form(centre="999999"), headers=EN)
     assert response.status_code == 200 and "Please choose a centre from the list." in text(response)
     assert post_form(client, "/activities/new", activity_form(centre=str(world["aglona"].id))).status_code == 302
-    assert db.session.scalars(select(Activity.centre_id).where(Activity.title == "Puķu podu apgleznošana")).one() \
+    assert (
+        db.session.scalars(select(Activity.centre_id).where(Activity.title == "Puķu podu apgleznošana")).one()
         == world["aglona"].id
+    )
 
 
 # Promoting an idea ----------------------------------------------------------------------------------------------
 
+
 def test_promoting_an_idea_moves_its_roles_and_links_both_ways(client, world):
-    idea = make_idea(centre=world["preili"], state="published", title="Puķu podi dienas centram",
-                     summary="Podi vecajiem ļaudīm.", place="Raiņa bulvāris 19")
+    idea = make_idea(
+        centre=world["preili"],
+        state="published",
+        title="Puķu podi dienas centram",
+        summary="Podi vecajiem ļaudīm.",
+        place="Raiņa bulvāris 19",
+    )
     role = VolunteerRole(idea_id=idea.id, name="Podu nesējs", places=2, accepted_count=0)
     db.session.add(role)
     db.session.commit()
@@ -218,15 +247,16 @@ def test_promoting_an_idea_moves_its_roles_and_links_both_ways(client, world):
 
 # Registering -----------------------------------------------------------------------------------------------------
 
+
 def register(client, activity, data):
-    return post_form(client, f"/activities/{activity.id}/register", data, token_from=f"/activities/{activity.id}",
-                     headers=EN)
+    return post_form(client, f"/activities/{activity.id}/register", data, token_from=f"/activities/{activity.id}", headers=EN)
 
 
 def registration_of(user, activity):
     db.session.expire_all()
-    return db.session.scalars(select(Registration).where(Registration.user_id == user.id,
-                                                         Registration.activity_id == activity.id)).first()
+    return db.session.scalars(
+        select(Registration).where(Registration.user_id == user.id, Registration.activity_id == activity.id)
+    ).first()
 
 
 def test_registering_with_two_children_keeps_their_names_private(client, world):
@@ -235,8 +265,7 @@ def test_registering_with_two_children_keeps_their_names_private(client, world):
     response = register(client, activity, {"includes_self": "y", "companions-0": "Jānītis", "companions-1": "Ilzīte"})
     assert response.status_code == 302
     registration = registration_of(world["anna"], activity)
-    assert (registration.state, registration.places, registration.companions) == ("registered", 3,
-                                                                                  ["Jānītis", "Ilzīte"])
+    assert (registration.state, registration.places, registration.companions) == ("registered", 3, ["Jānītis", "Ilzīte"])
     own = client.get(f"/activities/{activity.id}", headers=EN)
     assert "You are registered." in text(own) and "Jānītis, Ilzīte" in text(own)
     assert own.headers["Cache-Control"] == "no-store"
@@ -281,8 +310,7 @@ def test_a_full_activity_puts_people_on_the_waiting_list_and_a_cancellation_move
     assert "You are on the waiting list (position 1)." in page and "Leave the waiting list" in page
 
     anna_registration = registration_of(world["anna"], activity)
-    response = post_form(client, f"/registrations/{anna_registration.id}/cancel",
-                         token_from=f"/activities/{activity.id}")
+    response = post_form(client, f"/registrations/{anna_registration.id}/cancel", token_from=f"/activities/{activity.id}")
     assert response.status_code == 302
     assert registration_of(world["anna"], activity).state == "cancelled"
     assert registration_of(world["valdis"], activity).state == "registered"
@@ -302,6 +330,7 @@ def test_registering_is_only_possible_while_registration_is_open(client, world):
 
 
 # Editing: lowering the capacity ------------------------------------------------------------------------------
+
 
 def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(client, world):
     activity = make_activity(centre=world["preili"], title="Talka", capacity=5)
@@ -328,8 +357,9 @@ def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(cli
     assert fresh(Activity, activity.id).capacity == 5
 
     valdis_registration = registration_of(world["valdis"], activity)
-    response = post_form(client, f"/activities/{activity.id}/edit",
-                         {**page_data, "move_to_waiting": str(valdis_registration.id)}, headers=EN)
+    response = post_form(
+        client, f"/activities/{activity.id}/edit", {**page_data, "move_to_waiting": str(valdis_registration.id)}, headers=EN
+    )
     assert response.status_code == 302
     assert fresh(Activity, activity.id).capacity == 2
     assert registration_of(world["valdis"], activity).state == "waiting"
@@ -338,11 +368,11 @@ def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(cli
 
 # The lifecycle -------------------------------------------------------------------------------------------------
 
+
 def test_open_cancel_and_complete(client, world):
     planned = make_activity(centre=world["preili"], state="planned", title="Plānota")
     as_(client, world, "moderator")
-    assert post_form(client, f"/activities/{planned.id}/open", token_from=f"/activities/{planned.id}").status_code \
-        == 302
+    assert post_form(client, f"/activities/{planned.id}/open", token_from=f"/activities/{planned.id}").status_code == 302
     assert fresh(Activity, planned.id).state == "open"
 
     response = post_form(client, f"/activities/{planned.id}/cancel", {"reason": ""}, headers=EN)
@@ -355,14 +385,14 @@ def test_open_cancel_and_complete(client, world):
     started = make_activity(centre=world["preili"], title="Notiek", starts_in_days=-1, hours=2)
     assert "Mark as held" in text(client.get(f"/activities/{started.id}", headers=EN))
     assert client.get(f"/activities/{started.id}/complete").status_code == 200
-    assert post_form(client, f"/activities/{started.id}/complete", {"outcome": "Izveidojām 20 podus."}).status_code \
-        == 302
+    assert post_form(client, f"/activities/{started.id}/complete", {"outcome": "Izveidojām 20 podus."}).status_code == 302
     completed = fresh(Activity, started.id)
     assert (completed.state, completed.outcome) == ("completed", "Izveidojām 20 podus.")
     assert "Izveidojām 20 podus." in text(client.application.test_client().get(f"/activities/{started.id}"))
 
 
 # The month view ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("month", ["", "2026-13", "abc", "1999-01", "20266-01", "2026-1"])
 def test_the_month_view_falls_back_to_this_month(client, world, month):
@@ -388,13 +418,14 @@ def test_the_month_view_lists_the_month_s_activities(client, world):
 
 # Volunteer roles on activities -----------------------------------------------------------------------------------
 
+
 def test_roles_on_an_activity_through_the_pages(client, world):
     activity = world["activity"]
     as_(client, world, "moderator")
-    response = post_form(client, f"/activities/{activity.id}/roles/new",
-                         {"name": "Tējas vārītājs", "places": "2", "auto_accept": "y"})
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/activities/{activity.id}#volunteers")
+    response = post_form(
+        client, f"/activities/{activity.id}/roles/new", {"name": "Tējas vārītājs", "places": "2", "auto_accept": "y"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/activities/{activity.id}#volunteers")
     role = db.session.scalars(select(VolunteerRole).where(VolunteerRole.activity_id == activity.id)).one()
     assert client.get(f"/roles/{role.id}/edit").status_code == 200
     assert client.get(f"/roles/{role.id}/signups").status_code == 200
@@ -403,8 +434,7 @@ def test_roles_on_an_activity_through_the_pages(client, world):
     log_in(anna, world["anna"].email)
     assert "Tējas vārītājs" in text(anna.get(f"/activities/{activity.id}", headers=EN))
     response = post_form(anna, f"/roles/{role.id}/apply", {"message": ""}, token_from=f"/activities/{activity.id}")
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/activities/{activity.id}#volunteers")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/activities/{activity.id}#volunteers")
     signup = db.session.scalars(select(SignUp).where(SignUp.role_id == role.id)).one()
     assert signup.state == "accepted"
     mine = text(anna.get("/me/signups", headers=EN))
@@ -431,8 +461,13 @@ def test_the_list_runs_a_fixed_small_number_of_statements(client, world, who):
     for total in (3, 45):
         while db.session.scalar(select(db.func.count(Activity.id))) < total:
             make_activity(centre=world["aglona"], title="Darbnīca")
-        for path in ("/activities", "/activities?page=2", "/activities?centre=aglona", "/activities?when=past",
-                     "/activities/calendar"):
+        for path in (
+            "/activities",
+            "/activities?page=2",
+            "/activities?centre=aglona",
+            "/activities?when=past",
+            "/activities/calendar",
+        ):
             statements = statements_of(client, path)
             assert len(statements) <= LIST_BUDGET, "\n\n".join([path, *statements])
             counts.add((path, len(statements)))

@@ -1,4 +1,5 @@
 """Admin pages: roles, the people list, the audit log, and centres (which the register form offers)."""
+
 import re
 
 import pytest
@@ -52,6 +53,7 @@ def reload(model, id_):
 
 # --- roles ----------------------------------------------------------------------------------------
 
+
 def save_roles(client, person, is_admin=False, centres=()):
     data = {"moderated_centres": [str(centre.id) for centre in centres]}
     if is_admin:
@@ -72,8 +74,10 @@ def test_admin_makes_a_resident_moderator_of_centres(as_admin, admin, user):
     assert saved.is_admin is False
     [entry] = audit_entries("admin.roles_changed")
     assert (entry.actor_id, entry.subject_type, entry.subject_id) == (admin.id, "User", user.id)
-    assert entry.details == {"before": {"admin": False, "moderator_of": []},
-                             "after": {"admin": False, "moderator_of": ["aglona", "preili"]}}
+    assert entry.details == {
+        "before": {"admin": False, "moderator_of": []},
+        "after": {"admin": False, "moderator_of": ["aglona", "preili"]},
+    }
 
 
 def test_admin_makes_someone_an_admin(as_admin, user):
@@ -94,8 +98,7 @@ def test_admin_removes_roles(as_admin, ctx):
     saved = reload(User, moderator.id)
     assert (saved.is_admin, saved.moderated_centres) == (False, [])
     [entry] = audit_entries("admin.roles_changed")
-    assert entry.details == {"before": {"admin": True, "moderator_of": ["preili"]},
-                             "after": {"admin": False, "moderator_of": []}}
+    assert entry.details == {"before": {"admin": True, "moderator_of": ["preili"]}, "after": {"admin": False, "moderator_of": []}}
 
 
 def test_saving_unchanged_roles_records_nothing(as_admin, user):
@@ -110,8 +113,7 @@ def test_roles_page_shows_the_current_roles(as_admin, ctx):
     page = html(as_admin.get(f"/admin/users/{moderator.id}"))
 
     assert re.search(rf'<input[^>]*checked[^>]*value="{preili.id}"|<input[^>]*value="{preili.id}"[^>]*checked', page)
-    assert not re.search(rf'<input[^>]*checked[^>]*value="{aglona.id}"|<input[^>]*value="{aglona.id}"[^>]*checked',
-                         page)
+    assert not re.search(rf'<input[^>]*checked[^>]*value="{aglona.id}"|<input[^>]*value="{aglona.id}"[^>]*checked', page)
 
 
 def test_admin_cannot_remove_their_own_admin_role(as_admin, admin):
@@ -126,8 +128,9 @@ def test_admin_cannot_remove_their_own_admin_role(as_admin, admin):
 
 def test_unknown_centre_in_roles_is_refused(as_admin, user):
     make_centre()
-    response = post_form(as_admin, f"/admin/users/{user.id}", {"moderated_centres": ["999999"]},
-                         token_from=f"/admin/users/{user.id}")
+    response = post_form(
+        as_admin, f"/admin/users/{user.id}", {"moderated_centres": ["999999"]}, token_from=f"/admin/users/{user.id}"
+    )
 
     assert response.status_code == 200
     assert field_error(html(response), "moderated_centres")
@@ -135,6 +138,7 @@ def test_unknown_centre_in_roles_is_refused(as_admin, user):
 
 
 # --- the people list ------------------------------------------------------------------------------
+
 
 def listed_names(page):
     return re.findall(r'<td><a href="/admin/users/\d+">(.*?)</a></td>', page)
@@ -147,15 +151,18 @@ def people(ctx):
     make_user(email="eriks@example.com", display_name="Ēriks Šmits")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("ozol", ["Valdis Ozols"]),
-    ("VALDIS", ["Valdis Ozols"]),
-    ("kalnini.example", ["Marija Kalniņa"]),
-    ("Kalniņa", ["Marija Kalniņa"]),
-    ("ēriks", ["Ēriks Šmits"]),  # Latvian capitals with diacritics match lower-case searches too
-    ("ŠMITS", ["Ēriks Šmits"]),
-    ("nobody-like-this", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ozol", ["Valdis Ozols"]),
+        ("VALDIS", ["Valdis Ozols"]),
+        ("kalnini.example", ["Marija Kalniņa"]),
+        ("Kalniņa", ["Marija Kalniņa"]),
+        ("ēriks", ["Ēriks Šmits"]),  # Latvian capitals with diacritics match lower-case searches too
+        ("ŠMITS", ["Ēriks Šmits"]),
+        ("nobody-like-this", []),
+    ],
+)
 def test_people_list_searches_names_and_emails(as_admin, people, query, expected):
     page = html(as_admin.get("/admin/users", query_string={"q": query}))
     assert listed_names(page) == [str(escape(name)) for name in expected]
@@ -167,6 +174,7 @@ def test_people_list_without_a_search_shows_everyone_newest_first(as_admin, peop
 
 
 # --- the audit log --------------------------------------------------------------------------------
+
 
 def audit_rows(page):
     """(who, action) for each row of the audit table."""
@@ -209,6 +217,7 @@ def test_audit_log_combines_both_filters(as_admin, recorded):
 
 
 # --- centres --------------------------------------------------------------------------------------
+
 
 def centre_form(client, path, **fields):
     data = {"name": "Līvāni", "municipality": "Līvānu novads", "slug": "livani", "is_active": "y"}
@@ -266,8 +275,9 @@ def test_duplicate_slug_is_refused_when_adding(as_admin):
 def test_admin_edits_a_centre(as_admin, admin):
     centre = make_centre(name="Preili", slug="preili")
 
-    response = centre_form(as_admin, f"/admin/centres/{centre.id}/edit", name="Preiļi", slug="preili",
-                           municipality="Preiļu novads")
+    response = centre_form(
+        as_admin, f"/admin/centres/{centre.id}/edit", name="Preiļi", slug="preili", municipality="Preiļu novads"
+    )
 
     assert response.status_code == 302
     saved = reload(Centre, centre.id)
@@ -311,8 +321,7 @@ def test_deactivated_centre_disappears_from_the_register_form(as_admin, app):
     visitor = app.test_client()
     assert register_form_centres(visitor) == ["Aglona", "Preiļi", "Rēzekne"]
 
-    response = centre_form(as_admin, f"/admin/centres/{rezekne.id}/edit", name="Rēzekne", slug=rezekne.slug,
-                           is_active=None)
+    response = centre_form(as_admin, f"/admin/centres/{rezekne.id}/edit", name="Rēzekne", slug=rezekne.slug, is_active=None)
 
     assert response.status_code == 302
     assert reload(Centre, rezekne.id).is_active is False
@@ -329,6 +338,7 @@ def test_register_form_has_no_centre_picker_with_one_active_centre(client):
 
 
 # --- categories -----------------------------------------------------------------------------------
+
 
 def category_form(client, path, **fields):
     data = {"slug": "vide", "name_lv": "Vide", "name_en": "Environment", "position": "10", "is_active": "y"}
@@ -349,7 +359,12 @@ def test_admin_adds_a_category(as_admin, admin):
     assert response.headers["Location"].endswith("/admin/categories")
     [category] = categories_in_db()
     assert (category.slug, category.name_lv, category.name_en, category.position, category.is_active) == (
-        "vide", "Vide", "Environment", 10, True)
+        "vide",
+        "Vide",
+        "Environment",
+        10,
+        True,
+    )
     [entry] = audit_entries("category.created")
     assert (entry.actor_id, entry.subject_type, entry.subject_id) == (admin.id, "Category", category.id)
     page = html(as_admin.get("/admin/categories"))
@@ -367,8 +382,9 @@ def test_categories_are_listed_by_position(as_admin):
 def test_admin_edits_and_deactivates_a_category(as_admin, admin):
     category = make_category(slug="vide", name_lv="Vide", name_en="Environment")
 
-    response = category_form(as_admin, f"/admin/categories/{category.id}/edit", name_lv="Vide un daba",
-                             name_en="Nature", position="3", is_active=None)
+    response = category_form(
+        as_admin, f"/admin/categories/{category.id}/edit", name_lv="Vide un daba", name_en="Nature", position="3", is_active=None
+    )
 
     assert response.status_code == 302
     saved = reload(Category, category.id)
@@ -395,8 +411,9 @@ def test_duplicate_category_slug_is_refused(as_admin):
 
 
 def test_category_form_shows_errors_next_to_fields(as_admin):
-    response = category_form(as_admin, "/admin/categories/new", slug="Vide Daba!", name_lv="", name_en="Nat\r\nure",
-                             position="-1")
+    response = category_form(
+        as_admin, "/admin/categories/new", slug="Vide Daba!", name_lv="", name_en="Nat\r\nure", position="-1"
+    )
     page = html(response)
 
     assert response.status_code == 200
@@ -409,8 +426,9 @@ def test_category_form_shows_errors_next_to_fields(as_admin):
 
 
 def test_category_names_are_shown_inert(as_admin):
-    category_form(as_admin, "/admin/categories/new", name_lv="<script>alert(1)</script>",
-                  name_en='<img src=x onerror="alert(2)">')
+    category_form(
+        as_admin, "/admin/categories/new", name_lv="<script>alert(1)</script>", name_en='<img src=x onerror="alert(2)">'
+    )
     page = html(as_admin.get("/admin/categories"))
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -424,8 +442,9 @@ def test_only_admins_manage_categories(client, ctx):
 
     for path in ("/admin/categories", "/admin/categories/new", f"/admin/categories/{category.id}/edit"):
         assert client.get(path).status_code == 403, path
-    response = post_form(client, "/admin/categories/new", {"slug": "cits", "name_lv": "Cits", "name_en": "Other",
-                                                           "position": "1"}, token_from="/")
+    response = post_form(
+        client, "/admin/categories/new", {"slug": "cits", "name_lv": "Cits", "name_en": "Other", "position": "1"}, token_from="/"
+    )
     assert response.status_code == 403
     assert [category.slug for category in categories_in_db()] == ["vide"]
     assert [entry.actor_id for entry in audit_entries("access.denied")] == [moderator.id] * 4
@@ -433,9 +452,9 @@ def test_only_admins_manage_categories(client, ctx):
 
 # --- suspension -----------------------------------------------------------------------------------
 
+
 def suspend(client, person, reason="Surogātpasts komentāros"):
-    return post_form(client, f"/admin/users/{person.id}/suspend", {"reason": reason},
-                     token_from=f"/admin/users/{person.id}")
+    return post_form(client, f"/admin/users/{person.id}/suspend", {"reason": reason}, token_from=f"/admin/users/{person.id}")
 
 
 def test_suspension_ends_every_session_and_blocks_log_in(as_admin, admin, app, user):
@@ -453,8 +472,7 @@ def test_suspension_ends_every_session_and_blocks_log_in(as_admin, admin, app, u
     # and they cannot log in again
     again = post_form(theirs, "/login", {"email": user.email, "password": PASSWORD})
     assert again.status_code == 200
-    assert field_error(html(again), "email") == in_latvian(
-        "This account is suspended. Please contact the centre's coordinator.")
+    assert field_error(html(again), "email") == in_latvian("This account is suspended. Please contact the centre's coordinator.")
     [entry] = audit_entries("admin.user_suspended")
     assert (entry.actor_id, entry.subject_id, entry.reason) == (admin.id, user.id, "Surogātpasts komentāros")
 
@@ -520,6 +538,7 @@ def test_people_list_marks_and_filters_suspended_people(as_admin, people):
 
 # --- the audit log, scoped to the moderator's centres ---------------------------------------------
 
+
 @pytest.fixture
 def centre_entries(ctx, admin):
     preili, aglona = make_centre(name="Preiļi", slug="preili"), make_centre(name="Aglona", slug="aglona")
@@ -562,8 +581,7 @@ def test_admin_filters_the_audit_log_by_centre(as_admin, centre_entries):
 
 
 def test_audit_details_are_shown_inert(as_admin, admin):
-    record_audit("admin.roles_changed", actor=admin, reason="<script>alert(1)</script>",
-                 note='<img src=x onerror="alert(2)">')
+    record_audit("admin.roles_changed", actor=admin, reason="<script>alert(1)</script>", note='<img src=x onerror="alert(2)">')
     db.session.commit()
     page = html(as_admin.get("/admin/audit"))
     assert "<script>alert(1)" not in page and "<img src=x" not in page

@@ -4,6 +4,7 @@ One rule (app/caching.py) for every page: the table below names pages of every k
 sees them, and expects `no-store` on each; public pages for visitors and files that are the same for everyone keep
 being cacheable.
 """
+
 from io import BytesIO
 
 import pytest
@@ -23,14 +24,20 @@ def world(ctx, tmp_path, monkeypatch):
     author = make_user(email="author@example.com", home_centre=centre)
     moderator = make_user(email="moderator@example.com", moderates=[centre])
     Image.new("RGB", (40, 30)).save(tmp_path / f"{'a' * 32}.jpg", "JPEG")
-    ideas = {state: make_idea(author=author, centre=centre, category=category, state=state, title=state)
-             for state in ("draft", "submitted", "published")}
+    ideas = {
+        state: make_idea(author=author, centre=centre, category=category, state=state, title=state)
+        for state in ("draft", "submitted", "published")
+    }
     ideas["published"].image_name = f"{'a' * 32}.jpg"
     db.session.commit()
     return {
         "people": {"author": author, "moderator": moderator, "admin": make_user(email="admin@example.com", admin=True)},
-        "ids": {"draft": ideas["draft"].id, "submitted": ideas["submitted"].id, "published": ideas["published"].id,
-                "activity": make_activity(centre=centre, creator=moderator).id},
+        "ids": {
+            "draft": ideas["draft"].id,
+            "submitted": ideas["submitted"].id,
+            "published": ideas["published"].id,
+            "activity": make_activity(centre=centre, creator=moderator).id,
+        },
     }
 
 

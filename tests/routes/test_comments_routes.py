@@ -1,5 +1,6 @@
 """Comments through the browser's eyes: the discussion on an idea's page, the forms, reports,
 moderators' decisions, escaping, CSRF, access and the posting limit."""
+
 import re
 
 import pytest
@@ -26,17 +27,21 @@ def person(email, name, **kwargs):
 def world(ctx):
     centre = make_centre(name="Preiļi")
     author = person("autore@example.com", "Autore Ilze")
-    return type("World", (), {
-        "centre": centre, "author": author,
-        "idea": make_idea(author=author, centre=centre, title="Soliņi parkā"),
-        "anna": person("anna@example.com", "Anna"),
-        "valdis": person("valdis@example.com", "Valdis"),
-        "marija": person("marija@example.com", "Marija"),
-        "janis": person("janis@example.com", "Jānis"),
-        "moderator": person("mod@example.com", "Koordinatore", moderates=[centre]),
-        "other_moderator": person("mod2@example.com", "Cita koordinatore",
-                                     moderates=[make_centre(name="Aglona")]),
-    })
+    return type(
+        "World",
+        (),
+        {
+            "centre": centre,
+            "author": author,
+            "idea": make_idea(author=author, centre=centre, title="Soliņi parkā"),
+            "anna": person("anna@example.com", "Anna"),
+            "valdis": person("valdis@example.com", "Valdis"),
+            "marija": person("marija@example.com", "Marija"),
+            "janis": person("janis@example.com", "Jānis"),
+            "moderator": person("mod@example.com", "Koordinatore", moderates=[centre]),
+            "other_moderator": person("mod2@example.com", "Cita koordinatore", moderates=[make_centre(name="Aglona")]),
+        },
+    )
 
 
 def html(response):
@@ -104,6 +109,7 @@ def report(person, comment, reason="Aizvainojoši"):
 
 # --- writing --------------------------------------------------------------------------------------
 
+
 def test_resident_comments_and_sees_it_on_the_idea_page(client, world):
     as_person(client, world.anna)
 
@@ -126,8 +132,10 @@ def test_visitor_reads_comments_but_is_asked_to_log_in_to_write(client, world):
     assert "Redzams visiem" in article(page, comment)
     assert 'id="comment-form"' not in page
     assert "/login?next=" in page
-    response = client.post(f"/ideas/{world.idea.id}/comments",
-                           data={"body": "Bez konta", "csrf_token": csrf_token(client, f"/ideas/{world.idea.id}")})
+    response = client.post(
+        f"/ideas/{world.idea.id}/comments",
+        data={"body": "Bez konta", "csrf_token": csrf_token(client, f"/ideas/{world.idea.id}")},
+    )
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert len(comments()) == 1
 
@@ -138,10 +146,13 @@ def test_comment_form_is_on_the_page_for_members(client, world):
     assert 'id="comment-form"' in page and '<label class="field__label" for="comment-body">' in page
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("   ", "Please write something first."),
-    ("garš " * 1001, "A comment can be at most 5000 characters long."),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("   ", "Please write something first."),
+        ("garš " * 1001, "A comment can be at most 5000 characters long."),
+    ],
+)
 def test_bad_comment_is_shown_again_with_the_error_next_to_the_field(client, world, body, message):
     as_person(client, world.anna)
 
@@ -174,6 +185,7 @@ def test_author_names_are_escaped(client, world):
 
 # --- replies --------------------------------------------------------------------------------------
 
+
 def test_reply_link_opens_a_reply_form_and_the_reply_lands_under_the_top_comment(client, world):
     top = comment_by(world.anna, world.idea, "Augšējais")
     reply = comment_by(world.valdis, world.idea, "Atbilde", parent=top)
@@ -196,6 +208,7 @@ def test_reply_link_opens_a_reply_form_and_the_reply_lands_under_the_top_comment
 
 
 # --- a form sent twice (a double-click) makes one comment -----------------------------------------------------------
+
 
 def form_as_rendered(client, path, form_id):
     """The hidden fields of one form on the page, as the browser would send them."""
@@ -281,6 +294,7 @@ def test_reply_to_a_comment_of_another_idea_answers_404(client, world):
 
 # --- which ideas take comments --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("state", ["draft", "submitted", "changes_requested", "declined"])
 def test_ideas_not_visible_answer_404_to_others(client, world, state):
     idea = make_idea(author=world.author, centre=world.centre, state=state)
@@ -329,8 +343,7 @@ def test_unknown_idea_answers_404(client, world):
 def test_suspended_person_cannot_comment(client, world):
     as_person(client, world.anna)
     token = csrf_token(client, f"/ideas/{world.idea.id}")
-    db.session.execute(world.anna.__table__.update().where(type(world.anna).id == world.anna.id)
-                       .values(suspended_at=func.now()))
+    db.session.execute(world.anna.__table__.update().where(type(world.anna).id == world.anna.id).values(suspended_at=func.now()))
     db.session.commit()
 
     response = client.post(f"/ideas/{world.idea.id}/comments", data={"body": "Sveiki", "csrf_token": token})
@@ -351,6 +364,7 @@ def test_comment_urls_want_post_and_a_csrf_token(client, world):
 
 # --- edit and delete ------------------------------------------------------------------------------
 
+
 def test_author_edits_and_the_page_marks_it_edited(client, world):
     comment = comment_by(world.anna, world.idea, "Pirmā versija")
     as_person(client, world.anna)
@@ -360,8 +374,9 @@ def test_author_edits_and_the_page_marks_it_edited(client, world):
     form = html(client.get(f"/comments/{comment.id}/edit"))
     assert "Pirmā versija</textarea>" in form
 
-    response = post_form(client, f"/comments/{comment.id}/edit", {"body": "Otrā versija"},
-                         token_from=f"/comments/{comment.id}/edit")
+    response = post_form(
+        client, f"/comments/{comment.id}/edit", {"body": "Otrā versija"}, token_from=f"/comments/{comment.id}/edit"
+    )
 
     assert response.status_code == 302 and response.headers["Location"].endswith(f"#comment-{comment.id}")
     saved = reload(Comment, comment.id)
@@ -410,14 +425,14 @@ def test_delete_asks_first_then_leaves_a_placeholder_and_the_replies(client, wor
 
 # --- reports --------------------------------------------------------------------------------------
 
+
 def test_report_needs_a_reason(client, world):
     comment = comment_by(world.anna, world.idea)
     as_person(client, world.valdis)
     assert f"/comments/{comment.id}/report" in article(idea_page(client, world.idea), comment)
     assert client.get(f"/comments/{comment.id}/report").status_code == 200
 
-    response = post_form(client, f"/comments/{comment.id}/report", {"reason": "  "},
-                         token_from=f"/comments/{comment.id}/report")
+    response = post_form(client, f"/comments/{comment.id}/report", {"reason": "  "}, token_from=f"/comments/{comment.id}/report")
 
     assert response.status_code == 200 and field_error(html(response), "reason")
     assert db.session.scalar(select(func.count()).select_from(CommentReport)) == 0
@@ -427,8 +442,9 @@ def test_report_is_saved_once_and_the_page_says_so(client, world):
     comment = comment_by(world.anna, world.idea)
     as_person(client, world.valdis)
     for _ in range(3):
-        response = post_form(client, f"/comments/{comment.id}/report", {"reason": "Rupjš"},
-                             token_from=f"/comments/{comment.id}/report")
+        response = post_form(
+            client, f"/comments/{comment.id}/report", {"reason": "Rupjš"}, token_from=f"/comments/{comment.id}/report"
+        )
         assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(CommentReport)) == 1
     saved = reload(Comment, comment.id)
@@ -448,8 +464,7 @@ def test_three_reports_hide_the_comment_for_everyone_but_moderators(client, worl
     comment = comment_by(world.anna, world.idea, "Strīdīgais teksts")
     for person in (world.valdis, world.marija, world.janis):
         as_person(client, person)
-        post_form(client, f"/comments/{comment.id}/report", {"reason": "Rupjš"},
-                  token_from=f"/comments/{comment.id}/report")
+        post_form(client, f"/comments/{comment.id}/report", {"reason": "Rupjš"}, token_from=f"/comments/{comment.id}/report")
 
     for viewer in (None, world.author, world.other_moderator):
         if viewer is None:
@@ -475,9 +490,11 @@ def test_two_reports_do_not_hide(client, world):
 
 # --- moderators -----------------------------------------------------------------------------------
 
+
 def moderate(client, comment, action, reason="Pārbaudīts", **extra):
-    return post_form(client, f"/comments/{comment.id}/{action}", {"reason": reason, **extra},
-                     token_from=f"/comments/{comment.id}/{action}")
+    return post_form(
+        client, f"/comments/{comment.id}/{action}", {"reason": reason, **extra}, token_from=f"/comments/{comment.id}/{action}"
+    )
 
 
 def reported_three_times(world, body="Strīdīgs"):
@@ -558,8 +575,9 @@ def test_only_moderators_of_the_ideas_centre_may_decide(client, world, action, w
 
     saved = reload(Comment, comment.id)
     assert saved.hidden_at is not None and saved.hidden_by_id is None and saved.open_report_count == 3
-    denied = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied",
-                                                         AuditEntry.actor_id == person.id)).all()
+    denied = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "access.denied", AuditEntry.actor_id == person.id)
+    ).all()
     assert len(denied) == 2
 
 
@@ -574,6 +592,7 @@ def test_moderator_is_sent_back_to_a_local_next_page_only(client, world):
 
 
 # --- limits and the page's cost -------------------------------------------------------------------
+
 
 def test_posting_limit_per_account_answers_429(client, world, ctx):
     ctx.config["COMMENT_LIMIT"] = "2 per minute"

@@ -1,4 +1,5 @@
 """Languages: which one a page is shown in, the language switch, Latvian plurals, and a complete catalogue."""
+
 import re
 import subprocess
 import sys
@@ -65,13 +66,11 @@ def test_language_switch_remembers_the_choice_and_goes_back(client):
 
     assert response.status_code == 302
     target = urlsplit(response.headers["Location"])
-    assert (target.netloc, target.path, target.query) in {("", "/login", "next=%2Fme"),
-                                                          ("localhost", "/login", "next=%2Fme")}
+    assert (target.netloc, target.path, target.query) in {("", "/login", "next=%2Fme"), ("localhost", "/login", "next=%2Fme")}
     assert page_language(client.get("/")) == "en"
 
 
-@pytest.mark.parametrize("next_path", ["https://evil.example/", "//evil.example/", "/\\evil.example",
-                                       "javascript:alert(1)", ""])
+@pytest.mark.parametrize("next_path", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", ""])
 def test_language_switch_only_goes_back_to_local_pages(client, next_path):
     response = switch_language(client, "en", next_path)
     assert response.status_code == 302
@@ -118,10 +117,31 @@ def test_pages_use_the_latvian_catalogue(client, app):
 
 def test_every_message_has_a_latvian_translation(tmp_path):
     template = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "-k", "_lp:1c,2", "-k", "lazy_pgettext:1c,2",
-                    "--no-location", "-o", str(template), "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_lp:1c,2",
+            "-k",
+            "lazy_pgettext:1c,2",
+            "--no-location",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with template.open("rb") as file:
         extracted = [message for message in read_po(file) if message.id]
     with LATVIAN_CATALOGUE.open("rb") as file:

@@ -1,4 +1,5 @@
 """/ideas and the home page's idea lists: filters, sort, keyset pagination, the query budget, escaping."""
+
 import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -23,23 +24,43 @@ def world(ctx):
     """Two centres, two categories and an author, for ideas made by make_ideas()."""
     return {
         "author": make_user(email="author@example.com", display_name="Autore Ilze"),
-        "preili": make_centre(name="Preiļi"), "aglona": make_centre(name="Aglona"),
+        "preili": make_centre(name="Preiļi"),
+        "aglona": make_centre(name="Aglona"),
         "environment": make_category(name_lv="Vide", name_en="Environment"),
         "culture": make_category(name_lv="Kultūra", name_en="Culture"),
     }
 
 
-def make_ideas(world, count, state="published", centre="preili", category="environment", start=None,
-               title=None, summary="Īss apraksts.", kind="local_improvement", **fields):
+def make_ideas(
+    world,
+    count,
+    state="published",
+    centre="preili",
+    category="environment",
+    start=None,
+    title=None,
+    summary="Īss apraksts.",
+    kind="local_improvement",
+    **fields,
+):
     """`count` ideas in one commit, published one minute apart (the last one newest); returns them oldest first."""
     start = start or utcnow() - timedelta(days=30)
     public = state in ("published", "promoted", "archived")
     ideas = []
     for number in range(count):
-        idea = Idea(author_id=world["author"].id, centre_id=world[centre].id, category_id=world[category].id,
-                    state=state, title=title or f"Ideja {number}", summary=summary, description="Apraksts.",
-                    kind=kind, submitted_at=start, published_at=start + timedelta(minutes=number) if public else None,
-                    **fields)
+        idea = Idea(
+            author_id=world["author"].id,
+            centre_id=world[centre].id,
+            category_id=world[category].id,
+            state=state,
+            title=title or f"Ideja {number}",
+            summary=summary,
+            description="Apraksts.",
+            kind=kind,
+            submitted_at=start,
+            published_at=start + timedelta(minutes=number) if public else None,
+            **fields,
+        )
         idea.search_text = searchable_text(idea)
         ideas.append(idea)
     db.session.add_all(ideas)
@@ -65,6 +86,7 @@ def english(client):
 
 # Only public ideas, and the state filter ------------------------------------------------------------------------
 
+
 def test_the_list_shows_published_and_promoted_ideas_but_never_unpublished_ones(client, world):
     shown = make_ideas(world, 1, "published") + make_ideas(world, 1, "promoted")
     archived = make_ideas(world, 1, "archived")
@@ -89,6 +111,7 @@ def test_an_unpublished_idea_is_not_found_by_search_or_on_the_home_page(client, 
 
 # Filters -----------------------------------------------------------------------------------------------------------
 
+
 def test_filter_by_kind(client, world):
     local = make_ideas(world, 2, kind="local_improvement")
     enterprise = make_ideas(world, 2, kind="social_enterprise")
@@ -103,8 +126,7 @@ def test_filter_by_category(client, world):
     culture = make_ideas(world, 3, category="culture")
 
     assert sorted(listed_ids(client.get(f"/ideas?category={world['culture'].id}"))) == sorted(i.id for i in culture)
-    assert sorted(listed_ids(client.get(f"/ideas?category={world['environment'].id}"))) == sorted(
-        i.id for i in environment)
+    assert sorted(listed_ids(client.get(f"/ideas?category={world['environment'].id}"))) == sorted(i.id for i in environment)
     for garbage in ("abc", "999999", "-1", "1e3", "1 OR 1=1"):
         assert len(listed_ids(client.get("/ideas", query_string={"category": garbage}))) == 5, garbage
 
@@ -127,13 +149,16 @@ def test_filter_by_seeking_a_school_partner(client, world):
 
 
 def test_filters_combine_and_the_form_keeps_the_chosen_values(client, world):
-    wanted = make_ideas(world, 1, centre="aglona", category="culture", kind="social_enterprise",
-                        seeking_school_partner=True, state="promoted")
+    wanted = make_ideas(
+        world, 1, centre="aglona", category="culture", kind="social_enterprise", seeking_school_partner=True, state="promoted"
+    )
     make_ideas(world, 1, centre="aglona", category="culture", kind="local_improvement", seeking_school_partner=True)
     make_ideas(world, 1, centre="preili", category="culture", kind="social_enterprise", seeking_school_partner=True)
 
-    response = client.get(f"/ideas?kind=social_enterprise&category={world['culture'].id}&centre={world['aglona'].id}"
-                          "&partner=1&state=promoted&sort=supported&per_page=10&q=ideja")
+    response = client.get(
+        f"/ideas?kind=social_enterprise&category={world['culture'].id}&centre={world['aglona'].id}"
+        "&partner=1&state=promoted&sort=supported&per_page=10&q=ideja"
+    )
 
     assert listed_ids(response) == [wanted[0].id]
     html = response.get_data(as_text=True)
@@ -156,8 +181,8 @@ def test_the_other_filters_are_folded_away_until_one_is_chosen(client, world):
 def test_the_filter_form_is_a_labelled_get_form(client, world):
     html = client.get("/ideas").get_data(as_text=True)
 
-    form = html[html.index('<form method="get" action="/ideas"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('<form method="get" action="/ideas"') :]
+    form = form[: form.index("</form>")]
     for name in ("q", "kind", "category", "centre", "state", "sort", "per_page", "partner"):
         assert f'<label class="field__label" for="{name}">' in form or f'<label for="{name}">' in form, name
     assert "csrf_token" not in form
@@ -172,7 +197,7 @@ def test_the_centre_filter_is_hidden_when_only_one_centre_is_active(client, worl
 
     html = client.get("/ideas").get_data(as_text=True)
     assert 'id="centre"' not in html
-    assert "Preiļi" not in html[html.index('class="idea-list"'):]  # not on the cards either
+    assert "Preiļi" not in html[html.index('class="idea-list"') :]  # not on the cards either
 
 
 def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, world):
@@ -192,14 +217,25 @@ def test_an_empty_list_without_filters_says_nothing_is_published_yet(client, wor
 
 # The card ----------------------------------------------------------------------------------------------------------
 
+
 def test_a_card_shows_kind_category_centre_counts_state_and_the_partner_badge(client, world):
     english(client)
-    idea = make_ideas(world, 1, category="culture", centre="aglona", kind="social_enterprise", support_count=1,
-                      comment_count=2, seeking_school_partner=True, state="promoted", title="Keramikas darbnīca")[0]
+    idea = make_ideas(
+        world,
+        1,
+        category="culture",
+        centre="aglona",
+        kind="social_enterprise",
+        support_count=1,
+        comment_count=2,
+        seeking_school_partner=True,
+        state="promoted",
+        title="Keramikas darbnīca",
+    )[0]
 
     html = client.get("/ideas").get_data(as_text=True)
-    card = html[html.index(f'id="idea-{idea.id}-title"'):]
-    card = card[:card.index("</article>")]
+    card = html[html.index(f'id="idea-{idea.id}-title"') :]
+    card = card[: card.index("</article>")]
 
     assert f'<a href="/ideas/{idea.id}">Keramikas darbnīca</a>' in card
     assert "Social enterprise" in card and "Culture" in card and "Aglona" in card
@@ -219,6 +255,7 @@ def test_the_category_is_named_in_the_page_language(client, world):
 
 # Sort --------------------------------------------------------------------------------------------------------------
 
+
 def test_sort_by_newest_most_supported_and_most_discussed(client, world):
     old, middle, new = make_ideas(world, 3)
     for idea, supports, comments in ((old, 5, 0), (middle, 9, 1), (new, 0, 7)):
@@ -233,6 +270,7 @@ def test_sort_by_newest_most_supported_and_most_discussed(client, world):
 
 
 # Keyset pagination -------------------------------------------------------------------------------------------------
+
 
 def walk(client, url, rel):
     """Follow rel links from url; return the list of pages (each a list of ids)."""
@@ -280,9 +318,19 @@ def test_the_links_keep_the_filters_and_the_sort(client, world):
 
 
 # (A NUL byte in any address is a 404 before the list is asked: tests/test_no_server_errors.py.)
-@pytest.mark.parametrize("cursor", ["garbage", "", "=", "%%%", "bmV3ZXN0fG5leHR8eHx5", "A" * 500,
-                                    "c3VwcG9ydGVkfG5leHR8M3wxMA",  # a cursor of another sort
-                                    "bmV3ZXN0fHNpZGV3YXlzfDIwMjQtMDEtMDFUMDA6MDA6MDB8MQ"])  # unknown direction
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "",
+        "=",
+        "%%%",
+        "bmV3ZXN0fG5leHR8eHx5",
+        "A" * 500,
+        "c3VwcG9ydGVkfG5leHR8M3wxMA",  # a cursor of another sort
+        "bmV3ZXN0fHNpZGV3YXlzfDIwMjQtMDEtMDFUMDA6MDA6MDB8MQ",
+    ],
+)  # unknown direction
 def test_a_malformed_or_foreign_cursor_gives_the_first_page(client, world, cursor):
     ideas = make_ideas(world, 3)
 
@@ -300,8 +348,9 @@ def test_a_cursor_past_the_end_offers_the_first_page(client, world):
     assert '<a href="/ideas">Back to the first page</a>' in html
 
 
-@pytest.mark.parametrize("asked, shown", [("10", 10), ("20", 20), ("50", 50), ("", 20), ("7", 20), ("1000", 20),
-                                          ("-10", 20), ("abc", 20)])
+@pytest.mark.parametrize(
+    "asked, shown", [("10", 10), ("20", 20), ("50", 50), ("", 20), ("7", 20), ("1000", 20), ("-10", 20), ("abc", 20)]
+)
 def test_ideas_per_page_come_from_an_allow_list(client, world, asked, shown):
     make_ideas(world, 55)
 
@@ -309,6 +358,7 @@ def test_ideas_per_page_come_from_an_allow_list(client, world, asked, shown):
 
 
 # The query budget --------------------------------------------------------------------------------------------------
+
 
 def statements_of(client, url):
     """The SQL statements a request runs (transaction control aside), and the response."""
@@ -333,8 +383,15 @@ def test_the_list_page_runs_a_fixed_small_number_of_statements(client, world, ro
     counts = {}
     made = 0
     for total in (5, 120):
-        make_ideas(world, total - made, category="culture", centre="aglona", seeking_school_partner=True,
-                   support_count=3, comment_count=2)
+        make_ideas(
+            world,
+            total - made,
+            category="culture",
+            centre="aglona",
+            seeking_school_partner=True,
+            support_count=3,
+            comment_count=2,
+        )
         made = total
         for per_page in (10, 20, 50):
             for extra in ("", "&sort=supported&state=all", "&q=ideja&kind=local_improvement&partner=1"):
@@ -363,6 +420,7 @@ def test_the_home_page_runs_the_same_few_statements_with_few_or_many_ideas(clien
 
 # The home page -----------------------------------------------------------------------------------------------------
 
+
 def test_the_home_page_shows_the_six_newest_and_the_six_most_supported_open_ideas(client, world):
     english(client)
     ideas = make_ideas(world, 8)
@@ -373,8 +431,8 @@ def test_the_home_page_shows_the_six_newest_and_the_six_most_supported_open_idea
     db.session.commit()
 
     html = client.get("/").get_data(as_text=True)
-    new_section = html[html.index('id="new-ideas-heading"'):html.index('id="supported-ideas-heading"')]
-    supported_section = html[html.index('id="supported-ideas-heading"'):]
+    new_section = html[html.index('id="new-ideas-heading"') : html.index('id="supported-ideas-heading"')]
+    supported_section = html[html.index('id="supported-ideas-heading"') :]
 
     assert listed_ids_in(new_section) == [idea.id for idea in reversed(ideas[2:])]
     assert listed_ids_in(supported_section)[:3] == [ideas[0].id, ideas[1].id, ideas[7].id]
@@ -406,8 +464,13 @@ def test_user_written_text_is_inert_on_the_list_and_the_home_page(client, world)
     db.session.commit()
     make_ideas(world, 1, title=XSS, category="culture", summary=XSS)
 
-    for url, args in (("/ideas", {}), ("/", {}), ("/ideas", {"q": XSS}), ("/ideas", {"kind": XSS, XSS: XSS}),
-                      ("/ideas", {"cursor": XSS, "sort": XSS, "per_page": XSS})):
+    for url, args in (
+        ("/ideas", {}),
+        ("/", {}),
+        ("/ideas", {"q": XSS}),
+        ("/ideas", {"kind": XSS, XSS: XSS}),
+        ("/ideas", {"cursor": XSS, "sort": XSS, "per_page": XSS}),
+    ):
         response = client.get(url, query_string=args)
         html = response.get_data(as_text=True)
         assert response.status_code == 200

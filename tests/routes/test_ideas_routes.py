@@ -1,5 +1,6 @@
 """The idea pages as a browser uses them: write (with photo and preview), edit, submit, withdraw, archive, the
 idea's page and photo, support and follow, who sees what (403/404), XSS, posting limits and the query budget."""
+
 import html as html_module
 import os
 import re
@@ -34,14 +35,14 @@ def place(ctx):
     preili = make_centre(name="Preiļi", slug="preili")
     aglona = make_centre(name="Aglona", slug="aglona")
     return {
-        "centre": preili, "other_centre": aglona,
+        "centre": preili,
+        "other_centre": aglona,
         "category": make_category(slug="vide", name_lv="Vide", name_en="Environment"),
         # English pages, so the tests read the source texts (Latvian is checked where it matters)
         "author": make_user(email="author@example.com", display_name="Anna Autore", home_centre=preili, language="en"),
         "resident": make_user(email="resident@example.com", display_name="Valdis", language="en"),
         "moderator": make_user(email="moderator@example.com", display_name="Dace", moderates=[preili], language="en"),
-        "other_moderator": make_user(email="other@example.com", display_name="Jānis", moderates=[aglona],
-                                     language="en"),
+        "other_moderator": make_user(email="other@example.com", display_name="Jānis", moderates=[aglona], language="en"),
     }
 
 
@@ -107,6 +108,7 @@ def as_person(client, user):
 
 # --- writing ----------------------------------------------------------------------------------------------------
 
+
 def test_the_form_needs_a_login(client):
     response = client.get("/ideas/new")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -151,13 +153,17 @@ def test_writing_an_idea_with_every_field_and_a_photo(client, place, uploads):
     [idea] = ideas()
     assert response.headers["Location"].endswith(f"/ideas/{idea.id}")
     assert (idea.title, idea.summary, idea.kind, idea.category_id, idea.centre_id, idea.author_id) == (
-        "Soliņi Raiņa parkā", "Pieci jauni soliņi gar galveno celiņu.", "local_improvement", place["category"].id,
-        place["centre"].id, place["author"].id)
+        "Soliņi Raiņa parkā",
+        "Pieci jauni soliņi gar galveno celiņu.",
+        "local_improvement",
+        place["category"].id,
+        place["centre"].id,
+        place["author"].id,
+    )
     assert idea.description.startswith("Parkā trūkst **soliņu**.")
     assert (idea.place, idea.latitude, idea.longitude) == ("Raiņa parks, Preiļi", 56.2942, 26.7246)
     assert idea.needs == "Dēļi, krāsa un 6 cilvēki talkai."
-    assert (idea.seeking_school_partner, idea.partner_age_groups, idea.partner_subjects) == (
-        True, "10-12,13-15", "technology")
+    assert (idea.seeking_school_partner, idea.partner_age_groups, idea.partner_subjects) == (True, "10-12,13-15", "technology")
     assert idea.state == "draft"
     # the photo: re-encoded under a random name in the upload folder, never the name it was sent with
     assert re.fullmatch(r"[0-9a-f]{32}\.jpg", idea.image_name)
@@ -192,9 +198,16 @@ def test_the_photo_is_served_as_a_jpeg_to_those_who_may_see_the_idea(client, pla
 
 def test_errors_are_shown_next_to_the_fields_the_text_is_kept_and_nothing_is_saved(client, place, uploads):
     as_person(client, place["author"])
-    data = idea_form(place, title="", summary="x" * 301, latitude="56.3", longitude="",
-                     partner_age_groups=None, category="999999",
-                     photo=(BytesIO(jpeg_bytes()), "photo.jpg"))
+    data = idea_form(
+        place,
+        title="",
+        summary="x" * 301,
+        latitude="56.3",
+        longitude="",
+        partner_age_groups=None,
+        category="999999",
+        photo=(BytesIO(jpeg_bytes()), "photo.jpg"),
+    )
 
     response = post_idea(client, "/ideas/new", data)
 
@@ -212,8 +225,7 @@ def test_errors_are_shown_next_to_the_fields_the_text_is_kept_and_nothing_is_sav
 
 def test_values_the_form_does_not_offer_are_refused(client, place):
     as_person(client, place["author"])
-    data = idea_form(place, kind="evil", centre="999999", partner_subjects=["sorcery"], latitude="north",
-                     longitude="200")
+    data = idea_form(place, kind="evil", centre="999999", partner_subjects=["sorcery"], latitude="north", longitude="200")
     data["state"], data["author_id"], data["support_count"] = "published", str(place["resident"].id), "500"
     response = post_idea(client, "/ideas/new", data)
     text = page(response)
@@ -256,8 +268,9 @@ def test_a_small_file_of_too_many_pixels_is_refused_next_to_the_field_even_in_a_
     bomb = large_picture("PNG", 6300)  # about 130 KB that would unpack to 160 MB
     response = post_idea(client, "/ideas/new", idea_form(place, action="preview", photo=(BytesIO(bomb), "p.png")))
     assert response.status_code == 200
-    assert field_error(page(response), "photo") == ("This picture has too many pixels (6300 × 6300). Please make it "
-                                                    "smaller, at most 12 megapixels, and choose it again.")
+    assert field_error(page(response), "photo") == (
+        "This picture has too many pixels (6300 × 6300). Please make it smaller, at most 12 megapixels, and choose it again."
+    )
     assert ideas() == [] and not uploads.exists()
 
 
@@ -265,9 +278,11 @@ def test_a_request_over_the_size_limit_answers_413(client, place, uploads, monke
     as_person(client, place["author"])
     token = csrf_token(client, "/ideas/new")
     monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 100 * 1024)
-    response = client.post("/ideas/new", data=dict(idea_form(place), csrf_token=token,
-                                                   photo=(BytesIO(os.urandom(200 * 1024)), "big.jpg")),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/ideas/new",
+        data=dict(idea_form(place), csrf_token=token, photo=(BytesIO(os.urandom(200 * 1024)), "big.jpg")),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     assert "File too large" in page(response)
     assert ideas() == []
@@ -280,7 +295,7 @@ def test_preview_shows_the_sanitised_markdown_keeps_the_text_and_saves_nothing(c
 
     assert response.status_code == 200
     text = page(response)
-    preview = text[text.index('id="preview-heading"'):text.index("<form", text.index('id="preview-heading"'))]
+    preview = text[text.index('id="preview-heading"') : text.index("<form", text.index('id="preview-heading"'))]
     assert "<h4>Plāns</h4>" in preview and "<strong>Soliņi</strong>" in preview
     assert '<a href="https://www.openstreetmap.org" rel="nofollow ugc noopener">karte</a>' in preview
     assert "<script>" not in preview and "<img" not in preview
@@ -327,12 +342,15 @@ def test_an_illegal_step_is_refused_with_a_message_not_an_error(client, place):
 
 
 def test_my_ideas_lists_the_persons_own_ideas_drafts_included(client, place):
-    make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft",
-              title="Mans melnraksts")
-    make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="declined",
-              title="Noraidītā")
-    make_idea(author=place["resident"], centre=place["centre"], category=place["category"], state="draft",
-              title="Cita cilvēka melnraksts")
+    make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft", title="Mans melnraksts")
+    make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="declined", title="Noraidītā")
+    make_idea(
+        author=place["resident"],
+        centre=place["centre"],
+        category=place["category"],
+        state="draft",
+        title="Cita cilvēka melnraksts",
+    )
     assert "/login" in client.get("/me/ideas").headers["Location"]
     as_person(client, place["author"])
     response = client.get("/me/ideas")
@@ -343,8 +361,11 @@ def test_my_ideas_lists_the_persons_own_ideas_drafts_included(client, place):
 
 # --- editing ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("state,expected", [("draft", 200), ("changes_requested", 200), ("submitted", 403),
-                                            ("published", 403), ("declined", 403), ("archived", 403)])
+
+@pytest.mark.parametrize(
+    "state,expected",
+    [("draft", 200), ("changes_requested", 200), ("submitted", 403), ("published", 403), ("declined", 403), ("archived", 403)],
+)
 def test_the_author_edits_only_drafts_and_ideas_with_changes_requested(client, place, state, expected):
     idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state=state)
     as_person(client, place["author"])
@@ -367,8 +388,12 @@ def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_th
     assert 'name="remove_photo"' in form_page
 
     # a new photo replaces the old one, whose file goes
-    assert post_idea(client, path, idea_form(place, title="Soliņi parkā",
-                                             photo=(BytesIO(jpeg_bytes(colour=(200, 0, 0))), "b.jpg"))).status_code == 302
+    assert (
+        post_idea(
+            client, path, idea_form(place, title="Soliņi parkā", photo=(BytesIO(jpeg_bytes(colour=(200, 0, 0))), "b.jpg"))
+        ).status_code
+        == 302
+    )
     idea = ideas()[0]
     assert idea.title == "Soliņi parkā" and idea.image_name != first_photo
     assert os.listdir(uploads) == [idea.image_name]
@@ -383,8 +408,7 @@ def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_th
 
 
 def test_resubmitting_after_changes_were_requested(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"],
-                     state="changes_requested")
+    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="changes_requested")
     as_person(client, place["author"])
     text = page(client.get(f"/ideas/{idea.id}/edit"))
     assert "Submit again for review" in text
@@ -400,6 +424,7 @@ def test_someone_else_editing_a_visible_idea_gets_403_and_an_audit_entry(client,
 
 
 # --- who sees what -------------------------------------------------------------------------------------------------
+
 
 def visitor(client, place, who):
     """A new browser (its own cookies), signed in as `who` unless anonymous."""
@@ -425,8 +450,14 @@ SEEN_BY = {
 def test_who_sees_an_idea_and_its_photo(client, place, uploads, state):
     uploads.mkdir()
     (uploads / ("a" * 32 + ".jpg")).write_bytes(jpeg_bytes())
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state=state,
-                     title="Slepena ideja", image_name="a" * 32 + ".jpg")
+    idea = make_idea(
+        author=place["author"],
+        centre=place["centre"],
+        category=place["category"],
+        state=state,
+        title="Slepena ideja",
+        image_name="a" * 32 + ".jpg",
+    )
     for who in ("anonymous", "resident", "other_moderator", "moderator", "author"):
         browser = visitor(client, place, who)
         visible = who in SEEN_BY[state]
@@ -460,13 +491,25 @@ def test_the_centre_moderator_gets_the_review_link_and_the_timeline_with_reasons
 
 def test_reasons_of_non_public_steps_are_for_the_author_and_moderators_only(client, place):
     idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="archived")
-    db.session.add_all([
-        IdeaEvent(idea_id=idea.id, actor_id=place["moderator"].id, from_state="submitted",
-                  to_state="changes_requested", reason="Lūdzu, precizējiet vietu."),
-        IdeaEvent(idea_id=idea.id, actor_id=place["moderator"].id, from_state="submitted", to_state="published"),
-        IdeaEvent(idea_id=idea.id, actor_id=place["moderator"].id, from_state="published", to_state="archived",
-                  reason="Īstenots maijā."),
-    ])
+    db.session.add_all(
+        [
+            IdeaEvent(
+                idea_id=idea.id,
+                actor_id=place["moderator"].id,
+                from_state="submitted",
+                to_state="changes_requested",
+                reason="Lūdzu, precizējiet vietu.",
+            ),
+            IdeaEvent(idea_id=idea.id, actor_id=place["moderator"].id, from_state="submitted", to_state="published"),
+            IdeaEvent(
+                idea_id=idea.id,
+                actor_id=place["moderator"].id,
+                from_state="published",
+                to_state="archived",
+                reason="Īstenots maijā.",
+            ),
+        ]
+    )
     db.session.commit()
     public = page(client.get(f"/ideas/{idea.id}", headers={"Accept-Language": "en"}))
     assert "Changes requested" in public and "Lūdzu, precizējiet vietu." not in public
@@ -476,6 +519,7 @@ def test_reasons_of_non_public_steps_are_for_the_author_and_moderators_only(clie
 
 
 # --- support and follow ------------------------------------------------------------------------------------------
+
 
 def test_changes_are_post_only_and_need_the_csrf_token(client, place):
     idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
@@ -544,6 +588,7 @@ def test_nobody_can_support_or_follow_a_draft_they_cannot_see(client, place):
 
 # --- archiving -------------------------------------------------------------------------------------------------
 
+
 def test_the_centre_moderator_archives_with_a_reason(client, place):
     idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
     as_person(client, place["moderator"])
@@ -570,15 +615,22 @@ def test_others_cannot_archive(client, place):
 
 # --- XSS ------------------------------------------------------------------------------------------------------
 
+
 def test_script_in_every_written_field_is_inert_on_the_idea_page(client, place, uploads):
     author = place["author"]
     author.display_name = "Anna " + XSS[:40]
     db.session.commit()
     as_person(client, author)
-    data = idea_form(place, title="T " + XSS[:140], summary="S " + XSS, place="P " + XSS[:180],
-                     needs="N " + XSS, description="D " + XSS + "\n\n[klikšķini](javascript:alert(1)) "
-                     '<a href="javascript:alert(2)">x</a> [d](data:text/html;base64,PHNjcmlwdD4=) '
-                     "[e](javascript&#58;alert(3))")
+    data = idea_form(
+        place,
+        title="T " + XSS[:140],
+        summary="S " + XSS,
+        place="P " + XSS[:180],
+        needs="N " + XSS,
+        description="D " + XSS + "\n\n[klikšķini](javascript:alert(1)) "
+        '<a href="javascript:alert(2)">x</a> [d](data:text/html;base64,PHNjcmlwdD4=) '
+        "[e](javascript&#58;alert(3))",
+    )
     assert post_idea(client, "/ideas/new", data).status_code == 302
     [idea] = ideas()
 
@@ -614,6 +666,7 @@ def elements(text):
 
 # --- posting limits -------------------------------------------------------------------------------------------
 
+
 def test_new_ideas_are_limited_per_account_and_previews_do_not_count(client, place, monkeypatch):
     monkeypatch.setitem(client.application.config, "IDEA_CREATE_LIMIT", "2 per day")
     as_person(client, place["author"])
@@ -623,8 +676,7 @@ def test_new_ideas_are_limited_per_account_and_previews_do_not_count(client, pla
     assert post_idea(client, "/ideas/new", idea_form(place)).status_code == 302
     assert post_idea(client, "/ideas/new", idea_form(place)).status_code == 302
     token = csrf_token(client, "/ideas/new")
-    response = client.post("/ideas/new", data=dict(idea_form(place), csrf_token=token),
-                           content_type="multipart/form-data")
+    response = client.post("/ideas/new", data=dict(idea_form(place), csrf_token=token), content_type="multipart/form-data")
     assert response.status_code == 429
     assert "Too many attempts" in page(response)
     assert len(ideas()) == 2
@@ -634,8 +686,7 @@ def test_new_ideas_are_limited_per_account_and_previews_do_not_count(client, pla
     assert post_idea(other, "/ideas/new", idea_form(place)).status_code == 302
 
 
-def test_previews_and_refused_forms_with_a_photo_count_against_the_posting_limit(client, place, uploads,
-                                                                                 monkeypatch):
+def test_previews_and_refused_forms_with_a_photo_count_against_the_posting_limit(client, place, uploads, monkeypatch):
     monkeypatch.setitem(client.application.config, "IDEA_CREATE_LIMIT", "3 per day")
     as_person(client, place["author"])
 
@@ -657,8 +708,7 @@ def test_previews_with_a_photo_count_against_the_edit_limit_too(client, place, u
     as_person(client, place["author"])
     path = f"/ideas/{idea.id}/edit"
     for _ in range(2):
-        response = post_idea(client, path, idea_form(place, action="preview",
-                                                     photo=(BytesIO(jpeg_bytes()), "photo.jpg")))
+        response = post_idea(client, path, idea_form(place, action="preview", photo=(BytesIO(jpeg_bytes()), "photo.jpg")))
         assert response.status_code == 200
     assert post_idea(client, path, idea_form(place, action="preview")).status_code == 429
 
@@ -671,8 +721,7 @@ def test_edits_are_limited_per_account(client, place, monkeypatch):
     for number in range(2):
         assert post_idea(client, path, idea_form(place, title=f"Versija {number}")).status_code == 302
     token = csrf_token(client, path)
-    response = client.post(path, data=dict(idea_form(place, title="Trešā"), csrf_token=token),
-                           content_type="multipart/form-data")
+    response = client.post(path, data=dict(idea_form(place, title="Trešā"), csrf_token=token), content_type="multipart/form-data")
     assert response.status_code == 429
     assert ideas()[0].title == "Versija 1"
 
@@ -681,10 +730,12 @@ def test_edits_are_limited_per_account(client, place, monkeypatch):
 
 
 def test_the_idea_page_runs_a_fixed_small_number_of_statements(client, place):
-    quiet = make_idea(author=place["author"], centre=place["centre"], category=place["category"],
-                      state="published", title="Bez atbalsta")
-    busy = make_idea(author=place["author"], centre=place["centre"], category=place["category"],
-                     state="published", title="Ar atbalstu")
+    quiet = make_idea(
+        author=place["author"], centre=place["centre"], category=place["category"], state="published", title="Bez atbalsta"
+    )
+    busy = make_idea(
+        author=place["author"], centre=place["centre"], category=place["category"], state="published", title="Ar atbalstu"
+    )
     supporters = [make_user(email=f"supporter{n}@example.com") for n in range(20)]
     for user in supporters:
         db.session.add(Support(idea_id=busy.id, user_id=user.id))

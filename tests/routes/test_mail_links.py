@@ -4,6 +4,7 @@ Otherwise whoever asks for a reset of someone else's account with `Host: evil.ex
 `X-Forwarded-Host: evil.example` through the proxy) gets the owner's reset token at their own server
 as soon as the owner clicks the link in the genuine mail.
 """
+
 import re
 
 import pytest
@@ -44,8 +45,7 @@ def attacker(request, tmp_path):
     """A client on an app of its own (its own database; behind one proxy for X-Forwarded-Host)."""
     proxied = request.param == "X-Forwarded-Host"
     with fresh_database("sqlite", tmp_path) as url:
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "BASE_URL": BASE_URL,
-                                     "PROXY_COUNT": 1 if proxied else 0})
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "BASE_URL": BASE_URL, "PROXY_COUNT": 1 if proxied else 0})
         app.test_client_class = ForwardedHostClient if proxied else HostHeaderClient
         with app.app_context():
             db.create_all()
@@ -62,8 +62,9 @@ def assert_links_on_base_url_only(message):
 
 
 def register(client, email):
-    return post_form(client, "/register", {"display_name": "Jānis Kalns", "email": email,
-                                           "password": NEW_PASSWORD, "language": "lv"})
+    return post_form(
+        client, "/register", {"display_name": "Jānis Kalns", "email": email, "password": NEW_PASSWORD, "language": "lv"}
+    )
 
 
 def test_reset_mail(attacker):
@@ -93,8 +94,9 @@ def test_email_change_mails(attacker):
     make_user(email="anna@example.com")
     db.session.commit()
     log_in(attacker, "anna@example.com")
-    response = post_form(attacker, "/me/email", {"new_email": "new.anna@example.com", "current_password": PASSWORD},
-                         token_from="/me/security")
+    response = post_form(
+        attacker, "/me/email", {"new_email": "new.anna@example.com", "current_password": PASSWORD}, token_from="/me/security"
+    )
     assert response.status_code == 302
     [confirmation] = queued_mail("new.anna@example.com")
     assert "/me/email/confirm/" in confirmation.body
@@ -110,8 +112,9 @@ def test_password_changed_mail(attacker):
     make_user(email="anna@example.com")
     db.session.commit()
     log_in(attacker, "anna@example.com")
-    response = post_form(attacker, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-                         token_from="/me/security")
+    response = post_form(
+        attacker, "/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, token_from="/me/security"
+    )
     assert response.status_code == 302
     [notice] = queued_mail("anna@example.com")
     assert_links_on_base_url_only(notice)

@@ -1,4 +1,5 @@
 """The moderation pages: review queue, header count, decisions, saved reasons, reported comments."""
+
 import re
 import threading
 from datetime import timedelta
@@ -94,8 +95,9 @@ def queue_titles(page):
 
 def reported_comment(idea, author, reports=1, hidden=False, body="Nejauks komentārs"):
     """A comment on the idea with open reports (written directly; the comments domain has its own tests)."""
-    comment = Comment(idea_id=idea.id, author_id=author.id, body=body, open_report_count=reports,
-                      hidden_at=utcnow() if hidden else None)
+    comment = Comment(
+        idea_id=idea.id, author_id=author.id, body=body, open_report_count=reports, hidden_at=utcnow() if hidden else None
+    )
     db.session.add(comment)
     db.session.flush()
     for number in range(reports):
@@ -106,6 +108,7 @@ def reported_comment(idea, author, reports=1, hidden=False, body="Nejauks koment
 
 
 # --- the queue ------------------------------------------------------------------------------------
+
 
 def test_queue_shows_the_ideas_of_own_centres_oldest_first(as_moderator, preili, aglona, author):
     submitted(author, preili, "Jaunākā", hours_ago=1)
@@ -126,6 +129,7 @@ def test_queue_shows_how_long_each_idea_has_waited(as_moderator, preili, author)
     submitted(author, preili, "Soliņi", hours_ago=72)
     with force_locale("lv"):
         from flask_babel import format_timedelta
+
         expected = format_timedelta(timedelta(hours=72), threshold=1)
     assert expected in html(as_moderator.get("/moderation"))
 
@@ -154,14 +158,20 @@ def test_empty_queue_says_so(as_moderator):
 
 # --- who may use the moderation pages -------------------------------------------------------------
 
+
 @pytest.fixture
 def idea_to_review(preili, author):
     return submitted(author, preili, "Soliņi parkā")
 
 
 def moderation_gets(idea):
-    return ["/moderation", "/moderation/reports", "/moderation/reasons", "/moderation/reasons/new",
-            f"/moderation/ideas/{idea.id}"]
+    return [
+        "/moderation",
+        "/moderation/reports",
+        "/moderation/reasons",
+        "/moderation/reasons/new",
+        f"/moderation/ideas/{idea.id}",
+    ]
 
 
 def test_visitors_are_sent_to_log_in(client, idea_to_review):
@@ -179,8 +189,7 @@ def test_residents_get_403_and_an_audit_entry(client, idea_to_review):
         assert client.get(path).status_code == 403, path
     # a decision by a resident changes nothing
     token = csrf_token(client, "/")
-    response = client.post(f"/moderation/ideas/{idea_to_review.id}",
-                           data={"csrf_token": token, "decision": "publish"})
+    response = client.post(f"/moderation/ideas/{idea_to_review.id}", data={"csrf_token": token, "decision": "publish"})
     assert response.status_code == 403
     assert reload(Idea, idea_to_review.id).state == IdeaState.SUBMITTED
     denied = audit_entries("access.denied")
@@ -209,6 +218,7 @@ def test_someone_elses_draft_is_not_found_even_for_moderators(as_moderator, prei
 
 # --- the count in the header ----------------------------------------------------------------------
 
+
 def header_link(page):
     match = re.search(r'<a href="/moderation"[^>]*>(.*?)</a>', page, re.S)
     return match.group(1) if match else None
@@ -229,6 +239,7 @@ def test_header_shows_what_waits_in_own_centres(as_moderator, preili, aglona, au
     assert '<span class="nav-count" aria-hidden="true">(4)</span>' in link
     with force_locale("lv"):
         from flask_babel import ngettext
+
         label = ngettext("%(num)d item waiting", "%(num)d items waiting", 4)
     assert f'<span class="visually-hidden">, {label}</span>' in link
     assert idea.id  # the page stays the same for the rest
@@ -267,6 +278,7 @@ def test_header_count_costs_one_statement_for_moderators_and_none_for_residents(
 
 # --- decisions ------------------------------------------------------------------------------------
 
+
 def decide(client, idea, decision, reason="", saved_reason=""):
     path = f"/moderation/ideas/{idea.id}"
     data = {"decision": decision, "reason": reason, "saved_reason": saved_reason}
@@ -279,16 +291,22 @@ def events_of(idea):
 
 
 def test_decision_page_shows_the_idea(as_moderator, preili, author):
-    idea = submitted(author, preili, "Soliņi <b>parkā</b>",
-                     description="Parkā trūkst **soliņu**.\n\n<script>alert(1)</script>[x](javascript:alert(2))",
-                     needs="Dēļi un skrūves", seeking_school_partner=True, partner_age_groups="7-9,10-12",
-                     partner_subjects="arts")
+    idea = submitted(
+        author,
+        preili,
+        "Soliņi <b>parkā</b>",
+        description="Parkā trūkst **soliņu**.\n\n<script>alert(1)</script>[x](javascript:alert(2))",
+        needs="Dēļi un skrūves",
+        seeking_school_partner=True,
+        partner_age_groups="7-9,10-12",
+        partner_subjects="arts",
+    )
     page = html(as_moderator.get(f"/moderation/ideas/{idea.id}"))
 
     assert "Soliņi &lt;b&gt;parkā&lt;/b&gt;" in page
     assert "<b>parkā</b>" not in page
     assert "<strong>soliņu</strong>" in page and "Dēļi un skrūves" in page
-    assert "<script>alert(1)" not in page and "href=\"javascript" not in page
+    assert "<script>alert(1)" not in page and 'href="javascript' not in page
     with force_locale("lv"):
         assert gettext("Ages 7–9") in page and gettext("Arts and crafts") in page
     for decision in ("publish", "request_changes", "decline"):
@@ -305,22 +323,23 @@ def test_publishing_needs_no_reason(as_moderator, moderator, idea_to_review, aut
     last = events_of(idea_to_review)[-1]
     assert (last.to_state, last.actor_id, last.reason) == (IdeaState.PUBLISHED, moderator.id, "")
     [entry] = audit_entries("idea.publish")
-    assert (entry.actor_id, entry.subject_id, entry.centre_id) == (moderator.id, idea_to_review.id,
-                                                                   idea_to_review.centre_id)
-    assert db.session.scalar(select(Notification).where(Notification.user_id == author.id,
-                                                        Notification.event == "idea_published")) is not None
+    assert (entry.actor_id, entry.subject_id, entry.centre_id) == (moderator.id, idea_to_review.id, idea_to_review.centre_id)
+    assert (
+        db.session.scalar(select(Notification).where(Notification.user_id == author.id, Notification.event == "idea_published"))
+        is not None
+    )
     page = html(as_moderator.get("/moderation"))
     assert in_latvian("“%(title)s” is published. The author has been told.", title="Soliņi parkā") in page
 
 
-@pytest.mark.parametrize(("decision", "state"), [("request_changes", IdeaState.CHANGES_REQUESTED),
-                                                 ("decline", IdeaState.DECLINED)])
+@pytest.mark.parametrize(
+    ("decision", "state"), [("request_changes", IdeaState.CHANGES_REQUESTED), ("decline", IdeaState.DECLINED)]
+)
 def test_request_changes_and_decline_need_a_reason(as_moderator, idea_to_review, decision, state):
     refused = decide(as_moderator, idea_to_review, decision, reason="   ")
 
     assert refused.status_code == 200
-    assert field_error(html(refused), "reason") == in_latvian(
-        "Please tell the author why: write a reason or choose a saved one.")
+    assert field_error(html(refused), "reason") == in_latvian("Please tell the author why: write a reason or choose a saved one.")
     assert reload(Idea, idea_to_review.id).state == IdeaState.SUBMITTED
 
     response = decide(as_moderator, idea_to_review, decision, reason="Lūdzu, norādiet vietu.")
@@ -417,8 +436,15 @@ def test_second_of_two_moderators_is_told_and_the_first_decision_stands(app, mod
     assert response.status_code == 302
     assert response.headers["Location"].endswith(path)
     page = html(second.get(path))
-    assert in_latvian("%(name)s decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
-                      name="Koordinatore Dace", title="Soliņi parkā", state="Published") in page
+    assert (
+        in_latvian(
+            "%(name)s decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",
+            name="Koordinatore Dace",
+            title="Soliņi parkā",
+            state="Published",
+        )
+        in page
+    )
     assert 'name="decision"' not in page  # no form any more
     assert reload(Idea, idea_to_review.id).state == IdeaState.PUBLISHED
     assert [event.to_state for event in events_of(idea_to_review)][-1] == IdeaState.PUBLISHED
@@ -478,8 +504,9 @@ def test_a_withdrawn_idea_tells_the_moderator(as_moderator, idea_to_review):
     response = as_moderator.post(path, data={"csrf_token": token, "decision": "publish"})
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/moderation")
-    assert in_latvian("The author has withdrawn this idea, so there is nothing to decide any more.") in \
-        html(as_moderator.get("/moderation"))
+    assert in_latvian("The author has withdrawn this idea, so there is nothing to decide any more.") in html(
+        as_moderator.get("/moderation")
+    )
     assert reload(Idea, idea_to_review.id).state == IdeaState.DRAFT
 
 
@@ -501,6 +528,7 @@ def test_decisions_are_post_only_with_csrf(as_moderator, idea_to_review):
 
 # --- saved reasons --------------------------------------------------------------------------------
 
+
 def reason_form(client, path, **fields):
     data = {"decision": IdeaState.DECLINED, "title": "Nav vietējā", "text": "Ideja neattiecas uz mūsu novadu."}
     data.update(fields)
@@ -520,8 +548,9 @@ def test_moderator_saves_edits_and_deletes_a_reason(as_moderator, moderator, pre
     assert (template.centre_id, template.decision, template.title) == (preili.id, "declined", "Nav vietējā")
     assert "Nav vietējā" in html(as_moderator.get("/moderation/reasons"))
 
-    response = reason_form(as_moderator, f"/moderation/reasons/{template.id}/edit", title="Ārpus novada",
-                           decision=IdeaState.CHANGES_REQUESTED)
+    response = reason_form(
+        as_moderator, f"/moderation/reasons/{template.id}/edit", title="Ārpus novada", decision=IdeaState.CHANGES_REQUESTED
+    )
     assert response.status_code == 302
     [template] = templates()
     assert (template.title, template.decision) == ("Ārpus novada", "changes_requested")
@@ -529,11 +558,16 @@ def test_moderator_saves_edits_and_deletes_a_reason(as_moderator, moderator, pre
     response = post_form(as_moderator, f"/moderation/reasons/{template.id}/delete", token_from="/moderation/reasons")
     assert response.status_code == 302
     assert templates() == []
-    actions = [(entry.action, entry.actor_id, entry.centre_id) for entry in audit_entries()
-               if entry.action.startswith("reason_template.")]
-    assert actions == [("reason_template.created", moderator.id, preili.id),
-                       ("reason_template.updated", moderator.id, preili.id),
-                       ("reason_template.deleted", moderator.id, preili.id)]
+    actions = [
+        (entry.action, entry.actor_id, entry.centre_id)
+        for entry in audit_entries()
+        if entry.action.startswith("reason_template.")
+    ]
+    assert actions == [
+        ("reason_template.created", moderator.id, preili.id),
+        ("reason_template.updated", moderator.id, preili.id),
+        ("reason_template.deleted", moderator.id, preili.id),
+    ]
 
 
 def test_reason_form_shows_errors_and_keeps_the_input(as_moderator):
@@ -584,8 +618,7 @@ def test_moderators_see_only_their_centres_reasons_and_cannot_touch_others(as_mo
 
 
 def test_reason_texts_are_shown_inert(as_moderator, preili):
-    saved_reason(preili, IdeaState.DECLINED, title='<img src=x onerror="alert(1)">',
-                 text="<script>alert('x')</script>")
+    saved_reason(preili, IdeaState.DECLINED, title='<img src=x onerror="alert(1)">', text="<script>alert('x')</script>")
     page = html(as_moderator.get("/moderation/reasons"))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x" in page
@@ -598,6 +631,7 @@ def test_delete_is_post_only(as_moderator, preili):
 
 
 # --- reported comments ----------------------------------------------------------------------------
+
 
 def test_reports_page_lists_reported_comments_of_own_centres(as_moderator, preili, aglona, author):
     mine = make_idea(author=author, centre=preili, title="Preiļu ideja")

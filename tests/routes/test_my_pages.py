@@ -1,5 +1,6 @@
 """The person's own pages: /me (ideas, sign-ups, registrations, hours, the calendar address), my registrations,
 the printable volunteer record; only one's own data, GET changes nothing, the calendar address made on POST."""
+
 import re
 from datetime import timedelta
 
@@ -36,28 +37,53 @@ def world(ctx):
     services.register(other, full)
     services.register(anna, full)  # on the waiting list
     services.register(other, workshop, companions=["Svešs Bērns"])
-    db.session.add_all([
-        Registration(activity_id=past.id, user_id=anna.id, places=1, includes_self=True, companions=[],
-                     state="attended"),
-        Registration(activity_id=past.id, user_id=other.id, places=1, includes_self=True, companions=[],
-                     state="attended"),
-    ])
+    db.session.add_all(
+        [
+            Registration(activity_id=past.id, user_id=anna.id, places=1, includes_self=True, companions=[], state="attended"),
+            Registration(activity_id=past.id, user_id=other.id, places=1, includes_self=True, companions=[], state="attended"),
+        ]
+    )
     role = VolunteerRole(activity_id=past.id, name="Tējas galda saimniece", places=3, accepted_count=2)
     idea = make_idea(author=anna, centre=preili, title="Soliņi Raiņa parkā")
     idea_role = VolunteerRole(idea_id=idea.id, name="Galdnieks", places=2, accepted_count=0)
     db.session.add_all([role, idea_role])
     db.session.flush()
     confirmed = utcnow() - timedelta(days=19)
-    db.session.add_all([
-        SignUp(role_id=role.id, user_id=anna.id, state="attended", decided_by_id=coordinator.id, decided_at=confirmed,
-               minutes=150, attendance_by_id=coordinator.id, attendance_at=confirmed),
-        SignUp(role_id=role.id, user_id=other.id, state="attended", decided_by_id=coordinator.id,
-               decided_at=confirmed, minutes=600, attendance_by_id=coordinator.id, attendance_at=confirmed),
-        SignUp(role_id=idea_role.id, user_id=anna.id, state="applied"),
-    ])
+    db.session.add_all(
+        [
+            SignUp(
+                role_id=role.id,
+                user_id=anna.id,
+                state="attended",
+                decided_by_id=coordinator.id,
+                decided_at=confirmed,
+                minutes=150,
+                attendance_by_id=coordinator.id,
+                attendance_at=confirmed,
+            ),
+            SignUp(
+                role_id=role.id,
+                user_id=other.id,
+                state="attended",
+                decided_by_id=coordinator.id,
+                decided_at=confirmed,
+                minutes=600,
+                attendance_by_id=coordinator.id,
+                attendance_at=confirmed,
+            ),
+            SignUp(role_id=idea_role.id, user_id=anna.id, state="applied"),
+        ]
+    )
     db.session.commit()
-    return {"anna": anna, "other": other, "coordinator": coordinator, "workshop": workshop, "full": full,
-            "past": past, "idea": idea}
+    return {
+        "anna": anna,
+        "other": other,
+        "coordinator": coordinator,
+        "workshop": workshop,
+        "full": full,
+        "past": past,
+        "idea": idea,
+    }
 
 
 def as_anna(client, world):
@@ -156,8 +182,9 @@ def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(clie
     assert "Elzīte, Markuss" in page  # my own companions
     assert "Svešs Bērns" not in page and "Pēteris" not in page
     assert "Registered" in page and "On the waiting list" in page and "Took part" in page
-    mine = db.session.scalars(select(Registration).where(Registration.user_id == world["anna"].id)
-                              .order_by(Registration.id)).all()
+    mine = db.session.scalars(
+        select(Registration).where(Registration.user_id == world["anna"].id).order_by(Registration.id)
+    ).all()
     actions = re.findall(r'action="/registrations/(\d+)/cancel"', page)
     assert sorted(int(number) for number in actions) == sorted(r.id for r in mine if r.state in ("registered", "waiting"))
     assert "Leave the waiting list" in page and "Cancel my registration" in page
@@ -165,8 +192,9 @@ def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(clie
 
 def test_cancelling_from_my_registrations(client, world):
     as_anna(client, world)
-    registration = db.session.scalar(select(Registration).where(Registration.user_id == world["anna"].id,
-                                                                Registration.activity_id == world["workshop"].id))
+    registration = db.session.scalar(
+        select(Registration).where(Registration.user_id == world["anna"].id, Registration.activity_id == world["workshop"].id)
+    )
     response = post_form(client, f"/registrations/{registration.id}/cancel", token_from="/me/registrations")
     assert response.status_code == 302
     db.session.refresh(registration)
@@ -181,7 +209,7 @@ def test_the_volunteer_record_shows_my_hours_and_who_confirmed_them(client, worl
     assert "Kopiena — Preiļi" in page and "Anna Bērziņa" in page
     assert "Rudens talka" in page and "Tējas galda saimniece" in page
     assert "Dace Koordinatore" in page
-    assert "volunteer-record__number\">2.5<" in page and "confirmed by the coordinators: 2.5." in page
+    assert 'volunteer-record__number">2.5<' in page and "confirmed by the coordinators: 2.5." in page
     assert "Activities I took part in" in page
     assert "Printed on" in page and "Print" in page
     assert "Pēteris" not in page and 'volunteer-record__number">10<' not in page  # not the other volunteer's

@@ -1,5 +1,6 @@
 """The notification pages: the list, marking read, the count in the header (with Latvian plurals and a
 fixed cost in SQL statements), the e-mail settings form, and that nobody sees another person's."""
+
 import re
 
 import pytest
@@ -53,11 +54,14 @@ def unread_text(html):
 
 def read_flags(person):
     db.session.expire_all()
-    return [n.read_at is not None for n in
-            db.session.scalars(select(Notification).where(Notification.user_id == person.id).order_by(Notification.id))]
+    return [
+        n.read_at is not None
+        for n in db.session.scalars(select(Notification).where(Notification.user_id == person.id).order_by(Notification.id))
+    ]
 
 
 # Access ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", [LIST, SETTINGS])
 def test_pages_need_a_log_in(client, path):
@@ -79,6 +83,7 @@ def test_pages_are_not_cached(logged_in, path):
 
 
 # The list ----------------------------------------------------------------------------------------
+
 
 def test_list_shows_only_the_persons_own_newest_first_with_unread_marked(logged_in, user, others):
     actor, idea = others
@@ -146,6 +151,7 @@ def test_names_and_titles_are_escaped_in_the_list(logged_in, user):
 
 # Marking read ----------------------------------------------------------------------------------
 
+
 def test_mark_one_as_read(logged_in, user, others):
     actor, idea = others
     first, second = give(user, 2, actor, idea)
@@ -196,6 +202,7 @@ def test_mark_all_as_read_touches_only_the_persons_own(logged_in, user, others):
 
 
 # The count in the header ---------------------------------------------------------------------------
+
 
 def test_header_shows_the_unread_count(client, user, others):
     actor, idea = others
@@ -265,18 +272,20 @@ def test_list_page_runs_at_most_five_statements_whatever_the_number(logged_in, u
 
 # Settings --------------------------------------------------------------------------------------
 
+
 def test_settings_show_the_defaults(logged_in):
     html = page(logged_in, SETTINGS)
 
-    assert re.search(r'<legend[^>]*>[^<]+</legend>', html)
+    assert re.search(r"<legend[^>]*>[^<]+</legend>", html)
     assert re.search(r'<input checked id="email_own_ideas-0" name="email_own_ideas"[^>]* value="immediately">', html)
     assert re.search(r'<input checked id="email_other-1" name="email_other"[^>]* value="daily">', html)
     assert html.count("<input checked") == 2
 
 
 def test_settings_are_saved(logged_in, user):
-    response = post_form(logged_in, SETTINGS, {"email_own_ideas": EmailFrequency.DAILY,
-                                                "email_other": EmailFrequency.OFF}, token_from=SETTINGS)
+    response = post_form(
+        logged_in, SETTINGS, {"email_own_ideas": EmailFrequency.DAILY, "email_other": EmailFrequency.OFF}, token_from=SETTINGS
+    )
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -287,9 +296,14 @@ def test_settings_are_saved(logged_in, user):
     assert 'checked id="email_other-2"' in html
 
 
-@pytest.mark.parametrize("data", [{"email_own_ideas": "hourly", "email_other": "off"},
-                                  {"email_other": "off"},
-                                  {"email_own_ideas": "off", "email_other": "<script>x</script>"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email_own_ideas": "hourly", "email_other": "off"},
+        {"email_other": "off"},
+        {"email_own_ideas": "off", "email_other": "<script>x</script>"},
+    ],
+)
 def test_settings_refuse_unknown_or_missing_choices(logged_in, user, data):
     user.language = "en"
     db.session.commit()
@@ -320,8 +334,7 @@ def test_settings_are_linked_from_my_page_and_the_list(logged_in):
 def test_changed_setting_applies_to_new_notifications(logged_in, user, others):
     actor, idea = others
     (before,) = give(user, 1, actor, idea)  # email_other: daily by default
-    post_form(logged_in, SETTINGS, {"email_own_ideas": "immediately", "email_other": "immediately"},
-              token_from=SETTINGS)
+    post_form(logged_in, SETTINGS, {"email_own_ideas": "immediately", "email_other": "immediately"}, token_from=SETTINGS)
     db.session.expire_all()
     (after,) = give(db.session.get(User, user.id), 1, actor, idea)
 

@@ -1,5 +1,6 @@
 """Organisation pages: the directory and its filters, an organisation's page (contacts for signed-in people only),
 registering and editing with a logo, asking to represent and deciding, verifying, and who gets 403/404."""
+
 import html as html_module
 import re
 from io import BytesIO
@@ -33,15 +34,25 @@ def place(ctx):
     aglona = make_centre(name="Aglona", slug="aglona")
     teacher = make_user(email="ilze@example.com", display_name="Ilze Liepa", language="en")
     other_rep = make_user(email="janis@example.com", display_name="Jānis Zariņš", language="en")
-    school = make_organisation(representative=teacher, centre=preili, name="Preiļu 1. pamatskola",
-                               contact_email="skola@example.lv", contact_phone="+371 6532 2111",
-                               website="https://www.preiluskola.lv")
+    school = make_organisation(
+        representative=teacher,
+        centre=preili,
+        name="Preiļu 1. pamatskola",
+        contact_email="skola@example.lv",
+        contact_phone="+371 6532 2111",
+        website="https://www.preiluskola.lv",
+    )
     ngo = make_organisation(representative=other_rep, centre=aglona, kind="ngo", name="Aglonas jauniešu biedrība")
-    return {"preili": preili, "aglona": aglona, "teacher": teacher, "other_rep": other_rep, "school": school,
-            "ngo": ngo,
-            "resident": make_user(email="valdis@example.com", display_name="Valdis Ozols", language="en"),
-            "moderator": make_user(email="dace@example.com", display_name="Dace Koordinatore", language="en",
-                                   moderates=[preili])}
+    return {
+        "preili": preili,
+        "aglona": aglona,
+        "teacher": teacher,
+        "other_rep": other_rep,
+        "school": school,
+        "ngo": ngo,
+        "resident": make_user(email="valdis@example.com", display_name="Valdis Ozols", language="en"),
+        "moderator": make_user(email="dace@example.com", display_name="Dace Koordinatore", language="en", moderates=[preili]),
+    }
 
 
 def text(response):
@@ -71,9 +82,15 @@ def jpeg_bytes(size=(300, 200), colour=(30, 120, 60)):
 
 
 def organisation_form(place, **overrides):
-    data = {"name": "Preiļu mūzikas skola", "kind": "school", "centre": str(place["preili"].id),
-            "description": "Mūzika **visiem**.", "website": "https://muzika.example.lv",
-            "contact_email": "muzika@example.lv", "contact_phone": "+371 2612 3456"}
+    data = {
+        "name": "Preiļu mūzikas skola",
+        "kind": "school",
+        "centre": str(place["preili"].id),
+        "description": "Mūzika **visiem**.",
+        "website": "https://muzika.example.lv",
+        "contact_email": "muzika@example.lv",
+        "contact_phone": "+371 2612 3456",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -86,11 +103,13 @@ def post_multipart(client, path, data):
 
 def denied_entries(person):
     db.session.expire_all()
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == person.id,
-                                                       AuditEntry.action == "access.denied")).all()
+    return db.session.scalars(
+        select(AuditEntry).where(AuditEntry.actor_id == person.id, AuditEntry.action == "access.denied")
+    ).all()
 
 
 # The directory ---------------------------------------------------------------------------------------------------
+
 
 def test_the_directory_lists_organisations_with_badge_and_logo(client, place):
     place["school"].verified_at, place["school"].verified_by_id = place["ngo"].created_at, place["moderator"].id
@@ -103,12 +122,15 @@ def test_the_directory_lists_organisations_with_badge_and_logo(client, place):
     assert 'href="/organisations"' in page  # the menu link
 
 
-@pytest.mark.parametrize(("query", "shown", "hidden"), [
-    ("kind=ngo", "Aglonas jauniešu biedrība", "Preiļu 1. pamatskola"),
-    ("kind=school", "Preiļu 1. pamatskola", "Aglonas jauniešu biedrība"),
-    ("centre=preili", "Preiļu 1. pamatskola", "Aglonas jauniešu biedrība"),
-    ("centre=aglona&kind=ngo", "Aglonas jauniešu biedrība", "Preiļu 1. pamatskola"),
-])
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("kind=ngo", "Aglonas jauniešu biedrība", "Preiļu 1. pamatskola"),
+        ("kind=school", "Preiļu 1. pamatskola", "Aglonas jauniešu biedrība"),
+        ("centre=preili", "Preiļu 1. pamatskola", "Aglonas jauniešu biedrība"),
+        ("centre=aglona&kind=ngo", "Aglonas jauniešu biedrība", "Preiļu 1. pamatskola"),
+    ],
+)
 def test_the_directory_filters_by_type_and_centre(client, place, query, shown, hidden):
     page = text(client.get(f"/organisations?{query}", headers=EN))
     assert shown in page and hidden not in page
@@ -149,6 +171,7 @@ def test_the_directory_runs_a_fixed_small_number_of_statements(client, place, wh
 
 # An organisation's page ------------------------------------------------------------------------------------------
 
+
 def test_a_visitor_sees_the_page_but_not_the_contacts(client, place):
     school = place["school"]
     page = text(client.get(f"/organisations/{school.id}", headers=EN))
@@ -178,13 +201,14 @@ def test_the_page_lists_partnerships_calls_and_activities(client, place):
     offered = make_idea(centre=place["preili"], title="Piedāvāta ideja")
     call = make_partner_call(school, title="6. klase meklē projektu")
     make_partner_call(school, title="Slēgts aicinājums", state="closed")
-    db.session.add_all([
-        Partnership(organisation_id=school.id, idea_id=idea.id, state="accepted", decided_by_id=idea.author_id),
-        Partnership(organisation_id=school.id, activity_id=activity.id, state="accepted",
-                    decided_by_id=idea.author_id),
-        Partnership(organisation_id=school.id, idea_id=hidden.id, state="accepted", decided_by_id=idea.author_id),
-        Partnership(organisation_id=school.id, idea_id=offered.id, state="offered"),
-    ])
+    db.session.add_all(
+        [
+            Partnership(organisation_id=school.id, idea_id=idea.id, state="accepted", decided_by_id=idea.author_id),
+            Partnership(organisation_id=school.id, activity_id=activity.id, state="accepted", decided_by_id=idea.author_id),
+            Partnership(organisation_id=school.id, idea_id=hidden.id, state="accepted", decided_by_id=idea.author_id),
+            Partnership(organisation_id=school.id, idea_id=offered.id, state="offered"),
+        ]
+    )
     db.session.commit()
     page = text(client.get(f"/organisations/{school.id}", headers=EN))
     assert "Soliņi Raiņa parkā" in page and f'href="/ideas/{idea.id}"' in page
@@ -207,6 +231,7 @@ def test_unknown_organisations_are_not_found(client, place):
 
 # Registering and editing ---------------------------------------------------------------------------------------
 
+
 def test_registering_makes_the_creator_a_representative_who_can_edit(client, place):
     as_(client, place, "resident")
     response = post_multipart(client, "/organisations/new", organisation_form(place))
@@ -214,16 +239,19 @@ def test_registering_makes_the_creator_a_representative_who_can_edit(client, pla
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == "Preiļu mūzikas skola"))
     assert response.headers["Location"].endswith(f"/organisations/{organisation.id}")
     assert (organisation.kind, organisation.centre_id, organisation.website) == (
-        "school", place["preili"].id, "https://muzika.example.lv")
-    [membership] = db.session.scalars(select(Representative).where(
-        Representative.organisation_id == organisation.id)).all()
+        "school",
+        place["preili"].id,
+        "https://muzika.example.lv",
+    )
+    [membership] = db.session.scalars(select(Representative).where(Representative.organisation_id == organisation.id)).all()
     assert (membership.user_id, membership.state) == (place["resident"].id, "approved")
     page = text(client.get(f"/organisations/{organisation.id}", headers=EN))
     assert f'href="/organisations/{organisation.id}/edit"' in page and "Post a partner call" in page
     assert "<strong>visiem</strong>" in page
 
-    response = post_multipart(client, f"/organisations/{organisation.id}/edit",
-                              organisation_form(place, name="Preiļu Mūzikas un mākslas skola"))
+    response = post_multipart(
+        client, f"/organisations/{organisation.id}/edit", organisation_form(place, name="Preiļu Mūzikas un mākslas skola")
+    )
     assert response.status_code == 302
     assert fresh(Organisation, organisation.id).name == "Preiļu Mūzikas un mākslas skola"
     assert "Valdis Ozols" in text(client.get("/me", headers=EN))  # and /me lists the organisation:
@@ -232,8 +260,11 @@ def test_registering_makes_the_creator_a_representative_who_can_edit(client, pla
 
 def test_the_form_keeps_the_input_and_shows_errors_next_to_the_fields(client, place):
     as_(client, place, "resident")
-    response = post_multipart(client, "/organisations/new", organisation_form(
-        place, name="", kind="bank", website="javascript:alert(1)", contact_email="not an address"))
+    response = post_multipart(
+        client,
+        "/organisations/new",
+        organisation_form(place, name="", kind="bank", website="javascript:alert(1)", contact_email="not an address"),
+    )
     page = text(response)
     assert field_error(page, "name") == "Please give the organisation's name."
     assert field_error(page, "kind") == "Please choose a type from the list."
@@ -243,8 +274,17 @@ def test_the_form_keeps_the_input_and_shows_errors_next_to_the_fields(client, pl
     assert db.session.scalar(select(db.func.count(Organisation.id))) == 2
 
 
-@pytest.mark.parametrize("website", ["javascript:alert(1)", "JavaScript://x.lv/%0aalert(1)", "data:text/html,x",
-                                     "ftp://files.example.lv", "www.example.lv", "https://"])
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(1)",
+        "JavaScript://x.lv/%0aalert(1)",
+        "data:text/html,x",
+        "ftp://files.example.lv",
+        "www.example.lv",
+        "https://",
+    ],
+)
 def test_only_http_and_https_websites_are_accepted(client, place, website):
     as_(client, place, "teacher")
     school = place["school"]
@@ -256,8 +296,11 @@ def test_only_http_and_https_websites_are_accepted(client, place, website):
 def test_the_logo_is_re_encoded_served_and_removable(client, place):
     as_(client, place, "teacher")
     school = place["school"]
-    response = post_multipart(client, f"/organisations/{school.id}/edit",
-                              organisation_form(place, name=school.name, logo=(BytesIO(jpeg_bytes()), "logo.png")))
+    response = post_multipart(
+        client,
+        f"/organisations/{school.id}/edit",
+        organisation_form(place, name=school.name, logo=(BytesIO(jpeg_bytes()), "logo.png")),
+    )
     assert response.status_code == 302
     logo_name = fresh(Organisation, school.id).logo_name
     assert re.fullmatch(r"[0-9a-f]{32}\.jpg", logo_name)
@@ -266,10 +309,11 @@ def test_the_logo_is_re_encoded_served_and_removable(client, place):
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     assert Image.open(BytesIO(served.data)).format == "JPEG"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
-    assert f'/organisations/{school.id}/logo' in text(visitor.get(f"/organisations/{school.id}"))
+    assert f"/organisations/{school.id}/logo" in text(visitor.get(f"/organisations/{school.id}"))
 
-    response = post_multipart(client, f"/organisations/{school.id}/edit",
-                              organisation_form(place, name=school.name, remove_logo="y"))
+    response = post_multipart(
+        client, f"/organisations/{school.id}/edit", organisation_form(place, name=school.name, remove_logo="y")
+    )
     assert response.status_code == 302
     assert fresh(Organisation, school.id).logo_name is None
     assert visitor.get(f"/organisations/{school.id}/logo").status_code == 404
@@ -298,15 +342,20 @@ def test_with_one_centre_the_form_has_no_centre_picker(client, ctx):
 
 # Permissions --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/organisations/new", "/organisations/{id}/edit", "/organisations/{id}/represent",
-                                  "/organisations/{id}/representatives"])
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations/new", "/organisations/{id}/edit", "/organisations/{id}/represent", "/organisations/{id}/representatives"],
+)
 def test_visitors_are_sent_to_log_in(client, place, path):
     response = client.get(path.format(id=place["school"].id))
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("path", ["/organisations/{id}/verify", "/organisations/{id}/unverify",
-                                  "/organisations/{id}/represent", "/organisations/{id}/edit"])
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations/{id}/verify", "/organisations/{id}/unverify", "/organisations/{id}/represent", "/organisations/{id}/edit"],
+)
 def test_visitors_posting_are_sent_to_log_in(client, place, path):
     response = post_form(client, path.format(id=place["school"].id))
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -320,8 +369,7 @@ def test_another_organisations_representative_is_refused_and_audited(client, pla
     db.session.commit()
     as_(client, place, "teacher")
     assert client.get(f"/organisations/{ngo.id}/edit").status_code == 403
-    assert post_multipart(client, f"/organisations/{ngo.id}/edit",
-                          organisation_form(place, name="Nozagta")).status_code == 403
+    assert post_multipart(client, f"/organisations/{ngo.id}/edit", organisation_form(place, name="Nozagta")).status_code == 403
     assert client.get(f"/organisations/{ngo.id}/representatives").status_code == 403
     token = csrf_token(client, "/me")
     for action in ("approve", "decline"):
@@ -334,25 +382,33 @@ def test_another_organisations_representative_is_refused_and_audited(client, pla
     assert fresh(Representative, own_rep.id).state == "approved"
     entries = denied_entries(place["teacher"])
     assert len(entries) == 8
-    assert {entry.details["what"] for entry in entries} >= {"organisations.edit_organisation",
-                                                           "organisations.representatives",
-                                                           "organisations.approve_representative"}
+    assert {entry.details["what"] for entry in entries} >= {
+        "organisations.edit_organisation",
+        "organisations.representatives",
+        "organisations.approve_representative",
+    }
     page = text(client.get(f"/organisations/{ngo.id}", headers=EN))
     assert f"/organisations/{ngo.id}/edit" not in page and "Post a partner call" not in page
 
 
 # Representatives ------------------------------------------------------------------------------------------------
 
+
 def test_ask_approve_and_the_new_representative_can_edit(client, place):
     school, resident = place["school"], place["resident"]
     as_(client, place, "resident")
     page = text(client.get(f"/organisations/{school.id}/represent", headers=EN))
     assert "Who are you in the organisation?" in page
-    response = post_form(client, f"/organisations/{school.id}/represent", {"message": ""},
-                         token_from=f"/organisations/{school.id}/represent")
+    response = post_form(
+        client, f"/organisations/{school.id}/represent", {"message": ""}, token_from=f"/organisations/{school.id}/represent"
+    )
     assert field_error(text(response), "message") == "Please write a few words about your role in the organisation."
-    response = post_form(client, f"/organisations/{school.id}/represent",
-                         {"message": "Es esmu 6. klases audzinātājs."}, token_from=f"/organisations/{school.id}/represent")
+    response = post_form(
+        client,
+        f"/organisations/{school.id}/represent",
+        {"message": "Es esmu 6. klases audzinātājs."},
+        token_from=f"/organisations/{school.id}/represent",
+    )
     assert response.status_code == 302
     request = db.session.scalar(select(Representative).where(Representative.user_id == resident.id))
     assert request.state == "requested"
@@ -360,8 +416,9 @@ def test_ask_approve_and_the_new_representative_can_edit(client, place):
     assert notice.event == "representation_requested"
     page = text(client.get(f"/organisations/{school.id}", headers=EN))
     assert "waiting for an answer" in page and f'href="/organisations/{school.id}/represent"' not in page
-    response = post_form(client, f"/organisations/{school.id}/represent", {"message": "Vēlreiz"},
-                         token_from=f"/organisations/{school.id}")
+    response = post_form(
+        client, f"/organisations/{school.id}/represent", {"message": "Vēlreiz"}, token_from=f"/organisations/{school.id}"
+    )
     assert response.status_code == 302  # a second request is not made
     assert len(db.session.scalars(select(Representative).where(Representative.user_id == resident.id)).all()) == 1
     assert client.get(f"/organisations/{school.id}/edit").status_code == 403
@@ -371,12 +428,12 @@ def test_ask_approve_and_the_new_representative_can_edit(client, place):
     page = text(teacher.get(f"/organisations/{school.id}/representatives", headers=EN))
     assert "Valdis Ozols" in page and "Es esmu 6. klases audzinātājs." in page
     assert "valdis@example.com" not in page
-    response = post_form(teacher, f"/representatives/{request.id}/approve",
-                         token_from=f"/organisations/{school.id}/representatives")
+    response = post_form(
+        teacher, f"/representatives/{request.id}/approve", token_from=f"/organisations/{school.id}/representatives"
+    )
     assert response.status_code == 302
     assert fresh(Representative, request.id).state == "approved"
-    assert db.session.scalar(select(Notification.event).where(Notification.user_id == resident.id)) == \
-        "representation_approved"
+    assert db.session.scalar(select(Notification.event).where(Notification.user_id == resident.id)) == "representation_approved"
 
     assert client.get(f"/organisations/{school.id}/edit").status_code == 200
     response = post_multipart(client, f"/organisations/{school.id}/edit", organisation_form(place, name=school.name))
@@ -388,8 +445,9 @@ def test_decline_remove_and_leave(client, place):
     school = place["school"]
     asker = Representative(organisation_id=school.id, user_id=place["resident"].id, state="requested")
     colleague = make_user(email="kolega@example.com", display_name="Kolēģe Anna")
-    db.session.add_all([asker, Representative(organisation_id=school.id, user_id=colleague.id, state="approved",
-                                              decided_by_id=colleague.id)])
+    db.session.add_all(
+        [asker, Representative(organisation_id=school.id, user_id=colleague.id, state="approved", decided_by_id=colleague.id)]
+    )
     db.session.commit()
     colleague_rep = db.session.scalar(select(Representative).where(Representative.user_id == colleague.id))
     teacher_rep = db.session.scalar(select(Representative).where(Representative.user_id == place["teacher"].id))
@@ -410,34 +468,42 @@ def test_decline_remove_and_leave(client, place):
 def test_a_moderator_of_the_centre_decides_requests_when_there_is_no_representative(client, place):
     lonely = make_organisation(centre=place["preili"], kind="kindergarten", name="PII Pasaciņa")
     as_(client, place, "resident")
-    post_form(client, f"/organisations/{lonely.id}/represent", {"message": "Vadītāja"},
-              token_from=f"/organisations/{lonely.id}/represent")
+    post_form(
+        client,
+        f"/organisations/{lonely.id}/represent",
+        {"message": "Vadītāja"},
+        token_from=f"/organisations/{lonely.id}/represent",
+    )
     request = db.session.scalar(select(Representative).where(Representative.organisation_id == lonely.id))
-    assert db.session.scalar(select(Notification.event).where(Notification.user_id == place["moderator"].id)) == \
-        "representation_requested"
+    assert (
+        db.session.scalar(select(Notification.event).where(Notification.user_id == place["moderator"].id))
+        == "representation_requested"
+    )
     moderator = client.application.test_client()
     log_in(moderator, place["moderator"].email)
-    assert post_form(moderator, f"/representatives/{request.id}/approve",
-                     token_from=f"/organisations/{lonely.id}/representatives").status_code == 302
+    assert (
+        post_form(
+            moderator, f"/representatives/{request.id}/approve", token_from=f"/organisations/{lonely.id}/representatives"
+        ).status_code
+        == 302
+    )
     assert fresh(Representative, request.id).state == "approved"
 
 
 # Verification ---------------------------------------------------------------------------------------------------
+
 
 def test_a_moderator_verifies_and_unverifies(client, place):
     school = place["school"]
     as_(client, place, "moderator")
     page = text(client.get(f"/organisations/{school.id}", headers=EN))
     assert f'action="/organisations/{school.id}/verify"' in page
-    assert post_form(client, f"/organisations/{school.id}/verify",
-                     token_from=f"/organisations/{school.id}").status_code == 302
+    assert post_form(client, f"/organisations/{school.id}/verify", token_from=f"/organisations/{school.id}").status_code == 302
     organisation = fresh(Organisation, school.id)
     assert organisation.is_verified and organisation.verified_by_id == place["moderator"].id
-    assert "Verified by the centre" in text(client.application.test_client().get(f"/organisations/{school.id}",
-                                                                                 headers=EN))
+    assert "Verified by the centre" in text(client.application.test_client().get(f"/organisations/{school.id}", headers=EN))
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "organisation.verify")) is not None
-    assert post_form(client, f"/organisations/{school.id}/unverify",
-                     token_from=f"/organisations/{school.id}").status_code == 302
+    assert post_form(client, f"/organisations/{school.id}/unverify", token_from=f"/organisations/{school.id}").status_code == 302
     assert not fresh(Organisation, school.id).is_verified
 
 
@@ -447,26 +513,27 @@ def test_renaming_a_verified_organisation_removes_the_badge_and_says_so(client, 
     db.session.commit()
     as_(client, place, "teacher")
     edit = f"/organisations/{school.id}/edit"
-    assert "Changing the name or the website removes the “Verified by the centre” mark" in text(client.get(edit,
-                                                                                                          headers=EN))
-    described = post_multipart(client, edit, organisation_form(place, name=school.name, website=school.website,
-                                                               description="Jauns apraksts."))
+    assert "Changing the name or the website removes the “Verified by the centre” mark" in text(client.get(edit, headers=EN))
+    described = post_multipart(
+        client, edit, organisation_form(place, name=school.name, website=school.website, description="Jauns apraksts.")
+    )
     assert described.status_code == 302 and fresh(Organisation, school.id).is_verified
 
-    renamed = post_multipart(client, edit, organisation_form(place, name="Preiļu novada pašvaldība (oficiālais konts)",
-                                                             website=school.website))
+    renamed = post_multipart(
+        client, edit, organisation_form(place, name="Preiļu novada pašvaldība (oficiālais konts)", website=school.website)
+    )
 
     assert renamed.status_code == 302
     page = text(client.get(renamed.headers["Location"], headers=EN))
-    assert ("Because the name or the website changed, the organisation is no longer marked as verified until a "
-            "coordinator of the centre checks it again.") in page
-    assert "Verified by the centre" not in text(client.application.test_client().get(f"/organisations/{school.id}",
-                                                                                     headers=EN))
+    assert (
+        "Because the name or the website changed, the organisation is no longer marked as verified until a "
+        "coordinator of the centre checks it again."
+    ) in page
+    assert "Verified by the centre" not in text(client.application.test_client().get(f"/organisations/{school.id}", headers=EN))
     assert "Verified by the centre" not in text(client.application.test_client().get("/organisations", headers=EN))
     moderator = client.application.test_client()
     log_in(moderator, place["moderator"].email)
-    assert f'action="/organisations/{school.id}/verify"' in text(moderator.get(f"/organisations/{school.id}",
-                                                                               headers=EN))
+    assert f'action="/organisations/{school.id}/verify"' in text(moderator.get(f"/organisations/{school.id}", headers=EN))
     notifications = text(moderator.get("/me/notifications", headers=EN))
     assert "changed its name or website: please check it and verify it again" in notifications
     assert f'href="/organisations/{school.id}"' in notifications
@@ -476,11 +543,9 @@ def test_representatives_and_other_moderators_cannot_verify(client, place):
     as_(client, place, "teacher")
     school, ngo = place["school"], place["ngo"]
     assert f"/organisations/{school.id}/verify" not in text(client.get(f"/organisations/{school.id}"))
-    assert post_form(client, f"/organisations/{school.id}/verify",
-                     token_from=f"/organisations/{school.id}").status_code == 403
+    assert post_form(client, f"/organisations/{school.id}/verify", token_from=f"/organisations/{school.id}").status_code == 403
     moderator = client.application.test_client()
     log_in(moderator, place["moderator"].email)  # moderates Preiļi, not Aglona
-    assert post_form(moderator, f"/organisations/{ngo.id}/verify",
-                     token_from=f"/organisations/{ngo.id}").status_code == 403
+    assert post_form(moderator, f"/organisations/{ngo.id}/verify", token_from=f"/organisations/{ngo.id}").status_code == 403
     assert not fresh(Organisation, school.id).is_verified and not fresh(Organisation, ngo.id).is_verified
     assert len(denied_entries(place["teacher"])) == 1 and len(denied_entries(place["moderator"])) == 1

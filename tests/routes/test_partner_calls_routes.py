@@ -1,6 +1,7 @@
 """Partner call pages: posting and changing a call (its organisation's representatives only), the period check,
 the state buttons, the call's page with suggestions, the /partners filters and query budget, the suggestions
 partial for an idea's people, and the activity form's school-partner fields."""
+
 import re
 from datetime import date, timedelta
 
@@ -36,11 +37,13 @@ def world(ctx):
     teacher = make_user(email="ilze@example.com", display_name="Ilze Liepa", language="en")
     other_rep = make_user(email="juris@example.com", display_name="Juris", language="en")
     return {
-        "preili": preili, "aglona": aglona, "teacher": teacher, "other_rep": other_rep,
+        "preili": preili,
+        "aglona": aglona,
+        "teacher": teacher,
+        "other_rep": other_rep,
         "anna": make_user(email="anna@example.com", display_name="Anna Bērziņa", language="en"),
         "moderator": make_user(email="mod@example.com", display_name="Dace", moderates=[preili], language="en"),
-        "school": make_organisation(representative=teacher, centre=preili, name="Preiļu 1. pamatskola",
-                                    verified=True),
+        "school": make_organisation(representative=teacher, centre=preili, name="Preiļu 1. pamatskola", verified=True),
         "ngo": make_organisation(representative=other_rep, centre=aglona, kind="ngo", name="Aglonas biedrība"),
     }
 
@@ -60,17 +63,26 @@ def as_(client, world, who):
 
 
 def call_form(**overrides):
-    data = {"title": "6. klase meklē projektu par šķirošanu", "description": "Pavasara semestrī, **6 nedēļas**.",
-            "age_groups": ["10-12"], "subjects": ["environment", "science"], "starts_on": "2027-03-01",
-            "ends_on": "2027-05-31", "contact_person": "Ilze Liepa, klases audzinātāja"}
+    data = {
+        "title": "6. klase meklē projektu par šķirošanu",
+        "description": "Pavasara semestrī, **6 nedēļas**.",
+        "age_groups": ["10-12"],
+        "subjects": ["environment", "science"],
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-05-31",
+        "contact_person": "Ilze Liepa, klases audzinātāja",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
 def denials(what):
     db.session.expire_all()
-    return [entry for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied"))
-            if entry.details.get("what", "").startswith(what)]
+    return [
+        entry
+        for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied"))
+        if entry.details.get("what", "").startswith(what)
+    ]
 
 
 def calls():
@@ -80,21 +92,30 @@ def calls():
 
 # Posting a call -----------------------------------------------------------------------------------------------
 
+
 def test_a_representative_posts_a_call(client, world):
     school = world["school"]
     as_(client, world, "teacher")
     page = text(client.get(f"/organisations/{school.id}/calls/new"))
     assert "New partner call" in page
-    assert re.search(rf'<option selected value="{world["preili"].id}">Preiļi</option>', page), \
+    assert re.search(rf'<option selected value="{world["preili"].id}">Preiļi</option>', page), (
         "the organisation's centre is chosen"
+    )
 
-    response = post_form(client, f"/organisations/{school.id}/calls/new",
-                         call_form(centre=str(world["preili"].id)), token_from=f"/organisations/{school.id}/calls/new")
+    response = post_form(
+        client,
+        f"/organisations/{school.id}/calls/new",
+        call_form(centre=str(world["preili"].id)),
+        token_from=f"/organisations/{school.id}/calls/new",
+    )
 
     [call] = calls()
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/partner-calls/{call.id}")
-    assert (call.title, call.age_groups, call.subjects) == ("6. klase meklē projektu par šķirošanu", "10-12",
-                                                           "science,environment")
+    assert (call.title, call.age_groups, call.subjects) == (
+        "6. klase meklē projektu par šķirošanu",
+        "10-12",
+        "science,environment",
+    )
     assert (call.starts_on, call.ends_on, call.state) == (date(2027, 3, 1), date(2027, 5, 31), "open")
     assert call.organisation_id == school.id and call.centre_id == world["preili"].id
     assert call.created_by_id == world["teacher"].id
@@ -108,11 +129,16 @@ def test_another_organisations_representative_gets_403_and_is_audited(client, wo
     call = make_partner_call(school)
     as_(client, world, "other_rep")
     assert client.get(f"/organisations/{school.id}/calls/new").status_code == 403
-    assert post_form(client, f"/organisations/{school.id}/calls/new",
-                     call_form(centre=str(world["preili"].id))).status_code == 403
+    assert (
+        post_form(client, f"/organisations/{school.id}/calls/new", call_form(centre=str(world["preili"].id))).status_code == 403
+    )
     assert client.get(f"/partner-calls/{call.id}/edit").status_code == 403
-    assert post_form(client, f"/partner-calls/{call.id}/edit", call_form(title="Hijacked",
-                                                                         centre=str(world["preili"].id))).status_code == 403
+    assert (
+        post_form(
+            client, f"/partner-calls/{call.id}/edit", call_form(title="Hijacked", centre=str(world["preili"].id))
+        ).status_code
+        == 403
+    )
     for action in ("mark_matched", "close"):
         assert post_form(client, f"/partner-calls/{call.id}/{action}").status_code == 403
 
@@ -149,22 +175,22 @@ def test_unknown_organisations_and_calls_are_404(client, world):
     assert client.get("/partner-calls/9999").status_code == 404
     assert client.get("/partner-calls/9999/edit").status_code == 404
     assert post_form(client, "/partner-calls/9999/close").status_code == 404
-    assert post_form(client, f"/partner-calls/{make_partner_call(world['school']).id}/explode").status_code in (404,
-                                                                                                             405)
+    assert post_form(client, f"/partner-calls/{make_partner_call(world['school']).id}/explode").status_code in (404, 405)
 
 
 # Validation -------------------------------------------------------------------------------------------------------
+
 
 def test_the_end_cannot_be_before_the_start_and_the_input_is_kept(client, world):
     school = world["school"]
     as_(client, world, "teacher")
     path = f"/organisations/{school.id}/calls/new"
-    response = post_form(client, path, call_form(starts_on="2027-05-01", ends_on="2027-04-01",
-                                                 centre=str(world["preili"].id)), token_from=path)
+    response = post_form(
+        client, path, call_form(starts_on="2027-05-01", ends_on="2027-04-01", centre=str(world["preili"].id)), token_from=path
+    )
     page = text(response)
     assert response.status_code == 200 and calls() == []
-    assert re.search(r'class="field__error" id="ends_on-error">\s*<span>The last day cannot be before the first day',
-                     page)
+    assert re.search(r'class="field__error" id="ends_on-error">\s*<span>The last day cannot be before the first day', page)
     assert 'value="6. klase meklē projektu par šķirošanu"' in page
     assert 'value="2027-05-01"' in page and 'value="Ilze Liepa, klases audzinātāja"' in page
     assert re.search(r'checked[^>]*value="10-12"|value="10-12"[^>]*checked', page)
@@ -174,11 +200,11 @@ def test_dates_typed_the_latvian_way_are_understood_and_nonsense_is_explained(cl
     school = world["school"]
     as_(client, world, "teacher")
     path = f"/organisations/{school.id}/calls/new"
-    page = text(post_form(client, path, call_form(starts_on="next spring", centre=str(world["preili"].id)),
-                          token_from=path))
+    page = text(post_form(client, path, call_form(starts_on="next spring", centre=str(world["preili"].id)), token_from=path))
     assert "Please write the date as year-month-day" in page and calls() == []
-    response = post_form(client, path, call_form(starts_on="01.03.2027", ends_on="", centre=str(world["preili"].id)),
-                         token_from=path)
+    response = post_form(
+        client, path, call_form(starts_on="01.03.2027", ends_on="", centre=str(world["preili"].id)), token_from=path
+    )
     assert response.status_code == 302
     assert (calls()[0].starts_on, calls()[0].ends_on) == (date(2027, 3, 1), None)
 
@@ -187,15 +213,16 @@ def test_a_call_needs_a_topic_ages_subjects_and_a_known_centre(client, world):
     school = world["school"]
     as_(client, world, "teacher")
     path = f"/organisations/{school.id}/calls/new"
-    page = text(post_form(client, path, call_form(title="", age_groups=[], subjects=["nonsense"], centre="9999"),
-                          token_from=path))
-    for message in ("Please write the topic.", "Please choose at least one age group.",
-                    "Please choose a centre from the list."):
+    page = text(
+        post_form(client, path, call_form(title="", age_groups=[], subjects=["nonsense"], centre="9999"), token_from=path)
+    )
+    for message in ("Please write the topic.", "Please choose at least one age group.", "Please choose a centre from the list."):
         assert message in page
     assert calls() == []
 
 
 # Editing and the state buttons ----------------------------------------------------------------------------------
+
 
 def test_a_representative_changes_the_call(client, world):
     call = make_partner_call(world["school"], starts_on=date(2027, 3, 1))
@@ -203,12 +230,20 @@ def test_a_representative_changes_the_call(client, world):
     path = f"/partner-calls/{call.id}/edit"
     form_page = text(client.get(path))
     assert f'value="{call.title}"' in form_page and 'value="2027-03-01"' in form_page
-    response = post_form(client, path, call_form(title="Jauna tēma", subjects=["arts"], starts_on="",
-                                                 ends_on="", centre=str(world["aglona"].id)), token_from=path)
+    response = post_form(
+        client,
+        path,
+        call_form(title="Jauna tēma", subjects=["arts"], starts_on="", ends_on="", centre=str(world["aglona"].id)),
+        token_from=path,
+    )
     assert response.status_code == 302
     [changed] = calls()
     assert (changed.title, changed.subjects, changed.starts_on, changed.centre_id) == (
-        "Jauna tēma", "arts", None, world["aglona"].id)
+        "Jauna tēma",
+        "arts",
+        None,
+        world["aglona"].id,
+    )
 
 
 def test_state_buttons_move_the_call_and_are_shown_only_to_representatives(ctx, client, world):
@@ -237,22 +272,37 @@ def test_state_buttons_move_the_call_and_are_shown_only_to_representatives(ctx, 
     assert calls()[0].state == "open"
     actions = [entry.action for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert ["partner_call.matched", "partner_call.closed", "partner_call.open"] == [
-        action for action in actions if action.startswith("partner_call.")]
+        action for action in actions if action.startswith("partner_call.")
+    ]
 
 
 # The call's page ----------------------------------------------------------------------------------------------
 
+
 def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(client, world):
     school, preili = world["school"], world["preili"]
-    call = make_partner_call(school, age_groups="10-12", subjects="environment", starts_on=date(2027, 3, 1),
-                             ends_on=date(2027, 5, 31))
+    call = make_partner_call(
+        school, age_groups="10-12", subjects="environment", starts_on=date(2027, 3, 1), ends_on=date(2027, 5, 31)
+    )
     author = make_user(email="author@example.com", language="en")
-    idea = make_idea(author=author, centre=preili, title="Šķirošanas stacija", seeking_school_partner=True,
-                     partner_age_groups="10-12", partner_subjects="environment")
-    make_idea(centre=world["aglona"], title="Nekā kopīga", seeking_school_partner=True,
-              partner_age_groups="adults", partner_subjects="music")
-    activity = make_activity(centre=preili, title="Putnu būrīši", seeking_school_partner=True,
-                             partner_age_groups="7-9", partner_subjects="technology")
+    idea = make_idea(
+        author=author,
+        centre=preili,
+        title="Šķirošanas stacija",
+        seeking_school_partner=True,
+        partner_age_groups="10-12",
+        partner_subjects="environment",
+    )
+    make_idea(
+        centre=world["aglona"],
+        title="Nekā kopīga",
+        seeking_school_partner=True,
+        partner_age_groups="adults",
+        partner_subjects="music",
+    )
+    activity = make_activity(
+        centre=preili, title="Putnu būrīši", seeking_school_partner=True, partner_age_groups="7-9", partner_subjects="technology"
+    )
     page = text(client.get(f"/partner-calls/{call.id}", headers=EN))
     assert call.title in page and "Preiļu 1. pamatskola" in page and "Verified" in page
     assert "Ages 10–12" in page and "Environment" in page and "Looking for a partner" in page
@@ -271,40 +321,82 @@ def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(clie
 
 def test_a_closed_call_shows_no_suggestions(client, world):
     call = make_partner_call(world["school"], state="closed")
-    make_idea(centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12",
-              partner_subjects="environment")
+    make_idea(centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment")
     page = text(client.get(f"/partner-calls/{call.id}", headers=EN))
     assert "Closed" in page and "Suggested ideas and activities" not in page
 
 
 # /partners --------------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def listed(world):
     school, ngo, preili, aglona = world["school"], world["ngo"], world["preili"], world["aglona"]
     return {
-        "spring_call": make_partner_call(school, title="Pavasara projekts", age_groups="10-12",
-                                         subjects="environment", starts_on=date(2027, 3, 1),
-                                         ends_on=date(2027, 5, 31)),
+        "spring_call": make_partner_call(
+            school,
+            title="Pavasara projekts",
+            age_groups="10-12",
+            subjects="environment",
+            starts_on=date(2027, 3, 1),
+            ends_on=date(2027, 5, 31),
+        ),
         "any_time_call": make_partner_call(ngo, title="Jebkad", age_groups="16-18", subjects="arts"),
         "closed_call": make_partner_call(school, title="Slēgts aicinājums", state="closed"),
-        "idea": make_idea(centre=preili, title="Ideja skolai", seeking_school_partner=True,
-                          partner_age_groups="10-12", partner_subjects="environment"),
-        "other_idea": make_idea(centre=aglona, title="Mūzikas ideja", seeking_school_partner=True,
-                                partner_age_groups="16-18", partner_subjects="music"),
+        "idea": make_idea(
+            centre=preili,
+            title="Ideja skolai",
+            seeking_school_partner=True,
+            partner_age_groups="10-12",
+            partner_subjects="environment",
+        ),
+        "other_idea": make_idea(
+            centre=aglona,
+            title="Mūzikas ideja",
+            seeking_school_partner=True,
+            partner_age_groups="16-18",
+            partner_subjects="music",
+        ),
         "no_partner_idea": make_idea(centre=preili, title="Bez partnera"),
-        "draft_idea": make_idea(centre=preili, title="Melnraksts", state="draft", seeking_school_partner=True,
-                                partner_age_groups="10-12", partner_subjects="environment"),
-        "activity": make_activity(centre=aglona, title="Darbnīca skolai", seeking_school_partner=True,
-                                  partner_age_groups="16-18", partner_subjects="arts", starts_in_days=10),
-        "done_activity": make_activity(centre=preili, title="Pagājusi", state="completed", starts_in_days=-10,
-                                       seeking_school_partner=True, partner_age_groups="10-12",
-                                       partner_subjects="environment"),
+        "draft_idea": make_idea(
+            centre=preili,
+            title="Melnraksts",
+            state="draft",
+            seeking_school_partner=True,
+            partner_age_groups="10-12",
+            partner_subjects="environment",
+        ),
+        "activity": make_activity(
+            centre=aglona,
+            title="Darbnīca skolai",
+            seeking_school_partner=True,
+            partner_age_groups="16-18",
+            partner_subjects="arts",
+            starts_in_days=10,
+        ),
+        "done_activity": make_activity(
+            centre=preili,
+            title="Pagājusi",
+            state="completed",
+            starts_in_days=-10,
+            seeking_school_partner=True,
+            partner_age_groups="10-12",
+            partner_subjects="environment",
+        ),
     }
 
 
-TITLES = ("Pavasara projekts", "Jebkad", "Slēgts aicinājums", "Ideja skolai", "Mūzikas ideja", "Bez partnera",
-          "Melnraksts", "Darbnīca skolai", "Pagājusi")
+TITLES = (
+    "Pavasara projekts",
+    "Jebkad",
+    "Slēgts aicinājums",
+    "Ideja skolai",
+    "Mūzikas ideja",
+    "Bez partnera",
+    "Melnraksts",
+    "Darbnīca skolai",
+    "Pagājusi",
+)
 
 
 def shown(client, query=""):
@@ -318,20 +410,23 @@ def test_partners_shows_open_calls_beside_ideas_and_activities_seeking_a_partner
     assert shown(client) == {"Pavasara projekts", "Jebkad", "Ideja skolai", "Mūzikas ideja", "Darbnīca skolai"}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("?centre=preili", {"Pavasara projekts", "Ideja skolai"}),
-    ("?centre=aglona", {"Jebkad", "Mūzikas ideja", "Darbnīca skolai"}),
-    ("?age=10-12", {"Pavasara projekts", "Ideja skolai"}),
-    ("?age=16-18", {"Jebkad", "Mūzikas ideja", "Darbnīca skolai"}),
-    ("?subject=environment", {"Pavasara projekts", "Ideja skolai"}),
-    ("?subject=arts", {"Jebkad", "Darbnīca skolai"}),
-    ("?type=calls", {"Pavasara projekts", "Jebkad"}),
-    ("?type=ideas", {"Ideja skolai", "Mūzikas ideja"}),
-    ("?type=activities", {"Darbnīca skolai"}),
-    ("?type=calls&state=closed", {"Slēgts aicinājums"}),
-    ("?type=calls&state=any", {"Pavasara projekts", "Jebkad", "Slēgts aicinājums"}),
-    ("?centre=preili&age=10-12&subject=environment&type=calls", {"Pavasara projekts"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?centre=preili", {"Pavasara projekts", "Ideja skolai"}),
+        ("?centre=aglona", {"Jebkad", "Mūzikas ideja", "Darbnīca skolai"}),
+        ("?age=10-12", {"Pavasara projekts", "Ideja skolai"}),
+        ("?age=16-18", {"Jebkad", "Mūzikas ideja", "Darbnīca skolai"}),
+        ("?subject=environment", {"Pavasara projekts", "Ideja skolai"}),
+        ("?subject=arts", {"Jebkad", "Darbnīca skolai"}),
+        ("?type=calls", {"Pavasara projekts", "Jebkad"}),
+        ("?type=ideas", {"Ideja skolai", "Mūzikas ideja"}),
+        ("?type=activities", {"Darbnīca skolai"}),
+        ("?type=calls&state=closed", {"Slēgts aicinājums"}),
+        ("?type=calls&state=any", {"Pavasara projekts", "Jebkad", "Slēgts aicinājums"}),
+        ("?centre=preili&age=10-12&subject=environment&type=calls", {"Pavasara projekts"}),
+    ],
+)
 def test_each_filter_narrows_the_lists(client, world, listed, query, expected):
     assert shown(client, query) == expected
 
@@ -349,11 +444,25 @@ def test_the_period_filter(client, world, listed):
     assert shown(client, f"?period={far}&type=activities") == set()
 
 
-@pytest.mark.parametrize("query", [
-    "?centre=nowhere", "?age=99", "?subject=<script>", "?period=2027-13", "?period=abc", "?period=99999-01",
-    "?type=everything", "?state=deleted", "?page=-4", "?page=abc", "?page=999999999999", "?centre=&age=&type=",
-    "?age=10-12%25", "?subject=environment,arts",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?centre=nowhere",
+        "?age=99",
+        "?subject=<script>",
+        "?period=2027-13",
+        "?period=abc",
+        "?period=99999-01",
+        "?type=everything",
+        "?state=deleted",
+        "?page=-4",
+        "?page=abc",
+        "?page=999999999999",
+        "?centre=&age=&type=",
+        "?age=10-12%25",
+        "?subject=environment,arts",
+    ],
+)
 def test_bad_parameters_are_ignored(client, world, listed, query):
     assert shown(client, query) == shown(client)
 
@@ -383,15 +492,22 @@ def test_partners_and_a_call_run_a_fixed_small_number_of_statements(client, worl
     for total in (2, 30):
         while db.session.scalar(select(db.func.count(PartnerCall.id))) < total:
             make_partner_call(world["ngo"], title="Vēl viens")
-            make_idea(centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12",
-                      partner_subjects="environment")
-            make_activity(centre=world["aglona"], seeking_school_partner=True, partner_age_groups="10-12",
-                          partner_subjects="arts")
-        for path in ("/partners", "/partners?type=calls&page=2", "/partners?centre=preili&age=10-12&period=2027-04",
-                     f"/partner-calls/{call.id}"):
+            make_idea(
+                centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment"
+            )
+            make_activity(
+                centre=world["aglona"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="arts"
+            )
+        for path in (
+            "/partners",
+            "/partners?type=calls&page=2",
+            "/partners?centre=preili&age=10-12&period=2027-04",
+            f"/partner-calls/{call.id}",
+        ):
             statements = statements_of(client, path)
-            assert len(statements) <= PARTNERS_BUDGET + (SIGNED_IN_EXTRA if who != "visitor" else 0), \
-                "\n\n".join([path, *statements])
+            assert len(statements) <= PARTNERS_BUDGET + (SIGNED_IN_EXTRA if who != "visitor" else 0), "\n\n".join(
+                [path, *statements]
+            )
             counts.add((path, len(statements)))
     assert len(counts) == 4, counts  # the same for few and for many rows
 
@@ -411,8 +527,13 @@ def render_partial(app, user, project):
 
 def test_the_suggestions_partial_is_for_the_projects_people_only(ctx, world):
     author = make_user(email="author@example.com", language="en")
-    idea = make_idea(author=author, centre=world["preili"], seeking_school_partner=True,
-                     partner_age_groups="10-12", partner_subjects="environment")
+    idea = make_idea(
+        author=author,
+        centre=world["preili"],
+        seeking_school_partner=True,
+        partner_age_groups="10-12",
+        partner_subjects="environment",
+    )
     call = make_partner_call(world["school"], age_groups="10-12", subjects="environment")
     make_partner_call(world["ngo"], title="Cits", age_groups="adults", subjects="music")
 
@@ -427,14 +548,16 @@ def test_the_suggestions_partial_is_for_the_projects_people_only(ctx, world):
     not_seeking = make_idea(author=author, centre=world["preili"])
     assert render_partial(ctx, author, not_seeking).strip() == ""
 
-    activity = make_activity(centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12",
-                             partner_subjects="environment")
+    activity = make_activity(
+        centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment"
+    )
     page = render_partial(ctx, world["moderator"], activity)
     assert f"/partner-calls/{call.id}/invite?activity_id={activity.id}" in page
     assert render_partial(ctx, author, activity).strip() == ""
 
 
 # The activity form's school-partner fields -----------------------------------------------------------------------
+
 
 def test_an_activity_can_seek_a_school_partner(client, world):
     from datetime import datetime
@@ -443,13 +566,24 @@ def test_an_activity_can_seek_a_school_partner(client, world):
     day = (utcnow() + timedelta(days=20)).date()
     starts = datetime(day.year, day.month, day.day, 10).strftime("%Y-%m-%dT%H:%M")
     ends = datetime(day.year, day.month, day.day, 13).strftime("%Y-%m-%dT%H:%M")
-    data = {"title": "Putnu būrīši", "description": "", "place": "Preiļu KRC", "starts_at": starts, "ends_at": ends,
-            "capacity": "12", "seeking_school_partner": "y", "partner_age_groups": ["10-12", "7-9"],
-            "partner_subjects": []}
+    data = {
+        "title": "Putnu būrīši",
+        "description": "",
+        "place": "Preiļu KRC",
+        "starts_at": starts,
+        "ends_at": ends,
+        "capacity": "12",
+        "seeking_school_partner": "y",
+        "partner_age_groups": ["10-12", "7-9"],
+        "partner_subjects": [],
+    }
     page = text(post_form(client, "/activities/new", data, token_from="/activities/new"))
     assert "Please choose at least one subject for the school partner." in page
     data["partner_subjects"] = ["technology"]
     assert post_form(client, "/activities/new", data, token_from="/activities/new").status_code == 302
     activity = db.session.scalars(select(Activity)).one()
     assert (activity.seeking_school_partner, activity.partner_age_groups, activity.partner_subjects) == (
-        True, "7-9,10-12", "technology")
+        True,
+        "7-9,10-12",
+        "technology",
+    )

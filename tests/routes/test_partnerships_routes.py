@@ -1,6 +1,7 @@
 """Partnership pages: offering an organisation to an idea or activity, inviting one from a partner call, accepting,
 declining and withdrawing, the partners shown on the project's page (and carried to the activity), my partnerships,
 and that a representative of one school never sees or touches another school's pending offers."""
+
 from datetime import timedelta
 
 import pytest
@@ -29,17 +30,28 @@ def world(ctx):
     author = make_user(email="author@example.com", display_name="Anna Autore", language="en")
     rep_x = make_user(email="x@example.com", display_name="Ilze Skolotāja", language="en")
     rep_y = make_user(email="y@example.com", display_name="Jānis Direktors", language="en")
-    return type("World", (), {
-        "centre": centre, "author": author, "rep_x": rep_x, "rep_y": rep_y,
-        "idea": make_idea(author=author, centre=centre, title="Šķirosim atkritumus", seeking_school_partner=True,
-                          partner_age_groups="10-12", partner_subjects="environment"),
-        "school_x": make_organisation(representative=rep_x, centre=centre, name="Preiļu 1. pamatskola",
-                                      verified=True),
-        "school_y": make_organisation(representative=rep_y, centre=centre, name="Aglonas vidusskola"),
-        "moderator": make_user(email="mod@example.com", display_name="Dace Koordinatore", moderates=[centre],
-                               language="en"),
-        "resident": make_user(email="resident@example.com", display_name="Līga", language="en"),
-    })
+    return type(
+        "World",
+        (),
+        {
+            "centre": centre,
+            "author": author,
+            "rep_x": rep_x,
+            "rep_y": rep_y,
+            "idea": make_idea(
+                author=author,
+                centre=centre,
+                title="Šķirosim atkritumus",
+                seeking_school_partner=True,
+                partner_age_groups="10-12",
+                partner_subjects="environment",
+            ),
+            "school_x": make_organisation(representative=rep_x, centre=centre, name="Preiļu 1. pamatskola", verified=True),
+            "school_y": make_organisation(representative=rep_y, centre=centre, name="Aglonas vidusskola"),
+            "moderator": make_user(email="mod@example.com", display_name="Dace Koordinatore", moderates=[centre], language="en"),
+            "resident": make_user(email="resident@example.com", display_name="Līga", language="en"),
+        },
+    )
 
 
 def text(response):
@@ -65,9 +77,12 @@ def events_of(user):
 
 def offer_through_page(client, world, organisation=None, message=MESSAGE):
     idea = world.idea
-    return post_form(client, f"/ideas/{idea.id}/offer-partnership",
-                     {"organisation": (organisation or world.school_x).id, "message": message},
-                     token_from=f"/ideas/{idea.id}/offer-partnership")
+    return post_form(
+        client,
+        f"/ideas/{idea.id}/offer-partnership",
+        {"organisation": (organisation or world.school_x).id, "message": message},
+        token_from=f"/ideas/{idea.id}/offer-partnership",
+    )
 
 
 def offered_by_x(world):
@@ -77,6 +92,7 @@ def offered_by_x(world):
 
 
 # Offer → notification → accept → shown publicly ------------------------------------------------------------------
+
 
 def test_an_offer_is_answered_and_the_partner_is_shown_to_everyone(client, world):
     idea = world.idea
@@ -117,8 +133,7 @@ def test_the_author_declines_and_a_representative_withdraws(client, world):
     idea = world.idea
     partnership = offered_by_x(world)
     author = browser(client, world.author)
-    assert post_form(author, f"/partnerships/{partnership.id}/decline",
-                     token_from=f"/ideas/{idea.id}").status_code == 302
+    assert post_form(author, f"/partnerships/{partnership.id}/decline", token_from=f"/ideas/{idea.id}").status_code == 302
     assert partnerships()[0].state == "declined"
     assert "partnership_declined" in events_of(world.rep_x)
     assert "Preiļu 1. pamatskola" not in text(browser(client).get(f"/ideas/{idea.id}"))
@@ -126,14 +141,18 @@ def test_the_author_declines_and_a_representative_withdraws(client, world):
     rep = browser(client, world.rep_x)
     assert offer_through_page(rep, world).status_code == 302  # a declined offer may be made again
     second = partnerships()[1]
-    response = post_form(rep, f"/partnerships/{second.id}/withdraw", {"next": "/me/partnerships"},
-                         token_from=f"/ideas/{idea.id}")
+    response = post_form(rep, f"/partnerships/{second.id}/withdraw", {"next": "/me/partnerships"}, token_from=f"/ideas/{idea.id}")
     assert response.status_code == 302 and response.location.endswith("/me/partnerships")
     assert partnerships()[1].state == "withdrawn"
     assert "partnership_withdrawn" in events_of(world.author)
     # a finished partnership cannot be answered any more
-    response = post_form(author, f"/partnerships/{second.id}/accept", token_from=f"/ideas/{idea.id}",
-                         headers={"Referer": f"http://localhost/ideas/{idea.id}", **EN}, follow_redirects=True)
+    response = post_form(
+        author,
+        f"/partnerships/{second.id}/accept",
+        token_from=f"/ideas/{idea.id}",
+        headers={"Referer": f"http://localhost/ideas/{idea.id}", **EN},
+        follow_redirects=True,
+    )
     assert "This cannot be done any more" in text(response)
     assert partnerships()[1].state == "withdrawn"
 
@@ -150,9 +169,13 @@ def test_a_second_offer_of_the_same_organisation_is_already_done(client, world):
 
 def test_the_offer_form_shows_errors_next_to_the_fields(client, world):
     rep = browser(client, world.rep_x)
-    response = post_form(rep, f"/ideas/{world.idea.id}/offer-partnership",
-                         {"organisation": world.school_y.id, "message": "x" * 2001},
-                         token_from=f"/ideas/{world.idea.id}/offer-partnership", headers=EN)
+    response = post_form(
+        rep,
+        f"/ideas/{world.idea.id}/offer-partnership",
+        {"organisation": world.school_y.id, "message": "x" * 2001},
+        token_from=f"/ideas/{world.idea.id}/offer-partnership",
+        headers=EN,
+    )
     page = text(response)
     assert response.status_code == 200
     assert "Please choose an organisation from the list." in page  # school Y is not hers
@@ -164,8 +187,7 @@ def test_only_representatives_may_offer_and_only_to_projects_open_for_partners(c
     resident = browser(client, world.resident)
     assert "Offer a partnership" not in text(resident.get(f"/ideas/{world.idea.id}", headers=EN))
     assert resident.get(f"/ideas/{world.idea.id}/offer-partnership").status_code == 403
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "access.denied")) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "access.denied")) == 1
     assert browser(client).get(f"/ideas/{world.idea.id}/offer-partnership").status_code == 302  # to log in
 
     closed = make_idea(author=world.author, centre=world.centre, title="Bez partnera")
@@ -181,24 +203,31 @@ def test_only_representatives_may_offer_and_only_to_projects_open_for_partners(c
 def test_an_offer_to_an_activity_is_decided_by_its_coordinators(client, world):
     from tests.factories import make_activity
 
-    activity = make_activity(centre=world.centre, creator=world.moderator, state="planned",
-                             title="Talka skolā", seeking_school_partner=True)
+    activity = make_activity(
+        centre=world.centre, creator=world.moderator, state="planned", title="Talka skolā", seeking_school_partner=True
+    )
     rep = browser(client, world.rep_x)
     assert "Offer a partnership" in text(rep.get(f"/activities/{activity.id}", headers=EN))
-    response = post_form(rep, f"/activities/{activity.id}/offer-partnership",
-                         {"organisation": world.school_x.id, "message": MESSAGE},
-                         token_from=f"/activities/{activity.id}/offer-partnership")
+    response = post_form(
+        rep,
+        f"/activities/{activity.id}/offer-partnership",
+        {"organisation": world.school_x.id, "message": MESSAGE},
+        token_from=f"/activities/{activity.id}/offer-partnership",
+    )
     assert response.location.endswith(f"/activities/{activity.id}#partners")
     [partnership] = partnerships()
     assert (partnership.activity_id, partnership.idea_id) == (activity.id, None)
     assert "partnership_offered" in events_of(world.moderator)
     coordinator = browser(client, world.moderator)
-    assert post_form(coordinator, f"/partnerships/{partnership.id}/accept",
-                     token_from=f"/activities/{activity.id}").status_code == 302
+    assert (
+        post_form(coordinator, f"/partnerships/{partnership.id}/accept", token_from=f"/activities/{activity.id}").status_code
+        == 302
+    )
     assert "Preiļu 1. pamatskola" in text(browser(client).get(f"/activities/{activity.id}"))
 
 
 # Invitations from a partner call ---------------------------------------------------------------------------------
+
 
 def test_an_invitation_from_a_call_is_accepted_and_the_call_is_matched(client, world):
     call = make_partner_call(world.school_x)
@@ -206,13 +235,15 @@ def test_an_invitation_from_a_call_is_accepted_and_the_call_is_matched(client, w
     author = browser(client, world.author)
     form = text(author.get(f"/partner-calls/{call.id}/invite?idea_id={world.idea.id}", headers=EN))
     assert "Šķirosim atkritumus" in form and f'selected value="idea-{world.idea.id}"' in form
-    response = post_form(author, f"/partner-calls/{call.id}/invite",
-                         {"project": f"idea-{world.idea.id}", "message": "Nāciet talkā!"},
-                         token_from=f"/partner-calls/{call.id}/invite")
+    response = post_form(
+        author,
+        f"/partner-calls/{call.id}/invite",
+        {"project": f"idea-{world.idea.id}", "message": "Nāciet talkā!"},
+        token_from=f"/partner-calls/{call.id}/invite",
+    )
     assert response.status_code == 302 and response.location.endswith(f"/ideas/{world.idea.id}#partners")
     [partnership] = partnerships()
-    assert (partnership.direction, partnership.partner_call_id, partnership.state) == ("invitation", call.id,
-                                                                                       "offered")
+    assert (partnership.direction, partnership.partner_call_id, partnership.state) == ("invitation", call.id, "offered")
     assert "partnership_invited" in events_of(world.rep_x)
     assert "Withdraw the invitation" in text(author.get(f"/ideas/{world.idea.id}", headers=EN))
 
@@ -239,12 +270,12 @@ def test_only_the_projects_people_may_invite(client, world):
 
 # One school never sees or touches another school's pending offers ----------------------------------------------
 
+
 def test_a_representative_of_another_school_cannot_see_or_touch_the_offer(client, world):
     partnership = offered_by_x(world)
     other = browser(client, world.rep_y)
     for action in ("accept", "decline", "withdraw"):
-        assert post_form(other, f"/partnerships/{partnership.id}/{action}",
-                         token_from="/me/partnerships").status_code == 404
+        assert post_form(other, f"/partnerships/{partnership.id}/{action}", token_from="/me/partnerships").status_code == 404
     page = text(other.get(f"/ideas/{world.idea.id}", headers=EN))
     assert "Preiļu 1. pamatskola" not in page and MESSAGE not in page
     assert "Offer a partnership" in page  # school Y may still offer itself
@@ -255,8 +286,7 @@ def test_a_representative_of_another_school_cannot_see_or_touch_the_offer(client
     rep = browser(client, world.rep_x)
     assert post_form(rep, f"/partnerships/{partnership.id}/accept", token_from="/me/partnerships").status_code == 403
     post_form(browser(client, world.author), f"/partnerships/{partnership.id}/accept", token_from="/me/partnerships")
-    assert post_form(other, f"/partnerships/{partnership.id}/withdraw",
-                     token_from="/me/partnerships").status_code == 403
+    assert post_form(other, f"/partnerships/{partnership.id}/withdraw", token_from="/me/partnerships").status_code == 403
     assert partnerships()[0].state == "accepted"
     denied = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "access.denied")).all()
     assert {entry["what"] for entry in denied} == {"partnerships.accept", "partnerships.withdraw"}
@@ -264,13 +294,22 @@ def test_a_representative_of_another_school_cannot_see_or_touch_the_offer(client
 
 # Promotion, my partnerships, cost -------------------------------------------------------------------------------
 
+
 def test_promotion_carries_the_accepted_partner_to_the_activity_page(client, world):
     partnership = offered_by_x(world)
     post_form(browser(client, world.author), f"/partnerships/{partnership.id}/accept", token_from="/me/partnerships")
     starts_at = (utcnow() + timedelta(days=10)).replace(second=0, microsecond=0)
-    activity = promote_idea(db.session.merge(world.moderator), db.session.merge(world.idea), title="Šķirošanas talka",
-                            description="Kopā ar skolu.", place="Skolas pagalms", starts_at=starts_at,
-                            ends_at=starts_at + timedelta(hours=2), leader_name="Dace", capacity=30)
+    activity = promote_idea(
+        db.session.merge(world.moderator),
+        db.session.merge(world.idea),
+        title="Šķirošanas talka",
+        description="Kopā ar skolu.",
+        place="Skolas pagalms",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        leader_name="Dace",
+        capacity=30,
+    )
     db.session.commit()
     page = text(browser(client).get(f"/activities/{activity.id}", headers=EN))
     assert "Partners" in page and "Preiļu 1. pamatskola" in page
@@ -306,12 +345,18 @@ def test_the_project_partners_cost_at_most_two_statements(ctx, world, who):
             viewer.moderated_centres  # noqa: B018 (the user loader loads these with the person)
         else:
             from flask_login import AnonymousUserMixin
+
             viewer = AnonymousUserMixin()
         world.idea.title  # noqa: B018 (the page has loaded the idea already)
         with recorded_statements() as statements:
             found = queries.project_partnerships(world.idea, viewer)
     assert len(statements) <= 2, statements
     names = {row.partnership.organisation.name for row in found.pending}
-    expected = {"visitor": set(), "resident": set(), "author": {"Preiļu 1. pamatskola", "Aglonas vidusskola"},
-                "moderator": {"Preiļu 1. pamatskola", "Aglonas vidusskola"}, "rep_x": {"Preiļu 1. pamatskola"}}
+    expected = {
+        "visitor": set(),
+        "resident": set(),
+        "author": {"Preiļu 1. pamatskola", "Aglonas vidusskola"},
+        "moderator": {"Preiļu 1. pamatskola", "Aglonas vidusskola"},
+        "rep_x": {"Preiļu 1. pamatskola"},
+    }
     assert names == expected[who]

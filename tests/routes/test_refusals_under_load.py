@@ -3,6 +3,7 @@
 On SQLite a GET holds no write lock; the entry for a refused GET needs it. Waiting the whole busy timeout for it
 while a command or another request wrote ended in "database is locked" and a 503 instead of the 403.
 """
+
 import logging
 import sqlite3
 
@@ -20,8 +21,7 @@ from tests.factories import make_user
 
 def refusals(app):
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuditEntry)
-                                 .where(AuditEntry.action == "access.denied"))
+        return db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "access.denied"))
 
 
 @pytest.mark.real_commits

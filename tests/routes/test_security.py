@@ -1,5 +1,6 @@
 """The security baseline: headers, cookies, CSRF on every POST, no state change on any GET, access
 control, mass assignment, escaping, error pages, a database outage, and rate limits shared by workers."""
+
 import os
 import re
 import secrets
@@ -59,16 +60,22 @@ URL_MAP = SPARE_APP.url_map
 
 
 def rules_with(method):
-    return [pytest.param(rule.endpoint, tuple(sorted(rule.arguments)), id=rule.rule)
-            for rule in sorted(URL_MAP.iter_rules(), key=lambda rule: rule.rule) if method in rule.methods]
+    return [
+        pytest.param(rule.endpoint, tuple(sorted(rule.arguments)), id=rule.rule)
+        for rule in sorted(URL_MAP.iter_rules(), key=lambda rule: rule.rule)
+        if method in rule.methods
+    ]
 
 
 def snapshot(exclude=()):
     """Every row of every table (except the excluded ones), as committed."""
     # End the test's own transaction first: on SQLite it would keep reading an old snapshot.
     db.session.commit()
-    rows = {table.name: db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-            for table in db.metadata.sorted_tables if table.name not in exclude}
+    rows = {
+        table.name: db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        for table in db.metadata.sorted_tables
+        if table.name not in exclude
+    }
     db.session.commit()
     return rows
 
@@ -95,6 +102,7 @@ def location_path(response):
 
 # --- headers and cookies --------------------------------------------------------------------------
 
+
 def csp_directives(response):
     header = response.headers.get("Content-Security-Policy")
     assert header, "no Content-Security-Policy header"
@@ -120,12 +128,15 @@ def test_html_page_sends_the_other_security_headers(client):
     response = client.get("/")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Referrer-Policy"] in {"strict-origin-when-cross-origin", "same-origin", "no-referrer",
-                                                   "strict-origin"}
+    assert response.headers["Referrer-Policy"] in {
+        "strict-origin-when-cross-origin",
+        "same-origin",
+        "no-referrer",
+        "strict-origin",
+    }
 
 
-@pytest.mark.parametrize("url", ["/me", "/me/profile", "/me/security", "/admin/users", "/admin/users/{id}",
-                                 "/admin/audit"])
+@pytest.mark.parametrize("url", ["/me", "/me/profile", "/me/security", "/admin/users", "/admin/users/{id}", "/admin/audit"])
 def test_pages_with_personal_data_are_not_cached(client, admin, url):
     log_in(client, admin.email)
     response = client.get(url.format(id=admin.id))
@@ -185,8 +196,12 @@ def test_production_sends_hsts(production):
 def test_production_cookies_are_secure_http_only_and_same_site_lax(production, user):
     client = production.client
     # Over HTTPS, Flask-WTF also checks that a form was posted from this site (the Referer).
-    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD, "remember": "y"},
-                         headers={"Referer": f"{PRODUCTION_SITE}/login"})
+    response = post_form(
+        client,
+        "/login",
+        {"email": user.email, "password": PASSWORD, "remember": "y"},
+        headers={"Referer": f"{PRODUCTION_SITE}/login"},
+    )
     assert response.status_code == 302, html(response)[:2000]
     for name in ("kopiena_session", "kopiena_remember"):
         flags = cookie_flags(cookie_header(response, name))
@@ -197,14 +212,14 @@ def test_production_cookies_are_secure_http_only_and_same_site_lax(production, u
 
 def test_production_language_cookie_is_secure(production):
     client = production.client
-    response = post_form(client, "/language", {"language": "en", "next": "/"},
-                         headers={"Referer": f"{PRODUCTION_SITE}/"})
+    response = post_form(client, "/language", {"language": "en", "next": "/"}, headers={"Referer": f"{PRODUCTION_SITE}/"})
     assert response.status_code == 302
     assert "secure" in cookie_flags(cookie_header(response, "kopiena_lang"))
 
 
-@pytest.mark.parametrize("secret", ["dev-only-not-secret", "", None, "too-short-" + "x" * 21],
-                         ids=["old-dev-key", "empty", "unset", "short"])
+@pytest.mark.parametrize(
+    "secret", ["dev-only-not-secret", "", None, "too-short-" + "x" * 21], ids=["old-dev-key", "empty", "unset", "short"]
+)
 def test_production_refuses_to_start_without_a_real_secret_key(secret):
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set") as refusal:
         create_app("production", production_settings(SECRET_KEY=secret))
@@ -212,6 +227,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret):
 
 
 # --- every POST needs a CSRF token; no GET changes anything ---------------------------------------
+
 
 @pytest.fixture
 def world(client, admin):
@@ -221,13 +237,22 @@ def world(client, admin):
     resident = make_user(email="valdis@example.com", display_name="Valdis Ozols")
     newcomer = make_user(email="jauns@example.com", display_name="Jānis Jaunais", confirmed=False)
     reset = reset_token(resident)
-    db.session.add(PasswordResetToken(user_id=resident.id, token_hash=hash_token(reset), created_at=utcnow(),
-                                      expires_at=utcnow() + timedelta(hours=1)))
+    db.session.add(
+        PasswordResetToken(
+            user_id=resident.id, token_hash=hash_token(reset), created_at=utcnow(), expires_at=utcnow() + timedelta(hours=1)
+        )
+    )
     notification = Notification(user_id=admin.id, event="idea_published")  # the admin's own, unread
     db.session.add(notification)
     category = make_category()
-    idea = make_idea(author=resident, centre=centre, category=category, seeking_school_partner=True,
-                     partner_age_groups="10-12", partner_subjects="environment")
+    idea = make_idea(
+        author=resident,
+        centre=centre,
+        category=category,
+        seeking_school_partner=True,
+        partner_age_groups="10-12",
+        partner_subjects="environment",
+    )
     comment = Comment(idea_id=idea.id, author_id=resident.id, body="Labs!")
     reason = ReasonTemplate(centre_id=centre.id, decision="declined", title="Nav vietējā", text="Ārpus novada.")
     role = VolunteerRole(idea_id=idea.id, name="Palīgs", places=3, accepted_count=0, auto_accept=False)
@@ -236,18 +261,24 @@ def world(client, admin):
     signup = SignUp(role_id=role.id, user_id=admin.id, state="applied")  # the admin's own: may withdraw it
     db.session.add(signup)
     activity = make_activity(centre=centre, creator=admin, seeking_school_partner=True)
-    registration = Registration(activity_id=activity.id, user_id=admin.id, places=1, companions=[],
-                                state="waiting")  # the admin's own: may cancel it
+    registration = Registration(
+        activity_id=activity.id, user_id=admin.id, places=1, companions=[], state="waiting"
+    )  # the admin's own: may cancel it
     photo = ActivityPhoto(activity_id=activity.id, image_name="0" * 32 + ".jpg", caption="Podi")
     db.session.add_all([registration, photo])
     # an organisation the admin represents, another person's pending request to represent it (so approve and
     # decline make sense), its open partner call, and its offer to the resident's idea
     organisation = make_organisation(representative=admin, centre=centre)
-    asking = Representative(organisation_id=organisation.id, user_id=resident.id, state="requested",
-                            message="Klases audzinātājs")
+    asking = Representative(organisation_id=organisation.id, user_id=resident.id, state="requested", message="Klases audzinātājs")
     partner_call = make_partner_call(organisation)
-    partnership = Partnership(organisation_id=organisation.id, idea_id=idea.id, direction="offer", state="offered",
-                              offered_by_id=admin.id, message="Palīdzēsim")
+    partnership = Partnership(
+        organisation_id=organisation.id,
+        idea_id=idea.id,
+        direction="offer",
+        state="offered",
+        offered_by_id=admin.id,
+        message="Palīdzēsim",
+    )
     db.session.add_all([asking, partnership])
     db.session.commit()
     log_in(client, admin.email)
@@ -259,21 +290,50 @@ def world(client, admin):
             ("accounts.reset_password", "token"): reset,
             ("accounts.confirm_email_change", "token"): email_change_token(resident, "valdis.jauns@example.com"),
         },
-        by_name={"user_id": resident.id, "centre_id": centre.id, "token": "x", "filename": "css/kopiena.css",
-                 "notification_id": notification.id, "idea_id": idea.id, "comment_id": comment.id,
-                 "category_id": category.id, "template_id": reason.id, "role_id": role.id,
-                 "signup_id": signup.id, "activity_id": activity.id, "registration_id": registration.id,
-                 "photo_id": photo.id, "slug": centre.slug, "organisation_id": organisation.id,
-                 "representative_id": asking.id, "call_id": partner_call.id, "partnership_id": partnership.id,
-                 "action": "close"},
+        by_name={
+            "user_id": resident.id,
+            "centre_id": centre.id,
+            "token": "x",
+            "filename": "css/kopiena.css",
+            "notification_id": notification.id,
+            "idea_id": idea.id,
+            "comment_id": comment.id,
+            "category_id": category.id,
+            "template_id": reason.id,
+            "role_id": role.id,
+            "signup_id": signup.id,
+            "activity_id": activity.id,
+            "registration_id": registration.id,
+            "photo_id": photo.id,
+            "slug": centre.slug,
+            "organisation_id": organisation.id,
+            "representative_id": asking.id,
+            "call_id": partner_call.id,
+            "partnership_id": partnership.id,
+            "action": "close",
+        },
         # Values that every form of the app would accept, so that a missing CSRF check would show.
         form={
-            "display_name": "Changed Name", "name": "Changed", "municipality": "Changed", "slug": "changed",
-            "email": newcomer.email, "new_email": "changed@example.com", "current_password": PASSWORD,
-            "password": "a brand new and long passphrase", "new_password": "a brand new and long passphrase",
-            "language": "en", "is_admin": "y", "is_active": "y", "moderated_centres": str(centre.id),
-            "home_centre": str(centre.id), "about": "changed", "next": "/me",
-            "places": "5", "message": "changed", "title": "Changed", "kind": "school",
+            "display_name": "Changed Name",
+            "name": "Changed",
+            "municipality": "Changed",
+            "slug": "changed",
+            "email": newcomer.email,
+            "new_email": "changed@example.com",
+            "current_password": PASSWORD,
+            "password": "a brand new and long passphrase",
+            "new_password": "a brand new and long passphrase",
+            "language": "en",
+            "is_admin": "y",
+            "is_active": "y",
+            "moderated_centres": str(centre.id),
+            "home_centre": str(centre.id),
+            "about": "changed",
+            "next": "/me",
+            "places": "5",
+            "message": "changed",
+            "title": "Changed",
+            "kind": "school",
         },
     )
 
@@ -292,8 +352,7 @@ def build_url(ctx, world, endpoint, arguments):
 
 @pytest.mark.parametrize("token", ["missing", "from another session"])
 @pytest.mark.parametrize(("endpoint", "arguments"), rules_with("POST"))
-def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(ctx, client, world, endpoint, arguments,
-                                                                        token):
+def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(ctx, client, world, endpoint, arguments, token):
     url = build_url(ctx, world, endpoint, arguments)
     form = dict(world.form)
     if token == "from another session":
@@ -323,28 +382,33 @@ def test_get_changes_nothing(ctx, client, world, endpoint, arguments):
 
 #: URL → expected status for each role (anonymous people are sent to the log-in page)
 ACCESS = {
-    "/me":                             {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
-    "/me/profile":                     {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
-    "/me/security":                    {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
-    "/admin/users":                    {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
-    "/admin/users/{user_id}":          {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
-    "/admin/audit":                    {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
-    "/admin/centres":                  {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
-    "/admin/centres/new":              {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/me": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    "/me/profile": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    "/me/security": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    "/admin/users": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/users/{user_id}": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/audit": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
+    "/admin/centres": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/centres/new": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/centres/{centre_id}/edit": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
-    "/admin/categories":               {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
-    "/moderation":                     {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
-    "/moderation/reasons":             {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
+    "/admin/categories": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/moderation": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
+    "/moderation/reasons": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
 }
-ACCESS_CASES = [pytest.param(url, role, status, id=f"{url}-{role}")
-                for url, statuses in ACCESS.items() for role, status in statuses.items()]
+ACCESS_CASES = [
+    pytest.param(url, role, status, id=f"{url}-{role}") for url, statuses in ACCESS.items() for role, status in statuses.items()
+]
 
 
 def acting_user(role, centre):
     if role == "anonymous":
         return None
-    return make_user(email=f"{role}@example.com", display_name=role.title(), admin=role == "admin",
-                     moderates=[centre] if role == "moderator" else [])
+    return make_user(
+        email=f"{role}@example.com",
+        display_name=role.title(),
+        admin=role == "admin",
+        moderates=[centre] if role == "moderator" else [],
+    )
 
 
 @pytest.mark.parametrize(("url", "role", "expected"), ACCESS_CASES)
@@ -384,8 +448,14 @@ def test_admin_actions_are_refused_to_others_even_with_a_valid_form(client, role
     person = acting_user(role, centre)
     log_in(client, person.email)
     path = url.format(user_id=person.id, centre_id=centre.id)  # e.g. making oneself an admin
-    form = {"is_admin": "y", "moderated_centres": str(centre.id), "name": "Taken", "municipality": "Taken",
-            "slug": "taken", "is_active": "y"}
+    form = {
+        "is_admin": "y",
+        "moderated_centres": str(centre.id),
+        "name": "Taken",
+        "municipality": "Taken",
+        "slug": "taken",
+        "is_active": "y",
+    }
     before = snapshot(exclude={"audit_entries", "user_sessions"})
 
     response = post_form(client, path, form, token_from="/me/profile")
@@ -394,8 +464,12 @@ def test_admin_actions_are_refused_to_others_even_with_a_valid_form(client, role
     assert changed_tables(before, snapshot(exclude={"audit_entries", "user_sessions"})) == []
     db.session.expire_all()
     assert db.session.get(User, person.id).is_admin is False
-    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.actor_id == person.id)
-                             .order_by(AuditEntry.id.desc()).limit(1)) == "access.denied"
+    assert (
+        db.session.scalar(
+            select(AuditEntry.action).where(AuditEntry.actor_id == person.id).order_by(AuditEntry.id.desc()).limit(1)
+        )
+        == "access.denied"
+    )
 
 
 @pytest.mark.parametrize("url", ["/admin/users/999999", "/admin/centres/999999/edit"])
@@ -406,10 +480,18 @@ def test_admin_gets_404_for_unknown_ids(client, admin, url):
 
 def test_profile_form_ignores_fields_it_does_not_declare(logged_in, user):
     centre = make_centre()
-    response = post_form(logged_in, "/me/profile", {
-        "display_name": "Anna B.", "language": "lv",
-        "is_admin": "y", "email": "evil@example.com", "moderated_centres": str(centre.id),
-    }, token_from="/me/profile")
+    response = post_form(
+        logged_in,
+        "/me/profile",
+        {
+            "display_name": "Anna B.",
+            "language": "lv",
+            "is_admin": "y",
+            "email": "evil@example.com",
+            "moderated_centres": str(centre.id),
+        },
+        token_from="/me/profile",
+    )
 
     assert response.status_code == 302
     db.session.expire_all()
@@ -438,8 +520,12 @@ def test_display_name_is_escaped(client, url):
 
 def test_centre_name_is_escaped_on_admin_pages(client, admin):
     log_in(client, admin.email)
-    response = post_form(client, "/admin/centres/new", {"name": SCRIPT, "municipality": SCRIPT, "slug": "xss",
-                                                         "is_active": "y"}, token_from="/admin/centres/new")
+    response = post_form(
+        client,
+        "/admin/centres/new",
+        {"name": SCRIPT, "municipality": SCRIPT, "slug": "xss", "is_active": "y"},
+        token_from="/admin/centres/new",
+    )
     assert response.status_code == 302
     for url in ("/admin/centres", "/admin/audit", f"/admin/users/{admin.id}"):
         page = html(client.get(url))
@@ -448,6 +534,7 @@ def test_centre_name_is_escaped_on_admin_pages(client, admin):
 
 
 # --- error pages ----------------------------------------------------------------------------------
+
 
 def assert_friendly_page(response, status, title):
     assert response.status_code == status
@@ -486,13 +573,13 @@ def test_get_on_a_post_only_url_answers_405(client):
 def test_too_large_body_answers_413(client, monkeypatch):
     token = csrf_token(client)
     monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 1000)
-    response = client.post("/login", data={"csrf_token": token, "email": "a" * 5000 + "@example.com",
-                                           "password": "x"})
+    response = client.post("/login", data={"csrf_token": token, "email": "a" * 5000 + "@example.com", "password": "x"})
     assert_friendly_page(response, 413, "File too large")
 
 
 def test_unexpected_error_shows_the_friendly_500_page_and_is_logged(ctx, caplog):
     with another_app("testing", {"SQLALCHEMY_DATABASE_URI": ctx.config["SQLALCHEMY_DATABASE_URI"]}) as app:
+
         @app.route("/boom")
         def boom():
             raise RuntimeError("secret internals")
@@ -505,6 +592,7 @@ def test_unexpected_error_shows_the_friendly_500_page_and_is_logged(ctx, caplog)
 
 
 # --- the database goes away and comes back --------------------------------------------------------
+
 
 @pytest.fixture
 def missing_sqlite_database(tmp_path):
@@ -606,9 +694,14 @@ print(" ".join(map(str, statuses)))
 
 
 def run_worker(database_url, key_prefix, email, attempts):
-    result = subprocess.run([sys.executable, "-c", WORKER, database_url, LIMITS_REDIS_URL, key_prefix, email, str(attempts)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, database_url, LIMITS_REDIS_URL, key_prefix, email, str(attempts)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return [int(status) for status in result.stdout.split()[-attempts:]]
 

@@ -1,5 +1,6 @@
 """Volunteering pages: the roles on an idea's page, adding/editing/removing roles, applying (a double-submitted
 form makes one sign-up), accepting and declining, withdrawing, my sign-ups, and who gets 403/404."""
+
 import re
 
 import pytest
@@ -18,14 +19,26 @@ def place(ctx):
     centre = make_centre(name="Preiļi", slug="preili")
     author = make_user(email="author@example.com", display_name="Anna Autore", language="en")
     idea = make_idea(author=author, centre=centre, state="published", title="Puķu podi dienas centram")
-    role = VolunteerRole(idea_id=idea.id, name="Podu apgleznotājs", description="Krāsojam podus.",
-                         skills="Otas", places=5, accepted_count=0, auto_accept=False)
+    role = VolunteerRole(
+        idea_id=idea.id,
+        name="Podu apgleznotājs",
+        description="Krāsojam podus.",
+        skills="Otas",
+        places=5,
+        accepted_count=0,
+        auto_accept=False,
+    )
     db.session.add(role)
     db.session.commit()
-    return {"centre": centre, "author": author, "idea": idea, "role": role,
-            "volunteer": make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en"),
-            "moderator": make_user(email="mod@example.com", display_name="Dace", moderates=[centre]),
-            "resident": make_user(email="resident@example.com", display_name="Līga")}
+    return {
+        "centre": centre,
+        "author": author,
+        "idea": idea,
+        "role": role,
+        "volunteer": make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en"),
+        "moderator": make_user(email="mod@example.com", display_name="Dace", moderates=[centre]),
+        "resident": make_user(email="resident@example.com", display_name="Līga"),
+    }
 
 
 def text(response):
@@ -56,8 +69,7 @@ def test_the_idea_page_shows_the_roles_and_the_form(client, place):
 def test_apply_accept_and_withdraw_through_the_pages(client, place):
     idea, role = place["idea"], place["role"]
     as_(client, place, "volunteer")
-    response = post_form(client, f"/roles/{role.id}/apply", {"message": "Man patīk zīmēt."},
-                         token_from=f"/ideas/{idea.id}")
+    response = post_form(client, f"/roles/{role.id}/apply", {"message": "Man patīk zīmēt."}, token_from=f"/ideas/{idea.id}")
     assert response.status_code == 302
     [signup] = signups()
     assert (signup.state, signup.message) == ("applied", "Man patīk zīmēt.")
@@ -84,8 +96,11 @@ def test_a_double_submitted_form_makes_one_sign_up(client, place):
     as_(client, place, "volunteer")
     token = csrf_token(client, f"/ideas/{place['idea'].id}")
     first = client.post(f"/roles/{role.id}/apply", data={"csrf_token": token, "message": ""})
-    second = client.post(f"/roles/{role.id}/apply", data={"csrf_token": token, "message": ""},
-                         headers={"Referer": f"http://localhost/ideas/{place['idea'].id}"})
+    second = client.post(
+        f"/roles/{role.id}/apply",
+        data={"csrf_token": token, "message": ""},
+        headers={"Referer": f"http://localhost/ideas/{place['idea'].id}"},
+    )
     assert (first.status_code, second.status_code) == (302, 302)
     assert len(signups()) == 1
     assert "That was already done." in text(client.get(second.headers["Location"], headers=EN))
@@ -98,8 +113,12 @@ def test_a_full_role_refuses_the_acceptance_without_a_500(client, place):
     db.session.commit()
     [signup] = signups()
     as_(client, place, "author")
-    response = post_form(client, f"/signups/{signup.id}/accept", token_from=f"/roles/{role.id}/signups",
-                         headers={"Referer": f"http://localhost/roles/{role.id}/signups"})
+    response = post_form(
+        client,
+        f"/signups/{signup.id}/accept",
+        token_from=f"/roles/{role.id}/signups",
+        headers={"Referer": f"http://localhost/roles/{role.id}/signups"},
+    )
     assert response.status_code == 302
     assert "All places of this role are taken" in text(client.get(response.headers["Location"], headers=EN))
     assert signups()[0].state == "applied"
@@ -109,23 +128,30 @@ def test_the_author_adds_edits_and_removes_a_role(client, place):
     idea = place["idea"]
     as_(client, place, "author")
     assert "Add a role" in text(client.get(f"/ideas/{idea.id}", headers=EN))
-    form = {"name": "", "description": "Nesam galdus.", "places": "0", "starts_at": "2026-12-05T10:00",
-            "ends_at": "2026-12-05T09:00"}
-    response = post_form(client, f"/ideas/{idea.id}/roles/new", form, token_from=f"/ideas/{idea.id}/roles/new",
-                         headers=EN)
+    form = {
+        "name": "",
+        "description": "Nesam galdus.",
+        "places": "0",
+        "starts_at": "2026-12-05T10:00",
+        "ends_at": "2026-12-05T09:00",
+    }
+    response = post_form(client, f"/ideas/{idea.id}/roles/new", form, token_from=f"/ideas/{idea.id}/roles/new", headers=EN)
     page = text(response)
     assert response.status_code == 200
     assert "Please name the role." in page and "The shift must end after it starts." in page
     assert "Please give a number from 1 to 500." in page and "Nesam galdus." in page  # the text is kept
     form.update(name="Galdu nesējs", places="2", ends_at="2026-12-05T13:00", auto_accept="y")
-    assert post_form(client, f"/ideas/{idea.id}/roles/new", form,
-                     token_from=f"/ideas/{idea.id}/roles/new").status_code == 302
+    assert post_form(client, f"/ideas/{idea.id}/roles/new", form, token_from=f"/ideas/{idea.id}/roles/new").status_code == 302
     role = db.session.scalar(select(VolunteerRole).where(VolunteerRole.name == "Galdu nesējs"))
     assert role.auto_accept and role.places == 2
     assert role.starts_at.hour == 8  # 10:00 in Riga (UTC+2 in December) is stored as 08:00 UTC
     assert 'value="2026-12-05T10:00"' in text(client.get(f"/roles/{role.id}/edit"))
-    assert post_form(client, f"/roles/{role.id}/edit", dict(form, name="Galdu nesēji", places="3"),
-                     token_from=f"/roles/{role.id}/edit").status_code == 302
+    assert (
+        post_form(
+            client, f"/roles/{role.id}/edit", dict(form, name="Galdu nesēji", places="3"), token_from=f"/roles/{role.id}/edit"
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(VolunteerRole, role.id).name == "Galdu nesēji"
     assert post_form(client, f"/roles/{role.id}/delete", token_from=f"/ideas/{idea.id}").status_code == 302
@@ -192,8 +218,9 @@ def test_pages_need_login(client, place):
 def test_a_too_long_message_is_shown_next_to_the_field_with_the_text_kept(client, place):
     as_(client, place, "volunteer")
     message = "Ļoti gara ziņa. " * 100
-    response = post_form(client, f"/roles/{place['role'].id}/apply", {"message": message},
-                         token_from=f"/ideas/{place['idea'].id}", headers=EN)
+    response = post_form(
+        client, f"/roles/{place['role'].id}/apply", {"message": message}, token_from=f"/ideas/{place['idea'].id}", headers=EN
+    )
     assert response.status_code == 200
     page = text(response)
     assert "Please keep the message under 1000 characters." in page

@@ -1,4 +1,5 @@
 """Account rules without HTTP: passwords, registration, confirmation, log-in, sessions, reset, e-mail change."""
+
 from datetime import timedelta
 
 import pytest
@@ -36,10 +37,11 @@ def audit_actions():
 
 
 def token_in(message, path_start):
-    return link_in(message, path_start)[len(path_start):]
+    return link_in(message, path_start)[len(path_start) :]
 
 
 # --- password rules ---------------------------------------------------------------------------
+
 
 def test_password_of_11_characters_is_refused(ctx):
     assert password_problem("violet kaya") is not None
@@ -56,13 +58,14 @@ def test_a_200_character_passphrase_is_accepted(ctx):
 
 
 def test_256_characters_are_accepted_and_257_refused(ctx):
-    words = ("meadow lantern copper violin " * 10)
+    words = "meadow lantern copper violin " * 10
     assert password_problem(words[:256]) is None
     assert password_problem(words[:257]) is not None
 
 
-@pytest.mark.parametrize("password", ["password1234", "qwertyuiopasdf", "parole123456", "Parole123456!",
-                                      "123456789012", "aaaaaaaaaaaa"])
+@pytest.mark.parametrize(
+    "password", ["password1234", "qwertyuiopasdf", "parole123456", "Parole123456!", "123456789012", "aaaaaaaaaaaa"]
+)
 def test_common_or_guessable_passwords_are_refused(ctx, password):
     assert password_problem(password) is not None
 
@@ -97,6 +100,7 @@ def test_the_same_password_hashes_differently_each_time(ctx):
 
 
 # --- registration and confirmation ------------------------------------------------------------
+
 
 def test_register_creates_an_unconfirmed_user_with_a_scrypt_hash(request_ctx):
     user = services.register_user(" Jānis ", "janis@example.com", NEW_PASSWORD, "lv")
@@ -153,8 +157,9 @@ def test_confirm_email_confirms_and_a_second_time_is_harmless(request_ctx):
     assert audit_actions().count("account.email_confirmed") == 1
 
 
-@pytest.mark.parametrize("mangle", [lambda t: t[:-3] + ("aaa" if not t.endswith("aaa") else "bbb"),
-                                    lambda t: "garbage", lambda t: t.split(".")[0]])
+@pytest.mark.parametrize(
+    "mangle", [lambda t: t[:-3] + ("aaa" if not t.endswith("aaa") else "bbb"), lambda t: "garbage", lambda t: t.split(".")[0]]
+)
 def test_a_tampered_confirmation_token_is_invalid(request_ctx, mangle):
     services.register_user("Jānis", "janis@example.com", NEW_PASSWORD, "lv")
     token = token_in(queued_mail()[0], "/confirm/")
@@ -189,6 +194,7 @@ def test_resend_confirmation_mails_only_unconfirmed_accounts(request_ctx):
 
 # --- log-in -----------------------------------------------------------------------------------
 
+
 def test_authenticate_returns_the_user_for_the_right_password(ctx, user):
     assert services.authenticate(" ANNA@example.com", PASSWORD) is user
 
@@ -209,6 +215,7 @@ def test_authenticate_refuses_an_unknown_email_and_audits_it(ctx):
 
 
 # --- sessions ---------------------------------------------------------------------------------
+
 
 def test_a_started_session_loads_its_user(ctx, user):
     token = start_session(user)
@@ -314,6 +321,7 @@ def test_log_out_everywhere_ends_every_session_and_is_audited(ctx, user):
 
 # --- password reset ---------------------------------------------------------------------------
 
+
 def reset_token_for(email):
     services.request_password_reset(email)
     db.session.commit()
@@ -394,6 +402,7 @@ def test_a_reset_confirms_an_unconfirmed_account(request_ctx):
 
 # --- password change --------------------------------------------------------------------------
 
+
 def test_change_password_needs_the_current_password(request_ctx, user):
     kept = start_session(user)
     with pytest.raises(NotAllowed):
@@ -415,6 +424,7 @@ def test_change_password_ends_other_sessions_keeps_this_one_and_mails(request_ct
 
 
 # --- e-mail change ----------------------------------------------------------------------------
+
 
 def change_token(user, new_email):
     services.request_email_change(user, PASSWORD, new_email)
@@ -479,14 +489,20 @@ def test_an_email_change_token_is_refused_as_a_confirmation_token(request_ctx, u
 
 # --- profile and roles ------------------------------------------------------------------------
 
+
 def test_update_profile_saves_the_editable_fields(ctx, user):
     centre = make_centre()
     services.update_profile(user, " Anna B. ", " I sew. ", "sewing, baking ", " seniors", "en", centre)
     db.session.commit()
     db.session.expire_all()
     saved = db.session.get(User, user.id)
-    assert (saved.display_name, saved.about, saved.skills, saved.interests, saved.language) == \
-        ("Anna B.", "I sew.", "sewing, baking", "seniors", "en")
+    assert (saved.display_name, saved.about, saved.skills, saved.interests, saved.language) == (
+        "Anna B.",
+        "I sew.",
+        "sewing, baking",
+        "seniors",
+        "en",
+    )
     assert saved.home_centre_id == centre.id
 
 
@@ -508,8 +524,10 @@ def test_role_changes_are_audited_with_before_and_after(ctx, admin, user):
     services.set_roles(admin, user, False, [centre])
     db.session.commit()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "admin.roles_changed"))
-    assert entry.details == {"before": {"admin": False, "moderator_of": []},
-                             "after": {"admin": False, "moderator_of": ["preili"]}}
+    assert entry.details == {
+        "before": {"admin": False, "moderator_of": []},
+        "after": {"admin": False, "moderator_of": ["preili"]},
+    }
     assert user.moderates(centre.id)
 
 

@@ -1,5 +1,6 @@
 """Registration races on each database: many people at the same instant, each in its own thread, app context and
 session. Places never pass the capacity, the count always equals the places held, nobody moves up twice."""
+
 import threading
 from collections import Counter
 from types import SimpleNamespace
@@ -24,9 +25,9 @@ def world(ctx, monkeypatch):
     # Outside requests the app starts SQLite transactions as commands do (BEGIN IMMEDIATE, as writing requests).
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
     centre = make_centre(name="Preiļi", slug="preili")
-    return SimpleNamespace(centre=centre,
-                           coordinator=make_user(email="coordinator@example.com", display_name="Dace",
-                                                 moderates=[centre]))
+    return SimpleNamespace(
+        centre=centre, coordinator=make_user(email="coordinator@example.com", display_name="Dace", moderates=[centre])
+    )
 
 
 def run_at_once(ctx, jobs):
@@ -65,6 +66,7 @@ def registering(user_id, activity_id, companions=()):
     def job():
         user, activity = db.session.get(User, user_id), db.session.get(Activity, activity_id)
         return lambda: services.register(user, activity, companions=companions)
+
     return job
 
 
@@ -72,6 +74,7 @@ def cancelling(user_id, registration_id):
     def job():
         user, registration = db.session.get(User, user_id), db.session.get(Registration, registration_id)
         return lambda: services.cancel_registration(user, registration)
+
     return job
 
 
@@ -89,8 +92,11 @@ def places_held(activity_id):
     """(registered_count, the places of the registrations holding places, capacity), read afresh."""
     db.session.expire_all()
     activity = db.session.get(Activity, activity_id)
-    held = db.session.scalar(select(func.coalesce(func.sum(Registration.places), 0)).where(
-        Registration.activity_id == activity_id, Registration.state.in_(RegistrationState.HOLDING_PLACES)))
+    held = db.session.scalar(
+        select(func.coalesce(func.sum(Registration.places), 0)).where(
+            Registration.activity_id == activity_id, Registration.state.in_(RegistrationState.HOLDING_PLACES)
+        )
+    )
     return activity.registered_count, held, activity.capacity
 
 
@@ -112,8 +118,7 @@ def test_fifty_families_at_once_never_pass_the_capacity(ctx, world):
     db.session.commit()
     groups = [["Jānis", "Marta"][: n % 3] for n in range(50)]  # 1, 2 or 3 places each
 
-    outcomes = run_at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups,
-                                                                                                    strict=True)])
+    outcomes = run_at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups, strict=True)])
 
     assert set(outcomes) == {"registered", "waiting"}, outcomes
     registered_count, held, capacity = places_held(activity_id)
@@ -139,8 +144,13 @@ def test_ten_cancellations_at_once_promote_ten_waiting_people_once_each(ctx, wor
     leaving, waiting = people(10, "c"), people(20, "w")
     registrations = {}
     for user_id in leaving + waiting:
-        registrations[user_id] = Registration(activity_id=activity.id, user_id=user_id, places=1, created_at=utcnow(),
-                                              state="registered" if user_id in leaving else "waiting")
+        registrations[user_id] = Registration(
+            activity_id=activity.id,
+            user_id=user_id,
+            places=1,
+            created_at=utcnow(),
+            state="registered" if user_id in leaving else "waiting",
+        )
         db.session.add(registrations[user_id])
     activity.registered_count = 10
     db.session.commit()
@@ -153,8 +163,9 @@ def test_ten_cancellations_at_once_promote_ten_waiting_people_once_each(ctx, wor
     assert outcomes == ["cancelled"] * 10, outcomes
     assert places_held(activity_id) == (10, 10, 10)
     db.session.expire_all()
-    promoted = db.session.scalars(select(Registration.user_id).where(
-        Registration.activity_id == activity_id, Registration.state == "registered")).all()
+    promoted = db.session.scalars(
+        select(Registration.user_id).where(Registration.activity_id == activity_id, Registration.state == "registered")
+    ).all()
     # the first ten of the waiting list moved up, in order, each told once
     assert sorted(promoted) == sorted(waiting[:10])
     told = db.session.scalars(select(Notification.user_id).where(Notification.event == "registration_promoted")).all()
@@ -167,8 +178,13 @@ def test_cancellations_and_new_registrations_at_once(ctx, world):
     leaving, waiting, newcomers = people(10, "l"), people(5, "q"), people(15, "n")
     registrations = {}
     for user_id in leaving + waiting:
-        registrations[user_id] = Registration(activity_id=activity.id, user_id=user_id, places=1, created_at=utcnow(),
-                                              state="registered" if user_id in leaving else "waiting")
+        registrations[user_id] = Registration(
+            activity_id=activity.id,
+            user_id=user_id,
+            places=1,
+            created_at=utcnow(),
+            state="registered" if user_id in leaving else "waiting",
+        )
         db.session.add(registrations[user_id])
     activity.registered_count = 10
     db.session.commit()

@@ -1,6 +1,7 @@
 """Activities without HTTP: the lifecycle table, creating and promoting, registration and the waiting list,
 changing capacity and time, cancelling, attendance and volunteer hours. After every scenario the places
 held by registrations add up to the activity's registered_count."""
+
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -47,8 +48,9 @@ def world(ctx):
 
 
 def an_activity(world, state="open", capacity=10, starts_in_days=7, **fields):
-    return make_activity(centre=world.centre, creator=world.coordinator, state=state, capacity=capacity,
-                         starts_in_days=starts_in_days, **fields)
+    return make_activity(
+        centre=world.centre, creator=world.coordinator, state=state, capacity=capacity, starts_in_days=starts_in_days, **fields
+    )
 
 
 def people(count, prefix="p"):
@@ -57,9 +59,15 @@ def people(count, prefix="p"):
 
 def registration_in(activity, user, state, places=1):
     """A registration already in the given state (written directly; those holding places are counted)."""
-    registration = Registration(activity_id=activity.id, user_id=user.id, includes_self=True,
-                                companions=[f"Bērns {n}" for n in range(places - 1)], places=places, state=state,
-                                created_at=utcnow())
+    registration = Registration(
+        activity_id=activity.id,
+        user_id=user.id,
+        includes_self=True,
+        companions=[f"Bērns {n}" for n in range(places - 1)],
+        places=places,
+        state=state,
+        created_at=utcnow(),
+    )
     db.session.add(registration)
     if state in RegistrationState.HOLDING_PLACES:
         activity.registered_count += places
@@ -106,8 +114,11 @@ def states(*registrations):
 def assert_places_add_up(activity):
     """registered_count is exactly the places of the registrations that hold places, and within capacity."""
     activity = reloaded(activity)
-    held = db.session.scalar(select(func.coalesce(func.sum(Registration.places), 0)).where(
-        Registration.activity_id == activity.id, Registration.state.in_(RegistrationState.HOLDING_PLACES)))
+    held = db.session.scalar(
+        select(func.coalesce(func.sum(Registration.places), 0)).where(
+            Registration.activity_id == activity.id, Registration.state.in_(RegistrationState.HOLDING_PLACES)
+        )
+    )
     assert activity.registered_count == held
     assert 0 <= activity.registered_count <= activity.capacity
     return activity.registered_count
@@ -115,9 +126,9 @@ def assert_places_add_up(activity):
 
 # --- the lifecycle -------------------------------------------------------------------------------------------
 
+
 def test_the_table_in_the_code_is_the_design():
-    moves = {(action, source): target for action, (sources, target) in services.TRANSITIONS.items()
-             for source in sources}
+    moves = {(action, source): target for action, (sources, target) in services.TRANSITIONS.items() for source in sources}
     assert moves == EXPECTED_MOVES
 
 
@@ -194,7 +205,9 @@ def test_admins_move_any_activity(world):
 def test_allowed_actions(world):
     assert services.allowed_actions(world.coordinator, an_activity(world, state="planned")) == ["open", "cancel"]
     assert services.allowed_actions(world.coordinator, an_activity(world, state="open", starts_in_days=STARTED)) == [
-        "complete", "cancel"]
+        "complete",
+        "cancel",
+    ]
     assert services.allowed_actions(world.coordinator, an_activity(world, state="cancelled")) == []
 
 
@@ -217,27 +230,33 @@ def test_completing_with_an_outcome_and_writing_it_later(world):
 
 # --- creating and promoting ------------------------------------------------------------------------------------
 
+
 def activity_fields(world, centre=None, **fields):
     starts_at = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
-    return {"title": "Talka parkā", "description": "Sakopsim parku.", "centre_id": (centre or world.centre).id,
-            "place": "Raiņa parks", "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=3),
-            "leader_name": "Dace", "capacity": 20, **fields}
+    return {
+        "title": "Talka parkā",
+        "description": "Sakopsim parku.",
+        "centre_id": (centre or world.centre).id,
+        "place": "Raiņa parks",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=3),
+        "leader_name": "Dace",
+        "capacity": 20,
+        **fields,
+    }
 
 
 @pytest.mark.parametrize("open_registration, state", [(False, "planned"), (True, "open")])
 def test_a_coordinator_creates_an_activity_of_their_centre(world, open_registration, state):
-    activity = services.create_activity(world.coordinator, open_registration=open_registration,
-                                        **activity_fields(world))
+    activity = services.create_activity(world.coordinator, open_registration=open_registration, **activity_fields(world))
     db.session.commit()
     activity = reloaded(activity)
-    assert (activity.state, activity.title, activity.capacity, activity.registered_count) == (
-        state, "Talka parkā", 20, 0)
+    assert (activity.state, activity.title, activity.capacity, activity.registered_count) == (state, "Talka parkā", 20, 0)
     assert activity.created_by_id == world.coordinator.id and activity.idea_id is None
     assert count(AuditEntry, AuditEntry.action == "activity.create", AuditEntry.centre_id == world.centre.id) == 1
 
 
-@pytest.mark.parametrize("who, centre", [("resident", "centre"), ("other_moderator", "centre"),
-                                         ("coordinator", "other")])
+@pytest.mark.parametrize("who, centre", [("resident", "centre"), ("other_moderator", "centre"), ("coordinator", "other")])
 def test_activities_only_for_centres_one_moderates(world, who, centre):
     with pytest.raises(NotAllowed):
         services.create_activity(getattr(world, who), **activity_fields(world, getattr(world, centre)))
@@ -266,11 +285,20 @@ def idea_world(world):
     db.session.add(role)
     db.session.flush()
     for user, state in ((accepted, "accepted"), (applied, "applied"), (declined, "declined")):
-        db.session.add(SignUp(role_id=role.id, user_id=user.id, state=state,
-                              decided_by_id=author.id if state != "applied" else None))
+        db.session.add(
+            SignUp(role_id=role.id, user_id=user.id, state=state, decided_by_id=author.id if state != "applied" else None)
+        )
     db.session.commit()
-    return SimpleNamespace(idea=idea, author=author, supporter=supporter, follower=follower, accepted=accepted,
-                           applied=applied, declined=declined, role=role)
+    return SimpleNamespace(
+        idea=idea,
+        author=author,
+        supporter=supporter,
+        follower=follower,
+        accepted=accepted,
+        applied=applied,
+        declined=declined,
+        role=role,
+    )
 
 
 def promote(world, idea_world, actor=None):
@@ -292,11 +320,12 @@ def test_promoting_an_idea(world, idea_world):
     assert count(SignUp, SignUp.role_id == role.id) == 3
     # author, supporter, follower and the active volunteers: one notification each; not the coordinator
     # (who promoted it), not the declined volunteer
-    expected = sorted(user.id for user in (idea_world.author, idea_world.supporter, idea_world.follower,
-                                           idea_world.accepted, idea_world.applied))
+    expected = sorted(
+        user.id
+        for user in (idea_world.author, idea_world.supporter, idea_world.follower, idea_world.accepted, idea_world.applied)
+    )
     assert told("idea_promoted") == expected
-    assert all((note.activity_id, note.idea_id) == (activity.id, idea_world.idea.id)
-               for note in notes(event="idea_promoted"))
+    assert all((note.activity_id, note.idea_id) == (activity.id, idea_world.idea.id) for note in notes(event="idea_promoted"))
     assert count(AuditEntry, AuditEntry.action == "idea.promote") == 1
     assert count(AuditEntry, AuditEntry.action == "activity.create") == 1
 
@@ -356,6 +385,7 @@ def test_an_activity_links_to_one_idea_only(world):
 
 # --- registration --------------------------------------------------------------------------------------------------
 
+
 def test_registered_while_places_are_free_then_waiting(world):
     activity = an_activity(world, capacity=5)
     mother, father, grandmother = people(3)
@@ -379,13 +409,11 @@ def test_a_group_bigger_than_the_free_places_waits(world):
 
 def test_companions_are_cleaned(world):
     activity = an_activity(world)
-    registration = register(world.resident, activity, companions=[
-        "  Jānis ", "", "   ", "Anna\n  Marija", "x" * 60])
+    registration = register(world.resident, activity, companions=["  Jānis ", "", "   ", "Anna\n  Marija", "x" * 60])
     registration = reloaded(registration)
     assert registration.companions == ["Jānis", "Anna Marija", "x" * 40]
     assert registration.places == 1 + len(registration.companions)
-    assert all(len(name) <= services.COMPANION_NAME_LENGTH and name == name.strip()
-               for name in registration.companions)
+    assert all(len(name) <= services.COMPANION_NAME_LENGTH and name == name.strip() for name in registration.companions)
     assert assert_places_add_up(activity) == registration.places
 
 
@@ -473,8 +501,7 @@ def test_the_database_refuses_more_registered_than_capacity(world):
     db.session.rollback()
 
 
-@pytest.mark.parametrize("state, starts_in_days", [("planned", 7), ("completed", STARTED), ("cancelled", 7),
-                                                    ("open", STARTED)])
+@pytest.mark.parametrize("state, starts_in_days", [("planned", 7), ("completed", STARTED), ("cancelled", 7), ("open", STARTED)])
 def test_registration_only_while_open_and_not_started(world, state, starts_in_days):
     activity = an_activity(world, state=state, starts_in_days=starts_in_days)
     with pytest.raises(NotAllowed):
@@ -539,7 +566,11 @@ def test_cancelling_frees_places_for_the_first_who_fit(world):
 
     # 2 free places: the group of 3 does not fit and does not block the two singles behind it
     assert states(leaving_registration, group_registration, single_registration, another_registration) == [
-        "cancelled", "waiting", "registered", "registered"]
+        "cancelled",
+        "waiting",
+        "registered",
+        "registered",
+    ]
     assert reloaded(single_registration).promoted_at is not None
     assert told("registration_promoted") == sorted([single.id, another.id])
     assert all(note.activity_id == activity.id for note in notes(event="registration_promoted"))
@@ -574,6 +605,7 @@ def test_cancelling_a_waiting_registration_promotes_nobody(world):
 
 # --- changing an activity ------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def full(world):
     """An open activity for 6 with three registrations of 2 places each, and a single person waiting."""
@@ -582,15 +614,13 @@ def full(world):
     registrations = [register(user, activity, companions=["Bērns"]) for user in (a, b, c)]
     waiting = register(w, activity)
     assert states(*registrations, waiting) == ["registered"] * 3 + ["waiting"]
-    return SimpleNamespace(activity=activity, people=(a, b, c), registrations=registrations, waiter=w,
-                           waiting=waiting)
+    return SimpleNamespace(activity=activity, people=(a, b, c), registrations=registrations, waiter=w, waiting=waiting)
 
 
 def test_capacity_below_the_registered_is_refused_and_changes_nothing(world, full):
     for moving in ((), (full.registrations[0].id,)):  # nobody, or not enough people, moved
         with pytest.raises(CapacityReached):
-            services.update_activity(world.coordinator, full.activity, move_to_waiting=moving, capacity=3,
-                                     title="Cits nosaukums")
+            services.update_activity(world.coordinator, full.activity, move_to_waiting=moving, capacity=3, title="Cits nosaukums")
         db.session.rollback()
         activity = reloaded(full.activity)
         assert (activity.capacity, activity.title) == (6, "Keramikas darbnīca")
@@ -618,8 +648,7 @@ def test_people_moved_to_the_waiting_list_do_not_move_straight_back(world):
     singles = people(4)
     registrations = [register(user, activity) for user in singles]
     # more people moved than needed: the place left over is not given back to them in the same change
-    services.update_activity(world.coordinator, activity, move_to_waiting=[r.id for r in registrations[:3]],
-                             capacity=2)
+    services.update_activity(world.coordinator, activity, move_to_waiting=[r.id for r in registrations[:3]], capacity=2)
     db.session.commit()
     assert states(*registrations) == ["waiting", "waiting", "waiting", "registered"]
     assert told("registration_moved_to_waiting") == sorted(user.id for user in singles[:3])
@@ -628,8 +657,7 @@ def test_people_moved_to_the_waiting_list_do_not_move_straight_back(world):
 
 
 def test_capacity_not_lowered_below_the_registered_moves_nobody(world, full):
-    services.update_activity(world.coordinator, full.activity, move_to_waiting=[full.registrations[0].id],
-                             capacity=6)
+    services.update_activity(world.coordinator, full.activity, move_to_waiting=[full.registrations[0].id], capacity=6)
     db.session.commit()
     assert states(*full.registrations) == ["registered"] * 3
     assert notes(event="registration_moved_to_waiting") == []
@@ -640,8 +668,7 @@ def test_registrations_of_another_activity_are_not_moved(world, full):
     other_activity = an_activity(world, capacity=5)
     stranger = register(make_user(), other_activity, companions=["X", "Y"])
     with pytest.raises(CapacityReached):
-        services.update_activity(world.coordinator, full.activity, capacity=4,
-                                 move_to_waiting=[stranger.id, full.waiting.id])
+        services.update_activity(world.coordinator, full.activity, capacity=4, move_to_waiting=[stranger.id, full.waiting.id])
     db.session.rollback()
     assert states(stranger, *full.registrations) == ["registered"] * 4
     assert assert_places_add_up(other_activity) == 3
@@ -675,9 +702,11 @@ def volunteers(world, activity):
 def test_a_new_time_or_place_is_told_to_the_registered_and_the_accepted_volunteers(world, full, change):
     helpers = volunteers(world, full.activity)
     activity = reloaded(full.activity)
-    new = {"starts_at": {"starts_at": activity.starts_at + timedelta(hours=1)},
-           "ends_at": {"ends_at": activity.ends_at + timedelta(hours=1)},
-           "place": {"place": "Preiļu pils"}}[change]
+    new = {
+        "starts_at": {"starts_at": activity.starts_at + timedelta(hours=1)},
+        "ends_at": {"ends_at": activity.ends_at + timedelta(hours=1)},
+        "place": {"place": "Preiļu pils"},
+    }[change]
     services.update_activity(world.coordinator, activity, **new)
     db.session.commit()
     assert getattr(reloaded(activity), change) == new[change]
@@ -689,8 +718,9 @@ def test_a_new_time_or_place_is_told_to_the_registered_and_the_accepted_voluntee
 def test_other_changes_are_not_told(world, full):
     volunteers(world, full.activity)
     activity = reloaded(full.activity)
-    services.update_activity(world.coordinator, activity, title="Jauns nosaukums", starts_at=activity.starts_at,
-                             place=activity.place)
+    services.update_activity(
+        world.coordinator, activity, title="Jauns nosaukums", starts_at=activity.starts_at, place=activity.place
+    )
     db.session.commit()
     assert reloaded(activity).title == "Jauns nosaukums"
     assert notes(event="activity_changed") == []
@@ -723,6 +753,7 @@ def test_finished_activities_are_not_changed(world, state):
 
 # --- cancelling ----------------------------------------------------------------------------------------------------
 
+
 def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(world):
     activity = an_activity(world, capacity=2)
     registered, waiting, cancelled = people(3)
@@ -741,12 +772,15 @@ def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(worl
     activity = reloaded(activity)
     assert (activity.state, activity.cancel_reason) == ("cancelled", "Vadītāja saslima.")
     assert told("activity_cancelled") == sorted([registered.id, waiting.id, helpers.accepted.id, helpers.applied.id])
-    assert all(note.data["reason"] == "Vadītāja saslima." and note.activity_id == activity.id
-               for note in notes(event="activity_cancelled"))
+    assert all(
+        note.data["reason"] == "Vadītāja saslima." and note.activity_id == activity.id
+        for note in notes(event="activity_cancelled")
+    )
     assert assert_places_add_up(activity) == 2
 
 
 # --- attendance ----------------------------------------------------------------------------------------------------
+
 
 def test_attendance_only_once_it_has_started(world):
     activity = an_activity(world)
@@ -763,8 +797,7 @@ def test_attendance_is_recorded_and_corrected(world, state):
     registration = registration_in(activity, world.resident, "registered", places=3)
     services.record_attendance(world.coordinator, registration, True)
     db.session.commit()
-    assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("attended",
-                                                                                        world.coordinator.id)
+    assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("attended", world.coordinator.id)
     services.record_attendance(world.admin, reloaded(registration), False)
     db.session.commit()
     assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("no_show", world.admin.id)
@@ -828,8 +861,7 @@ def test_volunteer_attendance_is_recorded_told_and_corrected(world):
     volunteering.record_volunteer_attendance(world.coordinator, signup, True, 90)
     db.session.commit()
     signup = reloaded(signup)
-    assert (signup.state, signup.minutes, signup.hours, signup.attendance_by_id) == ("attended", 90, 1.5,
-                                                                                      world.coordinator.id)
+    assert (signup.state, signup.minutes, signup.hours, signup.attendance_by_id) == ("attended", 90, 1.5, world.coordinator.id)
     [note] = notes(world.resident, "hours_recorded")
     assert (note.data["hours"], note.data["role"], note.activity_id) == (1.5, "Palīgs", signup.role.activity_id)
     # the same again changes nothing and tells nobody again

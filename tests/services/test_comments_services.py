@@ -1,5 +1,6 @@
 """Comments: replies one level deep, edit and delete by the author, reports that hide, moderators'
 decisions, notifications and the idea's comment counter."""
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,16 +23,21 @@ def world(ctx):
     centre = make_centre(name="Preiļi")
     author = make_user(email="autore@example.com", display_name="Autore Ilze")
     idea = make_idea(author=author, centre=centre)
-    return type("World", (), {
-        "centre": centre, "author": author, "idea": idea,
-        "anna": make_user(email="anna@example.com", display_name="Anna"),
-        "valdis": make_user(email="valdis@example.com", display_name="Valdis"),
-        "marija": make_user(email="marija@example.com", display_name="Marija"),
-        "janis": make_user(email="janis@example.com", display_name="Jānis"),
-        "moderator": make_user(email="mod@example.com", display_name="Koordinatore", moderates=[centre]),
-        "other_moderator": make_user(email="mod2@example.com", display_name="Cita",
-                                     moderates=[make_centre(name="Aglona")]),
-    })
+    return type(
+        "World",
+        (),
+        {
+            "centre": centre,
+            "author": author,
+            "idea": idea,
+            "anna": make_user(email="anna@example.com", display_name="Anna"),
+            "valdis": make_user(email="valdis@example.com", display_name="Valdis"),
+            "marija": make_user(email="marija@example.com", display_name="Marija"),
+            "janis": make_user(email="janis@example.com", display_name="Jānis"),
+            "moderator": make_user(email="mod@example.com", display_name="Koordinatore", moderates=[centre]),
+            "other_moderator": make_user(email="mod2@example.com", display_name="Cita", moderates=[make_centre(name="Aglona")]),
+        },
+    )
 
 
 def comment_on(world, person, body="Laba ideja!", parent=None):
@@ -47,8 +53,7 @@ def test_a_form_key_seen_twice_gives_the_first_comment_and_one_notification(worl
     db.session.commit()
     assert again.id == first.id
     assert comment_count(world.idea) == 1
-    assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == world.author.id)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == world.author.id)) == 1
     # the key is the author's: someone else's form with the same key is another comment
     assert services.add_comment(world.valdis, world.idea, "Arī", submission_key="k" * 24).id != first.id
 
@@ -77,8 +82,11 @@ def comment_count(idea):
 
 def readable_comments(idea):
     """What the counter should say, counted from the rows."""
-    return db.session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.idea_id == idea.id, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None)))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.idea_id == idea.id, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+    )
 
 
 def notifications():
@@ -102,6 +110,7 @@ def report_by(person, comment, reason="Aizvainojoši"):
 
 
 # --- writing --------------------------------------------------------------------------------------
+
 
 def test_comment_is_saved_trimmed_and_counted(world):
     comment = comment_on(world, world.anna, "  Laba ideja!\r\nOtrā rinda  \n")
@@ -214,10 +223,15 @@ def test_load_comments_is_one_statement_however_many_comments(world, threads):
 
 # --- notifications ---------------------------------------------------------------------------------
 
+
 def test_new_comment_tells_the_author_and_followers_once_never_the_commenter(world):
-    db.session.add_all([Follow(idea_id=world.idea.id, user_id=world.author.id),
-                        Follow(idea_id=world.idea.id, user_id=world.marija.id),
-                        Follow(idea_id=world.idea.id, user_id=world.anna.id)])
+    db.session.add_all(
+        [
+            Follow(idea_id=world.idea.id, user_id=world.author.id),
+            Follow(idea_id=world.idea.id, user_id=world.marija.id),
+            Follow(idea_id=world.idea.id, user_id=world.anna.id),
+        ]
+    )
     db.session.commit()
 
     comment_on(world, world.anna)
@@ -239,8 +253,8 @@ def test_the_commenter_starts_following(world):
 
 
 def test_reply_tells_the_answered_person_once_as_a_reply(world):
-    top = comment_on(world, world.anna, "Augšējais")        # Anna now follows
-    comment_on(world, world.valdis, "Arī es", parent=top)    # Valdis now follows
+    top = comment_on(world, world.anna, "Augšējais")  # Anna now follows
+    comment_on(world, world.valdis, "Arī es", parent=top)  # Valdis now follows
     db.session.execute(Notification.__table__.delete())
     db.session.commit()
 
@@ -259,8 +273,9 @@ def test_reply_to_a_reply_tells_the_replier_not_only_the_top_author(world):
 
     comment_on(world, world.marija, "Valdim", parent=reply)
 
-    assert notifications() == sorted([("comment_reply", world.valdis.id), ("comment_new", world.author.id),
-                                      ("comment_new", world.anna.id)])
+    assert notifications() == sorted(
+        [("comment_reply", world.valdis.id), ("comment_new", world.author.id), ("comment_new", world.anna.id)]
+    )
 
 
 def test_author_answering_on_own_idea_is_not_told_of_it(world):
@@ -284,6 +299,7 @@ def test_replying_to_oneself_tells_nobody_twice(world):
 
 
 # --- edit and delete ------------------------------------------------------------------------------
+
 
 def test_author_edits_and_the_comment_is_marked_edited(world):
     comment = comment_on(world, world.anna, "Pirmā versija")
@@ -373,6 +389,7 @@ def test_deleting_a_hidden_comment_does_not_count_it_twice_and_closes_its_report
 
 # --- reports --------------------------------------------------------------------------------------
 
+
 def test_reports_from_three_people_hide_the_comment(world):
     comment = comment_on(world, world.anna)
     report_by(world.valdis, comment)
@@ -425,6 +442,7 @@ def test_viewer_sees_which_comments_they_reported(world):
 
 # --- moderators -----------------------------------------------------------------------------------
 
+
 def hidden_by_reports(world):
     comment = comment_on(world, world.anna, "Strīdīgs")
     for person in (world.valdis, world.marija, world.janis):
@@ -451,8 +469,7 @@ def test_restore_shows_it_again_and_resolves_the_reports(world):
     saved = reload(comment)
     assert saved.hidden_at is None and saved.open_report_count == 0
     assert comment_count(world.idea) == 1
-    assert db.session.scalar(select(func.count()).select_from(CommentReport)
-                             .where(CommentReport.resolved_at.is_(None))) == 0
+    assert db.session.scalar(select(func.count()).select_from(CommentReport).where(CommentReport.resolved_at.is_(None))) == 0
     [entry] = audit("comment.restored")
     assert (entry.actor_id, entry.centre_id, entry.reason) == (world.moderator.id, world.centre.id, "Nekas slikts")
     assert reported_comments(world.moderator) == []
@@ -463,7 +480,7 @@ def test_after_a_restore_new_reports_from_others_are_needed(world):
     services.restore_comment(world.moderator, reload(comment), "Viss kārtībā")
     db.session.commit()
 
-    report_by(world.valdis, comment)   # already reported once: ignored
+    report_by(world.valdis, comment)  # already reported once: ignored
     report_by(make_user(), comment)
     report_by(make_user(), comment)
     assert reload(comment).hidden_at is None
@@ -500,7 +517,11 @@ def test_moderator_hides_a_comment_with_a_reason(world):
     assert comment_count(world.idea) == 0
     [entry] = audit("comment.hidden")
     assert (entry.actor_id, entry.subject_type, entry.subject_id, entry.centre_id) == (
-        world.moderator.id, "Comment", comment.id, world.centre.id)
+        world.moderator.id,
+        "Comment",
+        comment.id,
+        world.centre.id,
+    )
     with pytest.raises(AlreadyDone):
         services.hide_comment(world.moderator, reload(comment), "Vēlreiz")
     db.session.rollback()
@@ -543,8 +564,11 @@ def test_database_backs_the_moderator_reason(world):
     comment = comment_on(world, world.anna)
     created_at = reload(comment).created_at
     with pytest.raises(IntegrityError, match="moderator_hide_has_reason"):
-        db.session.execute(Comment.__table__.update().where(Comment.id == comment.id)
-                           .values(hidden_at=created_at, hidden_by_id=world.moderator.id, hidden_reason=""))
+        db.session.execute(
+            Comment.__table__.update()
+            .where(Comment.id == comment.id)
+            .values(hidden_at=created_at, hidden_by_id=world.moderator.id, hidden_reason="")
+        )
     db.session.rollback()
 
 
@@ -554,7 +578,7 @@ def test_counter_stays_right_through_every_path(world):
     c = comment_on(world, world.marija, "C")
     services.hide_comment(world.moderator, reload(b), "Rupjš")
     db.session.commit()
-    services.delete_comment(world.valdis, reload(b))      # hidden, then deleted
+    services.delete_comment(world.valdis, reload(b))  # hidden, then deleted
     services.delete_comment(world.anna, reload(a))
     db.session.commit()
     for person in (world.anna, world.valdis, world.janis):
@@ -565,6 +589,7 @@ def test_counter_stays_right_through_every_path(world):
 
 
 # --- the moderators' list of reported comments -----------------------------------------------------
+
 
 def test_reported_comments_lists_the_moderators_centres_oldest_first_with_reasons(world):
     first = comment_on(world, world.anna, "Pirmais")
@@ -582,7 +607,6 @@ def test_reported_comments_lists_the_moderators_centres_oldest_first_with_reason
 
     assert [entry.comment.id for entry in listed] == [second.id, first.id]
     assert listed[0].idea.id == world.idea.id and listed[0].comment.author.display_name == "Valdis"
-    assert [(r.reporter.display_name, r.reason) for r in listed[1].reports] == [
-        ("Jānis", "Reklāma"), ("Valdis", "Ne par tēmu")]
+    assert [(r.reporter.display_name, r.reason) for r in listed[1].reports] == [("Jānis", "Reklāma"), ("Valdis", "Ne par tēmu")]
     assert [entry.comment.id for entry in reported_comments(world.other_moderator)] == [elsewhere.id]
     assert reported_comments(world.anna) == []

@@ -1,4 +1,5 @@
 """Full-text search over ideas (SQLite FTS5 / PostgreSQL tsvector), and the list's cursors and allow-lists."""
+
 from datetime import datetime
 
 import pytest
@@ -27,6 +28,7 @@ def make(ctx):
 
     def build(**fields):
         return make_idea(**shared, **fields)
+
     return build
 
 
@@ -38,8 +40,11 @@ def found(query, **filters):
 
 @pytest.fixture
 def canteen(make):
-    return make(title="Zupas virtuve", summary="Siltas pusdienas senioriem.",
-                description="Skolas **ēdnīca** vakaros varētu pabarot vientuļos kaimiņus Preiļos.")
+    return make(
+        title="Zupas virtuve",
+        summary="Siltas pusdienas senioriem.",
+        description="Skolas **ēdnīca** vakaros varētu pabarot vientuļos kaimiņus Preiļos.",
+    )
 
 
 def test_found_by_a_word_of_the_title_the_summary_or_the_description(canteen):
@@ -126,10 +131,45 @@ def test_search_results_are_paginated_with_cursors(make):
     assert [idea.id for idea in back.ideas] == newest_first[2:4]
 
 
-NASTY_QUERIES = ['"', "'", '""', "AND OR (", "*", "NEAR(a b)", "a:*", "!&|", "(", ")", "-", "^ednica", "ednica*",
-                 "col:ednica", "search_text:ednica", "\\", "%", "_", "'; DROP TABLE ideas; --", "<script>", "{}[]",
-                 "ā" * 100, "word " * 50, "\x00", "🙂", "a & b | !c", "ednica:*", "ednica'", '"ednica', "AND", "NOT",
-                 "ºª²", "ǅ ⅷ ½", "\u0301", "-ednica", "+ednica", "ednica OR 1"]
+NASTY_QUERIES = [
+    '"',
+    "'",
+    '""',
+    "AND OR (",
+    "*",
+    "NEAR(a b)",
+    "a:*",
+    "!&|",
+    "(",
+    ")",
+    "-",
+    "^ednica",
+    "ednica*",
+    "col:ednica",
+    "search_text:ednica",
+    "\\",
+    "%",
+    "_",
+    "'; DROP TABLE ideas; --",
+    "<script>",
+    "{}[]",
+    "ā" * 100,
+    "word " * 50,
+    "\x00",
+    "🙂",
+    "a & b | !c",
+    "ednica:*",
+    "ednica'",
+    '"ednica',
+    "AND",
+    "NOT",
+    "ºª²",
+    "ǅ ⅷ ½",
+    "\u0301",
+    "-ednica",
+    "+ednica",
+    "ednica OR 1",
+]
 
 
 @pytest.mark.parametrize("query", NASTY_QUERIES)
@@ -154,6 +194,7 @@ def test_the_search_page_answers_special_characters_with_200(client, canteen):
 
 # The pieces, without the database ---------------------------------------------------------------------------------
 
+
 def test_search_terms_are_folded_words_of_letters_and_digits():
     assert search_terms("  Ēdnīca, Preiļos! 2024 ") == ["ednica", "preilos", "2024"]
     assert search_terms('"AND" OR (x*)') == ["and", "or", "x"]
@@ -173,9 +214,18 @@ def test_cursors_round_trip_and_reject_garbage():
     assert decode_cursor(encode_cursor("supported", "prev", 7, 3), "supported") == ("prev", 7, 3)
     assert decode_cursor(encode_cursor("supported", "prev", 7, 3), "newest") is None  # another sort's cursor
     assert encode_cursor("newest", "next", None, 1) is None
-    for garbage in (None, "", "x", "!!!", "A" * 300, encode_cursor("newest", "next", "yesterday", 1),
-                    encode_cursor("newest", "sideways", moment, 1), encode_cursor("supported", "next", 2**70, 1),
-                    encode_cursor("supported", "next", 1, -5), encode_cursor("supported", "next", 1, "x")):
+    for garbage in (
+        None,
+        "",
+        "x",
+        "!!!",
+        "A" * 300,
+        encode_cursor("newest", "next", "yesterday", 1),
+        encode_cursor("newest", "sideways", moment, 1),
+        encode_cursor("supported", "next", 2**70, 1),
+        encode_cursor("supported", "next", 1, -5),
+        encode_cursor("supported", "next", 1, "x"),
+    ):
         assert decode_cursor(garbage, "supported") is None
         assert decode_cursor(garbage, "newest") is None
 
@@ -184,9 +234,13 @@ def test_parameters_come_from_allow_lists():
     assert parse_sort("supported") == "supported"
     assert parse_sort("title") == parse_sort(None) == parse_sort("published_at desc; --") == "newest"
     assert [parse_per_page(value) for value in ("10", "20", "50", "7", "", None, "x", "-20")] == [10, 20, 50] + [20] * 5
-    filters = parse_filters({"kind": "evil", "category": "3", "centre": "9", "state": "draft", "partner": "1",
-                             "q": "  a   lot   of  space "}, category_ids={3}, centre_ids={1})
-    assert filters == IdeaFilters(kind="", category_id=3, centre_id=None, state="", seeking_school_partner=True,
-                                  q="a lot of space")
+    filters = parse_filters(
+        {"kind": "evil", "category": "3", "centre": "9", "state": "draft", "partner": "1", "q": "  a   lot   of  space "},
+        category_ids={3},
+        centre_ids={1},
+    )
+    assert filters == IdeaFilters(
+        kind="", category_id=3, centre_id=None, state="", seeking_school_partner=True, q="a lot of space"
+    )
     assert parse_filters({"q": "x" * 500}).q == "x" * 100
     assert IdeaFilters().states == ("published", "promoted")

@@ -1,5 +1,6 @@
 """The idea lifecycle without HTTP: the transition table, who may move an idea, reasons, races, supports,
 follows, notifications, and the seeded categories and demo ideas."""
+
 import threading
 from types import SimpleNamespace
 
@@ -96,6 +97,7 @@ def actor_for(world, action):
 
 # --- the transition table -------------------------------------------------------------------------------------
 
+
 def test_the_table_has_exactly_the_designed_actions():
     assert set(TRANSITIONS) == AUTHOR_ACTIONS | MODERATOR_ACTIONS
     for action, (sources, target, _who) in TRANSITIONS.items():
@@ -126,13 +128,24 @@ def test_every_action_from_every_state(world, action):
         assert reloaded(idea).state == target, f"{action} from {state}"
         [event] = events_of(idea)
         assert (event.actor_id, event.from_state, event.to_state, event.reason) == (
-            actor.id, state, target, "Tāpēc, ka tā vajag.")
+            actor.id,
+            state,
+            target,
+            "Tāpēc, ka tā vajag.",
+        )
         assert before <= event.created_at <= utcnow()
 
 
 def test_submitting_and_publishing_set_their_dates(world):
-    idea = create_idea(world.author, title="Soliņi", summary="Soliņi parkā", description="Teksts",
-                       kind=IdeaKind.LOCAL_IMPROVEMENT, category_id=world.category.id, centre_id=world.centre.id)
+    idea = create_idea(
+        world.author,
+        title="Soliņi",
+        summary="Soliņi parkā",
+        description="Teksts",
+        kind=IdeaKind.LOCAL_IMPROVEMENT,
+        category_id=world.category.id,
+        centre_id=world.centre.id,
+    )
     db.session.commit()
     assert idea.submitted_at is None and idea.published_at is None
     transition(idea, "submit", world.author)
@@ -143,7 +156,10 @@ def test_submitting_and_publishing_set_their_dates(world):
     idea = reloaded(idea)
     assert idea.published_at is not None and idea.published_at >= idea.submitted_at
     assert [(e.from_state, e.to_state) for e in events_of(idea)] == [
-        ("", "draft"), ("draft", "submitted"), ("submitted", "published")]
+        ("", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "published"),
+    ]
 
 
 # --- who may ------------------------------------------------------------------------------------------------
@@ -194,13 +210,18 @@ def test_moderator_decisions_are_in_the_audit_log(world):
     db.session.commit()
     [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "idea.request_changes")).all()
     assert (entry.actor_id, entry.subject_type, entry.subject_id, entry.centre_id, entry.reason) == (
-        world.moderator.id, "Idea", idea.id, world.centre.id, "Lūdzu, precizējiet vietu.")
+        world.moderator.id,
+        "Idea",
+        idea.id,
+        world.centre.id,
+        "Lūdzu, precizējiet vietu.",
+    )
 
 
 # --- reasons ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("action,state", [("request_changes", "submitted"), ("decline", "submitted"),
-                                          ("archive", "published")])
+
+@pytest.mark.parametrize("action,state", [("request_changes", "submitted"), ("decline", "submitted"), ("archive", "published")])
 @pytest.mark.parametrize("reason", ["", "   \n "])
 def test_decisions_against_the_author_need_a_reason(world, action, state, reason):
     idea = idea_in(world, state)
@@ -223,8 +244,7 @@ def test_publishing_needs_no_reason(world):
 @pytest.mark.parametrize("to_state", ["declined", "changes_requested"])
 def test_the_database_refuses_a_decision_without_a_reason(world, to_state):
     idea = idea_in(world, "submitted")
-    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=world.moderator.id, from_state="submitted",
-                             to_state=to_state, reason=""))
+    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=world.moderator.id, from_state="submitted", to_state=to_state, reason=""))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -232,6 +252,7 @@ def test_the_database_refuses_a_decision_without_a_reason(world, to_state):
 
 
 # --- two moderators at once ----------------------------------------------------------------------------------
+
 
 def race(app, idea_id, attempts):
     """Each (user id, action, reason) in its own thread, app context and database session, as two requests.
@@ -298,6 +319,7 @@ def test_two_moderators_deciding_at_once_one_wins_and_the_other_is_refused(ctx, 
 
 # --- supports --------------------------------------------------------------------------------------------------
 
+
 def test_a_person_supports_an_idea_once(world):
     idea = idea_in(world, "published")
     support_idea(world.resident, idea)
@@ -355,6 +377,7 @@ def test_the_counter_stays_right_through_support_withdraw_support(world):
 
 # --- follows ---------------------------------------------------------------------------------------------------
 
+
 def test_follow_and_unfollow_are_idempotent(world):
     idea = idea_in(world, "published")
     follow_idea(world.resident, idea)
@@ -378,9 +401,16 @@ def test_ideas_that_are_not_public_cannot_be_followed(world, state):
 
 # --- writing ----------------------------------------------------------------------------------------------------
 
+
 def new_idea(world, author=None, **fields):
-    values = dict(title="Kopienas dārzs", summary="Dobes pie skolas", description="Audzēsim **dārzeņus**.",
-                  kind=IdeaKind.LOCAL_IMPROVEMENT, category_id=world.category.id, centre_id=world.centre.id)
+    values = dict(
+        title="Kopienas dārzs",
+        summary="Dobes pie skolas",
+        description="Audzēsim **dārzeņus**.",
+        kind=IdeaKind.LOCAL_IMPROVEMENT,
+        category_id=world.category.id,
+        centre_id=world.centre.id,
+    )
     values.update(fields)
     return create_idea(author or world.author, **values)
 
@@ -424,16 +454,16 @@ def test_only_the_author_edits_and_only_drafts_or_ideas_with_changes_requested(w
 
 # --- notifications ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("action,event", [("publish", "idea_published"),
-                                          ("request_changes", "idea_changes_requested"),
-                                          ("decline", "idea_declined")])
+
+@pytest.mark.parametrize(
+    "action,event", [("publish", "idea_published"), ("request_changes", "idea_changes_requested"), ("decline", "idea_declined")]
+)
 def test_the_author_is_notified_of_a_decision_with_its_reason(world, action, event):
     idea = idea_in(world, "submitted")
     transition(idea, action, world.moderator, reason="Paldies, viss skaidrs.")
     db.session.commit()
     [note] = notifications()
-    assert (note.user_id, note.event, note.idea_id, note.actor_id) == (world.author.id, event, idea.id,
-                                                                       world.moderator.id)
+    assert (note.user_id, note.event, note.idea_id, note.actor_id) == (world.author.id, event, idea.id, world.moderator.id)
     assert note.data.get("reason") == "Paldies, viss skaidrs."
 
 
@@ -463,14 +493,25 @@ def test_submitting_notifies_nobody_and_the_author_gets_nothing_for_their_own_st
 
 # --- seeding -------------------------------------------------------------------------------------------------
 
+
 def test_seed_categories_adds_the_defaults_once_in_both_languages(ctx):
     make_category(slug="environment", name_lv="Daba", name_en="Nature")  # renamed by an admin: left alone
     assert services.seed_categories() == 9
     db.session.commit()
     assert services.seed_categories() == 0
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
-    assert set(categories) >= {"environment", "culture", "education", "social-care", "sport", "infrastructure",
-                               "youth", "seniors", "heritage", "entrepreneurship"}
+    assert set(categories) >= {
+        "environment",
+        "culture",
+        "education",
+        "social-care",
+        "sport",
+        "infrastructure",
+        "youth",
+        "seniors",
+        "heritage",
+        "entrepreneurship",
+    }
     assert (categories["social-care"].name_lv, categories["social-care"].name_en) == ("Sociālā aprūpe", "Social care")
     assert categories["environment"].name_lv == "Daba"
 

@@ -1,4 +1,5 @@
 """User Markdown becomes safe HTML: formatting works, scripts, event handlers and dangerous links do not."""
+
 from html.parser import HTMLParser
 
 import pytest
@@ -37,8 +38,10 @@ def test_headings_fit_under_the_pages_own_headings():
 def test_links_get_rel_nofollow_ugc_noopener_and_keep_only_the_address():
     html = render_markdown('[karte](https://www.openstreetmap.org "virsraksts") un <https://kopiena.lv>')
     links = [attrs for tag, attrs in elements(html) if tag == "a"]
-    assert links == [{"href": "https://www.openstreetmap.org", "rel": "nofollow ugc noopener"},
-                     {"href": "https://kopiena.lv", "rel": "nofollow ugc noopener"}]
+    assert links == [
+        {"href": "https://www.openstreetmap.org", "rel": "nofollow ugc noopener"},
+        {"href": "https://kopiena.lv", "rel": "nofollow ugc noopener"},
+    ]
 
 
 def test_mail_and_relative_links_work():
@@ -46,35 +49,52 @@ def test_mail_and_relative_links_work():
     assert [attrs["href"] for tag, attrs in elements(html) if tag == "a"] == ["mailto:centrs@preili.lv", "/ideas/5"]
 
 
-@pytest.mark.parametrize("text", [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    '<a href="javascript:alert(1)">x</a>',
-    "<iframe src=https://evil.example></iframe>",
-    "<svg onload=alert(1)>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](javascript&#58;alert(1))",
-    "[x](javascript&colon;alert(1))",
-    "[x](&#106;avascript:alert(1))",
-    "[x](  javascript:alert(1))",
-    "[x](vbscript:msgbox(1))",
-    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[x](file:///etc/passwd)",
-    "![x](javascript:alert(1))",
-    "![pixel](https://tracker.example/p.gif)",
-    '[x](https://ok.example "title" onclick=alert(1))',
-    "<https://ok.example/\" onmouseover=\"alert(1)>",
-    "**bold <script>alert(1)</script>**",
-    "```\n</code></pre><script>alert(1)</script>\n```",
-    "[x]: javascript:alert(1)\n\n[link][x]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "<iframe src=https://evil.example></iframe>",
+        "<svg onload=alert(1)>",
+        '<div style="background:url(javascript:alert(1))">x</div>',
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](javascript&#58;alert(1))",
+        "[x](javascript&colon;alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](  javascript:alert(1))",
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[x](file:///etc/passwd)",
+        "![x](javascript:alert(1))",
+        "![pixel](https://tracker.example/p.gif)",
+        '[x](https://ok.example "title" onclick=alert(1))',
+        '<https://ok.example/" onmouseover="alert(1)>',
+        "**bold <script>alert(1)</script>**",
+        "```\n</code></pre><script>alert(1)</script>\n```",
+        "[x]: javascript:alert(1)\n\n[link][x]",
+    ],
+)
 def test_attempts_at_script_render_inert(text):
     html = render_markdown(text)
     found = elements(html)
-    assert {tag for tag, _ in found} <= {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre",
-                                         "h3", "h4", "a", "hr"}, html
+    assert {tag for tag, _ in found} <= {
+        "p",
+        "br",
+        "strong",
+        "em",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "h3",
+        "h4",
+        "a",
+        "hr",
+    }, html
     for tag, attrs in found:
         assert set(attrs) <= ({"href", "rel"} if tag == "a" else set()), html
         if tag == "a":

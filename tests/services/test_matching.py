@@ -1,5 +1,6 @@
 """Suggested partners: same centre first, explained by what the two sides share, and never a closed call, an
 unpublished idea or a finished activity."""
+
 import pytest
 from flask_babel import force_locale
 
@@ -11,19 +12,20 @@ from tests.factories import make_activity, make_centre, make_idea, make_organisa
 def world(ctx):
     preili = make_centre(name="Preiļi", slug="preili")
     aglona = make_centre(name="Aglona", slug="aglona")
-    return {"preili": preili, "aglona": aglona,
-            "school": make_organisation(centre=preili, name="Preiļu 1. pamatskola"),
-            "far_school": make_organisation(centre=aglona, name="Aglonas vidusskola")}
+    return {
+        "preili": preili,
+        "aglona": aglona,
+        "school": make_organisation(centre=preili, name="Preiļu 1. pamatskola"),
+        "far_school": make_organisation(centre=aglona, name="Aglonas vidusskola"),
+    }
 
 
 def seeking_idea(centre, ages="10-12", subjects="environment", **fields):
-    return make_idea(centre=centre, seeking_school_partner=True, partner_age_groups=ages, partner_subjects=subjects,
-                     **fields)
+    return make_idea(centre=centre, seeking_school_partner=True, partner_age_groups=ages, partner_subjects=subjects, **fields)
 
 
 def seeking_activity(centre, ages="10-12", subjects="environment", **fields):
-    return make_activity(centre=centre, seeking_school_partner=True, partner_age_groups=ages,
-                         partner_subjects=subjects, **fields)
+    return make_activity(centre=centre, seeking_school_partner=True, partner_age_groups=ages, partner_subjects=subjects, **fields)
 
 
 def items(suggestions):
@@ -58,8 +60,7 @@ def test_the_explanation_lists_what_is_shared(ctx, world):
     seeking_idea(world["preili"], ages="13-15,10-12", subjects="science,environment,music")
     with ctx.test_request_context(headers={"Accept-Language": "en"}), force_locale("en"):
         [suggestion] = matching.projects_for_call(call)
-        assert suggestion.reasons == ["same centre", "both about natural sciences, environment",
-                                      "Ages 10–12, Ages 13–15"]
+        assert suggestion.reasons == ["same centre", "both about natural sciences, environment", "Ages 10–12, Ages 13–15"]
         assert suggestion.explanation == "same centre, both about natural sciences, environment, Ages 10–12, Ages 13–15"
         assert suggestion.score == (matching.SAME_CENTRE + 2 * matching.PER_SUBJECT + 2 * matching.PER_AGE_GROUP)
 
@@ -119,7 +120,6 @@ def test_planned_and_open_activities_are_suggested(world):
 
 def test_schools_of_the_projects_centre_verified_first(world):
     idea = seeking_idea(world["preili"])
-    kindergarten = make_organisation(centre=world["preili"], kind="kindergarten", name="Bērnudārzs Pasaciņa",
-                                     verified=True)
+    kindergarten = make_organisation(centre=world["preili"], kind="kindergarten", name="Bērnudārzs Pasaciņa", verified=True)
     make_organisation(centre=world["preili"], kind="ngo", name="Biedrība")
     assert items(matching.schools_for_project(idea)) == [kindergarten, world["school"]]

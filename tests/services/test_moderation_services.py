@@ -1,4 +1,5 @@
 """Moderation services: the moderators' daily digest and the saved reason texts."""
+
 import re
 from datetime import timedelta
 
@@ -45,6 +46,7 @@ def digest(ctx, monkeypatch):
         queued = send_moderator_digests(now=now)
         db.session.commit()
         return queued
+
     return run
 
 
@@ -61,6 +63,7 @@ def reported(idea, author):
 
 
 # --- the digest -----------------------------------------------------------------------------------
+
 
 def test_each_moderator_gets_one_mail_listing_what_waits_in_their_centres(digest, preili, aglona, author):
     dace = make_user(email="dace@example.com", display_name="Dace", moderates=[preili])
@@ -176,6 +179,7 @@ def test_the_command_queues_the_digest_with_links_to_base_url(ctx, preili, autho
 
 
 # --- saved reason texts ---------------------------------------------------------------------------
+
 
 def test_reason_templates_are_saved_changed_and_deleted_with_audit(preili):
     moderator = make_user(email="dace@example.com", moderates=[preili])

@@ -1,5 +1,6 @@
 """Notifications: who gets them, how they are mailed (at once, in a daily digest, or not), in which
 language, with which links, and that nothing user-written can break a mail."""
+
 from email import message_from_bytes, policy
 
 import pytest
@@ -44,6 +45,7 @@ def run(ctx):
         db.session.expire_all()
         assert result.exit_code == 0, result.output
         return result
+
     return invoke
 
 
@@ -64,8 +66,7 @@ def add_comment(idea, author, body="Laba doma!", parent=None):
 
 def notifications_of(user):
     db.session.expire_all()
-    return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .order_by(Notification.id)).all()
+    return db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)).all()
 
 
 def received(envelope):
@@ -74,14 +75,20 @@ def received(envelope):
 
 # notify() -------------------------------------------------------------------------------------------
 
+
 def test_notify_skips_the_actor_duplicates_and_suspended_people(people):
     author, follower, commenter = people
     suspended = make_user(email="suspended@example.com", suspended=True)
     idea = make_idea(author=author)
     comment = add_comment(idea, commenter)
 
-    added = notify("comment_new", [author, follower, commenter, follower, author, suspended, None],
-                   actor=commenter, idea=idea, comment=comment)
+    added = notify(
+        "comment_new",
+        [author, follower, commenter, follower, author, suspended, None],
+        actor=commenter,
+        idea=idea,
+        comment=comment,
+    )
     db.session.commit()
 
     assert sorted(n.user_id for n in added) == sorted([author.id, follower.id])
@@ -103,8 +110,9 @@ def test_one_comment_gives_a_person_one_notification_of_the_more_specific_kind(p
     db.session.commit()
 
     assert [n.event for n in notifications_of(follower)] == ["comment_reply"]
-    assert [n.event for n in notifications_of(author)] == ["comment_reply" if first == "comment_reply" or
-                                                           second == "comment_reply" else "comment_new"]
+    assert [n.event for n in notifications_of(author)] == [
+        "comment_reply" if first == "comment_reply" or second == "comment_reply" else "comment_new"
+    ]
 
 
 def test_email_status_follows_the_settings_for_own_ideas_and_for_the_rest(people):
@@ -150,6 +158,7 @@ def test_mark_all_read_marks_only_the_persons_own(people):
 
 # Texts and links -------------------------------------------------------------------------------------
 
+
 def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
     author, follower, commenter = people
     idea = make_idea(author=author, title="Soliņi parkā")
@@ -157,8 +166,15 @@ def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
     assert set(messages.TEXTS) == set(EVENTS)
     for event in EVENTS:
         about_organisation = event.startswith(("representation_", "organisation_"))  # about an organisation only
-        notification = notify(event, [author], actor=commenter, idea=None if about_organisation else idea,
-                              comment=comment, reason="Par īsu", organisation="Preiļu skola")[0]
+        notification = notify(
+            event,
+            [author],
+            actor=commenter,
+            idea=None if about_organisation else idea,
+            comment=comment,
+            reason="Par īsu",
+            organisation="Preiļu skola",
+        )[0]
         db.session.flush()
         with app.test_request_context(), force_locale("en"):
             text = messages.describe(notification)
@@ -208,8 +224,8 @@ def test_long_reasons_and_line_breaks_stay_on_one_line(people, app):
 
 # Immediate mail -------------------------------------------------------------------------------------
 
-def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_language(people, run, smtp_sink,
-                                                                                      base_url, app):
+
+def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_language(people, run, smtp_sink, base_url, app):
     author, follower, commenter = people
     idea = make_idea(author=author, title="Soliņi parkā")
     comment = add_comment(idea, commenter, body="Es palīdzēšu ar krāsošanu.")
@@ -316,6 +332,7 @@ def test_titles_and_names_cannot_add_mail_headers_and_stay_plain_text(people, de
 
 # Digests -------------------------------------------------------------------------------------------
 
+
 def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, base_url):
     author, follower, commenter = people
     second_author = make_user(email="second@example.com", display_name="Jānis")
@@ -339,7 +356,7 @@ def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, bas
     body = mail.body
     assert body.count("Kopienas dārzs\n--------------") == 1
     assert body.count("Soliņi parkā\n------------") == 1
-    garden_part = body[body.index("Kopienas dārzs\n"):body.index("Soliņi parkā\n")]
+    garden_part = body[body.index("Kopienas dārzs\n") : body.index("Soliņi parkā\n")]
     assert garden_part.count("Marija Komentētāja commented on the idea “Kopienas dārzs”") == 1
     assert garden_part.count("Anna Autore commented on the idea “Kopienas dārzs”") == 1
     assert garden_part.count("The idea “Kopienas dārzs” was archived") == 1
@@ -347,8 +364,12 @@ def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, bas
     assert body.count("became a centre activity") == 1
     assert f"{BASE_URL}/ideas/{benches.id}" in body
     assert db.session.get(User, follower.id).last_digest_at is not None
-    assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.email_status == Notification.EMAIL_DIGEST)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.email_status == Notification.EMAIL_DIGEST)
+        )
+        == 0
+    )
 
     second_run = run("send-digests")
     assert "0 digest(s) queued" in second_run.output

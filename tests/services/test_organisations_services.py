@@ -1,5 +1,6 @@
 """Organisations, their representatives and their partner calls without HTTP: who may do what, the
 request → decision lifecycle, the badge, the partner call states, notifications and the audit log."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -75,19 +76,29 @@ def asking(world, who="resident", organisation=None):
 
 # --- organisations --------------------------------------------------------------------------------------------
 
+
 def test_creating_an_organisation_makes_the_creator_its_approved_representative(world):
     organisation = services.create_organisation(
-        world.resident, name="Biedrība Zaļie", kind="ngo", centre_id=world.centre.id, description="Mēs stādām.",
-        website="https://zalie.example.com", contact_email="info@zalie.example.com", contact_phone="+371 20000000")
+        world.resident,
+        name="Biedrība Zaļie",
+        kind="ngo",
+        centre_id=world.centre.id,
+        description="Mēs stādām.",
+        website="https://zalie.example.com",
+        contact_email="info@zalie.example.com",
+        contact_phone="+371 20000000",
+    )
     db.session.commit()
     organisation = reloaded(organisation)
     assert (organisation.name, organisation.kind, organisation.centre_id) == ("Biedrība Zaļie", "ngo", world.centre.id)
     assert organisation.created_by_id == world.resident.id
     assert not organisation.is_verified  # a moderator verifies it later
-    [representative] = db.session.scalars(select(Representative).where(
-        Representative.organisation_id == organisation.id)).all()
+    [representative] = db.session.scalars(select(Representative).where(Representative.organisation_id == organisation.id)).all()
     assert (representative.user_id, representative.state, representative.decided_by_id) == (
-        world.resident.id, "approved", world.resident.id)
+        world.resident.id,
+        "approved",
+        world.resident.id,
+    )
     assert permissions.represents(world.resident, organisation)
     [entry] = audited("organisation.create")
     assert (entry.actor_id, entry.subject_id, entry.centre_id) == (world.resident.id, organisation.id, world.centre.id)
@@ -102,8 +113,10 @@ def test_who_may_not_create_an_organisation(world, who):
     assert count(Organisation) == 2
 
 
-@pytest.mark.parametrize("who, may", [("representative", True), ("admin", True), ("other_representative", False),
-                                      ("moderator", False), ("resident", False)])
+@pytest.mark.parametrize(
+    "who, may",
+    [("representative", True), ("admin", True), ("other_representative", False), ("moderator", False), ("resident", False)],
+)
 def test_who_may_change_an_organisation(world, who, may):
     if not may:
         with pytest.raises(NotAllowed):
@@ -112,8 +125,13 @@ def test_who_may_change_an_organisation(world, who, may):
         assert reloaded(world.school).name == "Preiļu 1. pamatskola"
         assert audited("organisation.update") == []
         return
-    services.update_organisation(getattr(world, who), world.school, name="Preiļu 2. pamatskola",
-                                 contact_email="skola@example.com", created_by_id=world.resident.id)
+    services.update_organisation(
+        getattr(world, who),
+        world.school,
+        name="Preiļu 2. pamatskola",
+        contact_email="skola@example.com",
+        created_by_id=world.resident.id,
+    )
     db.session.commit()
     school = reloaded(world.school)
     assert (school.name, school.contact_email) == ("Preiļu 2. pamatskola", "skola@example.com")
@@ -122,8 +140,9 @@ def test_who_may_change_an_organisation(world, who, may):
     assert entry.actor_id == getattr(world, who).id
 
 
-@pytest.mark.parametrize("who, may", [("moderator", True), ("admin", True), ("other_moderator", False),
-                                      ("representative", False), ("resident", False)])
+@pytest.mark.parametrize(
+    "who, may", [("moderator", True), ("admin", True), ("other_moderator", False), ("representative", False), ("resident", False)]
+)
 def test_who_may_verify_and_unverify(world, who, may):
     actor = getattr(world, who)
     if not may:
@@ -142,9 +161,12 @@ def test_who_may_verify_and_unverify(world, who, may):
     db.session.commit()
     school = reloaded(world.school)
     assert (school.verified_at, school.verified_by_id) == (None, None)
-    assert [entry.action for entry in db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action.like("organisation.%verify")).order_by(AuditEntry.id))] == [
-        "organisation.verify", "organisation.unverify"]
+    assert [
+        entry.action
+        for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("organisation.%verify")).order_by(AuditEntry.id)
+        )
+    ] == ["organisation.verify", "organisation.unverify"]
 
 
 def verified_school(world):
@@ -153,10 +175,13 @@ def verified_school(world):
     return world.school
 
 
-@pytest.mark.parametrize("change, old", [({"name": "Preiļu novada pašvaldība (oficiālais konts)"},
-                                          {"old_name": "Preiļu 1. pamatskola"}),
-                                         ({"website": "https://preili-pasvaldiba.example.com"},
-                                          {"old_website": "https://www.preiluskola.lv"})])
+@pytest.mark.parametrize(
+    "change, old",
+    [
+        ({"name": "Preiļu novada pašvaldība (oficiālais konts)"}, {"old_name": "Preiļu 1. pamatskola"}),
+        ({"website": "https://preili-pasvaldiba.example.com"}, {"old_website": "https://www.preiluskola.lv"}),
+    ],
+)
 def test_a_new_name_or_website_takes_the_badge_away_until_a_moderator_verifies_again(world, change, old):
     school = verified_school(world)
     school.website = "https://www.preiluskola.lv"
@@ -169,7 +194,11 @@ def test_a_new_name_or_website_takes_the_badge_away_until_a_moderator_verifies_a
     assert not school.is_verified and school.verified_by_id is None
     [entry] = audited("organisation.unverify")
     assert (entry.actor_id, entry.subject_id, entry.centre_id, entry.reason) == (
-        world.representative.id, school.id, world.centre.id, "name/website changed")
+        world.representative.id,
+        school.id,
+        world.centre.id,
+        "name/website changed",
+    )
     assert entry.details == {"changed": sorted(change), **old}
     [note] = notes(event="organisation_needs_verification")
     assert (note.user_id, note.data["organisation_id"]) == (world.moderator.id, school.id)
@@ -182,9 +211,17 @@ def test_a_new_name_or_website_takes_the_badge_away_until_a_moderator_verifies_a
 
 def test_other_changes_keep_the_badge(world):
     school = verified_school(world)
-    services.update_organisation(world.representative, school, name=school.name, website=school.website,
-                                 kind="kindergarten", description="Jauns apraksts.", contact_email="info@example.com",
-                                 contact_phone="+371 20000000", logo_name="0" * 32 + ".jpg")
+    services.update_organisation(
+        world.representative,
+        school,
+        name=school.name,
+        website=school.website,
+        kind="kindergarten",
+        description="Jauns apraksts.",
+        contact_email="info@example.com",
+        contact_phone="+371 20000000",
+        logo_name="0" * 32 + ".jpg",
+    )
     db.session.commit()
 
     assert reloaded(school).is_verified
@@ -200,6 +237,7 @@ def test_renaming_an_unverified_organisation_tells_nobody(world):
 
 
 # --- asking to represent --------------------------------------------------------------------------------------
+
 
 def test_asking_tells_the_representatives_only(world):
     request = asking(world)
@@ -237,6 +275,7 @@ def test_who_may_not_ask(world, who):
 
 
 # --- deciding ---------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["representative", "moderator", "admin"])
 @pytest.mark.parametrize("approve", [True, False], ids=["approve", "decline"])
@@ -299,6 +338,7 @@ def test_after_a_decline_one_may_ask_again(world):
 
 # --- ending a representation ------------------------------------------------------------------------------------
 
+
 def a_second_representative(world):
     request = asking(world)
     services.decide_representative(world.representative, request, True)
@@ -347,11 +387,19 @@ def test_representatives_of_lists_the_approved_only(world):
 
 # --- partner calls ----------------------------------------------------------------------------------------------
 
+
 def test_a_representative_posts_a_partner_call(world):
     call = services.create_partner_call(
-        world.representative, world.school, title="6. klase meklē projektu par atkritumiem", description="Pavasarī.",
-        age_groups="10-12", subjects="environment,science", contact_person="Ilze Liepa", state="closed",
-        organisation_id=world.other_school.id)
+        world.representative,
+        world.school,
+        title="6. klase meklē projektu par atkritumiem",
+        description="Pavasarī.",
+        age_groups="10-12",
+        subjects="environment,science",
+        contact_person="Ilze Liepa",
+        state="closed",
+        organisation_id=world.other_school.id,
+    )
     db.session.commit()
     call = reloaded(call)
     assert (call.state, call.organisation_id, call.centre_id) == ("open", world.school.id, world.centre.id)
@@ -383,12 +431,17 @@ def test_only_its_representatives_post_and_change_calls(world, who):
 
 def test_a_representative_changes_a_call(world):
     call = make_partner_call(world.school)
-    services.update_partner_call(world.representative, call, title="Jauns nosaukums", subjects="arts",
-                                 organisation_id=world.other_school.id, state="closed")
+    services.update_partner_call(
+        world.representative,
+        call,
+        title="Jauns nosaukums",
+        subjects="arts",
+        organisation_id=world.other_school.id,
+        state="closed",
+    )
     db.session.commit()
     call = reloaded(call)
-    assert (call.title, call.subjects, call.organisation_id, call.state) == (
-        "Jauns nosaukums", "arts", world.school.id, "open")
+    assert (call.title, call.subjects, call.organisation_id, call.state) == ("Jauns nosaukums", "arts", world.school.id, "open")
 
 
 @pytest.mark.parametrize("state", PartnerCallState.ALL)
@@ -413,6 +466,5 @@ def test_every_call_action_from_every_state(world, action, state):
 
 
 def test_the_call_table_in_the_code_is_the_design():
-    moves = {(action, source): target for action, (sources, target) in services.CALL_TRANSITIONS.items()
-             for source in sources}
+    moves = {(action, source): target for action, (sources, target) in services.CALL_TRANSITIONS.items() for source in sources}
     assert moves == EXPECTED_CALL_MOVES

@@ -1,5 +1,6 @@
 """The mail outbox: delivery to a real SMTP server, retries with back-off while it is down, giving up,
 and no header injection through addresses or subjects."""
+
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -195,8 +196,7 @@ def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_sink, de
     assert len(smtp_sink.messages) == 2
 
 
-def test_a_worker_slower_than_its_lease_leaves_the_message_to_the_worker_that_took_it_over(
-        smtp_sink, deliver, user, monkeypatch):
+def test_a_worker_slower_than_its_lease_leaves_the_message_to_the_worker_that_took_it_over(smtp_sink, deliver, user, monkeypatch):
     message = queue_password_changed(user)
     other_workers_lease = utcnow() + timedelta(minutes=10)
 
@@ -223,9 +223,14 @@ def test_smtp_down_does_not_block_or_lose_the_action(client, smtp_down, deliver,
     assert message.status == OutboxMessage.PENDING
 
 
-@pytest.mark.parametrize("recipient", ["anna@example.com\r\nBcc: victim@example.com",
-                                       "anna@example.com\nBcc: victim@example.com",
-                                       "anna@example.com\rBcc: victim@example.com"])
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        "anna@example.com\r\nBcc: victim@example.com",
+        "anna@example.com\nBcc: victim@example.com",
+        "anna@example.com\rBcc: victim@example.com",
+    ],
+)
 def test_queue_mail_refuses_a_line_break_in_the_address(ctx, user, recipient):
     with pytest.raises(ValueError):
         queue_mail(recipient, "password_changed", "lv", user=user, reset_url=RESET_URL)
@@ -236,8 +241,9 @@ def test_queue_mail_refuses_a_line_break_in_the_address(ctx, user, recipient):
 @pytest.fixture
 def template_with_name_in_subject(ctx, monkeypatch):
     """A mail template whose subject line shows a person's name, as a future template might."""
-    loader = ChoiceLoader([DictLoader({"email/named_subject.txt": "{{ user.display_name }} wrote to you\n\nHello.\n"}),
-                           ctx.jinja_loader])
+    loader = ChoiceLoader(
+        [DictLoader({"email/named_subject.txt": "{{ user.display_name }} wrote to you\n\nHello.\n"}), ctx.jinja_loader]
+    )
     monkeypatch.setattr(ctx, "jinja_loader", loader)
     return "named_subject"
 
@@ -253,8 +259,15 @@ def test_line_break_in_a_name_cannot_add_mail_headers(smtp_sink, deliver, templa
     assert [envelope.rcpt_tos for envelope in smtp_sink.messages] == [["anna@example.com"]]
     email = received(smtp_sink.messages[0])
     assert email["Bcc"] is None
-    assert set(email.keys()) == {"From", "To", "Subject", "Message-ID", "Content-Type",
-                                 "Content-Transfer-Encoding", "MIME-Version"}
+    assert set(email.keys()) == {
+        "From",
+        "To",
+        "Subject",
+        "Message-ID",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+        "MIME-Version",
+    }
 
 
 def test_a_message_that_cannot_be_built_does_not_block_the_others(smtp_sink, deliver, user):

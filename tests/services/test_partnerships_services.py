@@ -1,6 +1,7 @@
 """Partnerships without HTTP: offers and invitations, the lifecycle table (every action from every state by every
 side), partner calls marked matched, notifications both ways, the audit log, carrying partnerships over when an
 idea is promoted, and one organisation's representatives never touching another's partnerships."""
+
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -50,8 +51,7 @@ def world(ctx):
         idea=make_idea(author=author, centre=centre, state="published", **SEEKING),
         # both schools are of the same centre: only representing one makes a difference
         school=make_organisation(representative=representative, centre=centre, name="Preiļu 1. pamatskola"),
-        other_school=make_organisation(representative=other_representative, centre=centre,
-                                       name="Preiļu 2. pamatskola"),
+        other_school=make_organisation(representative=other_representative, centre=centre, name="Preiļu 2. pamatskola"),
     )
 
 
@@ -85,12 +85,17 @@ def partnership_in(world, state, direction="offer", organisation=None, call=None
     """A partnership of the school (or another organisation) with the idea, already in the given state."""
     organisation = organisation or world.school
     decided = state in ("accepted", "declined")
-    partnership = Partnership(organisation_id=organisation.id, idea_id=(idea or world.idea).id, direction=direction,
-                              state=state, message="Palīdzēsim",
-                              partner_call_id=call.id if call is not None else None,
-                              offered_by_id=world.representative.id if direction == "offer" else world.author.id,
-                              decided_by_id=world.author.id if decided else None,
-                              decided_at=utcnow() if decided else None)
+    partnership = Partnership(
+        organisation_id=organisation.id,
+        idea_id=(idea or world.idea).id,
+        direction=direction,
+        state=state,
+        message="Palīdzēsim",
+        partner_call_id=call.id if call is not None else None,
+        offered_by_id=world.representative.id if direction == "offer" else world.author.id,
+        decided_by_id=world.author.id if decided else None,
+        decided_at=utcnow() if decided else None,
+    )
     db.session.add(partnership)
     db.session.commit()
     return partnership
@@ -106,13 +111,13 @@ def side(world, direction, which):
 
 # --- offering and inviting ----------------------------------------------------------------------------------------
 
+
 def test_a_representative_offers_the_school_to_an_idea(world):
     partnership = services.offer_partnership(world.representative, world.school, world.idea, "  Mūsu 6. klase.  ")
     db.session.commit()
     partnership = reloaded(partnership)
     assert (partnership.state, partnership.direction, partnership.message) == ("offered", "offer", "Mūsu 6. klase.")
-    assert (partnership.idea_id, partnership.activity_id, partnership.organisation_id) == (
-        world.idea.id, None, world.school.id)
+    assert (partnership.idea_id, partnership.activity_id, partnership.organisation_id) == (world.idea.id, None, world.school.id)
     assert partnership.offered_by_id == world.representative.id
     [note] = notes()  # the author only, once; never the representative who offered
     assert (note.user_id, note.event, note.idea_id) == (world.author.id, "partnership_offered", world.idea.id)
@@ -145,10 +150,19 @@ def test_an_offer_while_invited_is_already_done(world):
     assert count(Partnership) == 1
 
 
-@pytest.mark.parametrize("state, seeking, may", [
-    ("published", True, True), ("published", False, False), ("submitted", True, False), ("draft", True, False),
-    ("changes_requested", True, False), ("declined", True, False), ("promoted", True, False),
-    ("archived", True, False)])
+@pytest.mark.parametrize(
+    "state, seeking, may",
+    [
+        ("published", True, True),
+        ("published", False, False),
+        ("submitted", True, False),
+        ("draft", True, False),
+        ("changes_requested", True, False),
+        ("declined", True, False),
+        ("promoted", True, False),
+        ("archived", True, False),
+    ],
+)
 def test_offers_only_to_ideas_open_for_partners(world, state, seeking, may):
     idea = make_idea(author=world.author, centre=world.centre, state=state, seeking_school_partner=seeking)
     if may:
@@ -162,12 +176,18 @@ def test_offers_only_to_ideas_open_for_partners(world, state, seeking, may):
     assert count(Partnership) == 0 and notes() == []
 
 
-@pytest.mark.parametrize("state, seeking, may", [("planned", True, True), ("open", True, True),
-                                                 ("open", False, False), ("completed", True, False),
-                                                 ("cancelled", True, False)])
+@pytest.mark.parametrize(
+    "state, seeking, may",
+    [
+        ("planned", True, True),
+        ("open", True, True),
+        ("open", False, False),
+        ("completed", True, False),
+        ("cancelled", True, False),
+    ],
+)
 def test_offers_only_to_activities_open_for_partners(world, state, seeking, may):
-    activity = make_activity(centre=world.centre, creator=world.moderator, state=state,
-                             seeking_school_partner=seeking)
+    activity = make_activity(centre=world.centre, creator=world.moderator, state=state, seeking_school_partner=seeking)
     if not may:
         with pytest.raises(NotAllowed):
             services.offer_partnership(world.representative, world.school, activity)
@@ -213,7 +233,10 @@ def test_the_author_invites_the_school_behind_a_call(world):
     partnership = reloaded(partnership)
     assert (partnership.direction, partnership.state, partnership.partner_call_id) == ("invitation", "offered", call.id)
     assert (partnership.organisation_id, partnership.idea_id, partnership.offered_by_id) == (
-        world.school.id, world.idea.id, world.author.id)
+        world.school.id,
+        world.idea.id,
+        world.author.id,
+    )
     [note] = notes()  # the school's representative only, once
     assert (note.user_id, note.event) == (world.representative.id, "partnership_invited")
     assert services.allowed_actions(world.representative, partnership) == ["accept", "decline"]
@@ -221,8 +244,9 @@ def test_the_author_invites_the_school_behind_a_call(world):
     assert services.allowed_actions(world.other_representative, partnership) == []
 
 
-@pytest.mark.parametrize("case", ["matched call", "closed call", "resident", "representative", "other_moderator",
-                                  "idea not seeking"])
+@pytest.mark.parametrize(
+    "case", ["matched call", "closed call", "resident", "representative", "other_moderator", "idea not seeking"]
+)
 def test_who_may_not_invite(world, case):
     call = make_partner_call(world.school, state={"matched call": "matched", "closed call": "closed"}.get(case, "open"))
     actor = getattr(world, case, world.author)
@@ -244,6 +268,7 @@ def test_a_coordinator_invites_a_school_to_an_activity(world):
 
 
 # --- the lifecycle: every action from every state by every side -----------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["decider", "proposer", "other_representative", "other_moderator", "resident"])
 @pytest.mark.parametrize("state", PartnershipState.ALL)
@@ -273,8 +298,7 @@ def test_every_action_from_every_state_by_every_side(world, direction, action, s
 
 
 def test_the_table_in_the_code_is_the_design():
-    moves = {(action, source): target for action, (sources, target, _who) in services.TRANSITIONS.items()
-             for source in sources}
+    moves = {(action, source): target for action, (sources, target, _who) in services.TRANSITIONS.items() for source in sources}
     assert moves == EXPECTED_MOVES
     assert {action: who for action, (_sources, _target, who) in services.TRANSITIONS.items()} == SIDE_FOR
 
@@ -284,8 +308,11 @@ def test_the_table_in_the_code_is_the_design():
 def test_allowed_actions_follow_the_table(world, direction, state):
     partnership = partnership_in(world, state, direction)
     for which in ("decider", "proposer"):
-        expected = [action for action in ("accept", "decline", "withdraw")
-                    if SIDE_FOR[action] == which and (action, state) in EXPECTED_MOVES]
+        expected = [
+            action
+            for action in ("accept", "decline", "withdraw")
+            if SIDE_FOR[action] == which and (action, state) in EXPECTED_MOVES
+        ]
         assert services.allowed_actions(side(world, direction, which), partnership) == expected
     for which in ("other_representative", "other_moderator", "resident"):
         assert services.allowed_actions(getattr(world, which), partnership) == []
@@ -345,6 +372,7 @@ def test_every_representative_of_the_school_is_told(world):
 
 # --- partner calls ------------------------------------------------------------------------------------------------
 
+
 def test_accepting_an_invitation_marks_the_call_matched(world):
     call = make_partner_call(world.school)
     partnership = services.invite_organisation(world.author, call, world.idea)
@@ -388,8 +416,12 @@ def test_accepting_after_the_call_was_closed_leaves_it_closed(world, when):
         db.session.commit()
     else:  # by someone else: this session still holds the call as open
         assert partnership.partner_call.state == "open"
-        db.session.execute(update(PartnerCall).where(PartnerCall.id == call.id).values(state="closed")
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(PartnerCall)
+            .where(PartnerCall.id == call.id)
+            .values(state="closed")
+            .execution_options(synchronize_session=False)
+        )
     services.accept_partnership(world.representative, partnership)
     db.session.commit()
     assert reloaded(call).state == "closed"
@@ -406,11 +438,20 @@ def test_accepted_partners(world):
 
 # --- promotion ----------------------------------------------------------------------------------------------------
 
+
 def promote(world):
     starts_at = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
     activity = activity_services.promote_idea(
-        world.moderator, world.idea, title="Talka parkā", description="Sakopsim parku.", place="Raiņa parks",
-        starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), leader_name="Dace", capacity=20)
+        world.moderator,
+        world.idea,
+        title="Talka parkā",
+        description="Sakopsim parku.",
+        place="Raiņa parks",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        leader_name="Dace",
+        capacity=20,
+    )
     db.session.commit()
     return reloaded(activity)
 
@@ -422,7 +463,10 @@ def test_promotion_carries_the_offered_and_accepted_partnerships_to_the_activity
     declined = partnership_in(world, "declined", organisation=third)
     activity = promote(world)
     assert (activity.seeking_school_partner, activity.partner_age_groups, activity.partner_subjects) == (
-        True, "10-12", "environment")
+        True,
+        "10-12",
+        "environment",
+    )
     assert (reloaded(accepted).activity_id, reloaded(accepted).idea_id) == (activity.id, world.idea.id)
     assert reloaded(offered).activity_id == activity.id
     assert reloaded(declined).activity_id is None
@@ -437,8 +481,7 @@ def test_promotion_carries_the_offered_and_accepted_partnerships_to_the_activity
     assert reloaded(offered).state == "accepted"
     [note] = notes(event="partnership_accepted")
     assert (note.user_id, note.activity_id) == (world.other_representative.id, activity.id)
-    assert sorted(org.id for org in services.accepted_partners(activity)) == sorted(
-        [world.school.id, world.other_school.id])
+    assert sorted(org.id for org in services.accepted_partners(activity)) == sorted([world.school.id, world.other_school.id])
 
 
 def test_after_promotion_the_school_may_offer_itself_again_to_the_activity(world):
@@ -450,6 +493,7 @@ def test_after_promotion_the_school_may_offer_itself_again_to_the_activity(world
 
 
 # --- one school never touches another's partnerships ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("direction", ["offer", "invitation"])
 @pytest.mark.parametrize("state", PartnershipState.ALL)

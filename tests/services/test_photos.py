@@ -1,4 +1,5 @@
 """Idea photos: real pictures are re-encoded (upright, small enough, no metadata); everything else is refused."""
+
 import math
 import os
 import subprocess
@@ -77,15 +78,18 @@ def test_an_animation_gives_its_first_frame():
     assert red > 200 and blue < 60
 
 
-@pytest.mark.parametrize("content", [
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b"<!doctype html><html><body><script>alert(1)</script></body></html>",  # e.g. sent as photo.jpg
-    b"just some text",
-    b"GIF89a<script>alert(1)</script>",  # a polyglot: a GIF signature and HTML
-    b"\xff\xd8\xff\xe0" + b"\x00" * 200,  # the start of a JPEG and nothing more
-    picture("BMP"),  # a real picture, but not a format we take
-    picture("TIFF"),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b"<!doctype html><html><body><script>alert(1)</script></body></html>",  # e.g. sent as photo.jpg
+        b"just some text",
+        b"GIF89a<script>alert(1)</script>",  # a polyglot: a GIF signature and HTML
+        b"\xff\xd8\xff\xe0" + b"\x00" * 200,  # the start of a JPEG and nothing more
+        picture("BMP"),  # a real picture, but not a format we take
+        picture("TIFF"),
+    ],
+)
 def test_anything_but_a_readable_jpeg_png_webp_or_gif_is_refused(content):
     with pytest.raises(photos.PhotoRefused) as refused:
         photos.reencode(content, MAX_PIXELS)
@@ -180,8 +184,14 @@ def processed_in_a_fresh_process(data, tmp_path, max_pixels=Config.MAX_IMAGE_PIX
     """(the re-encoded size as "WxH" or "refused", the growth of the process's peak memory in MB)."""
     path = tmp_path / "upload"
     path.write_bytes(data)
-    result = subprocess.run([sys.executable, "-c", MEASURE, str(path), str(max_pixels)], cwd=REPOSITORY,
-                            capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path), str(max_pixels)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     size, grown_mb = result.stdout.split()
     return size, int(grown_mb)
 
@@ -191,8 +201,9 @@ def test_a_small_file_of_many_pixels_is_refused_with_its_size_before_it_takes_me
     assert len(bomb) < 200_000
     with pytest.raises(photos.PhotoRefused) as refused:
         photos.reencode(bomb, Config.MAX_IMAGE_PIXELS)
-    assert str(refused.value.message) == ("This picture has too many pixels (6300 × 6300). Please make it smaller, "
-                                          "at most 12 megapixels, and choose it again.")
+    assert str(refused.value.message) == (
+        "This picture has too many pixels (6300 × 6300). Please make it smaller, at most 12 megapixels, and choose it again."
+    )
     size, grown_mb = processed_in_a_fresh_process(bomb, tmp_path)
     assert size == "refused" and grown_mb < MEMORY_BOUND_MB
 

@@ -1,4 +1,5 @@
 """Reminders the day before (`flask send-reminders`): who is reminded of what, once, and mailed at once."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -29,8 +30,7 @@ def activity_at(centre, starts_at, state="open", title="Keramikas darbnīca"):
 
 
 def registration(activity, user, state="registered"):
-    row = Registration(activity_id=activity.id, user_id=user.id, places=1, includes_self=True, companions=[],
-                       state=state)
+    row = Registration(activity_id=activity.id, user_id=user.id, places=1, includes_self=True, companions=[], state=state)
     db.session.add(row)
     db.session.commit()
     return row
@@ -40,8 +40,7 @@ def volunteer(activity, user, state="accepted", decider=None):
     role = VolunteerRole(activity_id=activity.id, name="Palīgs", places=3, accepted_count=1)
     db.session.add(role)
     db.session.flush()
-    row = SignUp(role_id=role.id, user_id=user.id, state=state,
-                 decided_by_id=decider.id if state == "accepted" else None)
+    row = SignUp(role_id=role.id, user_id=user.id, state=state, decided_by_id=decider.id if state == "accepted" else None)
     db.session.add(row)
     db.session.commit()
     return row
@@ -49,15 +48,18 @@ def volunteer(activity, user, state="accepted", decider=None):
 
 def reminders():
     db.session.expire_all()
-    return db.session.scalars(select(Notification).where(Notification.event == "activity_reminder")
-                              .order_by(Notification.id)).all()
+    return db.session.scalars(
+        select(Notification).where(Notification.event == "activity_reminder").order_by(Notification.id)
+    ).all()
 
 
 @pytest.fixture
 def world(ctx):
     centre = make_centre(name="Preiļi", slug="preili")
-    people = {name: make_user(email=f"{name}@example.com", display_name=name.title())
-              for name in ("anna", "valdis", "waiting", "cancelled", "helper", "applied", "later", "off")}
+    people = {
+        name: make_user(email=f"{name}@example.com", display_name=name.title())
+        for name in ("anna", "valdis", "waiting", "cancelled", "helper", "applied", "later", "off")
+    }
     coordinator = make_user(email="dace@example.com", display_name="Dace", moderates=[centre])
     # tomorrow in Riga is 26 November: from 25 Nov 22:00 to 26 Nov 22:00 UTC
     tomorrow = activity_at(centre, at(2026, 11, 26, 8))
@@ -121,8 +123,11 @@ def test_urgent_reminders_are_mailed_at_once_even_to_daily_digest_readers(world)
 
 def test_the_send_reminders_command(world, ctx):
     day_start, day_end = services.tomorrow_in_utc(utcnow(), RIGA)
-    for name, starts_at in (("tomorrow", day_start + timedelta(hours=10)), ("after", day_end + timedelta(hours=10)),
-                            ("cancelled", day_start + timedelta(hours=11))):
+    for name, starts_at in (
+        ("tomorrow", day_start + timedelta(hours=10)),
+        ("after", day_end + timedelta(hours=10)),
+        ("cancelled", day_start + timedelta(hours=11)),
+    ):
         world[name].starts_at, world[name].ends_at = starts_at, starts_at + timedelta(hours=2)
     db.session.commit()
     runner = ctx.test_cli_runner()

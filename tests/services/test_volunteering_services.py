@@ -1,5 +1,6 @@
 """Volunteer roles and sign-ups without HTTP: the lifecycle table, who may do what, automatic acceptance,
 places that are never exceeded (50 threads at once on each database), one active sign-up per person."""
+
 import threading
 from types import SimpleNamespace
 
@@ -44,8 +45,7 @@ def world(ctx):
 
 
 def a_role(world, places=3, auto_accept=False, idea=None):
-    role = services.add_role(world.author, idea or world.idea, name="Palīgs darbnīcā", places=places,
-                             auto_accept=auto_accept)
+    role = services.add_role(world.author, idea or world.idea, name="Palīgs darbnīcā", places=places, auto_accept=auto_accept)
     db.session.commit()
     return role
 
@@ -53,9 +53,14 @@ def a_role(world, places=3, auto_accept=False, idea=None):
 def signup_in(world, role, state):
     """A sign-up of the volunteer already in the given state (written directly; accepted ones hold a place)."""
     decided = state in ("accepted", "declined", "attended", "no_show")
-    signup = SignUp(role_id=role.id, user_id=world.volunteer.id, state=state,
-                    decided_by_id=world.author.id if decided else None, decided_at=utcnow() if decided else None,
-                    attendance_by_id=world.author.id if state in ("attended", "no_show") else None)
+    signup = SignUp(
+        role_id=role.id,
+        user_id=world.volunteer.id,
+        state=state,
+        decided_by_id=world.author.id if decided else None,
+        decided_at=utcnow() if decided else None,
+        attendance_by_id=world.author.id if state in ("attended", "no_show") else None,
+    )
     db.session.add(signup)
     if state in ("accepted", "attended", "no_show"):
         role.accepted_count += 1
@@ -77,6 +82,7 @@ def actor_for(world, action):
 
 
 # --- the lifecycle -----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("state", SignUpState.ALL)
 @pytest.mark.parametrize("action", ["accept", "decline", "withdraw"])
@@ -100,13 +106,13 @@ def test_every_action_from_every_state(world, action, state):
 
 
 def test_the_table_in_the_code_is_the_design(world):
-    moves = {(action, source): target for action, (sources, target, _who) in services.TRANSITIONS.items()
-             for source in sources}
+    moves = {(action, source): target for action, (sources, target, _who) in services.TRANSITIONS.items() for source in sources}
     assert moves == EXPECTED_MOVES
 
 
-@pytest.mark.parametrize("who, may", [("author", True), ("moderator", True), ("other_moderator", False),
-                                      ("resident", False), ("volunteer", False)])
+@pytest.mark.parametrize(
+    "who, may", [("author", True), ("moderator", True), ("other_moderator", False), ("resident", False), ("volunteer", False)]
+)
 @pytest.mark.parametrize("action", ["accept", "decline"])
 def test_who_may_accept_and_decline(world, who, may, action):
     role = a_role(world)
@@ -170,6 +176,7 @@ def test_the_database_refuses_more_accepted_than_places(world):
 
 # --- applying -----------------------------------------------------------------------------------------------------
 
+
 def test_applying_notifies_the_author_and_waits_for_an_answer(world):
     role = a_role(world)
     signup = services.apply_for_role(world.volunteer, role, "  Man ir pieredze ar mālu.  ")
@@ -227,9 +234,11 @@ def test_the_database_allows_one_active_sign_up_per_person_and_role(world):
 @pytest.mark.parametrize("who", ["author", "unconfirmed", "suspended"])
 def test_who_may_not_apply(world, who):
     role = a_role(world)
-    person = {"author": world.author,
-              "unconfirmed": make_user(email="new@example.com", confirmed=False),
-              "suspended": make_user(email="gone@example.com", suspended=True)}[who]
+    person = {
+        "author": world.author,
+        "unconfirmed": make_user(email="new@example.com", confirmed=False),
+        "suspended": make_user(email="gone@example.com", suspended=True),
+    }[who]
     with pytest.raises(NotAllowed):
         services.apply_for_role(person, role)
     db.session.rollback()
@@ -242,11 +251,13 @@ def test_roles_of_ideas_no_longer_published_are_frozen(world, state):
     signup = signup_in(world, role, "applied")
     world.idea.state = state
     db.session.commit()
-    for attempt in (lambda: services.apply_for_role(world.resident, role),
-                    lambda: services.update_role(world.author, role, name="Cits"),
-                    lambda: services.remove_role(world.author, role),
-                    lambda: services.add_role(world.author, world.idea, name="Jauna", places=2),
-                    lambda: services.accept_signup(world.author, signup)):
+    for attempt in (
+        lambda: services.apply_for_role(world.resident, role),
+        lambda: services.update_role(world.author, role, name="Cits"),
+        lambda: services.remove_role(world.author, role),
+        lambda: services.add_role(world.author, world.idea, name="Jauna", places=2),
+        lambda: services.accept_signup(world.author, signup),
+    ):
         with pytest.raises(NotAllowed):
             attempt()
         db.session.rollback()
@@ -254,8 +265,8 @@ def test_roles_of_ideas_no_longer_published_are_frozen(world, state):
 
 # --- roles ----------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who, may", [("author", True), ("moderator", True), ("other_moderator", False),
-                                      ("resident", False)])
+
+@pytest.mark.parametrize("who, may", [("author", True), ("moderator", True), ("other_moderator", False), ("resident", False)])
 def test_who_may_add_change_and_remove_roles(world, who, may):
     actor = getattr(world, who)
     if not may:
@@ -295,6 +306,7 @@ def test_places_cannot_drop_below_the_accepted(world):
 
 # --- races: many people at the same instant, each in its own thread, app context and session ----------------------
 
+
 def run_at_once(ctx, jobs):
     """Run each job (a function of no arguments, called inside its own app context) in its own thread,
     all released together by a barrier; returns each job's outcome: "accepted", "applied", or the error's name."""
@@ -327,6 +339,7 @@ def run_at_once(ctx, jobs):
 def applying(user_id, role_id, action=None):
     """A job for run_at_once: the person applies for the role, or (action = a volunteer's id) accepts that
     volunteer's sign-up. The rows are looked up before the barrier; after it the service does all the rest."""
+
     def job(_stage):
         user = db.session.get(User, user_id)
         role = db.session.get(VolunteerRole, role_id)
@@ -334,6 +347,7 @@ def applying(user_id, role_id, action=None):
             return lambda: services.apply_for_role(user, role, "")
         signup = db.session.scalar(select(SignUp).where(SignUp.role_id == role_id, SignUp.user_id == action))
         return lambda: services.accept_signup(user, signup)
+
     return job
 
 
