@@ -50,8 +50,10 @@ test-sqlite: install
 coverage: install
 	$(BIN)/python -m pytest $(PARALLEL) --cov --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
 
+## make lint: what CI checks before the tests (ruff's rules, and the code formatted as `ruff format .` leaves it)
 lint: install
-	$(BIN)/ruff check app tests config.py wsgi.py
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Translations: after changing user-facing text, extract and update, translate in the .po, commit.
 extract-messages: $(STAMP)
