@@ -99,6 +99,8 @@ class Config:
     #: and after this long in any case (unless "remember me", which lasts REMEMBER_COOKIE_DURATION)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 
+    #: Werkzeug's scrypt at its default cost (n=2**15, r=8, p=1: about 0.1 s and 32 MB a hash, on purpose)
+    PASSWORD_HASH_METHOD = "scrypt"
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=7)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -124,6 +126,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    #: the tests log in thousands of times; a cheap scrypt spares minutes (a test keeps the real cost for the others)
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     SECRET_KEY = "testing-secret-key-" + "x" * 32
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"

@@ -1,6 +1,6 @@
 """Password rules: long enough, not common, not like the person's name or e-mail. No composition rules.
 
-Hashes use Werkzeug's scrypt.
+Hashes use Werkzeug's scrypt, at the cost PASSWORD_HASH_METHOD names (Werkzeug's default outside tests).
 """
 
 import re
@@ -8,6 +8,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -31,8 +32,6 @@ LATVIAN_COMMON = {
     "riga1201",
     "kopiena",
 }
-# A dummy hash so that a log-in with an unknown e-mail costs as much time as one with a known e-mail.
-DUMMY_HASH = generate_password_hash("not-a-real-password-only-for-timing")
 
 
 @lru_cache(maxsize=1)
@@ -40,13 +39,20 @@ def common_passwords():
     return frozenset(FREQUENCY_LISTS["passwords"]) | LATVIAN_COMMON
 
 
+@lru_cache(maxsize=4)
+def dummy_hash(method):
+    """A hash at the configured cost, so that a log-in with an unknown e-mail costs as much time as one with a known e-mail."""
+    return generate_password_hash("not-a-real-password-only-for-timing", method=method)
+
+
 def hash_password(password):
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def verify_password(password_hash, password):
     """Check a password against a hash; pass None as the hash to spend the same time on no account."""
-    return check_password_hash(password_hash or DUMMY_HASH, password) and password_hash is not None
+    fallback = dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    return check_password_hash(password_hash or fallback, password) and password_hash is not None
 
 
 def password_problem(password, user_inputs=()):

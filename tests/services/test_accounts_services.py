@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from app.accounts import services
 from app.accounts.models import PasswordResetToken, User, UserSession
-from app.accounts.passwords import hash_password, password_problem, verify_password
+from app.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
 from app.accounts.sessions import end_all_sessions, end_session, load_user, start_session
 from app.accounts.tokens import InvalidToken
 from app.audit.models import AuditEntry
@@ -89,6 +90,21 @@ def test_hashes_are_scrypt_and_verify_only_the_right_password(ctx):
     assert "violet kayak" not in password_hash
     assert verify_password(password_hash, "violet kayak")
     assert not verify_password(password_hash, "violet kayaK")
+
+
+@pytest.mark.parametrize("config_name", ["development", "production"])
+def test_real_deployments_hash_at_werkzeugs_full_scrypt_cost(config_name):
+    """Only the test suite hashes cheaply (TestingConfig); what people run pays the full cost."""
+    from config import CONFIGS
+
+    app = Flask(__name__)
+    app.config.from_object(CONFIGS[config_name])
+    with app.app_context():
+        password_hash = hash_password("violet kayak")
+        assert password_hash.startswith("scrypt:32768:8:1$")
+        assert verify_password(password_hash, "violet kayak")
+        # an unknown e-mail is checked against a dummy hash of the same cost
+        assert dummy_hash(app.config["PASSWORD_HASH_METHOD"]).startswith("scrypt:32768:8:1$")
 
 
 def test_verify_password_without_an_account_is_false(ctx):
