@@ -227,7 +227,8 @@ def live_person(live_app, live_categories):
     from app.timeutil import utcnow
 
     numbers = itertools.count(1)
-    password_hash = hash_password(PERSON_PASSWORD)
+    with live_app.app_context():
+        password_hash = hash_password(PERSON_PASSWORD)
 
     def make(display_name, moderates=None):
         with live_app.app_context():
