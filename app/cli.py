@@ -181,8 +181,7 @@ def send_moderator_digest_command():
     """Queue one mail per moderator listing what waits in their centres (at most one a day; run e.g. hourly)."""
     from app.moderation.services import send_moderator_digests
 
-    # Links in the mail are absolute: build them for BASE_URL. POST, so that SQLite takes the write lock
-    # at the start of the transaction, as every writing command does.
+    # POST, so that SQLite takes the write lock at the start of the transaction, as every writing command does.
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"], method="POST"):
         queued = send_moderator_digests()
         db.session.commit()

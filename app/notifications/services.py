@@ -6,9 +6,7 @@ Every service that changes something people care about calls notify(). The mail 
 """
 
 import logging
-from contextlib import contextmanager
 
-from flask import current_app
 from jinja2 import TemplateError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -183,17 +181,6 @@ def may_be_mailed(user):
     return user.is_active and user.is_confirmed
 
 
-@contextmanager
-def absolute_links():
-    """A request context whose url_for(_external=True) builds links on BASE_URL (commands have no request).
-
-    Start the transaction before entering: on SQLite a transaction begun inside this (GET) context
-    would not take the write lock at once (see begin_sqlite_transaction).
-    """
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        yield
-
-
 def mail_context(user):
     from app.notifications import messages
 
@@ -229,21 +216,20 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
             # two workers at once: each takes other rows (PostgreSQL); SQLite commands hold the write lock
             .with_for_update(skip_locked=True, of=Notification)
         ).all()
-        with absolute_links():
-            for notification in notifications:
-                user = notification.user
-                if not may_be_mailed(user):
-                    notification.email_status = Notification.EMAIL_NONE
-                    continue
-                try:
-                    queue_mail(user.email, "notification", user.language, notification=notification, **mail_context(user))
-                except UNMAILABLE as error:
-                    # One broken notification must not hold up everybody else's mail.
-                    log.error("notification %s could not be mailed: %s", notification.id, error)
-                    notification.email_status = Notification.EMAIL_NONE
-                    continue
-                notification.email_status = Notification.EMAIL_DONE
-                queued += 1
+        for notification in notifications:
+            user = notification.user
+            if not may_be_mailed(user):
+                notification.email_status = Notification.EMAIL_NONE
+                continue
+            try:
+                queue_mail(user.email, "notification", user.language, notification=notification, **mail_context(user))
+            except UNMAILABLE as error:
+                # One broken notification must not hold up everybody else's mail.
+                log.error("notification %s could not be mailed: %s", notification.id, error)
+                notification.email_status = Notification.EMAIL_NONE
+                continue
+            notification.email_status = Notification.EMAIL_DONE
+            queued += 1
         db.session.flush()  # the next batch leaves these out
         if len(notifications) < batch:
             return queued
@@ -303,16 +289,15 @@ def send_digest(user_id):
         return False
     mailed = may_be_mailed(user)
     if mailed:
-        with absolute_links():
-            groups = group_by_idea(notifications)
-            queue_mail(
-                user.email,
-                "digest",
-                user.language,
-                groups=groups,
-                count=sum(len(items) for _idea, items in groups),
-                **mail_context(user),
-            )
+        groups = group_by_idea(notifications)
+        queue_mail(
+            user.email,
+            "digest",
+            user.language,
+            groups=groups,
+            count=sum(len(items) for _idea, items in groups),
+            **mail_context(user),
+        )
         user.last_digest_at = utcnow()
     for notification in notifications:
         notification.email_status = Notification.EMAIL_DONE if mailed else Notification.EMAIL_NONE
