@@ -1,4 +1,5 @@
-"""Fixtures: the app on each database backend, a test client, a real SMTP sink, helpers to log in.
+"""Fixtures: the app on each database backend, a test client, the people and centres many tests start from, a real
+SMTP sink. Functions the tests share are in tests/helpers.py; rows are made with tests/factories.py.
 
 How tests are kept apart
 ------------------------
@@ -18,24 +19,20 @@ How tests are kept apart
 """
 
 import os
-import re
 import secrets
-import socket
 from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db, limiter
-from app.outbox.models import OutboxMessage
 from app.outbox.services import deliver_due_mail
 from tests.databases import BACKENDS, database_with_schema, drop_template
-from tests.factories import PASSWORD, make_user
-
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from tests.factories import make_centre, make_user
+from tests.helpers import RecordingHandler, free_port, log_in
 
 
 class IsolatedClient(FlaskClient):
@@ -165,29 +162,6 @@ def client(ctx):
     return ctx.test_client()
 
 
-def csrf_token(client, path="/login"):
-    """A CSRF token for the client's session, read from a page's form as a browser would."""
-    match = CSRF_PATTERN.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def post_form(client, path, data=None, token_from=None, **kwargs):
-    """POST a form with a valid CSRF token, as a browser submitting the page would."""
-    form = dict(data or {})
-    form.setdefault("csrf_token", csrf_token(client, token_from or "/login"))
-    return client.post(path, data=form, **kwargs)
-
-
-def log_in(client, email, password=PASSWORD, remember=False):
-    data = {"email": email, "password": password}
-    if remember:
-        data["remember"] = "y"
-    response = post_form(client, "/login", data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return response
-
-
 @pytest.fixture
 def user(ctx):
     return make_user(email="anna@example.com", display_name="Anna Bērziņa")
@@ -199,40 +173,27 @@ def admin(ctx):
 
 
 @pytest.fixture
+def author(ctx):
+    """Anna, who writes ideas."""
+    return make_user(email="author@example.com", display_name="Anna Bērziņa")
+
+
+@pytest.fixture
+def preili(ctx):
+    """The Preiļi centre."""
+    return make_centre(name="Preiļi", slug="preili")
+
+
+@pytest.fixture
+def aglona(ctx):
+    """The Aglona centre: another centre, for what must stay within one."""
+    return make_centre(name="Aglona", slug="aglona")
+
+
+@pytest.fixture
 def logged_in(client, user):
     log_in(client, user.email)
     return client
-
-
-def queued_mail(recipient=None):
-    """Messages in the outbox (optionally to one address), oldest first."""
-    db.session.expire_all()
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if recipient:
-        query = query.where(OutboxMessage.recipient == recipient)
-    return db.session.scalars(query).all()
-
-
-def link_in(message, path_start):
-    """The first link in a mail body whose path starts with path_start, as a path."""
-    match = re.search(r"https?://[^/\s]+(" + re.escape(path_start) + r"[^\s]*)", message.body)
-    assert match, f"no link to {path_start} in: {message.body}"
-    return match.group(1)
-
-
-class RecordingHandler:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

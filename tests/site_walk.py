@@ -24,7 +24,7 @@ from app.notifications.models import Notification
 from app.organisations.models import Organisation, PartnerCall, Representative
 from app.partnerships.models import Partnership
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.conftest import log_in
+from tests.helpers import log_in
 
 #: who walks the site, and the demo person (app/cli.py DEMO_PEOPLE) in that role; a visitor is not logged in
 ROLES = {

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 from app.accounts.models import User, UserSession
 from app.extensions import db
 from tests.apps import another_app
-from tests.conftest import everything_rolled_back, log_in
+from tests.conftest import everything_rolled_back
 from tests.factories import make_user
+from tests.helpers import log_in
 
 
 def emails_seen_by_another_connection(app):

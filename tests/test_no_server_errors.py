@@ -13,8 +13,8 @@ from app.activities.models import Activity
 from app.comments.models import Comment
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_centre, make_idea, make_user
+from tests.helpers import csrf_token, log_in, post_form
 from tests.site_walk import (
     ID_ARGUMENTS,
     OTHER_ARGUMENTS,

@@ -28,8 +28,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from app.cli import DEMO_PASSWORD
-from tests.conftest import CSRF_PATTERN, free_port
 from tests.databases import BACKENDS, fresh_database
+from tests.helpers import CSRF_PATTERN, free_port
 
 pytestmark = pytest.mark.real_commits
 

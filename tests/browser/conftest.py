@@ -24,8 +24,8 @@ from tests.browser.helpers import (
     chromium_executable,
     stale_catalogues,
 )
-from tests.conftest import RecordingHandler, free_port
 from tests.databases import skip_or_fail
+from tests.helpers import RecordingHandler, free_port
 
 
 def pytest_collection_modifyitems(config, items):

@@ -21,9 +21,9 @@ from app.access_log import mask_secrets
 from app.accounts.services import confirmation_token, email_change_token, request_password_reset
 from app.activities.models import CalendarFeed
 from app.extensions import db
-from tests.conftest import free_port, queued_mail
 from tests.databases import fresh_database
 from tests.factories import make_user
+from tests.helpers import free_port, queued_mail
 
 ROOT = Path(__file__).resolve().parents[2]
 SPARE_APP = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})

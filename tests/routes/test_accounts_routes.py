@@ -18,8 +18,8 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.apps import another_app
-from tests.conftest import link_in, log_in, post_form, queued_mail
 from tests.factories import PASSWORD, make_centre, make_user
+from tests.helpers import link_in, log_in, post_form, queued_mail
 
 NEW_PASSWORD = "violet kayak under the bridge"
 VOLATILE = [re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*'), re.compile(r'(nonce=")[^"]*')]

@@ -20,8 +20,8 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_activity, make_centre, make_user
+from tests.helpers import csrf_token, log_in, post_form
 from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}

@@ -13,9 +13,9 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.conftest import log_in
-from tests.conftest import post_form as post_with_token
 from tests.factories import make_activity, make_centre, make_idea, make_user
+from tests.helpers import log_in
+from tests.helpers import post_form as post_with_token
 from tests.statements import statements_of
 
 EN = {"Accept-Language": "en"}

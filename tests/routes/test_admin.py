@@ -13,8 +13,8 @@ from app.audit.services import record_audit
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Idea
-from tests.conftest import log_in, post_form
 from tests.factories import PASSWORD, make_category, make_centre, make_idea, make_user
+from tests.helpers import log_in, post_form
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from app.extensions import db
-from tests.conftest import log_in
 from tests.factories import make_activity, make_category, make_centre, make_idea, make_user
+from tests.helpers import log_in
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from app.comments import services
 from app.comments.models import Comment, CommentReport
 from app.extensions import db
 from app.ideas.models import Idea
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_centre, make_idea, make_user
+from tests.helpers import csrf_token, log_in, post_form
 from tests.statements import recorded_statements
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

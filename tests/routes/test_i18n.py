@@ -12,8 +12,8 @@ from flask_babel import force_locale, gettext, ngettext
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import log_in, post_form
 from tests.factories import make_user
+from tests.helpers import log_in, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 LATVIAN_CATALOGUE = ROOT / "app" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"

@@ -11,8 +11,8 @@ from app.ideas.models import Idea
 from app.ideas.queries import encode_cursor
 from app.ideas.search import searchable_text
 from app.timeutil import utcnow
-from tests.conftest import log_in
 from tests.factories import make_category, make_centre, make_idea, make_user
+from tests.helpers import log_in
 from tests.statements import recorded_statements
 
 CARD_TITLE = re.compile(r'<h[23] class="idea-card__title" id="idea-(\d+)-title">')

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.ideas.models import Follow, Idea, IdeaEvent, Support
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_category, make_centre, make_idea, make_user
+from tests.helpers import csrf_token, log_in, post_form
 from tests.pictures import large_picture
 from tests.statements import statements_of
 

@@ -11,9 +11,10 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import IsolatedClient, log_in, post_form, queued_mail
+from tests.conftest import IsolatedClient
 from tests.databases import fresh_database
 from tests.factories import PASSWORD, make_user
+from tests.helpers import log_in, post_form, queued_mail
 
 # Requests commit through their own connections to this module's own databases.
 pytestmark = pytest.mark.real_commits

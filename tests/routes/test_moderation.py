@@ -1,7 +1,6 @@
 """The moderation pages: review queue, header count, decisions, saved reasons, reported comments."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -10,14 +9,13 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
-from app.comments.models import Comment, CommentReport
 from app.extensions import db
 from app.ideas.models import Idea, IdeaEvent, IdeaState
 from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
 from app.timeutil import utcnow
-from tests.conftest import csrf_token, log_in, post_form
-from tests.factories import make_centre, make_idea, make_user
+from tests.factories import make_centre, make_comment, make_comment_report, make_idea, make_reason_template, make_user
+from tests.helpers import client_for, csrf_token, log_in, post_form, run_at_once
 from tests.statements import statements_of
 
 
@@ -51,16 +49,6 @@ def audit_entries(action=None):
 
 
 @pytest.fixture
-def preili(ctx):
-    return make_centre(name="Preiļi", slug="preili")
-
-
-@pytest.fixture
-def aglona(ctx):
-    return make_centre(name="Aglona", slug="aglona")
-
-
-@pytest.fixture
 def moderator(preili):
     return make_user(email="dace@example.com", display_name="Koordinatore Dace", moderates=[preili])
 
@@ -68,11 +56,6 @@ def moderator(preili):
 @pytest.fixture
 def aglona_moderator(aglona):
     return make_user(email="janis@example.com", display_name="Koordinators Jānis", moderates=[aglona])
-
-
-@pytest.fixture
-def author(ctx):
-    return make_user(email="anna@example.com", display_name="Anna Bērziņa")
 
 
 @pytest.fixture
@@ -95,15 +78,10 @@ def queue_titles(page):
 
 def reported_comment(idea, author, reports=1, hidden=False, body="Nejauks komentārs"):
     """A comment on the idea with open reports (written directly; the comments domain has its own tests)."""
-    comment = Comment(
-        idea_id=idea.id, author_id=author.id, body=body, open_report_count=reports, hidden_at=utcnow() if hidden else None
-    )
-    db.session.add(comment)
-    db.session.flush()
+    comment = make_comment(idea, author, body=body, hidden_at=utcnow() if hidden else None)
     for number in range(reports):
         reporter = make_user(email=f"reporter{comment.id}-{number}@example.com", display_name=f"Ziņotājs {number}")
-        db.session.add(CommentReport(comment_id=comment.id, reporter_id=reporter.id, reason="Rupjš"))
-    db.session.commit()
+        make_comment_report(comment, reporter, reason="Rupjš")
     return comment
 
 
@@ -365,15 +343,8 @@ def test_unknown_decision_is_refused(as_moderator, idea_to_review):
     assert reload(Idea, idea_to_review.id).state == IdeaState.SUBMITTED
 
 
-def saved_reason(centre, decision, title="Nav vietējā", text="Ideja neattiecas uz mūsu novadu."):
-    template = ReasonTemplate(centre_id=centre.id, decision=decision, title=title, text=text)
-    db.session.add(template)
-    db.session.commit()
-    return template
-
-
 def test_a_saved_reason_fills_an_empty_reason_box(as_moderator, idea_to_review, preili):
-    template = saved_reason(preili, IdeaState.DECLINED)
+    template = make_reason_template(preili, IdeaState.DECLINED)
 
     response = decide(as_moderator, idea_to_review, "decline", saved_reason=str(template.id))
 
@@ -383,13 +354,13 @@ def test_a_saved_reason_fills_an_empty_reason_box(as_moderator, idea_to_review, 
 
 
 def test_a_written_reason_wins_over_a_saved_one(as_moderator, idea_to_review, preili):
-    template = saved_reason(preili, IdeaState.DECLINED)
+    template = make_reason_template(preili, IdeaState.DECLINED)
     decide(as_moderator, idea_to_review, "decline", reason="Mans paša teksts", saved_reason=str(template.id))
     assert events_of(idea_to_review)[-1].reason == "Mans paša teksts"
 
 
 def test_a_saved_reason_of_another_decision_is_refused(as_moderator, idea_to_review, preili):
-    template = saved_reason(preili, IdeaState.PUBLISHED, title="Paldies")
+    template = make_reason_template(preili, IdeaState.PUBLISHED, title="Paldies")
 
     response = decide(as_moderator, idea_to_review, "decline", saved_reason=str(template.id))
 
@@ -399,7 +370,7 @@ def test_a_saved_reason_of_another_decision_is_refused(as_moderator, idea_to_rev
 
 
 def test_a_saved_reason_of_another_centre_is_refused(as_moderator, idea_to_review, aglona):
-    template = saved_reason(aglona, IdeaState.DECLINED)
+    template = make_reason_template(aglona, IdeaState.DECLINED)
 
     response = decide(as_moderator, idea_to_review, "decline", saved_reason=str(template.id))
 
@@ -409,9 +380,9 @@ def test_a_saved_reason_of_another_centre_is_refused(as_moderator, idea_to_revie
 
 
 def test_the_decision_page_offers_the_centres_saved_reasons_by_decision(as_moderator, idea_to_review, preili, aglona):
-    saved_reason(preili, IdeaState.DECLINED, title="<script>alert(1)</script>")
-    saved_reason(preili, IdeaState.CHANGES_REQUESTED, title="Trūkst vietas")
-    saved_reason(aglona, IdeaState.DECLINED, title="Aglonas teksts")
+    make_reason_template(preili, IdeaState.DECLINED, title="<script>alert(1)</script>")
+    make_reason_template(preili, IdeaState.CHANGES_REQUESTED, title="Trūkst vietas")
+    make_reason_template(aglona, IdeaState.DECLINED, title="Aglonas teksts")
 
     page = html(as_moderator.get(f"/moderation/ideas/{idea_to_review.id}"))
 
@@ -454,25 +425,16 @@ def test_second_of_two_moderators_is_told_and_the_first_decision_stands(app, mod
 @pytest.mark.real_commits
 def test_two_moderators_deciding_at_the_same_moment_one_wins(app, moderator, idea_to_review, preili):
     other = make_user(email="ilze@example.com", display_name="Koordinatore Ilze", moderates=[preili])
-    clients = [app.test_client(), app.test_client()]
-    log_in(clients[0], moderator.email)
-    log_in(clients[1], other.email)
+    clients = [client_for(app, moderator), client_for(app, other)]
     path = f"/moderation/ideas/{idea_to_review.id}"
     tokens = [csrf_token(client, path) for client in clients]
     decisions = [{"decision": "publish"}, {"decision": "decline", "reason": "Nē"}]
-    barrier = threading.Barrier(2)
-    results = [None, None]
 
-    def post(index):
-        with app.app_context():
-            barrier.wait()
-            results[index] = clients[index].post(path, data={"csrf_token": tokens[index], **decisions[index]})
+    def posting(client, token, decision):
+        """A job for run_at_once: nothing to load before the barrier; after it, the client posts the decision."""
+        return lambda: lambda: client.post(path, data={"csrf_token": token, **decision})
 
-    threads = [threading.Thread(target=post, args=(index,)) for index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(app, [posting(*job) for job in zip(clients, tokens, decisions, strict=True)])
 
     assert [result.status_code for result in results] == [302, 302]
     winners = [index for index, result in enumerate(results) if result.headers["Location"].endswith("/moderation")]
@@ -604,8 +566,8 @@ def test_several_centres_choose_one_of_their_own(client, preili, aglona):
 
 
 def test_moderators_see_only_their_centres_reasons_and_cannot_touch_others(as_moderator, moderator, preili, aglona):
-    saved_reason(preili, IdeaState.DECLINED, title="Preiļu teksts")
-    theirs = saved_reason(aglona, IdeaState.DECLINED, title="Aglonas teksts")
+    make_reason_template(preili, IdeaState.DECLINED, title="Preiļu teksts")
+    theirs = make_reason_template(aglona, IdeaState.DECLINED, title="Aglonas teksts")
 
     page = html(as_moderator.get("/moderation/reasons"))
     assert "Preiļu teksts" in page and "Aglonas teksts" not in page
@@ -618,14 +580,14 @@ def test_moderators_see_only_their_centres_reasons_and_cannot_touch_others(as_mo
 
 
 def test_reason_texts_are_shown_inert(as_moderator, preili):
-    saved_reason(preili, IdeaState.DECLINED, title='<img src=x onerror="alert(1)">', text="<script>alert('x')</script>")
+    make_reason_template(preili, IdeaState.DECLINED, title='<img src=x onerror="alert(1)">', text="<script>alert('x')</script>")
     page = html(as_moderator.get("/moderation/reasons"))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x" in page
 
 
 def test_delete_is_post_only(as_moderator, preili):
-    template = saved_reason(preili, IdeaState.DECLINED)
+    template = make_reason_template(preili, IdeaState.DECLINED)
     assert as_moderator.get(f"/moderation/reasons/{template.id}/delete").status_code == 405
     assert len(templates()) == 1
 

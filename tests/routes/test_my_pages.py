@@ -12,8 +12,8 @@ from app.activities.models import Activity, CalendarFeed, Registration
 from app.extensions import db
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.conftest import log_in, post_form
 from tests.factories import make_activity, make_centre, make_idea, make_user
+from tests.helpers import log_in, post_form
 from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}

@@ -11,8 +11,8 @@ from app.comments.models import Comment
 from app.extensions import db
 from app.notifications.models import EmailFrequency, Notification
 from app.notifications.services import notify
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_idea, make_user
+from tests.helpers import csrf_token, log_in, post_form
 from tests.statements import recorded_statements
 
 LIST = "/me/notifications"

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import Partnership
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import (
     make_activity,
     make_centre,
@@ -23,6 +22,7 @@ from tests.factories import (
     make_partner_call,
     make_user,
 )
+from tests.helpers import csrf_token, log_in, post_form
 from tests.statements import statements_of
 
 EN = {"Accept-Language": "en"}

@@ -15,8 +15,6 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.organisations.models import PartnerCall
 from app.timeutil import utcnow
-from tests.conftest import log_in
-from tests.conftest import post_form as post_with_token
 from tests.factories import (
     make_activity,
     make_centre,
@@ -25,6 +23,8 @@ from tests.factories import (
     make_partner_call,
     make_user,
 )
+from tests.helpers import log_in
+from tests.helpers import post_form as post_with_token
 from tests.statements import statements_of
 
 EN = {"Accept-Language": "en"}

@@ -16,8 +16,8 @@ from app.partnerships import queries
 from app.partnerships.models import Partnership
 from app.partnerships.services import offer_partnership
 from app.timeutil import utcnow
-from tests.conftest import log_in, post_form
 from tests.factories import make_centre, make_idea, make_organisation, make_partner_call, make_user
+from tests.helpers import log_in, post_form
 from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}

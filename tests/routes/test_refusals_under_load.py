@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 from app.audit.models import AuditEntry
 from app.extensions import db
 from tests.apps import another_app
-from tests.conftest import log_in
 from tests.databases import fresh_database
 from tests.factories import make_user
+from tests.helpers import log_in
 
 
 def refusals(app):

@@ -38,7 +38,6 @@ from tests.apps import (
     production_database_url,
     production_settings,
 )
-from tests.conftest import csrf_token, log_in, post_form
 from tests.databases import BACKENDS, POSTGRES_ADMIN_URL, skip_or_fail
 from tests.factories import (
     PASSWORD,
@@ -50,6 +49,7 @@ from tests.factories import (
     make_partner_call,
     make_user,
 )
+from tests.helpers import csrf_token, log_in, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import make_centre, make_idea, make_user
+from tests.helpers import csrf_token, log_in, post_form
 
 EN = {"Accept-Language": "en"}
 

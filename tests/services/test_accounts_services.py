@@ -16,8 +16,8 @@ from app.audit.models import AuditEntry
 from app.errors import NotAllowed
 from app.extensions import db
 from app.timeutil import utcnow
-from tests.conftest import link_in, queued_mail
 from tests.factories import PASSWORD, make_centre, make_user
+from tests.helpers import link_in, queued_mail
 
 NEW_PASSWORD = "violet kayak under the bridge"
 

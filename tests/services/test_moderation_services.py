@@ -9,32 +9,16 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
-from app.comments.models import Comment
 from app.errors import NotAllowed
 from app.extensions import db
 from app.ideas.models import IdeaState
 from app.moderation.models import ReasonTemplate
 from app.moderation.services import create_reason_template, delete_reason_template, send_moderator_digests, update_reason_template
 from app.timeutil import utcnow
-from tests.conftest import queued_mail
-from tests.factories import make_centre, make_idea, make_user
+from tests.factories import make_comment, make_idea, make_reason_template, make_user
+from tests.helpers import queued_mail
 
 BASE_URL = "https://kopiena.example.lv"
-
-
-@pytest.fixture
-def preili(ctx):
-    return make_centre(name="Preiļi", slug="preili")
-
-
-@pytest.fixture
-def aglona(ctx):
-    return make_centre(name="Aglona", slug="aglona")
-
-
-@pytest.fixture
-def author(ctx):
-    return make_user(email="anna@example.com", display_name="Anna")
 
 
 @pytest.fixture
@@ -58,8 +42,7 @@ def waiting(author, centre, title, days_ago=1):
 
 
 def reported(idea, author):
-    db.session.add(Comment(idea_id=idea.id, author_id=author.id, body="Rupjš", open_report_count=1))
-    db.session.commit()
+    make_comment(idea, author, body="Rupjš", open_report_count=1)
 
 
 # --- the digest -----------------------------------------------------------------------------------
@@ -208,9 +191,7 @@ def test_reason_templates_of_another_centre_are_not_allowed(preili, aglona):
         create_reason_template(moderator, aglona.id, IdeaState.DECLINED, "x", "y")
     with pytest.raises(NotAllowed):
         create_reason_template(resident, preili.id, IdeaState.DECLINED, "x", "y")
-    theirs = ReasonTemplate(centre_id=aglona.id, decision=IdeaState.DECLINED, title="x", text="y")
-    db.session.add(theirs)
-    db.session.commit()
+    theirs = make_reason_template(aglona, IdeaState.DECLINED, title="x", text="y")
     with pytest.raises(NotAllowed):
         update_reason_template(moderator, theirs, preili.id, IdeaState.DECLINED, "mine now", "y")
     with pytest.raises(NotAllowed):

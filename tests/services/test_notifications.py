@@ -21,8 +21,8 @@ from app.notifications.services import (
 )
 from app.outbox.models import OutboxMessage
 from app.timeutil import utcnow
-from tests.conftest import queued_mail
 from tests.factories import make_idea, make_user
+from tests.helpers import queued_mail
 
 BASE_URL = "https://kopiena.example.lv"
 

@@ -12,8 +12,8 @@ from app.outbox import services
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
-from tests.conftest import free_port, post_form, queued_mail
 from tests.factories import make_user
+from tests.helpers import free_port, post_form, queued_mail
 
 RESET_URL = "https://kopiena.example/reset-password"
 
