@@ -98,6 +98,7 @@ def run_at_once(app, jobs, outcome=lambda result: result, keep_loaded=False):
     committed first, so no thread holds a transaction (nor SQLite's lock) while waiting for the others. Returns,
     per job, outcome(what the action returned), read after its commit, or the name of the error it raised.
     keep_loaded: the commits do not expire the loaded objects, so the actions work on what was read before.
+    Meanwhile SQLite transactions begin as the app's commands begin them (BEGIN IMMEDIATE, as writing requests do).
     Tests using this need `@pytest.mark.real_commits`.
     """
     barrier = threading.Barrier(len(jobs))
@@ -120,10 +121,15 @@ def run_at_once(app, jobs, outcome=lambda result: result, keep_loaded=False):
                 db.session.remove()
 
     threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    as_tests_begin = app.config["SQLITE_IMMEDIATE_OUTSIDE_REQUESTS"]
+    app.config["SQLITE_IMMEDIATE_OUTSIDE_REQUESTS"] = True
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        app.config["SQLITE_IMMEDIATE_OUTSIDE_REQUESTS"] = as_tests_begin
     return outcomes
 
 

@@ -3,7 +3,6 @@ session. Places never pass the capacity, the count always equals the places held
 
 import threading
 from collections import Counter
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -13,53 +12,22 @@ from app.activities import services
 from app.activities.models import Activity, Registration, RegistrationState
 from app.extensions import db
 from app.notifications.models import Notification
-from app.timeutil import utcnow
-from tests.factories import make_activity, make_centre, make_user
+from tests.factories import make_activity, make_people, make_registration
+from tests.helpers import count, run_at_once
 
 #: the threads' own sessions must see the rows the test commits, and each other's commits
 pytestmark = pytest.mark.real_commits
 
 
-@pytest.fixture
-def world(ctx, monkeypatch):
-    # Outside requests the app starts SQLite transactions as commands do (BEGIN IMMEDIATE, as writing requests).
+@pytest.fixture(autouse=True)
+def like_commands(ctx, monkeypatch):
+    """Outside requests the app starts SQLite transactions as commands do (BEGIN IMMEDIATE, as writing requests)."""
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
-    centre = make_centre(name="Preiļi", slug="preili")
-    return SimpleNamespace(
-        centre=centre, coordinator=make_user(email="coordinator@example.com", display_name="Dace", moderates=[centre])
-    )
 
 
-def run_at_once(ctx, jobs):
-    """Run each job in its own thread and app context, all released together by a barrier.
-
-    A job is called before the barrier to look up its rows and returns the action to run after it; the
-    outcome of each is the registration's state afterwards, or the error's name.
-    """
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        with ctx.app_context():
-            try:
-                action = job()
-                db.session.commit()  # hold no transaction (nor SQLite's lock) while waiting for the others
-                barrier.wait(timeout=30)
-                registration = action()
-                db.session.commit()
-                outcomes[index] = registration.state
-            except Exception as error:  # noqa: BLE001  (every error is an outcome the test looks at)
-                db.session.rollback()
-                outcomes[index] = type(error).__name__
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+def at_once(ctx, jobs):
+    """run_at_once, each outcome being the registration's state afterwards (or the error's name)."""
+    return run_at_once(ctx, jobs, outcome=lambda registration: registration.state)
 
 
 def registering(user_id, activity_id, companions=()):
@@ -79,13 +47,8 @@ def cancelling(user_id, registration_id):
 
 
 def people(count, prefix):
-    users = [make_user(email=f"{prefix}{n}@example.com", display_name=f"Cilvēks {n}") for n in range(count)]
-    return [user.id for user in users]
-
-
-def count(*where):
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(Registration).where(*where))
+    """The ids of count new people."""
+    return [user.id for user in make_people(count, prefix)]
 
 
 def places_held(activity_id):
@@ -100,65 +63,59 @@ def places_held(activity_id):
     return activity.registered_count, held, activity.capacity
 
 
-def test_fifty_people_at_once_for_ten_places(ctx, world):
-    activity = make_activity(centre=world.centre, capacity=10)
+def test_fifty_people_at_once_for_ten_places(ctx, preili):
+    activity = make_activity(centre=preili, capacity=10)
     activity_id, ids = activity.id, people(50, "r")
     db.session.commit()
 
-    outcomes = run_at_once(ctx, [registering(user_id, activity_id) for user_id in ids])
+    outcomes = at_once(ctx, [registering(user_id, activity_id) for user_id in ids])
 
     assert Counter(outcomes) == {"registered": 10, "waiting": 40}, outcomes  # no "database is locked", nothing else
     assert places_held(activity_id) == (10, 10, 10)
-    assert count(Registration.state == "registered") == 10 and count(Registration.state == "waiting") == 40
+    assert (
+        count(Registration, Registration.state == "registered") == 10
+        and count(Registration, Registration.state == "waiting") == 40
+    )
 
 
-def test_fifty_families_at_once_never_pass_the_capacity(ctx, world):
-    activity = make_activity(centre=world.centre, capacity=25)
+def test_fifty_families_at_once_never_pass_the_capacity(ctx, preili):
+    activity = make_activity(centre=preili, capacity=25)
     activity_id, ids = activity.id, people(50, "f")
     db.session.commit()
     groups = [["Jānis", "Marta"][: n % 3] for n in range(50)]  # 1, 2 or 3 places each
 
-    outcomes = run_at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups, strict=True)])
+    outcomes = at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups, strict=True)])
 
     assert set(outcomes) == {"registered", "waiting"}, outcomes
     registered_count, held, capacity = places_held(activity_id)
     assert registered_count == held <= capacity
     assert registered_count >= capacity - 2  # a waiting group fits only when all of it does
-    assert count() == 50
+    assert count(Registration) == 50
 
 
-def test_five_double_submits_of_one_person_make_one_registration(ctx, world):
-    activity = make_activity(centre=world.centre, capacity=10)
+def test_five_double_submits_of_one_person_make_one_registration(ctx, preili):
+    activity = make_activity(centre=preili, capacity=10)
     activity_id, [user_id] = activity.id, people(1, "d")
     db.session.commit()
 
-    outcomes = run_at_once(ctx, [registering(user_id, activity_id, ["Jānis"]) for _ in range(5)])
+    outcomes = at_once(ctx, [registering(user_id, activity_id, ["Jānis"]) for _ in range(5)])
 
     assert sorted(outcomes) == ["AlreadyDone"] * 4 + ["registered"], outcomes
-    assert count() == 1
+    assert count(Registration) == 1
     assert places_held(activity_id) == (2, 2, 10)
 
 
-def test_ten_cancellations_at_once_promote_ten_waiting_people_once_each(ctx, world):
-    activity = make_activity(centre=world.centre, capacity=10)
+def test_ten_cancellations_at_once_promote_ten_waiting_people_once_each(ctx, preili):
+    activity = make_activity(centre=preili, capacity=10)
     leaving, waiting = people(10, "c"), people(20, "w")
-    registrations = {}
-    for user_id in leaving + waiting:
-        registrations[user_id] = Registration(
-            activity_id=activity.id,
-            user_id=user_id,
-            places=1,
-            created_at=utcnow(),
-            state="registered" if user_id in leaving else "waiting",
-        )
-        db.session.add(registrations[user_id])
-    activity.registered_count = 10
-    db.session.commit()
+    registration_ids = {
+        user_id: make_registration(activity, db.session.get(User, user_id), "registered" if user_id in leaving else "waiting").id
+        for user_id in leaving + waiting
+    }
     activity_id = activity.id
-    registration_ids = {user_id: registration.id for user_id, registration in registrations.items()}
     db.session.commit()  # reading the ids began a transaction: end it, or it would hold SQLite's lock
 
-    outcomes = run_at_once(ctx, [cancelling(user_id, registration_ids[user_id]) for user_id in leaving])
+    outcomes = at_once(ctx, [cancelling(user_id, registration_ids[user_id]) for user_id in leaving])
 
     assert outcomes == ["cancelled"] * 10, outcomes
     assert places_held(activity_id) == (10, 10, 10)
@@ -170,51 +127,39 @@ def test_ten_cancellations_at_once_promote_ten_waiting_people_once_each(ctx, wor
     assert sorted(promoted) == sorted(waiting[:10])
     told = db.session.scalars(select(Notification.user_id).where(Notification.event == "registration_promoted")).all()
     assert sorted(told) == sorted(waiting[:10])
-    assert count(Registration.state == "waiting") == 10
+    assert count(Registration, Registration.state == "waiting") == 10
 
 
-def test_cancellations_and_new_registrations_at_once(ctx, world):
-    activity = make_activity(centre=world.centre, capacity=10)
+def test_cancellations_and_new_registrations_at_once(ctx, preili):
+    activity = make_activity(centre=preili, capacity=10)
     leaving, waiting, newcomers = people(10, "l"), people(5, "q"), people(15, "n")
-    registrations = {}
-    for user_id in leaving + waiting:
-        registrations[user_id] = Registration(
-            activity_id=activity.id,
-            user_id=user_id,
-            places=1,
-            created_at=utcnow(),
-            state="registered" if user_id in leaving else "waiting",
-        )
-        db.session.add(registrations[user_id])
-    activity.registered_count = 10
-    db.session.commit()
+    registration_ids = {
+        user_id: make_registration(activity, db.session.get(User, user_id), "registered" if user_id in leaving else "waiting").id
+        for user_id in leaving + waiting
+    }
     activity_id = activity.id
-    registration_ids = {user_id: registration.id for user_id, registration in registrations.items()}
     db.session.commit()
 
     jobs = [cancelling(user_id, registration_ids[user_id]) for user_id in leaving]
     jobs += [registering(user_id, activity_id) for user_id in newcomers]
-    outcomes = run_at_once(ctx, jobs)
+    outcomes = at_once(ctx, jobs)
 
     assert set(outcomes) <= {"cancelled", "registered", "waiting"}, outcomes
     assert outcomes[:10] == ["cancelled"] * 10
     registered_count, held, capacity = places_held(activity_id)
     assert registered_count == held == capacity  # 20 people for 10 freed places: all are taken again
     # everyone who was waiting before moved up (each cancellation offers the list its places first)
-    assert count(Registration.user_id.in_(waiting), Registration.state == "registered") == 5
+    assert count(Registration, Registration.user_id.in_(waiting), Registration.state == "registered") == 5
     told = db.session.scalars(select(Notification.user_id).where(Notification.event == "registration_promoted")).all()
     assert len(told) == len(set(told))
 
 
-def test_a_place_freed_while_someone_is_joining_the_waiting_list_goes_to_them(ctx, world):
+def test_a_place_freed_while_someone_is_joining_the_waiting_list_goes_to_them(ctx, preili):
     # The newcomer finds the activity full and is joining the waiting list (not committed yet) when a
     # registered person cancels: the freed place must not stay free while the newcomer waits.
-    activity = make_activity(centre=world.centre, capacity=1)
+    activity = make_activity(centre=preili, capacity=1)
     [holder_id, newcomer_id] = people(2, "g")
-    holding = Registration(activity_id=activity.id, user_id=holder_id, places=1, state="registered")
-    db.session.add(holding)
-    activity.registered_count = 1
-    db.session.commit()
+    holding = make_registration(activity, db.session.get(User, holder_id))
     activity_id, holding_id = activity.id, holding.id
     db.session.commit()
     joining, cancelling_started = threading.Event(), threading.Event()
@@ -257,4 +202,4 @@ def test_a_place_freed_while_someone_is_joining_the_waiting_list_goes_to_them(ct
 
     assert outcomes == {"newcomer_before_commit": "waiting", "holder": "cancelled"}, outcomes
     assert places_held(activity_id) == (1, 1, 1)
-    assert count(Registration.user_id == newcomer_id, Registration.state == "registered") == 1
+    assert count(Registration, Registration.user_id == newcomer_id, Registration.state == "registered") == 1

@@ -1,11 +1,10 @@
 """The idea lifecycle without HTTP: the transition table, who may move an idea, reasons, races, supports,
 follows, notifications, and the seeded categories and demo ideas."""
 
-import threading
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -26,7 +25,8 @@ from app.ideas.services import (
 )
 from app.notifications.models import Notification
 from app.timeutil import utcnow
-from tests.factories import make_category, make_centre, make_idea, make_user
+from tests.factories import make_category, make_follow, make_idea, make_idea_event, make_user
+from tests.helpers import count, run_at_once
 
 #: the design's lifecycle, written out here on its own so that a wrong edit of TRANSITIONS fails:
 #: (action, from state) → the state it leads to; every pair not listed must be refused
@@ -47,23 +47,28 @@ START_STATE = {action: state for (action, state) in EXPECTED_MOVES}
 
 
 @pytest.fixture
-def world(ctx):
-    centre = make_centre(name="Preiļi", slug="preili")
-    other_centre = make_centre(name="Aglona", slug="aglona")
+def centres_and_people(preili, aglona, author):
+    """Preiļi and Aglona, a category, an author, a resident, a moderator of each centre and an admin."""
     return SimpleNamespace(
-        centre=centre,
-        other_centre=other_centre,
+        centre=preili,
+        other_centre=aglona,
         category=make_category(slug="vide", name_lv="Vide", name_en="Environment"),
-        author=make_user(email="author@example.com", display_name="Anna"),
+        author=author,
         resident=make_user(email="resident@example.com", display_name="Valdis"),
-        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[centre]),
-        other_moderator=make_user(email="other-moderator@example.com", display_name="Jānis", moderates=[other_centre]),
+        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[preili]),
+        other_moderator=make_user(email="other-moderator@example.com", display_name="Jānis", moderates=[aglona]),
         admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
     )
 
 
-def idea_in(world, state, **fields):
-    return make_idea(author=world.author, centre=world.centre, category=world.category, state=state, **fields)
+def idea_in(centres_and_people, state, **fields):
+    return make_idea(
+        author=centres_and_people.author,
+        centre=centres_and_people.centre,
+        category=centres_and_people.category,
+        state=state,
+        **fields,
+    )
 
 
 def events_of(idea):
@@ -86,13 +91,8 @@ def notifications(user=None, event=None):
     return db.session.scalars(query).all()
 
 
-def count(model):
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def actor_for(world, action):
-    return world.author if action in AUTHOR_ACTIONS else world.moderator
+def actor_for(centres_and_people, action):
+    return centres_and_people.author if action in AUTHOR_ACTIONS else centres_and_people.moderator
 
 
 # --- the transition table -------------------------------------------------------------------------------------
@@ -106,10 +106,10 @@ def test_the_table_has_exactly_the_designed_actions():
 
 
 @pytest.mark.parametrize("action", sorted(AUTHOR_ACTIONS | MODERATOR_ACTIONS))
-def test_every_action_from_every_state(world, action):
-    actor = actor_for(world, action)
+def test_every_action_from_every_state(centres_and_people, action):
+    actor = actor_for(centres_and_people, action)
     for state in IdeaState.ALL:
-        idea = idea_in(world, state)
+        idea = idea_in(centres_and_people, state)
         target = EXPECTED_MOVES.get((action, state))
         before = utcnow()
 
@@ -136,22 +136,22 @@ def test_every_action_from_every_state(world, action):
         assert before <= event.created_at <= utcnow()
 
 
-def test_submitting_and_publishing_set_their_dates(world):
+def test_submitting_and_publishing_set_their_dates(centres_and_people):
     idea = create_idea(
-        world.author,
+        centres_and_people.author,
         title="Soliņi",
         summary="Soliņi parkā",
         description="Teksts",
         kind=IdeaKind.LOCAL_IMPROVEMENT,
-        category_id=world.category.id,
-        centre_id=world.centre.id,
+        category_id=centres_and_people.category.id,
+        centre_id=centres_and_people.centre.id,
     )
     db.session.commit()
     assert idea.submitted_at is None and idea.published_at is None
-    transition(idea, "submit", world.author)
+    transition(idea, "submit", centres_and_people.author)
     db.session.commit()
     assert reloaded(idea).submitted_at is not None
-    transition(reloaded(idea), "publish", world.moderator)
+    transition(reloaded(idea), "publish", centres_and_people.moderator)
     db.session.commit()
     idea = reloaded(idea)
     assert idea.published_at is not None and idea.published_at >= idea.submitted_at
@@ -167,28 +167,28 @@ def test_submitting_and_publishing_set_their_dates(world):
 WHO = ["author", "resident", "moderator", "other_moderator", "admin", "suspended_author", "unconfirmed_author"]
 
 
-def person(world, who):
+def person(centres_and_people, who):
     """The acting person; the author's account is put back to normal unless the role says otherwise."""
-    world.author.suspended_at = None
-    world.author.email_confirmed_at = world.author.email_confirmed_at or utcnow()
+    centres_and_people.author.suspended_at = None
+    centres_and_people.author.email_confirmed_at = centres_and_people.author.email_confirmed_at or utcnow()
     db.session.commit()
     if who == "suspended_author":
-        world.author.suspended_at = utcnow()
+        centres_and_people.author.suspended_at = utcnow()
         db.session.commit()
-        return world.author
+        return centres_and_people.author
     if who == "unconfirmed_author":
-        world.author.email_confirmed_at = None
+        centres_and_people.author.email_confirmed_at = None
         db.session.commit()
-        return world.author
-    return getattr(world, who)
+        return centres_and_people.author
+    return getattr(centres_and_people, who)
 
 
 @pytest.mark.parametrize("action", sorted(AUTHOR_ACTIONS | MODERATOR_ACTIONS))
-def test_who_may_make_each_move(world, action):
+def test_who_may_make_each_move(centres_and_people, action):
     state = START_STATE[action]
     for who in WHO:
-        idea = idea_in(world, state)
-        actor = person(world, who)
+        idea = idea_in(centres_and_people, state)
+        actor = person(centres_and_people, who)
         allowed = who == "author" if action in AUTHOR_ACTIONS else who in ("moderator", "admin")
         assert (action in services.allowed_actions(actor, idea)) == allowed, f"the button of {action} for {who}"
 
@@ -204,16 +204,16 @@ def test_who_may_make_each_move(world, action):
             assert events_of(idea) == [], f"{action} by {who} recorded a step"
 
 
-def test_moderator_decisions_are_in_the_audit_log(world):
-    idea = idea_in(world, "submitted")
-    transition(idea, "request_changes", world.moderator, reason="Lūdzu, precizējiet vietu.")
+def test_moderator_decisions_are_in_the_audit_log(centres_and_people):
+    idea = idea_in(centres_and_people, "submitted")
+    transition(idea, "request_changes", centres_and_people.moderator, reason="Lūdzu, precizējiet vietu.")
     db.session.commit()
     [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "idea.request_changes")).all()
     assert (entry.actor_id, entry.subject_type, entry.subject_id, entry.centre_id, entry.reason) == (
-        world.moderator.id,
+        centres_and_people.moderator.id,
         "Idea",
         idea.id,
-        world.centre.id,
+        centres_and_people.centre.id,
         "Lūdzu, precizējiet vietu.",
     )
 
@@ -223,10 +223,10 @@ def test_moderator_decisions_are_in_the_audit_log(world):
 
 @pytest.mark.parametrize("action,state", [("request_changes", "submitted"), ("decline", "submitted"), ("archive", "published")])
 @pytest.mark.parametrize("reason", ["", "   \n "])
-def test_decisions_against_the_author_need_a_reason(world, action, state, reason):
-    idea = idea_in(world, state)
+def test_decisions_against_the_author_need_a_reason(centres_and_people, action, state, reason):
+    idea = idea_in(centres_and_people, state)
     with pytest.raises(InvalidTransition) as refused:
-        transition(idea, action, world.moderator, reason=reason)
+        transition(idea, action, centres_and_people.moderator, reason=reason)
     db.session.rollback()
     assert refused.value.message  # a message saying why, not the generic "someone changed it"
     assert reloaded(idea).state == state
@@ -234,19 +234,18 @@ def test_decisions_against_the_author_need_a_reason(world, action, state, reason
     assert notifications() == []
 
 
-def test_publishing_needs_no_reason(world):
-    idea = idea_in(world, "submitted")
-    transition(idea, "publish", world.moderator)
+def test_publishing_needs_no_reason(centres_and_people):
+    idea = idea_in(centres_and_people, "submitted")
+    transition(idea, "publish", centres_and_people.moderator)
     db.session.commit()
     assert reloaded(idea).state == "published"
 
 
 @pytest.mark.parametrize("to_state", ["declined", "changes_requested"])
-def test_the_database_refuses_a_decision_without_a_reason(world, to_state):
-    idea = idea_in(world, "submitted")
-    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=world.moderator.id, from_state="submitted", to_state=to_state, reason=""))
+def test_the_database_refuses_a_decision_without_a_reason(centres_and_people, to_state):
+    idea = idea_in(centres_and_people, "submitted")
     with pytest.raises(IntegrityError):
-        db.session.commit()
+        make_idea_event(idea, to_state, centres_and_people.moderator, from_state="submitted", reason="")
     db.session.rollback()
     assert events_of(idea) == []
 
@@ -255,51 +254,32 @@ def test_the_database_refuses_a_decision_without_a_reason(world, to_state):
 
 
 def race(app, idea_id, attempts):
-    """Each (user id, action, reason) in its own thread, app context and database session, as two requests.
+    """Each (user id, action, reason) at the same moment, each in a thread of its own (run_at_once), as two requests.
 
     Every thread first loads the idea and the moderator and ends that read, keeping the loaded (soon stale)
-    objects; then all decide at the same moment. Returns "ok", "refused" or the unexpected error, per attempt.
+    objects; then all decide at the same moment. Returns "ok", "refused" or the unexpected error's name, per attempt.
     """
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
 
-    def attempt(index, user_id, action, reason):
-        with app.app_context():
-            session = db.session()
-            session.expire_on_commit = False
-            try:
-                actor = db.session.get(User, user_id)
-                assert actor.moderated_centres or actor.is_admin
-                idea = db.session.get(Idea, idea_id)
-                assert idea.state == "submitted" and idea.author is not None
-                db.session.commit()  # both have seen "submitted"
-                barrier.wait(timeout=20)
-                transition(idea, action, actor, reason)
-                db.session.commit()
-                results[index] = "ok"
-            except InvalidTransition:
-                db.session.rollback()
-                results[index] = "refused"
-            except Exception as error:  # noqa: BLE001  (a "database is locked" or any other error fails the test)
-                db.session.rollback()
-                results[index] = repr(error)
+    def deciding(user_id, action, reason):
+        def job():
+            actor = db.session.get(User, user_id)
+            assert actor.moderated_centres or actor.is_admin
+            idea = db.session.get(Idea, idea_id)
+            assert idea.state == "submitted" and idea.author is not None
+            return lambda: transition(idea, action, actor, reason)
 
-    threads = [threading.Thread(target=attempt, args=(index, *args)) for index, args in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+        return job
+
+    results = run_at_once(app, [deciding(*attempt) for attempt in attempts], outcome=lambda _: "ok", keep_loaded=True)
+    return ["refused" if result == "InvalidTransition" else result for result in results]
 
 
 @pytest.mark.real_commits
-def test_two_moderators_deciding_at_once_one_wins_and_the_other_is_refused(ctx, world, monkeypatch):
-    # Outside requests the app starts SQLite transactions as commands do (BEGIN IMMEDIATE, as writing requests).
-    monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
-    second = make_user(email="second-moderator@example.com", display_name="Ilze", moderates=[world.centre])
+def test_two_moderators_deciding_at_once_one_wins_and_the_other_is_refused(ctx, centres_and_people):
+    second = make_user(email="second-moderator@example.com", display_name="Ilze", moderates=[centres_and_people.centre])
     for _round in range(3):
-        idea = idea_in(world, "submitted")
-        attempts = [(world.moderator.id, "publish", ""), (second.id, "decline", "Pašvaldības budžeta jautājums.")]
+        idea = idea_in(centres_and_people, "submitted")
+        attempts = [(centres_and_people.moderator.id, "publish", ""), (second.id, "decline", "Pašvaldības budžeta jautājums.")]
         idea_id = idea.id
         db.session.commit()  # the test's own session holds no transaction (nor SQLite's lock) during the race
 
@@ -311,8 +291,8 @@ def test_two_moderators_deciding_at_once_one_wins_and_the_other_is_refused(ctx, 
         assert idea.state == {"publish": "published", "decline": "declined"}[won]
         [decision] = events_of(idea)
         assert decision.to_state == idea.state
-        assert decision.actor_id == (world.moderator.id if won == "publish" else second.id)
-        assert len(notifications(world.author)) == 1  # the author hears of one decision only
+        assert decision.actor_id == (centres_and_people.moderator.id if won == "publish" else second.id)
+        assert len(notifications(centres_and_people.author)) == 1  # the author hears of one decision only
         db.session.execute(Notification.__table__.delete())
         db.session.commit()
 
@@ -320,36 +300,36 @@ def test_two_moderators_deciding_at_once_one_wins_and_the_other_is_refused(ctx, 
 # --- supports --------------------------------------------------------------------------------------------------
 
 
-def test_a_person_supports_an_idea_once(world):
-    idea = idea_in(world, "published")
-    support_idea(world.resident, idea)
+def test_a_person_supports_an_idea_once(centres_and_people):
+    idea = idea_in(centres_and_people, "published")
+    support_idea(centres_and_people.resident, idea)
     db.session.commit()
     with pytest.raises(AlreadyDone):
-        support_idea(world.resident, idea)
+        support_idea(centres_and_people.resident, idea)
     db.session.rollback()
     assert reloaded(idea).support_count == 1
     assert count(Support) == 1
 
 
-def test_the_author_cannot_support_their_own_idea(world):
-    idea = idea_in(world, "published")
+def test_the_author_cannot_support_their_own_idea(centres_and_people):
+    idea = idea_in(centres_and_people, "published")
     with pytest.raises(NotAllowed):
-        support_idea(world.author, idea)
+        support_idea(centres_and_people.author, idea)
     db.session.rollback()
     assert reloaded(idea).support_count == 0
 
 
 @pytest.mark.parametrize("state", [s for s in IdeaState.ALL if s != "published"])
-def test_only_open_ideas_can_be_supported(world, state):
-    idea = idea_in(world, state)
+def test_only_open_ideas_can_be_supported(centres_and_people, state):
+    idea = idea_in(centres_and_people, state)
     with pytest.raises(NotAllowed):
-        support_idea(world.resident, idea)
+        support_idea(centres_and_people.resident, idea)
     db.session.rollback()
     assert count(Support) == 0
 
 
-def test_unconfirmed_or_suspended_people_cannot_support(world):
-    idea = idea_in(world, "published")
+def test_unconfirmed_or_suspended_people_cannot_support(centres_and_people):
+    idea = idea_in(centres_and_people, "published")
     for user in (make_user(confirmed=False), make_user(suspended=True)):
         with pytest.raises(NotAllowed):
             support_idea(user, idea)
@@ -357,8 +337,8 @@ def test_unconfirmed_or_suspended_people_cannot_support(world):
     assert count(Support) == 0
 
 
-def test_the_counter_stays_right_through_support_withdraw_support(world):
-    idea = idea_in(world, "published")
+def test_the_counter_stays_right_through_support_withdraw_support(centres_and_people):
+    idea = idea_in(centres_and_people, "published")
     others = [make_user(email=f"supporter{n}@example.com") for n in range(3)]
     for user in others:
         support_idea(user, idea)
@@ -370,7 +350,7 @@ def test_the_counter_stays_right_through_support_withdraw_support(world):
     support_idea(others[0], reloaded(idea))
     db.session.commit()
     assert reloaded(idea).support_count == 3 == count(Support)
-    withdraw_support(world.resident, idea)  # never supported: the counter does not go below the rows
+    withdraw_support(centres_and_people.resident, idea)  # never supported: the counter does not go below the rows
     db.session.commit()
     assert reloaded(idea).support_count == 3
 
@@ -378,23 +358,23 @@ def test_the_counter_stays_right_through_support_withdraw_support(world):
 # --- follows ---------------------------------------------------------------------------------------------------
 
 
-def test_follow_and_unfollow_are_idempotent(world):
-    idea = idea_in(world, "published")
-    follow_idea(world.resident, idea)
-    follow_idea(world.resident, idea)
+def test_follow_and_unfollow_are_idempotent(centres_and_people):
+    idea = idea_in(centres_and_people, "published")
+    follow_idea(centres_and_people.resident, idea)
+    follow_idea(centres_and_people.resident, idea)
     db.session.commit()
     assert count(Follow) == 1
-    unfollow_idea(world.resident, idea)
-    unfollow_idea(world.resident, idea)
+    unfollow_idea(centres_and_people.resident, idea)
+    unfollow_idea(centres_and_people.resident, idea)
     db.session.commit()
     assert count(Follow) == 0
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted", "changes_requested", "declined"])
-def test_ideas_that_are_not_public_cannot_be_followed(world, state):
-    idea = idea_in(world, state)
+def test_ideas_that_are_not_public_cannot_be_followed(centres_and_people, state):
+    idea = idea_in(centres_and_people, state)
     with pytest.raises(NotAllowed):
-        follow_idea(world.resident, idea)
+        follow_idea(centres_and_people.resident, idea)
     db.session.rollback()
     assert count(Follow) == 0
 
@@ -402,52 +382,52 @@ def test_ideas_that_are_not_public_cannot_be_followed(world, state):
 # --- writing ----------------------------------------------------------------------------------------------------
 
 
-def new_idea(world, author=None, **fields):
+def new_idea(centres_and_people, author=None, **fields):
     values = dict(
         title="Kopienas dārzs",
         summary="Dobes pie skolas",
         description="Audzēsim **dārzeņus**.",
         kind=IdeaKind.LOCAL_IMPROVEMENT,
-        category_id=world.category.id,
-        centre_id=world.centre.id,
+        category_id=centres_and_people.category.id,
+        centre_id=centres_and_people.centre.id,
     )
     values.update(fields)
-    return create_idea(author or world.author, **values)
+    return create_idea(author or centres_and_people.author, **values)
 
 
-def test_a_new_idea_is_a_draft_its_author_follows(world):
-    idea = new_idea(world, title="Ēdnīca Preiļos")
+def test_a_new_idea_is_a_draft_its_author_follows(centres_and_people):
+    idea = new_idea(centres_and_people, title="Ēdnīca Preiļos")
     db.session.commit()
     idea = reloaded(idea)
-    assert idea.state == "draft" and idea.author_id == world.author.id
-    assert [(e.from_state, e.to_state, e.actor_id) for e in events_of(idea)] == [("", "draft", world.author.id)]
-    assert db.session.scalars(select(Follow.user_id).where(Follow.idea_id == idea.id)).all() == [world.author.id]
+    assert idea.state == "draft" and idea.author_id == centres_and_people.author.id
+    assert [(e.from_state, e.to_state, e.actor_id) for e in events_of(idea)] == [("", "draft", centres_and_people.author.id)]
+    assert db.session.scalars(select(Follow.user_id).where(Follow.idea_id == idea.id)).all() == [centres_and_people.author.id]
     assert "ednica preilos" in idea.search_text
 
 
-def test_unconfirmed_people_cannot_write_ideas(world):
+def test_unconfirmed_people_cannot_write_ideas(centres_and_people):
     with pytest.raises(NotAllowed):
-        new_idea(world, author=make_user(confirmed=False))
+        new_idea(centres_and_people, author=make_user(confirmed=False))
     db.session.rollback()
     assert count(Idea) == 0
 
 
 @pytest.mark.parametrize("state", IdeaState.ALL)
-def test_only_the_author_edits_and_only_drafts_or_ideas_with_changes_requested(world, state):
-    idea = idea_in(world, state)
+def test_only_the_author_edits_and_only_drafts_or_ideas_with_changes_requested(centres_and_people, state):
+    idea = idea_in(centres_and_people, state)
     editable = state in ("draft", "changes_requested")
-    for actor in (world.resident, world.moderator, world.admin):
+    for actor in (centres_and_people.resident, centres_and_people.moderator, centres_and_people.admin):
         with pytest.raises(NotAllowed):
             update_idea(actor, idea, title="Cits nosaukums")
         db.session.rollback()
     if editable:
-        update_idea(world.author, idea, title="Jauns nosaukums", description="Ar ūdeni")
+        update_idea(centres_and_people.author, idea, title="Jauns nosaukums", description="Ar ūdeni")
         db.session.commit()
         assert reloaded(idea).title == "Jauns nosaukums"
         assert "ar udeni" in reloaded(idea).search_text
     else:
         with pytest.raises(NotAllowed):
-            update_idea(world.author, idea, title="Cits nosaukums")
+            update_idea(centres_and_people.author, idea, title="Cits nosaukums")
         db.session.rollback()
         assert reloaded(idea).title != "Cits nosaukums"
 
@@ -458,37 +438,41 @@ def test_only_the_author_edits_and_only_drafts_or_ideas_with_changes_requested(w
 @pytest.mark.parametrize(
     "action,event", [("publish", "idea_published"), ("request_changes", "idea_changes_requested"), ("decline", "idea_declined")]
 )
-def test_the_author_is_notified_of_a_decision_with_its_reason(world, action, event):
-    idea = idea_in(world, "submitted")
-    transition(idea, action, world.moderator, reason="Paldies, viss skaidrs.")
+def test_the_author_is_notified_of_a_decision_with_its_reason(centres_and_people, action, event):
+    idea = idea_in(centres_and_people, "submitted")
+    transition(idea, action, centres_and_people.moderator, reason="Paldies, viss skaidrs.")
     db.session.commit()
     [note] = notifications()
-    assert (note.user_id, note.event, note.idea_id, note.actor_id) == (world.author.id, event, idea.id, world.moderator.id)
+    assert (note.user_id, note.event, note.idea_id, note.actor_id) == (
+        centres_and_people.author.id,
+        event,
+        idea.id,
+        centres_and_people.moderator.id,
+    )
     assert note.data.get("reason") == "Paldies, viss skaidrs."
 
 
-def test_archiving_tells_the_author_the_supporters_and_the_followers_but_not_the_moderator(world):
-    idea = idea_in(world, "published")
-    supporter, follower = world.resident, make_user(email="follower@example.com")
+def test_archiving_tells_the_author_the_supporters_and_the_followers_but_not_the_moderator(centres_and_people):
+    idea = idea_in(centres_and_people, "published")
+    supporter, follower = centres_and_people.resident, make_user(email="follower@example.com")
     support_idea(supporter, idea)
     follow_idea(follower, idea)
-    follow_idea(world.moderator, idea)
-    db.session.add(Follow(idea_id=idea.id, user_id=world.author.id))
-    db.session.commit()
+    follow_idea(centres_and_people.moderator, idea)
+    make_follow(idea, centres_and_people.author)
 
-    transition(reloaded(idea), "archive", world.moderator, reason="Īstenots.")
+    transition(reloaded(idea), "archive", centres_and_people.moderator, reason="Īstenots.")
     db.session.commit()
 
     notified = sorted(note.user_id for note in notifications(event="idea_archived"))
-    assert notified == sorted([world.author.id, supporter.id, follower.id])
+    assert notified == sorted([centres_and_people.author.id, supporter.id, follower.id])
 
 
-def test_submitting_notifies_nobody_and_the_author_gets_nothing_for_their_own_steps(world):
-    idea = idea_in(world, "draft")
-    transition(idea, "submit", world.author)
-    transition(idea, "withdraw", world.author)
+def test_submitting_notifies_nobody_and_the_author_gets_nothing_for_their_own_steps(centres_and_people):
+    idea = idea_in(centres_and_people, "draft")
+    transition(idea, "submit", centres_and_people.author)
+    transition(idea, "withdraw", centres_and_people.author)
     db.session.commit()
-    assert notifications(world.author) == []
+    assert notifications(centres_and_people.author) == []
 
 
 # --- seeding -------------------------------------------------------------------------------------------------
