@@ -14,12 +14,23 @@ from app.activities.models import Activity, ActivityState, Registration, Registr
 from app.audit.models import AuditEntry
 from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
 from app.extensions import db
-from app.ideas.models import Follow, Idea, Support
+from app.ideas.models import Idea
 from app.notifications.models import Notification
 from app.timeutil import utcnow
 from app.volunteering import services as volunteering
-from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_activity, make_centre, make_idea, make_user
+from app.volunteering.models import SignUp
+from tests.factories import (
+    make_activity,
+    make_follow,
+    make_idea,
+    make_people,
+    make_registration,
+    make_role,
+    make_signup,
+    make_support,
+    make_user,
+)
+from tests.helpers import count, reloaded
 
 #: the design's activity lifecycle written out on its own: (action, from state) → the state it leads to;
 #: every other pair must be refused
@@ -34,61 +45,38 @@ STARTED = -0.1  # starts_in_days: it began about two and a half hours ago
 
 
 @pytest.fixture
-def world(ctx):
-    centre = make_centre(name="Preiļi", slug="preili")
-    other = make_centre(name="Aglona", slug="aglona")
+def activity_people(preili, aglona):
+    """Preiļi and Aglona, Preiļi's coordinator, Aglona's moderator, an admin and a resident."""
     return SimpleNamespace(
-        centre=centre,
-        other=other,
-        coordinator=make_user(email="coordinator@example.com", display_name="Dace", moderates=[centre]),
-        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[other]),
+        centre=preili,
+        other=aglona,
+        coordinator=make_user(email="coordinator@example.com", display_name="Dace", moderates=[preili]),
+        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[aglona]),
         admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
         resident=make_user(email="resident@example.com", display_name="Līga"),
     )
 
 
-def an_activity(world, state="open", capacity=10, starts_in_days=7, **fields):
+def an_activity(activity_people, state="open", capacity=10, starts_in_days=7, **fields):
     return make_activity(
-        centre=world.centre, creator=world.coordinator, state=state, capacity=capacity, starts_in_days=starts_in_days, **fields
+        centre=activity_people.centre,
+        creator=activity_people.coordinator,
+        state=state,
+        capacity=capacity,
+        starts_in_days=starts_in_days,
+        **fields,
     )
-
-
-def people(count, prefix="p"):
-    return [make_user(email=f"{prefix}{n}@example.com", display_name=f"Cilvēks {n}") for n in range(count)]
 
 
 def registration_in(activity, user, state, places=1):
-    """A registration already in the given state (written directly; those holding places are counted)."""
-    registration = Registration(
-        activity_id=activity.id,
-        user_id=user.id,
-        includes_self=True,
-        companions=[f"Bērns {n}" for n in range(places - 1)],
-        places=places,
-        state=state,
-        created_at=utcnow(),
-    )
-    db.session.add(registration)
-    if state in RegistrationState.HOLDING_PLACES:
-        activity.registered_count += places
-    db.session.commit()
-    return registration
+    """A registration already in the given state, for the person and places - 1 children (written directly)."""
+    return make_registration(activity, user, state, companions=[f"Bērns {n}" for n in range(places - 1)])
 
 
 def register(user, activity, companions=(), includes_self=True):
     registration = services.register(user, activity, includes_self=includes_self, companions=companions)
     db.session.commit()
     return registration
-
-
-def reloaded(thing):
-    db.session.expire_all()
-    return db.session.get(type(thing), thing.id)
-
-
-def count(model, *where):
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def notes(user=None, event=None):
@@ -134,49 +122,49 @@ def test_the_table_in_the_code_is_the_design():
 
 @pytest.mark.parametrize("state", ActivityState.ALL)
 @pytest.mark.parametrize("action", ["open", "complete", "cancel"])
-def test_every_action_from_every_state(world, action, state):
-    activity = an_activity(world, state=state, starts_in_days=STARTED)  # started: completing is possible
+def test_every_action_from_every_state(activity_people, action, state):
+    activity = an_activity(activity_people, state=state, starts_in_days=STARTED)  # started: completing is possible
     expected = EXPECTED_MOVES.get((action, state))
     reason = "Vadītāja saslima." if action == "cancel" else ""
     if expected is None:
         with pytest.raises(InvalidTransition):
-            services.transition(activity, action, world.coordinator, reason)
+            services.transition(activity, action, activity_people.coordinator, reason)
         db.session.rollback()
         assert reloaded(activity).state == state
         assert count(AuditEntry) == 0
         return
-    services.transition(activity, action, world.coordinator, reason)
+    services.transition(activity, action, activity_people.coordinator, reason)
     db.session.commit()
     activity = reloaded(activity)
     assert activity.state == expected
     assert (activity.completed_at is not None) == (expected == "completed")
     assert (activity.cancelled_at is not None) == (expected == "cancelled")
     [entry] = db.session.scalars(select(AuditEntry)).all()
-    assert (entry.action, entry.actor_id, entry.subject_id) == (f"activity.{action}", world.coordinator.id, activity.id)
-    assert entry.centre_id == world.centre.id and entry.reason == reason
+    assert (entry.action, entry.actor_id, entry.subject_id) == (f"activity.{action}", activity_people.coordinator.id, activity.id)
+    assert entry.centre_id == activity_people.centre.id and entry.reason == reason
 
 
 @pytest.mark.parametrize("state", ["planned", "open"])
-def test_completing_is_refused_before_the_start(world, state):
-    activity = an_activity(world, state=state, starts_in_days=1)
-    assert "complete" not in services.allowed_actions(world.coordinator, activity)
+def test_completing_is_refused_before_the_start(activity_people, state):
+    activity = an_activity(activity_people, state=state, starts_in_days=1)
+    assert "complete" not in services.allowed_actions(activity_people.coordinator, activity)
     with pytest.raises(InvalidTransition):
-        services.complete_activity(world.coordinator, activity)
+        services.complete_activity(activity_people.coordinator, activity)
     db.session.rollback()
     assert reloaded(activity).state == state
 
 
 @pytest.mark.parametrize("reason", ["", "   \n "])
-def test_cancelling_needs_a_reason(world, reason):
-    activity = an_activity(world)
+def test_cancelling_needs_a_reason(activity_people, reason):
+    activity = an_activity(activity_people)
     with pytest.raises(InvalidTransition):
-        services.cancel_activity(world.coordinator, activity, reason)
+        services.cancel_activity(activity_people.coordinator, activity, reason)
     db.session.rollback()
     assert reloaded(activity).state == "open"
 
 
-def test_the_database_refuses_a_cancellation_without_reason(world):
-    activity = an_activity(world)
+def test_the_database_refuses_a_cancellation_without_reason(activity_people):
+    activity = an_activity(activity_people)
     activity.state, activity.cancel_reason = "cancelled", ""
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -185,45 +173,50 @@ def test_the_database_refuses_a_cancellation_without_reason(world):
 
 @pytest.mark.parametrize("who", ["resident", "other_moderator"])
 @pytest.mark.parametrize("action", ["open", "complete", "cancel"])
-def test_only_the_coordinators_move_an_activity(world, who, action):
-    activity = an_activity(world, state="planned", starts_in_days=STARTED)
-    assert services.allowed_actions(getattr(world, who), activity) == []
+def test_only_the_coordinators_move_an_activity(activity_people, who, action):
+    activity = an_activity(activity_people, state="planned", starts_in_days=STARTED)
+    assert services.allowed_actions(getattr(activity_people, who), activity) == []
     with pytest.raises(NotAllowed):
-        services.transition(activity, action, getattr(world, who), "Iemesls")
+        services.transition(activity, action, getattr(activity_people, who), "Iemesls")
     db.session.rollback()
     assert reloaded(activity).state == "planned"
     assert count(AuditEntry) == 0
 
 
-def test_admins_move_any_activity(world):
-    activity = an_activity(world, state="planned")
-    services.open_registration(world.admin, activity)
+def test_admins_move_any_activity(activity_people):
+    activity = an_activity(activity_people, state="planned")
+    services.open_registration(activity_people.admin, activity)
     db.session.commit()
     assert reloaded(activity).state == "open"
 
 
-def test_allowed_actions(world):
-    assert services.allowed_actions(world.coordinator, an_activity(world, state="planned")) == ["open", "cancel"]
-    assert services.allowed_actions(world.coordinator, an_activity(world, state="open", starts_in_days=STARTED)) == [
+def test_allowed_actions(activity_people):
+    assert services.allowed_actions(activity_people.coordinator, an_activity(activity_people, state="planned")) == [
+        "open",
+        "cancel",
+    ]
+    assert services.allowed_actions(
+        activity_people.coordinator, an_activity(activity_people, state="open", starts_in_days=STARTED)
+    ) == [
         "complete",
         "cancel",
     ]
-    assert services.allowed_actions(world.coordinator, an_activity(world, state="cancelled")) == []
+    assert services.allowed_actions(activity_people.coordinator, an_activity(activity_people, state="cancelled")) == []
 
 
-def test_completing_with_an_outcome_and_writing_it_later(world):
-    activity = an_activity(world, starts_in_days=STARTED)
+def test_completing_with_an_outcome_and_writing_it_later(activity_people):
+    activity = an_activity(activity_people, starts_in_days=STARTED)
     with pytest.raises(NotAllowed):  # only once it took place
-        services.write_outcome(world.coordinator, activity, "Par agru")
+        services.write_outcome(activity_people.coordinator, activity, "Par agru")
     db.session.rollback()
-    services.complete_activity(world.coordinator, reloaded(activity), outcome="  Izveidojām 12 podus.  ")
+    services.complete_activity(activity_people.coordinator, reloaded(activity), outcome="  Izveidojām 12 podus.  ")
     db.session.commit()
     assert reloaded(activity).outcome == "Izveidojām 12 podus."
-    services.write_outcome(world.coordinator, reloaded(activity), "Izveidojām **14** podus.")
+    services.write_outcome(activity_people.coordinator, reloaded(activity), "Izveidojām **14** podus.")
     db.session.commit()
     assert reloaded(activity).outcome == "Izveidojām **14** podus."
     with pytest.raises(NotAllowed):
-        services.write_outcome(world.other_moderator, reloaded(activity), "Nē")
+        services.write_outcome(activity_people.other_moderator, reloaded(activity), "Nē")
     db.session.rollback()
     assert count(AuditEntry, AuditEntry.action == "activity.outcome") == 1
 
@@ -231,12 +224,12 @@ def test_completing_with_an_outcome_and_writing_it_later(world):
 # --- creating and promoting ------------------------------------------------------------------------------------
 
 
-def activity_fields(world, centre=None, **fields):
+def activity_fields(activity_people, centre=None, **fields):
     starts_at = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
     return {
         "title": "Talka parkā",
         "description": "Sakopsim parku.",
-        "centre_id": (centre or world.centre).id,
+        "centre_id": (centre or activity_people.centre).id,
         "place": "Raiņa parks",
         "starts_at": starts_at,
         "ends_at": starts_at + timedelta(hours=3),
@@ -247,48 +240,46 @@ def activity_fields(world, centre=None, **fields):
 
 
 @pytest.mark.parametrize("open_registration, state", [(False, "planned"), (True, "open")])
-def test_a_coordinator_creates_an_activity_of_their_centre(world, open_registration, state):
-    activity = services.create_activity(world.coordinator, open_registration=open_registration, **activity_fields(world))
+def test_a_coordinator_creates_an_activity_of_their_centre(activity_people, open_registration, state):
+    activity = services.create_activity(
+        activity_people.coordinator, open_registration=open_registration, **activity_fields(activity_people)
+    )
     db.session.commit()
     activity = reloaded(activity)
     assert (activity.state, activity.title, activity.capacity, activity.registered_count) == (state, "Talka parkā", 20, 0)
-    assert activity.created_by_id == world.coordinator.id and activity.idea_id is None
-    assert count(AuditEntry, AuditEntry.action == "activity.create", AuditEntry.centre_id == world.centre.id) == 1
+    assert activity.created_by_id == activity_people.coordinator.id and activity.idea_id is None
+    assert count(AuditEntry, AuditEntry.action == "activity.create", AuditEntry.centre_id == activity_people.centre.id) == 1
 
 
 @pytest.mark.parametrize("who, centre", [("resident", "centre"), ("other_moderator", "centre"), ("coordinator", "other")])
-def test_activities_only_for_centres_one_moderates(world, who, centre):
+def test_activities_only_for_centres_one_moderates(activity_people, who, centre):
     with pytest.raises(NotAllowed):
-        services.create_activity(getattr(world, who), **activity_fields(world, getattr(world, centre)))
+        services.create_activity(
+            getattr(activity_people, who), **activity_fields(activity_people, getattr(activity_people, centre))
+        )
     db.session.rollback()
     assert count(Activity) == 0
 
 
-def test_admins_create_activities_for_any_centre(world):
-    services.create_activity(world.admin, **activity_fields(world, world.other))
+def test_admins_create_activities_for_any_centre(activity_people):
+    services.create_activity(activity_people.admin, **activity_fields(activity_people, activity_people.other))
     db.session.commit()
-    assert count(Activity, Activity.centre_id == world.other.id) == 1
+    assert count(Activity, Activity.centre_id == activity_people.other.id) == 1
 
 
 @pytest.fixture
-def idea_world(world):
+def promotable_idea(activity_people, author):
     """A published idea with an author, supporters, followers (some of them several of these at once), and a
     volunteer role with an accepted, an applied and a declined sign-up."""
-    author = make_user(email="author@example.com", display_name="Anna")
-    supporter, follower, accepted, applied, declined = people(5, "idea")
-    idea = make_idea(author=author, centre=world.centre, state="published")
+    supporter, follower, accepted, applied, declined = make_people(5, "idea")
+    idea = make_idea(author=author, centre=activity_people.centre, state="published")
     for user in (supporter, accepted):
-        db.session.add(Support(idea_id=idea.id, user_id=user.id))
-    for user in (author, follower, supporter, world.coordinator):
-        db.session.add(Follow(idea_id=idea.id, user_id=user.id))
-    role = VolunteerRole(idea_id=idea.id, name="Palīgs", places=3, accepted_count=1)
-    db.session.add(role)
-    db.session.flush()
+        make_support(idea, user)
+    for user in (author, follower, supporter, activity_people.coordinator):
+        make_follow(idea, user)
+    role = make_role(idea=idea, name="Palīgs", places=3)
     for user, state in ((accepted, "accepted"), (applied, "applied"), (declined, "declined")):
-        db.session.add(
-            SignUp(role_id=role.id, user_id=user.id, state=state, decided_by_id=author.id if state != "applied" else None)
-        )
-    db.session.commit()
+        make_signup(role, user, state, decided_by=author)
     return SimpleNamespace(
         idea=idea,
         author=author,
@@ -301,83 +292,91 @@ def idea_world(world):
     )
 
 
-def promote(world, idea_world, actor=None):
-    fields = activity_fields(world)
+def promote(activity_people, promotable_idea, actor=None):
+    fields = activity_fields(activity_people)
     del fields["centre_id"]
-    activity = services.promote_idea(actor or world.coordinator, idea_world.idea, **fields)
+    activity = services.promote_idea(actor or activity_people.coordinator, promotable_idea.idea, **fields)
     db.session.commit()
     return activity
 
 
-def test_promoting_an_idea(world, idea_world):
-    activity = reloaded(promote(world, idea_world))
-    assert activity.idea_id == idea_world.idea.id and activity.centre_id == world.centre.id
+def test_promoting_an_idea(activity_people, promotable_idea):
+    activity = reloaded(promote(activity_people, promotable_idea))
+    assert activity.idea_id == promotable_idea.idea.id and activity.centre_id == activity_people.centre.id
     assert activity.state == "planned"
-    assert reloaded(idea_world.idea).state == "promoted"
+    assert reloaded(promotable_idea.idea).state == "promoted"
     # the role moved to the activity, with its sign-ups
-    role = reloaded(idea_world.role)
-    assert (role.activity_id, role.idea_id, role.accepted_count) == (activity.id, idea_world.idea.id, 1)
+    role = reloaded(promotable_idea.role)
+    assert (role.activity_id, role.idea_id, role.accepted_count) == (activity.id, promotable_idea.idea.id, 1)
     assert count(SignUp, SignUp.role_id == role.id) == 3
     # author, supporter, follower and the active volunteers: one notification each; not the coordinator
     # (who promoted it), not the declined volunteer
     expected = sorted(
         user.id
-        for user in (idea_world.author, idea_world.supporter, idea_world.follower, idea_world.accepted, idea_world.applied)
+        for user in (
+            promotable_idea.author,
+            promotable_idea.supporter,
+            promotable_idea.follower,
+            promotable_idea.accepted,
+            promotable_idea.applied,
+        )
     )
     assert told("idea_promoted") == expected
-    assert all((note.activity_id, note.idea_id) == (activity.id, idea_world.idea.id) for note in notes(event="idea_promoted"))
+    assert all(
+        (note.activity_id, note.idea_id) == (activity.id, promotable_idea.idea.id) for note in notes(event="idea_promoted")
+    )
     assert count(AuditEntry, AuditEntry.action == "idea.promote") == 1
     assert count(AuditEntry, AuditEntry.action == "activity.create") == 1
 
 
-def test_the_promoted_roles_are_managed_on_the_activity(world, idea_world):
-    activity = promote(world, idea_world)
-    role = reloaded(idea_world.role)
-    volunteering.update_role(world.coordinator, role, places=5)
+def test_the_promoted_roles_are_managed_on_the_activity(activity_people, promotable_idea):
+    activity = promote(activity_people, promotable_idea)
+    role = reloaded(promotable_idea.role)
+    volunteering.update_role(activity_people.coordinator, role, places=5)
     db.session.commit()
     assert reloaded(role).places == 5
     with pytest.raises(NotAllowed):  # the idea's author no longer manages it
-        volunteering.update_role(idea_world.author, reloaded(role), places=6)
+        volunteering.update_role(promotable_idea.author, reloaded(role), places=6)
     db.session.rollback()
     assert reloaded(activity).id == role.activity_id
 
 
 @pytest.mark.parametrize("who", ["coordinator", "admin"])
-def test_promoting_twice_is_refused(world, idea_world, who):
-    promote(world, idea_world, getattr(world, who))
+def test_promoting_twice_is_refused(activity_people, promotable_idea, who):
+    promote(activity_people, promotable_idea, getattr(activity_people, who))
     with pytest.raises((NotAllowed, InvalidTransition)):
-        promote(world, idea_world, getattr(world, who))
+        promote(activity_people, promotable_idea, getattr(activity_people, who))
     db.session.rollback()
     assert count(Activity) == 1
-    assert len(notes(idea_world.author, "idea_promoted")) == 1
+    assert len(notes(promotable_idea.author, "idea_promoted")) == 1
 
 
 @pytest.mark.parametrize("who", ["resident", "other_moderator"])
-def test_who_may_not_promote(world, idea_world, who):
+def test_who_may_not_promote(activity_people, promotable_idea, who):
     with pytest.raises(NotAllowed):
-        promote(world, idea_world, getattr(world, who))
+        promote(activity_people, promotable_idea, getattr(activity_people, who))
     db.session.rollback()
     assert count(Activity) == 0
-    assert reloaded(idea_world.idea).state == "published"
+    assert reloaded(promotable_idea.idea).state == "published"
 
 
 @pytest.mark.parametrize("state", ["submitted", "archived", "promoted"])
-def test_only_published_ideas_are_promoted(world, state):
-    idea = make_idea(centre=world.centre, state=state)
-    fields = activity_fields(world)
+def test_only_published_ideas_are_promoted(activity_people, state):
+    idea = make_idea(centre=activity_people.centre, state=state)
+    fields = activity_fields(activity_people)
     del fields["centre_id"]
     with pytest.raises(NotAllowed):
-        services.promote_idea(world.coordinator, idea, **fields)
+        services.promote_idea(activity_people.coordinator, idea, **fields)
     db.session.rollback()
     assert count(Activity) == 0 and reloaded(idea).state == state
 
 
-def test_an_activity_links_to_one_idea_only(world):
-    idea = make_idea(centre=world.centre, state="published")
-    services.create_activity(world.coordinator, idea=idea, **activity_fields(world))
+def test_an_activity_links_to_one_idea_only(activity_people):
+    idea = make_idea(centre=activity_people.centre, state="published")
+    services.create_activity(activity_people.coordinator, idea=idea, **activity_fields(activity_people))
     db.session.commit()
     with pytest.raises(InvalidTransition):  # e.g. promoted by someone else a moment ago
-        services.create_activity(world.coordinator, idea=reloaded(idea), **activity_fields(world))
+        services.create_activity(activity_people.coordinator, idea=reloaded(idea), **activity_fields(activity_people))
     db.session.rollback()
     assert count(Activity, Activity.idea_id == idea.id) == 1
     assert isinstance(reloaded(idea), Idea)
@@ -386,9 +385,9 @@ def test_an_activity_links_to_one_idea_only(world):
 # --- registration --------------------------------------------------------------------------------------------------
 
 
-def test_registered_while_places_are_free_then_waiting(world):
-    activity = an_activity(world, capacity=5)
-    mother, father, grandmother = people(3)
+def test_registered_while_places_are_free_then_waiting(activity_people):
+    activity = an_activity(activity_people, capacity=5)
+    mother, father, grandmother = make_people(3)
     first = register(mother, activity, companions=["Jānis", "Marta"])
     second = register(father, activity, companions=["Pēteris"])
     third = register(grandmother, activity)
@@ -398,18 +397,18 @@ def test_registered_while_places_are_free_then_waiting(world):
     assert assert_places_add_up(activity) == 5
 
 
-def test_a_group_bigger_than_the_free_places_waits(world):
-    activity = an_activity(world, capacity=3)
-    single, parent = people(2)
+def test_a_group_bigger_than_the_free_places_waits(activity_people):
+    activity = an_activity(activity_people, capacity=3)
+    single, parent = make_people(2)
     register(single, activity)
     group = register(parent, activity, companions=["A", "B"])
     assert states(group) == ["waiting"]
     assert assert_places_add_up(activity) == 1
 
 
-def test_companions_are_cleaned(world):
-    activity = an_activity(world)
-    registration = register(world.resident, activity, companions=["  Jānis ", "", "   ", "Anna\n  Marija", "x" * 60])
+def test_companions_are_cleaned(activity_people):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity, companions=["  Jānis ", "", "   ", "Anna\n  Marija", "x" * 60])
     registration = reloaded(registration)
     assert registration.companions == ["Jānis", "Anna Marija", "x" * 40]
     assert registration.places == 1 + len(registration.companions)
@@ -417,84 +416,83 @@ def test_companions_are_cleaned(world):
     assert assert_places_add_up(activity) == registration.places
 
 
-def test_a_name_cut_at_forty_characters_has_no_trailing_space(world):
-    activity = an_activity(world)
-    registration = register(world.resident, activity, companions=["a" * 39 + " Bērziņa"])
+def test_a_name_cut_at_forty_characters_has_no_trailing_space(activity_people):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity, companions=["a" * 39 + " Bērziņa"])
     assert reloaded(registration).companions == ["a" * 39]
 
 
-def test_a_parent_registers_only_their_children(world):
-    activity = an_activity(world)
-    registration = register(world.resident, activity, companions=["Jānis", "Marta"], includes_self=False)
+def test_a_parent_registers_only_their_children(activity_people):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity, companions=["Jānis", "Marta"], includes_self=False)
     registration = reloaded(registration)
     assert (registration.includes_self, registration.places, registration.state) == (False, 2, "registered")
     assert assert_places_add_up(activity) == 2
 
 
-def test_at_most_max_companions(world):
-    activity = an_activity(world, capacity=20)
+def test_at_most_max_companions(activity_people):
+    activity = an_activity(activity_people, capacity=20)
     too_many = [f"Bērns {n}" for n in range(services.MAX_COMPANIONS + 1)]
     with pytest.raises(InvalidTransition):
-        services.register(world.resident, activity, companions=too_many)
+        services.register(activity_people.resident, activity, companions=too_many)
     db.session.rollback()
     assert count(Registration) == 0
-    registration = register(world.resident, activity, companions=too_many[:-1])
+    registration = register(activity_people.resident, activity, companions=too_many[:-1])
     assert reloaded(registration).places == services.MAX_COMPANIONS + 1
     assert assert_places_add_up(activity) == services.MAX_COMPANIONS + 1
 
 
 @pytest.mark.parametrize("companions", [[], ["", "  "]])
-def test_registering_nobody_is_refused(world, companions):
-    activity = an_activity(world)
+def test_registering_nobody_is_refused(activity_people, companions):
+    activity = an_activity(activity_people)
     with pytest.raises(InvalidTransition):
-        services.register(world.resident, activity, includes_self=False, companions=companions)
+        services.register(activity_people.resident, activity, includes_self=False, companions=companions)
     db.session.rollback()
     assert count(Registration) == 0
     assert assert_places_add_up(activity) == 0
 
 
-def test_a_second_active_registration_is_already_done(world):
-    activity = an_activity(world, capacity=1)
-    register(world.resident, activity)
+def test_a_second_active_registration_is_already_done(activity_people):
+    activity = an_activity(activity_people, capacity=1)
+    register(activity_people.resident, activity)
     with pytest.raises(AlreadyDone):
-        services.register(world.resident, activity, companions=["Jānis"])
+        services.register(activity_people.resident, activity, companions=["Jānis"])
     db.session.rollback()
     assert count(Registration) == 1
     assert assert_places_add_up(activity) == 1
 
 
-def test_a_second_registration_while_waiting_is_already_done(world):
-    activity = an_activity(world, capacity=1)
+def test_a_second_registration_while_waiting_is_already_done(activity_people):
+    activity = an_activity(activity_people, capacity=1)
     register(make_user(), activity)
-    register(world.resident, activity)
+    register(activity_people.resident, activity)
     with pytest.raises(AlreadyDone):
-        services.register(world.resident, activity)
+        services.register(activity_people.resident, activity)
     db.session.rollback()
-    assert count(Registration, Registration.user_id == world.resident.id) == 1
+    assert count(Registration, Registration.user_id == activity_people.resident.id) == 1
     assert assert_places_add_up(activity) == 1
 
 
-def test_after_cancelling_one_may_register_again(world):
-    activity = an_activity(world)
-    registration = register(world.resident, activity)
-    services.cancel_registration(world.resident, registration)
+def test_after_cancelling_one_may_register_again(activity_people):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity)
+    services.cancel_registration(activity_people.resident, registration)
     db.session.commit()
-    register(world.resident, activity, companions=["Jānis"])
+    register(activity_people.resident, activity, companions=["Jānis"])
     assert count(Registration, Registration.state == "registered") == 1 and count(Registration) == 2
     assert assert_places_add_up(activity) == 2
 
 
-def test_the_database_allows_one_active_registration_per_person(world):
-    activity = an_activity(world)
-    registration_in(activity, world.resident, "waiting")
-    db.session.add(Registration(activity_id=activity.id, user_id=world.resident.id, places=1, state="registered"))
+def test_the_database_allows_one_active_registration_per_person(activity_people):
+    activity = an_activity(activity_people)
+    registration_in(activity, activity_people.resident, "waiting")
     with pytest.raises(IntegrityError):
-        db.session.commit()
+        make_registration(activity, activity_people.resident, "registered")
     db.session.rollback()
 
 
-def test_the_database_refuses_more_registered_than_capacity(world):
-    activity = an_activity(world, capacity=2)
+def test_the_database_refuses_more_registered_than_capacity(activity_people):
+    activity = an_activity(activity_people, capacity=2)
     activity.registered_count = 3
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -502,28 +500,28 @@ def test_the_database_refuses_more_registered_than_capacity(world):
 
 
 @pytest.mark.parametrize("state, starts_in_days", [("planned", 7), ("completed", STARTED), ("cancelled", 7), ("open", STARTED)])
-def test_registration_only_while_open_and_not_started(world, state, starts_in_days):
-    activity = an_activity(world, state=state, starts_in_days=starts_in_days)
+def test_registration_only_while_open_and_not_started(activity_people, state, starts_in_days):
+    activity = an_activity(activity_people, state=state, starts_in_days=starts_in_days)
     with pytest.raises(NotAllowed):
-        services.register(world.resident, activity)
+        services.register(activity_people.resident, activity)
     db.session.rollback()
     assert count(Registration) == 0
 
 
 @pytest.mark.parametrize("who", ["unconfirmed", "suspended"])
-def test_who_may_not_register(world, who):
+def test_who_may_not_register(activity_people, who):
     person = make_user(email=f"{who}@example.com", confirmed=who != "unconfirmed", suspended=who == "suspended")
     with pytest.raises(NotAllowed):
-        services.register(person, an_activity(world))
+        services.register(person, an_activity(activity_people))
     db.session.rollback()
     assert count(Registration) == 0
 
 
 @pytest.mark.parametrize("who", ["other", "coordinator"])
-def test_only_the_person_cancels_their_registration(world, who):
-    activity = an_activity(world)
-    registration = register(world.resident, activity)
-    actor = make_user() if who == "other" else world.coordinator
+def test_only_the_person_cancels_their_registration(activity_people, who):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity)
+    actor = make_user() if who == "other" else activity_people.coordinator
     with pytest.raises(NotAllowed):
         services.cancel_registration(actor, registration)
     db.session.rollback()
@@ -531,29 +529,29 @@ def test_only_the_person_cancels_their_registration(world, who):
     assert assert_places_add_up(activity) == 1
 
 
-def test_cancelling_after_the_start_is_refused(world):
-    activity = an_activity(world, starts_in_days=STARTED)
-    registration = registration_in(activity, world.resident, "registered")
+def test_cancelling_after_the_start_is_refused(activity_people):
+    activity = an_activity(activity_people, starts_in_days=STARTED)
+    registration = registration_in(activity, activity_people.resident, "registered")
     with pytest.raises(InvalidTransition):
-        services.cancel_registration(world.resident, registration)
+        services.cancel_registration(activity_people.resident, registration)
     db.session.rollback()
     assert states(registration) == ["registered"]
 
 
-def test_cancelling_twice_is_refused(world):
-    activity = an_activity(world)
-    registration = register(world.resident, activity)
-    services.cancel_registration(world.resident, registration)
+def test_cancelling_twice_is_refused(activity_people):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity)
+    services.cancel_registration(activity_people.resident, registration)
     db.session.commit()
     with pytest.raises(InvalidTransition):
-        services.cancel_registration(world.resident, reloaded(registration))
+        services.cancel_registration(activity_people.resident, reloaded(registration))
     db.session.rollback()
     assert assert_places_add_up(activity) == 0
 
 
-def test_cancelling_frees_places_for_the_first_who_fit(world):
-    activity = an_activity(world, capacity=4)
-    leaving, staying, group, single, another = people(5)
+def test_cancelling_frees_places_for_the_first_who_fit(activity_people):
+    activity = an_activity(activity_people, capacity=4)
+    leaving, staying, group, single, another = make_people(5)
     leaving_registration = register(leaving, activity, companions=["Jānis"])  # 2 places
     register(staying, activity, companions=["Marta"])  # 2 places: full
     group_registration = register(group, activity, companions=["A", "B"])  # 3: waits
@@ -577,9 +575,9 @@ def test_cancelling_frees_places_for_the_first_who_fit(world):
     assert assert_places_add_up(activity) == 4
 
 
-def test_the_waiting_list_is_served_in_order(world):
-    activity = an_activity(world, capacity=1)
-    leaving, first, second = people(3)
+def test_the_waiting_list_is_served_in_order(activity_people):
+    activity = an_activity(activity_people, capacity=1)
+    leaving, first, second = make_people(3)
     leaving_registration = register(leaving, activity)
     first_registration = register(first, activity)
     second_registration = register(second, activity)
@@ -590,9 +588,9 @@ def test_the_waiting_list_is_served_in_order(world):
     assert assert_places_add_up(activity) == 1
 
 
-def test_cancelling_a_waiting_registration_promotes_nobody(world):
-    activity = an_activity(world, capacity=1)
-    holder, leaving, other = people(3)
+def test_cancelling_a_waiting_registration_promotes_nobody(activity_people):
+    activity = an_activity(activity_people, capacity=1)
+    holder, leaving, other = make_people(3)
     register(holder, activity)
     leaving_registration = register(leaving, activity)
     other_registration = register(other, activity)
@@ -607,20 +605,22 @@ def test_cancelling_a_waiting_registration_promotes_nobody(world):
 
 
 @pytest.fixture
-def full(world):
+def full(activity_people):
     """An open activity for 6 with three registrations of 2 places each, and a single person waiting."""
-    activity = an_activity(world, capacity=6)
-    a, b, c, w = people(4, "full")
+    activity = an_activity(activity_people, capacity=6)
+    a, b, c, w = make_people(4, "full")
     registrations = [register(user, activity, companions=["Bērns"]) for user in (a, b, c)]
     waiting = register(w, activity)
     assert states(*registrations, waiting) == ["registered"] * 3 + ["waiting"]
     return SimpleNamespace(activity=activity, people=(a, b, c), registrations=registrations, waiter=w, waiting=waiting)
 
 
-def test_capacity_below_the_registered_is_refused_and_changes_nothing(world, full):
+def test_capacity_below_the_registered_is_refused_and_changes_nothing(activity_people, full):
     for moving in ((), (full.registrations[0].id,)):  # nobody, or not enough people, moved
         with pytest.raises(CapacityReached):
-            services.update_activity(world.coordinator, full.activity, move_to_waiting=moving, capacity=3, title="Cits nosaukums")
+            services.update_activity(
+                activity_people.coordinator, full.activity, move_to_waiting=moving, capacity=3, title="Cits nosaukums"
+            )
         db.session.rollback()
         activity = reloaded(full.activity)
         assert (activity.capacity, activity.title) == (6, "Keramikas darbnīca")
@@ -629,9 +629,9 @@ def test_capacity_below_the_registered_is_refused_and_changes_nothing(world, ful
     assert notes() == [] and count(AuditEntry) == 0
 
 
-def test_capacity_lowered_with_people_moved_to_the_waiting_list(world, full):
+def test_capacity_lowered_with_people_moved_to_the_waiting_list(activity_people, full):
     first, second, third = full.registrations
-    services.update_activity(world.coordinator, full.activity, move_to_waiting=[first.id, second.id], capacity=3)
+    services.update_activity(activity_people.coordinator, full.activity, move_to_waiting=[first.id, second.id], capacity=3)
     db.session.commit()
     assert reloaded(full.activity).capacity == 3
     # 2 places taken, 1 free: the single person waiting moves up; the moved groups of two do not fit
@@ -643,12 +643,12 @@ def test_capacity_lowered_with_people_moved_to_the_waiting_list(world, full):
     assert assert_places_add_up(full.activity) == 3
 
 
-def test_people_moved_to_the_waiting_list_do_not_move_straight_back(world):
-    activity = an_activity(world, capacity=4)
-    singles = people(4)
+def test_people_moved_to_the_waiting_list_do_not_move_straight_back(activity_people):
+    activity = an_activity(activity_people, capacity=4)
+    singles = make_people(4)
     registrations = [register(user, activity) for user in singles]
     # more people moved than needed: the place left over is not given back to them in the same change
-    services.update_activity(world.coordinator, activity, move_to_waiting=[r.id for r in registrations[:3]], capacity=2)
+    services.update_activity(activity_people.coordinator, activity, move_to_waiting=[r.id for r in registrations[:3]], capacity=2)
     db.session.commit()
     assert states(*registrations) == ["waiting", "waiting", "waiting", "registered"]
     assert told("registration_moved_to_waiting") == sorted(user.id for user in singles[:3])
@@ -656,58 +656,58 @@ def test_people_moved_to_the_waiting_list_do_not_move_straight_back(world):
     assert assert_places_add_up(activity) == 1
 
 
-def test_capacity_not_lowered_below_the_registered_moves_nobody(world, full):
-    services.update_activity(world.coordinator, full.activity, move_to_waiting=[full.registrations[0].id], capacity=6)
+def test_capacity_not_lowered_below_the_registered_moves_nobody(activity_people, full):
+    services.update_activity(activity_people.coordinator, full.activity, move_to_waiting=[full.registrations[0].id], capacity=6)
     db.session.commit()
     assert states(*full.registrations) == ["registered"] * 3
     assert notes(event="registration_moved_to_waiting") == []
     assert assert_places_add_up(full.activity) == 6
 
 
-def test_registrations_of_another_activity_are_not_moved(world, full):
-    other_activity = an_activity(world, capacity=5)
+def test_registrations_of_another_activity_are_not_moved(activity_people, full):
+    other_activity = an_activity(activity_people, capacity=5)
     stranger = register(make_user(), other_activity, companions=["X", "Y"])
     with pytest.raises(CapacityReached):
-        services.update_activity(world.coordinator, full.activity, capacity=4, move_to_waiting=[stranger.id, full.waiting.id])
+        services.update_activity(
+            activity_people.coordinator, full.activity, capacity=4, move_to_waiting=[stranger.id, full.waiting.id]
+        )
     db.session.rollback()
     assert states(stranger, *full.registrations) == ["registered"] * 4
     assert assert_places_add_up(other_activity) == 3
     assert assert_places_add_up(full.activity) == 6
 
 
-def test_more_capacity_moves_people_up(world, full):
+def test_more_capacity_moves_people_up(activity_people, full):
     late = register(make_user(), full.activity, companions=["Bērns"])  # 2 places, waiting after the single
-    services.update_activity(world.coordinator, full.activity, capacity=8)
+    services.update_activity(activity_people.coordinator, full.activity, capacity=8)
     db.session.commit()
     assert states(full.waiting, late) == ["registered", "waiting"]  # 2 new places: 1 for the single, 1 left
-    services.update_activity(world.coordinator, reloaded(full.activity), capacity=9)
+    services.update_activity(activity_people.coordinator, reloaded(full.activity), capacity=9)
     db.session.commit()
     assert states(late) == ["registered"]
     assert told("registration_promoted") == sorted([full.waiter.id, reloaded(late).user_id])
     assert assert_places_add_up(full.activity) == 9
 
 
-def volunteers(world, activity):
+def volunteers(activity_people, activity):
     """A role on the activity with an accepted and an applied volunteer."""
-    role = volunteering.add_activity_role(world.coordinator, activity, name="Palīgs", places=2)
-    accepted, applied = people(2, "vol")
-    db.session.add(SignUp(role_id=role.id, user_id=accepted.id, state="accepted", decided_by_id=world.coordinator.id))
-    db.session.add(SignUp(role_id=role.id, user_id=applied.id, state="applied"))
-    role.accepted_count = 1
-    db.session.commit()
+    role = volunteering.add_activity_role(activity_people.coordinator, activity, name="Palīgs", places=2)
+    accepted, applied = make_people(2, "vol")
+    make_signup(role, accepted, "accepted", decided_by=activity_people.coordinator)
+    make_signup(role, applied, "applied")
     return SimpleNamespace(role=role, accepted=accepted, applied=applied)
 
 
 @pytest.mark.parametrize("change", ["starts_at", "ends_at", "place"])
-def test_a_new_time_or_place_is_told_to_the_registered_and_the_accepted_volunteers(world, full, change):
-    helpers = volunteers(world, full.activity)
+def test_a_new_time_or_place_is_told_to_the_registered_and_the_accepted_volunteers(activity_people, full, change):
+    helpers = volunteers(activity_people, full.activity)
     activity = reloaded(full.activity)
     new = {
         "starts_at": {"starts_at": activity.starts_at + timedelta(hours=1)},
         "ends_at": {"ends_at": activity.ends_at + timedelta(hours=1)},
         "place": {"place": "Preiļu pils"},
     }[change]
-    services.update_activity(world.coordinator, activity, **new)
+    services.update_activity(activity_people.coordinator, activity, **new)
     db.session.commit()
     assert getattr(reloaded(activity), change) == new[change]
     assert told("activity_changed") == sorted([*(user.id for user in full.people), helpers.accepted.id])
@@ -715,11 +715,11 @@ def test_a_new_time_or_place_is_told_to_the_registered_and_the_accepted_voluntee
     assert assert_places_add_up(activity) == 6
 
 
-def test_other_changes_are_not_told(world, full):
-    volunteers(world, full.activity)
+def test_other_changes_are_not_told(activity_people, full):
+    volunteers(activity_people, full.activity)
     activity = reloaded(full.activity)
     services.update_activity(
-        world.coordinator, activity, title="Jauns nosaukums", starts_at=activity.starts_at, place=activity.place
+        activity_people.coordinator, activity, title="Jauns nosaukums", starts_at=activity.starts_at, place=activity.place
     )
     db.session.commit()
     assert reloaded(activity).title == "Jauns nosaukums"
@@ -727,46 +727,45 @@ def test_other_changes_are_not_told(world, full):
 
 
 @pytest.mark.parametrize("who", ["resident", "other_moderator"])
-def test_only_the_coordinators_change_an_activity(world, who):
-    activity = an_activity(world)
+def test_only_the_coordinators_change_an_activity(activity_people, who):
+    activity = an_activity(activity_people)
     with pytest.raises(NotAllowed):
-        services.update_activity(getattr(world, who), activity, title="Cits")
+        services.update_activity(getattr(activity_people, who), activity, title="Cits")
     db.session.rollback()
     assert reloaded(activity).title == "Keramikas darbnīca"
 
 
-def test_an_activity_is_not_moved_to_a_centre_one_does_not_moderate(world):
-    activity = an_activity(world)
+def test_an_activity_is_not_moved_to_a_centre_one_does_not_moderate(activity_people):
+    activity = an_activity(activity_people)
     with pytest.raises(NotAllowed):
-        services.update_activity(world.coordinator, activity, centre_id=world.other.id)
+        services.update_activity(activity_people.coordinator, activity, centre_id=activity_people.other.id)
     db.session.rollback()
-    assert reloaded(activity).centre_id == world.centre.id
+    assert reloaded(activity).centre_id == activity_people.centre.id
 
 
 @pytest.mark.parametrize("state", ["completed", "cancelled"])
-def test_finished_activities_are_not_changed(world, state):
-    activity = an_activity(world, state=state, starts_in_days=STARTED)
+def test_finished_activities_are_not_changed(activity_people, state):
+    activity = an_activity(activity_people, state=state, starts_in_days=STARTED)
     with pytest.raises(NotAllowed):
-        services.update_activity(world.coordinator, activity, title="Cits")
+        services.update_activity(activity_people.coordinator, activity, title="Cits")
     db.session.rollback()
 
 
 # --- cancelling ----------------------------------------------------------------------------------------------------
 
 
-def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(world):
-    activity = an_activity(world, capacity=2)
-    registered, waiting, cancelled = people(3)
+def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(activity_people):
+    activity = an_activity(activity_people, capacity=2)
+    registered, waiting, cancelled = make_people(3)
     register(registered, activity, companions=["Bērns"])
     register(waiting, activity)
     services.cancel_registration(cancelled, register(cancelled, activity))
     db.session.commit()
-    helpers = volunteers(world, activity)
+    helpers = volunteers(activity_people, activity)
     # one person both registered and volunteering: one notification
-    db.session.add(SignUp(role_id=helpers.role.id, user_id=registered.id, state="applied"))
-    db.session.commit()
+    make_signup(helpers.role, registered, "applied")
 
-    services.cancel_activity(world.coordinator, reloaded(activity), "  Vadītāja saslima.  ")
+    services.cancel_activity(activity_people.coordinator, reloaded(activity), "  Vadītāja saslima.  ")
     db.session.commit()
 
     activity = reloaded(activity)
@@ -782,141 +781,134 @@ def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(worl
 # --- attendance ----------------------------------------------------------------------------------------------------
 
 
-def test_attendance_only_once_it_has_started(world):
-    activity = an_activity(world)
-    registration = register(world.resident, activity)
+def test_attendance_only_once_it_has_started(activity_people):
+    activity = an_activity(activity_people)
+    registration = register(activity_people.resident, activity)
     with pytest.raises(NotAllowed):
-        services.record_attendance(world.coordinator, registration, True)
+        services.record_attendance(activity_people.coordinator, registration, True)
     db.session.rollback()
     assert states(registration) == ["registered"]
 
 
 @pytest.mark.parametrize("state", ["open", "completed"])
-def test_attendance_is_recorded_and_corrected(world, state):
-    activity = an_activity(world, state=state, starts_in_days=STARTED)
-    registration = registration_in(activity, world.resident, "registered", places=3)
-    services.record_attendance(world.coordinator, registration, True)
+def test_attendance_is_recorded_and_corrected(activity_people, state):
+    activity = an_activity(activity_people, state=state, starts_in_days=STARTED)
+    registration = registration_in(activity, activity_people.resident, "registered", places=3)
+    services.record_attendance(activity_people.coordinator, registration, True)
     db.session.commit()
-    assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("attended", world.coordinator.id)
-    services.record_attendance(world.admin, reloaded(registration), False)
+    assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("attended", activity_people.coordinator.id)
+    services.record_attendance(activity_people.admin, reloaded(registration), False)
     db.session.commit()
-    assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("no_show", world.admin.id)
-    services.record_attendance(world.coordinator, reloaded(registration), True)
+    assert (reloaded(registration).state, reloaded(registration).attendance_by_id) == ("no_show", activity_people.admin.id)
+    services.record_attendance(activity_people.coordinator, reloaded(registration), True)
     db.session.commit()
     assert states(registration) == ["attended"]
     assert assert_places_add_up(activity) == 3  # attended and no-show registrations keep their places
 
 
 @pytest.mark.parametrize("state", ["waiting", "cancelled"])
-def test_attendance_only_of_registered_people(world, state):
-    activity = an_activity(world, starts_in_days=STARTED)
-    registration = registration_in(activity, world.resident, state)
+def test_attendance_only_of_registered_people(activity_people, state):
+    activity = an_activity(activity_people, starts_in_days=STARTED)
+    registration = registration_in(activity, activity_people.resident, state)
     with pytest.raises(InvalidTransition):
-        services.record_attendance(world.coordinator, registration, True)
+        services.record_attendance(activity_people.coordinator, registration, True)
     db.session.rollback()
     assert states(registration) == [state]
 
 
 @pytest.mark.parametrize("who", ["resident", "other_moderator"])
-def test_only_the_coordinators_record_attendance(world, who):
-    activity = an_activity(world, starts_in_days=STARTED)
+def test_only_the_coordinators_record_attendance(activity_people, who):
+    activity = an_activity(activity_people, starts_in_days=STARTED)
     registration = registration_in(activity, make_user(), "registered")
     with pytest.raises(NotAllowed):
-        services.record_attendance(getattr(world, who), registration, True)
+        services.record_attendance(getattr(activity_people, who), registration, True)
     db.session.rollback()
     assert states(registration) == ["registered"]
 
 
-def started_volunteer(world, state="open"):
-    activity = an_activity(world, state=state, starts_in_days=STARTED)
-    role = VolunteerRole(activity_id=activity.id, name="Palīgs", places=2, accepted_count=1)
-    db.session.add(role)
-    db.session.flush()
-    signup = SignUp(role_id=role.id, user_id=world.resident.id, state="accepted", decided_by_id=world.coordinator.id)
-    db.session.add(signup)
-    db.session.commit()
+def started_volunteer(activity_people, state="open"):
+    activity = an_activity(activity_people, state=state, starts_in_days=STARTED)
+    role = make_role(activity=activity, name="Palīgs", places=2)
+    signup = make_signup(role, activity_people.resident, "accepted", decided_by=activity_people.coordinator)
     return signup
 
 
 @pytest.mark.parametrize("minutes", [None, -1, 24 * 60 + 1])
-def test_volunteer_hours_within_a_day(world, minutes):
-    signup = started_volunteer(world)
+def test_volunteer_hours_within_a_day(activity_people, minutes):
+    signup = started_volunteer(activity_people)
     with pytest.raises(InvalidTransition):
-        volunteering.record_volunteer_attendance(world.coordinator, signup, True, minutes)
+        volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, minutes)
     db.session.rollback()
     assert (reloaded(signup).state, reloaded(signup).minutes) == ("accepted", None)
     assert notes() == []
 
 
 @pytest.mark.parametrize("minutes", [0, 24 * 60])
-def test_volunteer_hours_at_the_limits(world, minutes):
-    signup = started_volunteer(world)
-    volunteering.record_volunteer_attendance(world.coordinator, signup, True, minutes)
+def test_volunteer_hours_at_the_limits(activity_people, minutes):
+    signup = started_volunteer(activity_people)
+    volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, minutes)
     db.session.commit()
     assert (reloaded(signup).state, reloaded(signup).minutes) == ("attended", minutes)
 
 
-def test_volunteer_attendance_is_recorded_told_and_corrected(world):
-    signup = started_volunteer(world, state="completed")
-    volunteering.record_volunteer_attendance(world.coordinator, signup, True, 90)
+def test_volunteer_attendance_is_recorded_told_and_corrected(activity_people):
+    signup = started_volunteer(activity_people, state="completed")
+    volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, 90)
     db.session.commit()
     signup = reloaded(signup)
-    assert (signup.state, signup.minutes, signup.hours, signup.attendance_by_id) == ("attended", 90, 1.5, world.coordinator.id)
-    [note] = notes(world.resident, "hours_recorded")
+    assert (signup.state, signup.minutes, signup.hours, signup.attendance_by_id) == (
+        "attended",
+        90,
+        1.5,
+        activity_people.coordinator.id,
+    )
+    [note] = notes(activity_people.resident, "hours_recorded")
     assert (note.data["hours"], note.data["role"], note.activity_id) == (1.5, "Palīgs", signup.role.activity_id)
     # the same again changes nothing and tells nobody again
-    volunteering.record_volunteer_attendance(world.coordinator, signup, True, 90)
+    volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, 90)
     db.session.commit()
-    assert len(notes(world.resident, "hours_recorded")) == 1
+    assert len(notes(activity_people.resident, "hours_recorded")) == 1
     # corrected: did not come after all (no hours, not told), then came for two hours
-    volunteering.record_volunteer_attendance(world.coordinator, reloaded(signup), False, 90)
+    volunteering.record_volunteer_attendance(activity_people.coordinator, reloaded(signup), False, 90)
     db.session.commit()
     assert (reloaded(signup).state, reloaded(signup).minutes) == ("no_show", None)
-    volunteering.record_volunteer_attendance(world.coordinator, reloaded(signup), True, 120)
+    volunteering.record_volunteer_attendance(activity_people.coordinator, reloaded(signup), True, 120)
     db.session.commit()
-    assert [note.data["hours"] for note in notes(world.resident, "hours_recorded")] == [1.5, 2.0]
+    assert [note.data["hours"] for note in notes(activity_people.resident, "hours_recorded")] == [1.5, 2.0]
     assert reloaded(signup.role).accepted_count == 1  # the place stays counted
     assert count(AuditEntry, AuditEntry.action == "signup.attendance") == 3
 
 
-def test_volunteer_attendance_only_once_started_and_by_the_coordinators(world):
-    activity = an_activity(world)
-    role = VolunteerRole(activity_id=activity.id, name="Palīgs", places=2, accepted_count=1)
-    db.session.add(role)
-    db.session.flush()
-    signup = SignUp(role_id=role.id, user_id=world.resident.id, state="accepted", decided_by_id=world.coordinator.id)
-    db.session.add(signup)
-    db.session.commit()
+def test_volunteer_attendance_only_once_started_and_by_the_coordinators(activity_people):
+    activity = an_activity(activity_people)
+    role = make_role(activity=activity, name="Palīgs", places=2)
+    signup = make_signup(role, activity_people.resident, "accepted", decided_by=activity_people.coordinator)
     with pytest.raises(NotAllowed):  # not started yet
-        volunteering.record_volunteer_attendance(world.coordinator, signup, True, 60)
+        volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, 60)
     db.session.rollback()
-    started = started_volunteer(world)
+    started = started_volunteer(activity_people)
     with pytest.raises(NotAllowed):
-        volunteering.record_volunteer_attendance(world.other_moderator, started, True, 60)
+        volunteering.record_volunteer_attendance(activity_people.other_moderator, started, True, 60)
     db.session.rollback()
     assert reloaded(started).state == "accepted"
 
 
-def test_volunteer_attendance_not_for_roles_of_ideas(world):
-    idea = make_idea(centre=world.centre, state="published")
-    role = VolunteerRole(idea_id=idea.id, name="Palīgs", places=2, accepted_count=1)
-    db.session.add(role)
-    db.session.flush()
-    signup = SignUp(role_id=role.id, user_id=world.resident.id, state="accepted", decided_by_id=idea.author_id)
-    db.session.add(signup)
-    db.session.commit()
+def test_volunteer_attendance_not_for_roles_of_ideas(activity_people):
+    idea = make_idea(centre=activity_people.centre, state="published")
+    role = make_role(idea=idea, name="Palīgs", places=2)
+    signup = make_signup(role, activity_people.resident, "accepted", decided_by=idea.author)
     with pytest.raises(NotAllowed):
-        volunteering.record_volunteer_attendance(world.coordinator, signup, True, 60)
+        volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, 60)
     db.session.rollback()
     assert reloaded(signup).state == "accepted"
 
 
 @pytest.mark.parametrize("state", ["applied", "withdrawn", "declined"])
-def test_volunteer_attendance_only_of_accepted_volunteers(world, state):
-    signup = started_volunteer(world)
+def test_volunteer_attendance_only_of_accepted_volunteers(activity_people, state):
+    signup = started_volunteer(activity_people)
     signup.state = state
     db.session.commit()
     with pytest.raises(InvalidTransition):
-        volunteering.record_volunteer_attendance(world.coordinator, signup, True, 60)
+        volunteering.record_volunteer_attendance(activity_people.coordinator, signup, True, 60)
     db.session.rollback()
     assert reloaded(signup).state == state

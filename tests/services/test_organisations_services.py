@@ -4,7 +4,7 @@ request → decision lifecycle, the badge, the partner call states, notification
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import permissions
 from app.audit.models import AuditEntry
@@ -13,7 +13,8 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.organisations import services
 from app.organisations.models import Organisation, PartnerCall, PartnerCallState, Representative
-from tests.factories import make_centre, make_organisation, make_partner_call, make_user
+from tests.factories import make_organisation, make_partner_call, make_user
+from tests.helpers import count, reloaded
 
 #: the design's partner call lifecycle written out on its own: (action, from state) → the state it leads to;
 #: every other pair must be refused
@@ -27,32 +28,23 @@ EXPECTED_CALL_MOVES = {
 
 
 @pytest.fixture
-def world(ctx):
-    centre = make_centre(name="Preiļi", slug="preili")
-    other = make_centre(name="Aglona", slug="aglona")
+def schools_and_people(preili, aglona):
+    """A school in Preiļi and one in Aglona with a representative each, a resident, a moderator of each centre and an
+    admin."""
     representative = make_user(email="ilze@example.com", display_name="Ilze")
     other_representative = make_user(email="peteris@example.com", display_name="Pēteris")
     return SimpleNamespace(
-        centre=centre,
-        other_centre=other,
+        centre=preili,
+        other_centre=aglona,
         representative=representative,
         other_representative=other_representative,
         resident=make_user(email="resident@example.com", display_name="Līga"),
-        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[centre]),
-        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[other]),
+        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[preili]),
+        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[aglona]),
         admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
-        school=make_organisation(representative=representative, centre=centre, name="Preiļu 1. pamatskola"),
-        other_school=make_organisation(representative=other_representative, centre=other, name="Aglonas vidusskola"),
+        school=make_organisation(representative=representative, centre=preili, name="Preiļu 1. pamatskola"),
+        other_school=make_organisation(representative=other_representative, centre=aglona, name="Aglonas vidusskola"),
     )
-
-
-def reloaded(thing):
-    db.session.expire_all()
-    return db.session.get(type(thing), thing.id)
-
-
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def notes(user=None, event=None):
@@ -68,8 +60,10 @@ def audited(action):
     return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
 
 
-def asking(world, who="resident", organisation=None):
-    request = services.ask_to_represent(getattr(world, who), organisation or world.school, "Klases audzinātāja")
+def asking(schools_and_people, who="resident", organisation=None):
+    request = services.ask_to_represent(
+        getattr(schools_and_people, who), organisation or schools_and_people.school, "Klases audzinātāja"
+    )
     db.session.commit()
     return request
 
@@ -77,12 +71,12 @@ def asking(world, who="resident", organisation=None):
 # --- organisations --------------------------------------------------------------------------------------------
 
 
-def test_creating_an_organisation_makes_the_creator_its_approved_representative(world):
+def test_creating_an_organisation_makes_the_creator_its_approved_representative(schools_and_people):
     organisation = services.create_organisation(
-        world.resident,
+        schools_and_people.resident,
         name="Biedrība Zaļie",
         kind="ngo",
-        centre_id=world.centre.id,
+        centre_id=schools_and_people.centre.id,
         description="Mēs stādām.",
         website="https://zalie.example.com",
         contact_email="info@zalie.example.com",
@@ -90,25 +84,33 @@ def test_creating_an_organisation_makes_the_creator_its_approved_representative(
     )
     db.session.commit()
     organisation = reloaded(organisation)
-    assert (organisation.name, organisation.kind, organisation.centre_id) == ("Biedrība Zaļie", "ngo", world.centre.id)
-    assert organisation.created_by_id == world.resident.id
+    assert (organisation.name, organisation.kind, organisation.centre_id) == (
+        "Biedrība Zaļie",
+        "ngo",
+        schools_and_people.centre.id,
+    )
+    assert organisation.created_by_id == schools_and_people.resident.id
     assert not organisation.is_verified  # a moderator verifies it later
     [representative] = db.session.scalars(select(Representative).where(Representative.organisation_id == organisation.id)).all()
     assert (representative.user_id, representative.state, representative.decided_by_id) == (
-        world.resident.id,
+        schools_and_people.resident.id,
         "approved",
-        world.resident.id,
+        schools_and_people.resident.id,
     )
-    assert permissions.represents(world.resident, organisation)
+    assert permissions.represents(schools_and_people.resident, organisation)
     [entry] = audited("organisation.create")
-    assert (entry.actor_id, entry.subject_id, entry.centre_id) == (world.resident.id, organisation.id, world.centre.id)
+    assert (entry.actor_id, entry.subject_id, entry.centre_id) == (
+        schools_and_people.resident.id,
+        organisation.id,
+        schools_and_people.centre.id,
+    )
 
 
 @pytest.mark.parametrize("who", ["unconfirmed", "suspended"])
-def test_who_may_not_create_an_organisation(world, who):
+def test_who_may_not_create_an_organisation(schools_and_people, who):
     person = make_user(email=f"{who}@example.com", confirmed=who != "unconfirmed", suspended=who == "suspended")
     with pytest.raises(NotAllowed):
-        services.create_organisation(person, name="X", kind="ngo", centre_id=world.centre.id)
+        services.create_organisation(person, name="X", kind="ngo", centre_id=schools_and_people.centre.id)
     db.session.rollback()
     assert count(Organisation) == 2
 
@@ -117,49 +119,49 @@ def test_who_may_not_create_an_organisation(world, who):
     "who, may",
     [("representative", True), ("admin", True), ("other_representative", False), ("moderator", False), ("resident", False)],
 )
-def test_who_may_change_an_organisation(world, who, may):
+def test_who_may_change_an_organisation(schools_and_people, who, may):
     if not may:
         with pytest.raises(NotAllowed):
-            services.update_organisation(getattr(world, who), world.school, name="Pārņemta skola")
+            services.update_organisation(getattr(schools_and_people, who), schools_and_people.school, name="Pārņemta skola")
         db.session.rollback()
-        assert reloaded(world.school).name == "Preiļu 1. pamatskola"
+        assert reloaded(schools_and_people.school).name == "Preiļu 1. pamatskola"
         assert audited("organisation.update") == []
         return
     services.update_organisation(
-        getattr(world, who),
-        world.school,
+        getattr(schools_and_people, who),
+        schools_and_people.school,
         name="Preiļu 2. pamatskola",
         contact_email="skola@example.com",
-        created_by_id=world.resident.id,
+        created_by_id=schools_and_people.resident.id,
     )
     db.session.commit()
-    school = reloaded(world.school)
+    school = reloaded(schools_and_people.school)
     assert (school.name, school.contact_email) == ("Preiļu 2. pamatskola", "skola@example.com")
     assert school.created_by_id is None  # only the profile's own fields are taken
     [entry] = audited("organisation.update")
-    assert entry.actor_id == getattr(world, who).id
+    assert entry.actor_id == getattr(schools_and_people, who).id
 
 
 @pytest.mark.parametrize(
     "who, may", [("moderator", True), ("admin", True), ("other_moderator", False), ("representative", False), ("resident", False)]
 )
-def test_who_may_verify_and_unverify(world, who, may):
-    actor = getattr(world, who)
+def test_who_may_verify_and_unverify(schools_and_people, who, may):
+    actor = getattr(schools_and_people, who)
     if not may:
         for verified in (True, False):
             with pytest.raises(NotAllowed):
-                services.verify_organisation(actor, world.school, verified=verified)
+                services.verify_organisation(actor, schools_and_people.school, verified=verified)
             db.session.rollback()
-        assert not reloaded(world.school).is_verified
+        assert not reloaded(schools_and_people.school).is_verified
         assert count(AuditEntry, AuditEntry.action.like("organisation.%verify")) == 0
         return
-    services.verify_organisation(actor, world.school)
+    services.verify_organisation(actor, schools_and_people.school)
     db.session.commit()
-    school = reloaded(world.school)
+    school = reloaded(schools_and_people.school)
     assert school.is_verified and school.verified_by_id == actor.id
     services.verify_organisation(actor, school, verified=False)
     db.session.commit()
-    school = reloaded(world.school)
+    school = reloaded(schools_and_people.school)
     assert (school.verified_at, school.verified_by_id) == (None, None)
     assert [
         entry.action
@@ -169,10 +171,10 @@ def test_who_may_verify_and_unverify(world, who, may):
     ] == ["organisation.verify", "organisation.unverify"]
 
 
-def verified_school(world):
-    services.verify_organisation(world.moderator, world.school)
+def verified_school(schools_and_people):
+    services.verify_organisation(schools_and_people.moderator, schools_and_people.school)
     db.session.commit()
-    return world.school
+    return schools_and_people.school
 
 
 @pytest.mark.parametrize(
@@ -182,37 +184,37 @@ def verified_school(world):
         ({"website": "https://preili-pasvaldiba.example.com"}, {"old_website": "https://www.preiluskola.lv"}),
     ],
 )
-def test_a_new_name_or_website_takes_the_badge_away_until_a_moderator_verifies_again(world, change, old):
-    school = verified_school(world)
+def test_a_new_name_or_website_takes_the_badge_away_until_a_moderator_verifies_again(schools_and_people, change, old):
+    school = verified_school(schools_and_people)
     school.website = "https://www.preiluskola.lv"
     db.session.commit()
 
-    services.update_organisation(world.representative, school, description="Skola Preiļos.", **change)
+    services.update_organisation(schools_and_people.representative, school, description="Skola Preiļos.", **change)
     db.session.commit()
 
     school = reloaded(school)
     assert not school.is_verified and school.verified_by_id is None
     [entry] = audited("organisation.unverify")
     assert (entry.actor_id, entry.subject_id, entry.centre_id, entry.reason) == (
-        world.representative.id,
+        schools_and_people.representative.id,
         school.id,
-        world.centre.id,
+        schools_and_people.centre.id,
         "name/website changed",
     )
     assert entry.details == {"changed": sorted(change), **old}
     [note] = notes(event="organisation_needs_verification")
-    assert (note.user_id, note.data["organisation_id"]) == (world.moderator.id, school.id)
-    assert notes(world.other_moderator) == []
+    assert (note.user_id, note.data["organisation_id"]) == (schools_and_people.moderator.id, school.id)
+    assert notes(schools_and_people.other_moderator) == []
 
-    services.verify_organisation(world.moderator, school)  # the moderator checks the new name and verifies again
+    services.verify_organisation(schools_and_people.moderator, school)  # the moderator checks the new name and verifies again
     db.session.commit()
     assert reloaded(school).is_verified
 
 
-def test_other_changes_keep_the_badge(world):
-    school = verified_school(world)
+def test_other_changes_keep_the_badge(schools_and_people):
+    school = verified_school(schools_and_people)
     services.update_organisation(
-        world.representative,
+        schools_and_people.representative,
         school,
         name=school.name,
         website=school.website,
@@ -229,8 +231,8 @@ def test_other_changes_keep_the_badge(world):
     assert notes(event="organisation_needs_verification") == []
 
 
-def test_renaming_an_unverified_organisation_tells_nobody(world):
-    services.update_organisation(world.representative, world.school, name="Preiļu 2. pamatskola")
+def test_renaming_an_unverified_organisation_tells_nobody(schools_and_people):
+    services.update_organisation(schools_and_people.representative, schools_and_people.school, name="Preiļu 2. pamatskola")
     db.session.commit()
 
     assert audited("organisation.unverify") == [] and notes() == []
@@ -239,39 +241,43 @@ def test_renaming_an_unverified_organisation_tells_nobody(world):
 # --- asking to represent --------------------------------------------------------------------------------------
 
 
-def test_asking_tells_the_representatives_only(world):
-    request = asking(world)
+def test_asking_tells_the_representatives_only(schools_and_people):
+    request = asking(schools_and_people)
     request = reloaded(request)
-    assert (request.state, request.message, request.user_id) == ("requested", "Klases audzinātāja", world.resident.id)
+    assert (request.state, request.message, request.user_id) == (
+        "requested",
+        "Klases audzinātāja",
+        schools_and_people.resident.id,
+    )
     [note] = notes(event="representation_requested")
-    assert note.user_id == world.representative.id
+    assert note.user_id == schools_and_people.representative.id
     assert note.data["organisation"] == "Preiļu 1. pamatskola"
-    assert note.data["organisation_id"] == world.school.id
-    assert not permissions.represents(world.resident, world.school)  # not until someone decides
+    assert note.data["organisation_id"] == schools_and_people.school.id
+    assert not permissions.represents(schools_and_people.resident, schools_and_people.school)  # not until someone decides
 
 
-def test_asking_an_organisation_without_representatives_tells_its_centres_moderators(world):
-    lonely = make_organisation(centre=world.centre, name="Preiļu bērnudārzs", kind="kindergarten")
-    asking(world, organisation=lonely)
-    assert [note.user_id for note in notes(event="representation_requested")] == [world.moderator.id]
+def test_asking_an_organisation_without_representatives_tells_its_centres_moderators(schools_and_people):
+    lonely = make_organisation(centre=schools_and_people.centre, name="Preiļu bērnudārzs", kind="kindergarten")
+    asking(schools_and_people, organisation=lonely)
+    assert [note.user_id for note in notes(event="representation_requested")] == [schools_and_people.moderator.id]
 
 
-def test_asking_twice_is_already_done(world):
-    asking(world)
+def test_asking_twice_is_already_done(schools_and_people):
+    asking(schools_and_people)
     with pytest.raises(AlreadyDone):
-        services.ask_to_represent(world.resident, world.school, "Vēlreiz")
+        services.ask_to_represent(schools_and_people.resident, schools_and_people.school, "Vēlreiz")
     db.session.rollback()
-    assert count(Representative, Representative.user_id == world.resident.id) == 1
+    assert count(Representative, Representative.user_id == schools_and_people.resident.id) == 1
     assert len(notes(event="representation_requested")) == 1
 
 
 @pytest.mark.parametrize("who", ["representative", "unconfirmed"])
-def test_who_may_not_ask(world, who):
-    person = world.representative if who == "representative" else make_user(email="new@example.com", confirmed=False)
+def test_who_may_not_ask(schools_and_people, who):
+    person = schools_and_people.representative if who == "representative" else make_user(email="new@example.com", confirmed=False)
     with pytest.raises(NotAllowed):
-        services.ask_to_represent(person, world.school)
+        services.ask_to_represent(person, schools_and_people.school)
     db.session.rollback()
-    assert count(Representative, Representative.organisation_id == world.school.id) == 1
+    assert count(Representative, Representative.organisation_id == schools_and_people.school.id) == 1
 
 
 # --- deciding ---------------------------------------------------------------------------------------------------
@@ -279,18 +285,20 @@ def test_who_may_not_ask(world, who):
 
 @pytest.mark.parametrize("who", ["representative", "moderator", "admin"])
 @pytest.mark.parametrize("approve", [True, False], ids=["approve", "decline"])
-def test_a_representative_or_a_moderator_decides(world, who, approve):
-    request = asking(world)
-    decider = getattr(world, who)
-    assert not permissions.represents(world.resident, world.school)  # loads the representations, as a page would
+def test_a_representative_or_a_moderator_decides(schools_and_people, who, approve):
+    request = asking(schools_and_people)
+    decider = getattr(schools_and_people, who)
+    assert not permissions.represents(
+        schools_and_people.resident, schools_and_people.school
+    )  # loads the representations, as a page would
     services.decide_representative(decider, request, approve)
     # the person's representations are read again: what they may do changes at once
-    assert permissions.represents(world.resident, world.school) is approve
+    assert permissions.represents(schools_and_people.resident, schools_and_people.school) is approve
     db.session.commit()
     request = reloaded(request)
     assert (request.state, request.decided_by_id) == ("approved" if approve else "declined", decider.id)
     assert request.decided_at is not None
-    [note] = notes(user=world.resident)
+    [note] = notes(user=schools_and_people.resident)
     assert note.event == ("representation_approved" if approve else "representation_declined")
     [entry] = audited("representative.approve" if approve else "representative.decline")
     assert (entry.actor_id, entry.subject_id) == (decider.id, request.id)
@@ -298,124 +306,128 @@ def test_a_representative_or_a_moderator_decides(world, who, approve):
 
 @pytest.mark.parametrize("second", [True, False], ids=["then_approve", "then_decline"])
 @pytest.mark.parametrize("first", [True, False], ids=["approve", "decline"])
-def test_deciding_twice_is_an_invalid_transition(world, first, second):
-    request = asking(world)
-    services.decide_representative(world.representative, request, first)
+def test_deciding_twice_is_an_invalid_transition(schools_and_people, first, second):
+    request = asking(schools_and_people)
+    services.decide_representative(schools_and_people.representative, request, first)
     db.session.commit()
     with pytest.raises(InvalidTransition):
-        services.decide_representative(world.moderator, reloaded(request), second)
+        services.decide_representative(schools_and_people.moderator, reloaded(request), second)
     db.session.rollback()
     assert reloaded(request).state == ("approved" if first else "declined")
-    assert reloaded(request).decided_by_id == world.representative.id
+    assert reloaded(request).decided_by_id == schools_and_people.representative.id
 
 
 @pytest.mark.parametrize("who", ["resident", "other_representative", "other_moderator"])
-def test_nobody_else_decides(world, who):
-    request = asking(world, who="admin")
+def test_nobody_else_decides(schools_and_people, who):
+    request = asking(schools_and_people, who="admin")
     for approve in (True, False):
         with pytest.raises(NotAllowed):
-            services.decide_representative(getattr(world, who), request, approve)
+            services.decide_representative(getattr(schools_and_people, who), request, approve)
         db.session.rollback()
     assert reloaded(request).state == "requested"
-    assert notes(user=world.admin) == []
+    assert notes(user=schools_and_people.admin) == []
 
 
-def test_the_asker_cannot_approve_themselves(world):
-    request = asking(world)
+def test_the_asker_cannot_approve_themselves(schools_and_people):
+    request = asking(schools_and_people)
     with pytest.raises(NotAllowed):
-        services.decide_representative(world.resident, request, True)
+        services.decide_representative(schools_and_people.resident, request, True)
     db.session.rollback()
     assert reloaded(request).state == "requested"
 
 
-def test_after_a_decline_one_may_ask_again(world):
-    request = asking(world)
-    services.decide_representative(world.representative, request, False)
+def test_after_a_decline_one_may_ask_again(schools_and_people):
+    request = asking(schools_and_people)
+    services.decide_representative(schools_and_people.representative, request, False)
     db.session.commit()
-    again = asking(world)
+    again = asking(schools_and_people)
     assert again.id != request.id and reloaded(again).state == "requested"
 
 
 # --- ending a representation ------------------------------------------------------------------------------------
 
 
-def a_second_representative(world):
-    request = asking(world)
-    services.decide_representative(world.representative, request, True)
+def a_second_representative(schools_and_people):
+    request = asking(schools_and_people)
+    services.decide_representative(schools_and_people.representative, request, True)
     db.session.commit()
     return reloaded(request)
 
 
 @pytest.mark.parametrize("who", ["resident", "representative", "moderator"])
-def test_ending_a_representation(world, who):
+def test_ending_a_representation(schools_and_people, who):
     """The person themselves, another representative or a moderator of the centre."""
-    representative = a_second_representative(world)
-    assert permissions.represents(world.resident, world.school)
-    services.end_representation(getattr(world, who), representative)
-    assert not permissions.represents(world.resident, world.school)
+    representative = a_second_representative(schools_and_people)
+    assert permissions.represents(schools_and_people.resident, schools_and_people.school)
+    services.end_representation(getattr(schools_and_people, who), representative)
+    assert not permissions.represents(schools_and_people.resident, schools_and_people.school)
     db.session.commit()
     assert reloaded(representative).state == "left"
     [entry] = audited("representative.end")
-    assert entry.actor_id == getattr(world, who).id
+    assert entry.actor_id == getattr(schools_and_people, who).id
     with pytest.raises(InvalidTransition):
-        services.end_representation(world.moderator, reloaded(representative))
+        services.end_representation(schools_and_people.moderator, reloaded(representative))
     db.session.rollback()
-    asking(world)  # and they may ask again
-    assert count(Representative, Representative.user_id == world.resident.id) == 2
+    asking(schools_and_people)  # and they may ask again
+    assert count(Representative, Representative.user_id == schools_and_people.resident.id) == 2
 
 
 @pytest.mark.parametrize("who", ["other_representative", "other_moderator"])
-def test_nobody_else_ends_a_representation(world, who):
-    representative = a_second_representative(world)
+def test_nobody_else_ends_a_representation(schools_and_people, who):
+    representative = a_second_representative(schools_and_people)
     with pytest.raises(NotAllowed):
-        services.end_representation(getattr(world, who), representative)
+        services.end_representation(getattr(schools_and_people, who), representative)
     db.session.rollback()
     assert reloaded(representative).state == "approved"
 
 
-def test_a_pending_request_may_be_taken_back(world):
-    request = asking(world)
-    services.end_representation(world.resident, request)
+def test_a_pending_request_may_be_taken_back(schools_and_people):
+    request = asking(schools_and_people)
+    services.end_representation(schools_and_people.resident, request)
     db.session.commit()
     assert reloaded(request).state == "left"
 
 
-def test_representatives_of_lists_the_approved_only(world):
-    asking(world)
-    assert [user.id for user in services.representatives_of(world.school)] == [world.representative.id]
+def test_representatives_of_lists_the_approved_only(schools_and_people):
+    asking(schools_and_people)
+    assert [user.id for user in services.representatives_of(schools_and_people.school)] == [schools_and_people.representative.id]
 
 
 # --- partner calls ----------------------------------------------------------------------------------------------
 
 
-def test_a_representative_posts_a_partner_call(world):
+def test_a_representative_posts_a_partner_call(schools_and_people):
     call = services.create_partner_call(
-        world.representative,
-        world.school,
+        schools_and_people.representative,
+        schools_and_people.school,
         title="6. klase meklē projektu par atkritumiem",
         description="Pavasarī.",
         age_groups="10-12",
         subjects="environment,science",
         contact_person="Ilze Liepa",
         state="closed",
-        organisation_id=world.other_school.id,
+        organisation_id=schools_and_people.other_school.id,
     )
     db.session.commit()
     call = reloaded(call)
-    assert (call.state, call.organisation_id, call.centre_id) == ("open", world.school.id, world.centre.id)
+    assert (call.state, call.organisation_id, call.centre_id) == (
+        "open",
+        schools_and_people.school.id,
+        schools_and_people.centre.id,
+    )
     assert (call.age_group_codes, call.subject_codes) == (["10-12"], ["environment", "science"])
-    assert call.created_by_id == world.representative.id
+    assert call.created_by_id == schools_and_people.representative.id
     [entry] = audited("partner_call.create")
-    assert (entry.actor_id, entry.subject_id) == (world.representative.id, call.id)
+    assert (entry.actor_id, entry.subject_id) == (schools_and_people.representative.id, call.id)
 
 
 @pytest.mark.parametrize("who", ["other_representative", "moderator", "admin", "resident"])
-def test_only_its_representatives_post_and_change_calls(world, who):
-    actor = getattr(world, who)
+def test_only_its_representatives_post_and_change_calls(schools_and_people, who):
+    actor = getattr(schools_and_people, who)
     with pytest.raises(NotAllowed):
-        services.create_partner_call(actor, world.school, title="Svešs")
+        services.create_partner_call(actor, schools_and_people.school, title="Svešs")
     db.session.rollback()
-    call = make_partner_call(world.school)
+    call = make_partner_call(schools_and_people.school)
     with pytest.raises(NotAllowed):
         services.update_partner_call(actor, call, title="Pārņemts")
     db.session.rollback()
@@ -429,40 +441,45 @@ def test_only_its_representatives_post_and_change_calls(world, who):
     assert count(PartnerCall) == 1
 
 
-def test_a_representative_changes_a_call(world):
-    call = make_partner_call(world.school)
+def test_a_representative_changes_a_call(schools_and_people):
+    call = make_partner_call(schools_and_people.school)
     services.update_partner_call(
-        world.representative,
+        schools_and_people.representative,
         call,
         title="Jauns nosaukums",
         subjects="arts",
-        organisation_id=world.other_school.id,
+        organisation_id=schools_and_people.other_school.id,
         state="closed",
     )
     db.session.commit()
     call = reloaded(call)
-    assert (call.title, call.subjects, call.organisation_id, call.state) == ("Jauns nosaukums", "arts", world.school.id, "open")
+    assert (call.title, call.subjects, call.organisation_id, call.state) == (
+        "Jauns nosaukums",
+        "arts",
+        schools_and_people.school.id,
+        "open",
+    )
 
 
 @pytest.mark.parametrize("state", PartnerCallState.ALL)
 @pytest.mark.parametrize("action", ["mark_matched", "close", "reopen"])
-def test_every_call_action_from_every_state(world, action, state):
-    call = make_partner_call(world.school, state=state)
+def test_every_call_action_from_every_state(schools_and_people, action, state):
+    call = make_partner_call(schools_and_people.school, state=state)
     expected = EXPECTED_CALL_MOVES.get((action, state))
-    assert (action in services.call_actions(world.representative, call)) is (expected is not None)
+    assert (action in services.call_actions(schools_and_people.representative, call)) is (expected is not None)
     if expected is None:
         with pytest.raises(InvalidTransition):
-            services.change_call_state(world.representative, call, action)
+            services.change_call_state(schools_and_people.representative, call, action)
         db.session.rollback()
         assert reloaded(call).state == state
         assert audited(f"partner_call.{state}") == []
         return
-    services.change_call_state(world.representative, call, action)
+    services.change_call_state(schools_and_people.representative, call, action)
     assert call.state == expected
     db.session.commit()
     assert reloaded(call).state == expected
     [entry] = audited(f"partner_call.{expected}")
-    assert (entry.actor_id, entry.subject_id) == (world.representative.id, call.id)
+    assert (entry.actor_id, entry.subject_id) == (schools_and_people.representative.id, call.id)
 
 
 def test_the_call_table_in_the_code_is_the_design():
