@@ -1,5 +1,6 @@
-"""Fixtures: the app on each database backend, a test client, the people and centres many tests start from, a real
-SMTP sink. Functions the tests share are in tests/helpers.py; rows are made with tests/factories.py.
+"""Fixtures: the app on each database backend, a test client, the people, centres and scenes (tests/scenes.py) that
+tests in several files start from, a real SMTP sink. Functions the tests share are in tests/helpers.py; rows are made
+with tests/factories.py.
 
 How tests are kept apart
 ------------------------
@@ -33,6 +34,7 @@ from app.outbox.services import deliver_due_mail
 from tests.databases import BACKENDS, database_with_schema, drop_template
 from tests.factories import make_centre, make_user
 from tests.helpers import RecordingHandler, free_port, log_in
+from tests.scenes import make_discussion
 
 
 class IsolatedClient(FlaskClient):
@@ -188,6 +190,12 @@ def preili(ctx):
 def aglona(ctx):
     """The Aglona centre: another centre, for what must stay within one."""
     return make_centre(name="Aglona", slug="aglona")
+
+
+@pytest.fixture
+def discussion(ctx):
+    """An idea and the people who talk about it (tests.scenes.make_discussion)."""
+    return make_discussion()
 
 
 @pytest.fixture
