@@ -8,7 +8,6 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.comments.models import Comment
 from app.extensions import db
 from app.notifications import messages
 from app.notifications.models import EmailFrequency, Notification
@@ -21,7 +20,7 @@ from app.notifications.services import (
 )
 from app.outbox.models import OutboxMessage
 from app.timeutil import utcnow
-from tests.factories import make_idea, make_user
+from tests.factories import make_comment, make_idea, make_user
 from tests.helpers import queued_mail
 
 BASE_URL = "https://kopiena.example.lv"
@@ -57,13 +56,6 @@ def people(ctx):
     return author, follower, commenter
 
 
-def add_comment(idea, author, body="Laba doma!", parent=None):
-    comment = Comment(idea_id=idea.id, author_id=author.id, body=body, parent_id=parent.id if parent else None)
-    db.session.add(comment)
-    db.session.commit()
-    return comment
-
-
 def notifications_of(user):
     db.session.expire_all()
     return db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)).all()
@@ -80,7 +72,7 @@ def test_notify_skips_the_actor_duplicates_and_suspended_people(people):
     author, follower, commenter = people
     suspended = make_user(email="suspended@example.com", suspended=True)
     idea = make_idea(author=author)
-    comment = add_comment(idea, commenter)
+    comment = make_comment(idea, commenter)
 
     added = notify(
         "comment_new",
@@ -102,8 +94,8 @@ def test_one_comment_gives_a_person_one_notification_of_the_more_specific_kind(p
     """The replied-to person who also follows the idea hears once: that someone replied to them."""
     author, follower, commenter = people
     idea = make_idea(author=author)
-    parent = add_comment(idea, follower)
-    reply = add_comment(idea, commenter, parent=parent)
+    parent = make_comment(idea, follower)
+    reply = make_comment(idea, commenter, parent=parent)
 
     notify(first, [follower, author], actor=commenter, idea=idea, comment=reply)
     notify(second, [follower, author], actor=commenter, idea=idea, comment=reply)
@@ -123,7 +115,7 @@ def test_email_status_follows_the_settings_for_own_ideas_and_for_the_rest(people
     defaults = notify("idea_published", [author], actor=commenter, idea=idea)
     about_others = notify("idea_promoted", [author], actor=commenter, idea=other_idea)
     update_settings(author, EmailFrequency.DAILY, EmailFrequency.IMMEDIATELY)
-    after_change = notify("comment_new", [author], actor=commenter, idea=idea, comment=add_comment(idea, commenter))
+    after_change = notify("comment_new", [author], actor=commenter, idea=idea, comment=make_comment(idea, commenter))
     follower_default = notify("comment_new", [follower], actor=commenter, idea=idea)
     update_settings(follower, EmailFrequency.OFF, EmailFrequency.OFF)
     follower_off = notify("idea_archived", [follower], actor=commenter, idea=idea)
@@ -162,7 +154,7 @@ def test_mark_all_read_marks_only_the_persons_own(people):
 def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
     author, follower, commenter = people
     idea = make_idea(author=author, title="Soliņi parkā")
-    comment = add_comment(idea, commenter)
+    comment = make_comment(idea, commenter)
     assert set(messages.TEXTS) == set(EVENTS)
     for event in EVENTS:
         about_organisation = event.startswith(("representation_", "organisation_"))  # about an organisation only
@@ -199,7 +191,7 @@ def test_author_and_followers_are_told_in_their_own_words(people, app):
 def test_link_leads_to_the_idea_and_to_the_comment(people, app):
     author, _follower, commenter = people
     idea = make_idea(author=author)
-    comment = add_comment(idea, commenter)
+    comment = make_comment(idea, commenter)
     about_comment = notify("comment_new", [author], actor=commenter, idea=idea, comment=comment)[0]
     about_idea = notify("idea_archived", [author], actor=commenter, idea=idea)[0]
     db.session.commit()
@@ -228,7 +220,7 @@ def test_long_reasons_and_line_breaks_stay_on_one_line(people, app):
 def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_language(people, run, smtp_sink, base_url, app):
     author, follower, commenter = people
     idea = make_idea(author=author, title="Soliņi parkā")
-    comment = add_comment(idea, commenter, body="Es palīdzēšu ar krāsošanu.")
+    comment = make_comment(idea, commenter, body="Es palīdzēšu ar krāsošanu.")
     update_settings(follower, EmailFrequency.IMMEDIATELY, EmailFrequency.IMMEDIATELY)
     notify("comment_new", [author, follower], actor=commenter, idea=idea, comment=comment)
     db.session.commit()
@@ -312,7 +304,7 @@ def test_titles_and_names_cannot_add_mail_headers_and_stay_plain_text(people, de
     author, _follower, _commenter = people
     attacker = make_user(email="attacker@example.com", display_name="<script>alert(1)</script>\nBcc: x@evil.example")
     idea = make_idea(author=author, title="Title\r\nBcc: victim@evil.example\n<b>bold</b> & <script>x</script>")
-    notify("comment_new", [author], actor=attacker, idea=idea, comment=add_comment(idea, attacker))
+    notify("comment_new", [author], actor=attacker, idea=idea, comment=make_comment(idea, attacker))
     db.session.commit()
 
     queue_immediate_notification_mail()
@@ -338,8 +330,8 @@ def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, bas
     second_author = make_user(email="second@example.com", display_name="Jānis")
     garden = make_idea(author=author, title="Kopienas dārzs")
     benches = make_idea(author=second_author, title="Soliņi parkā")
-    first = add_comment(garden, commenter, body="Pirmais")
-    second = add_comment(garden, author, body="Otrais")
+    first = make_comment(garden, commenter, body="Pirmais")
+    second = make_comment(garden, author, body="Otrais")
     notify("comment_new", [follower], actor=commenter, idea=garden, comment=first)
     notify("comment_new", [follower], actor=author, idea=garden, comment=second)
     notify("idea_promoted", [follower], actor=commenter, idea=benches)

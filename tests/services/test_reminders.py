@@ -6,12 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.activities import services
-from app.activities.models import Registration
 from app.extensions import db
 from app.notifications.models import EmailFrequency, Notification
 from app.timeutil import utcnow
-from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_activity, make_centre, make_user
+from tests.factories import make_activity, make_centre, make_registration, make_role, make_signup, make_user
 
 RIGA = "Europe/Riga"
 #: 14:00 in Riga on 25 November 2026 (winter time, UTC+2)
@@ -29,21 +27,9 @@ def activity_at(centre, starts_at, state="open", title="Keramikas darbnīca"):
     return activity
 
 
-def registration(activity, user, state="registered"):
-    row = Registration(activity_id=activity.id, user_id=user.id, places=1, includes_self=True, companions=[], state=state)
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
 def volunteer(activity, user, state="accepted", decider=None):
-    role = VolunteerRole(activity_id=activity.id, name="Palīgs", places=3, accepted_count=1)
-    db.session.add(role)
-    db.session.flush()
-    row = SignUp(role_id=role.id, user_id=user.id, state=state, decided_by_id=decider.id if state == "accepted" else None)
-    db.session.add(row)
-    db.session.commit()
-    return row
+    """The person's sign-up for a role of the activity of its own."""
+    return make_signup(make_role(activity=activity, name="Palīgs", places=3), user, state, decided_by=decider)
 
 
 def reminders():
@@ -54,25 +40,26 @@ def reminders():
 
 
 @pytest.fixture
-def world(ctx):
-    centre = make_centre(name="Preiļi", slug="preili")
+def tomorrows_activities(preili):
+    """Tomorrow's activity (two registered, one waiting, one cancelled; an accepted and an applied volunteer), one the
+    day after and a cancelled one tomorrow, each with its people; all by name in "people"."""
     people = {
         name: make_user(email=f"{name}@example.com", display_name=name.title())
         for name in ("anna", "valdis", "waiting", "cancelled", "helper", "applied", "later", "off")
     }
-    coordinator = make_user(email="dace@example.com", display_name="Dace", moderates=[centre])
+    coordinator = make_user(email="dace@example.com", display_name="Dace", moderates=[preili])
     # tomorrow in Riga is 26 November: from 25 Nov 22:00 to 26 Nov 22:00 UTC
-    tomorrow = activity_at(centre, at(2026, 11, 26, 8))
-    registration(tomorrow, people["anna"])
-    registration(tomorrow, people["valdis"])
-    registration(tomorrow, people["waiting"], "waiting")
-    registration(tomorrow, people["cancelled"], "cancelled")
+    tomorrow = activity_at(preili, at(2026, 11, 26, 8))
+    make_registration(tomorrow, people["anna"])
+    make_registration(tomorrow, people["valdis"])
+    make_registration(tomorrow, people["waiting"], "waiting")
+    make_registration(tomorrow, people["cancelled"], "cancelled")
     volunteer(tomorrow, people["helper"], decider=coordinator)
     volunteer(tomorrow, people["applied"], "applied")
-    after = activity_at(centre, at(2026, 11, 27, 8), title="Parīt")
-    registration(after, people["later"])
-    cancelled = activity_at(centre, at(2026, 11, 26, 9), state="cancelled", title="Atcelta")
-    registration(cancelled, people["off"], "registered")
+    after = activity_at(preili, at(2026, 11, 27, 8), title="Parīt")
+    make_registration(after, people["later"])
+    cancelled = activity_at(preili, at(2026, 11, 26, 9), state="cancelled", title="Atcelta")
+    make_registration(cancelled, people["off"], "registered")
     return {"people": people, "tomorrow": tomorrow, "after": after, "cancelled": cancelled}
 
 
@@ -85,14 +72,14 @@ def test_tomorrow_is_the_local_date_in_riga():
     assert services.tomorrow_in_utc(at(2026, 7, 1, 12), RIGA) == (at(2026, 7, 1, 21), at(2026, 7, 2, 21))
 
 
-def test_people_registered_and_accepted_volunteers_of_tomorrow_are_reminded_once(world):
+def test_people_registered_and_accepted_volunteers_of_tomorrow_are_reminded_once(tomorrows_activities):
     made = services.send_reminders(RIGA, now=NOW)
     db.session.commit()
 
     assert made == 3
     found = reminders()
     assert sorted(n.user.display_name for n in found) == ["Anna", "Helper", "Valdis"]
-    assert {n.activity_id for n in found} == {world["tomorrow"].id}
+    assert {n.activity_id for n in found} == {tomorrows_activities["tomorrow"].id}
     assert services.send_reminders(RIGA, now=NOW + timedelta(hours=1)) == 0
     db.session.commit()
     assert len(reminders()) == 3
@@ -103,16 +90,16 @@ def test_activities_tomorrow_start_at_midnight_local_time(ctx):
     anna = make_user(display_name="Anna")
     early = activity_at(centre, at(2026, 11, 25, 22, 0), title="Pusnakts")  # 00:00 on the 26th in Riga
     late = activity_at(centre, at(2026, 11, 25, 21, 59), title="Šovakar")  # 23:59 on the 25th in Riga
-    registration(early, anna)
-    registration(late, make_user(display_name="Valdis"))
+    make_registration(early, anna)
+    make_registration(late, make_user(display_name="Valdis"))
     assert services.send_reminders(RIGA, now=NOW) == 1
     assert [n.activity_id for n in reminders()] == [early.id]
 
 
-def test_urgent_reminders_are_mailed_at_once_even_to_daily_digest_readers(world):
-    anna = world["people"]["anna"]
+def test_urgent_reminders_are_mailed_at_once_even_to_daily_digest_readers(tomorrows_activities):
+    anna = tomorrows_activities["people"]["anna"]
     anna.email_other = EmailFrequency.DAILY
-    world["people"]["valdis"].email_other = EmailFrequency.OFF
+    tomorrows_activities["people"]["valdis"].email_other = EmailFrequency.OFF
     db.session.commit()
     services.send_reminders(RIGA, now=NOW)
     db.session.commit()
@@ -121,14 +108,14 @@ def test_urgent_reminders_are_mailed_at_once_even_to_daily_digest_readers(world)
     assert status["Valdis"] == Notification.EMAIL_NONE  # e-mail off stays off
 
 
-def test_the_send_reminders_command(world, ctx):
+def test_the_send_reminders_command(tomorrows_activities, ctx):
     day_start, day_end = services.tomorrow_in_utc(utcnow(), RIGA)
     for name, starts_at in (
         ("tomorrow", day_start + timedelta(hours=10)),
         ("after", day_end + timedelta(hours=10)),
         ("cancelled", day_start + timedelta(hours=11)),
     ):
-        world[name].starts_at, world[name].ends_at = starts_at, starts_at + timedelta(hours=2)
+        tomorrows_activities[name].starts_at, tomorrows_activities[name].ends_at = starts_at, starts_at + timedelta(hours=2)
     db.session.commit()
     runner = ctx.test_cli_runner()
 
