@@ -4,7 +4,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app import cli
@@ -18,6 +18,7 @@ from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_mail
 from tests.apps import another_app, production_database_url, production_settings
 from tests.factories import make_user
+from tests.helpers import count
 
 STRONG_PASSWORD = "zaļā laiva peld pa Daugavu"
 
@@ -33,10 +34,6 @@ def run(ctx):
         return result
 
     return invoke
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_seed_demo_creates_the_four_centres_and_the_demo_accounts(run):

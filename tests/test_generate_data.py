@@ -1,6 +1,6 @@
 """`flask generate-data`: made-up people and ideas in bulk, for benchmarks; never in production."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
@@ -8,10 +8,7 @@ from app.ideas.models import Idea, IdeaState
 from app.ideas.queries import IdeaFilters, list_ideas
 from app.ideas.search import fold, searchable_text
 from tests.apps import another_app, production_database_url, production_settings
-
-
-def count(statement):
-    return db.session.scalar(statement)
+from tests.helpers import count
 
 
 def test_generate_data_adds_people_and_searchable_ideas(ctx):
@@ -19,9 +16,9 @@ def test_generate_data_adds_people_and_searchable_ideas(ctx):
     db.session.expire_all()
 
     assert result.exit_code == 0, result.output
-    assert count(select(func.count()).select_from(User)) == 7
-    assert count(select(func.count()).select_from(Idea)) == 300
-    assert count(select(func.count()).where(Idea.state.in_(IdeaState.PUBLIC))) > 250
+    assert count(User) == 7
+    assert count(Idea) == 300
+    assert count(Idea, Idea.state.in_(IdeaState.PUBLIC)) > 250
     sample = db.session.scalars(select(Idea).limit(20)).all()
     assert all(idea.search_text == searchable_text(idea) for idea in sample)
     word = fold(sample[0].title.split()[1])  # a noun of the title, e.g. "bibliotēka"
@@ -39,4 +36,4 @@ def test_generate_data_is_refused_in_production(ctx):
     assert result.exit_code != 0
     assert "development and testing only" in result.output
     db.session.expire_all()
-    assert count(select(func.count()).select_from(Idea)) == 0
+    assert count(Idea) == 0

@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import PasswordResetToken, User, UserSession
 from app.accounts.passwords import verify_password
@@ -19,7 +19,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from tests.apps import another_app
 from tests.factories import PASSWORD, make_centre, make_user
-from tests.helpers import link_in, log_in, post_form, queued_mail
+from tests.helpers import count, link_in, log_in, post_form, queued_mail
 
 NEW_PASSWORD = "violet kayak under the bridge"
 VOLATILE = [re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*'), re.compile(r'(nonce=")[^"]*')]
@@ -49,10 +49,6 @@ def page(response):
 def fetch_user(email):
     db.session.expire_all()
     return db.session.scalar(select(User).where(User.email == email))
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def is_sent_to_login(response):

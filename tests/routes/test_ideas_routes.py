@@ -9,13 +9,13 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.ideas.models import Follow, Idea, IdeaEvent, Support
-from tests.factories import make_category, make_centre, make_idea, make_user
-from tests.helpers import csrf_token, log_in, post_form
+from tests.factories import make_category, make_follow, make_idea, make_idea_event, make_support, make_user
+from tests.helpers import client_for, count, csrf_token, post_form, signed_in
 from tests.pictures import large_picture
 from tests.statements import statements_of
 
@@ -30,10 +30,8 @@ def uploads(ctx, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def place(ctx):
+def idea_people(preili, aglona):
     """Two centres (so the centre field is shown), a category, and the people around an idea."""
-    preili = make_centre(name="Preiļi", slug="preili")
-    aglona = make_centre(name="Aglona", slug="aglona")
     return {
         "centre": preili,
         "other_centre": aglona,
@@ -60,6 +58,13 @@ def jpeg_bytes(size=(800, 600), colour=(30, 120, 60), exif=None):
     out = BytesIO()
     image.save(out, "JPEG", **({"exif": exif} if exif is not None else {}))
     return out.getvalue()
+
+
+def idea_of(idea_people, state, **fields):
+    """An idea of the author, in the centre and category of idea_people, already in the given state."""
+    return make_idea(
+        author=idea_people["author"], centre=idea_people["centre"], category=idea_people["category"], state=state, **fields
+    )
 
 
 def idea_form(world, **overrides):
@@ -96,16 +101,6 @@ def ideas():
     return db.session.scalars(select(Idea).order_by(Idea.id)).all()
 
 
-def count(model):
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def as_person(client, user):
-    log_in(client, user.email)
-    return client
-
-
 # --- writing ----------------------------------------------------------------------------------------------------
 
 
@@ -114,38 +109,38 @@ def test_the_form_needs_a_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_a_person_whose_address_is_not_confirmed_is_told_so(client, place):
-    as_person(client, place["author"])
-    place["author"].email_confirmed_at = None
+def test_a_person_whose_address_is_not_confirmed_is_told_so(client, idea_people):
+    signed_in(client, idea_people["author"])
+    idea_people["author"].email_confirmed_at = None
     db.session.commit()
     response = client.get("/ideas/new")
     assert response.status_code == 403
     assert "confirm your e-mail address" in page(response)
 
 
-def test_the_form_offers_active_categories_in_the_page_language_and_the_home_centre(client, place):
+def test_the_form_offers_active_categories_in_the_page_language_and_the_home_centre(client, idea_people):
     make_category(slug="old", name_lv="Veca", name_en="Old category").is_active = False
-    place["author"].language = "lv"
+    idea_people["author"].language = "lv"
     db.session.commit()
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
     text = page(client.get("/ideas/new"))
     assert ">Vide<" in text and "Veca" not in text and "Environment" not in text
-    assert re.search(rf'<option selected value="{place["centre"].id}">Preiļi</option>', text)
+    assert re.search(rf'<option selected value="{idea_people["centre"].id}">Preiļi</option>', text)
 
 
-def test_with_one_active_centre_no_centre_is_asked_and_that_centre_is_used(client, place, uploads):
-    place["other_centre"].is_active = False
+def test_with_one_active_centre_no_centre_is_asked_and_that_centre_is_used(client, idea_people, uploads):
+    idea_people["other_centre"].is_active = False
     db.session.commit()
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
     assert 'name="centre"' not in page(client.get("/ideas/new"))
-    response = post_idea(client, "/ideas/new", idea_form(place, centre=None))
+    response = post_idea(client, "/ideas/new", idea_form(idea_people, centre=None))
     assert response.status_code == 302
-    assert ideas()[0].centre_id == place["centre"].id
+    assert ideas()[0].centre_id == idea_people["centre"].id
 
 
-def test_writing_an_idea_with_every_field_and_a_photo(client, place, uploads):
-    as_person(client, place["author"])
-    data = idea_form(place, photo=(BytesIO(jpeg_bytes((2400, 1200))), "soli\u0146i.jpg"))
+def test_writing_an_idea_with_every_field_and_a_photo(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
+    data = idea_form(idea_people, photo=(BytesIO(jpeg_bytes((2400, 1200))), "soli\u0146i.jpg"))
 
     response = post_idea(client, "/ideas/new", data)
 
@@ -156,9 +151,9 @@ def test_writing_an_idea_with_every_field_and_a_photo(client, place, uploads):
         "Soliņi Raiņa parkā",
         "Pieci jauni soliņi gar galveno celiņu.",
         "local_improvement",
-        place["category"].id,
-        place["centre"].id,
-        place["author"].id,
+        idea_people["category"].id,
+        idea_people["centre"].id,
+        idea_people["author"].id,
     )
     assert idea.description.startswith("Parkā trūkst **soliņu**.")
     assert (idea.place, idea.latitude, idea.longitude) == ("Raiņa parks, Preiļi", 56.2942, 26.7246)
@@ -180,9 +175,9 @@ def test_writing_an_idea_with_every_field_and_a_photo(client, place, uploads):
     assert f"/ideas/{idea.id}/photo" in text
 
 
-def test_the_photo_is_served_as_a_jpeg_to_those_who_may_see_the_idea(client, place, uploads):
-    as_person(client, place["author"])
-    post_idea(client, "/ideas/new", idea_form(place, photo=(BytesIO(jpeg_bytes()), "a.png")))
+def test_the_photo_is_served_as_a_jpeg_to_those_who_may_see_the_idea(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
+    post_idea(client, "/ideas/new", idea_form(idea_people, photo=(BytesIO(jpeg_bytes()), "a.png")))
     [idea] = ideas()
 
     response = client.get(f"/ideas/{idea.id}/photo")
@@ -196,10 +191,10 @@ def test_the_photo_is_served_as_a_jpeg_to_those_who_may_see_the_idea(client, pla
     assert other.get(f"/ideas/{idea.id}/photo").status_code == 404  # the draft is the author's alone
 
 
-def test_errors_are_shown_next_to_the_fields_the_text_is_kept_and_nothing_is_saved(client, place, uploads):
-    as_person(client, place["author"])
+def test_errors_are_shown_next_to_the_fields_the_text_is_kept_and_nothing_is_saved(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
     data = idea_form(
-        place,
+        idea_people,
         title="",
         summary="x" * 301,
         latitude="56.3",
@@ -223,10 +218,10 @@ def test_errors_are_shown_next_to_the_fields_the_text_is_kept_and_nothing_is_sav
     assert ideas() == [] and os.listdir(uploads) == [] if uploads.exists() else True
 
 
-def test_values_the_form_does_not_offer_are_refused(client, place):
-    as_person(client, place["author"])
-    data = idea_form(place, kind="evil", centre="999999", partner_subjects=["sorcery"], latitude="north", longitude="200")
-    data["state"], data["author_id"], data["support_count"] = "published", str(place["resident"].id), "500"
+def test_values_the_form_does_not_offer_are_refused(client, idea_people):
+    signed_in(client, idea_people["author"])
+    data = idea_form(idea_people, kind="evil", centre="999999", partner_subjects=["sorcery"], latitude="north", longitude="200")
+    data["state"], data["author_id"], data["support_count"] = "published", str(idea_people["resident"].id), "500"
     response = post_idea(client, "/ideas/new", data)
     text = page(response)
     assert response.status_code == 200
@@ -236,37 +231,37 @@ def test_values_the_form_does_not_offer_are_refused(client, place):
     assert 'id="kind-error"' in text and 'id="partner_subjects-error"' in text
     assert ideas() == []
     # fields the form does not declare are ignored (no mass assignment)
-    data = idea_form(place)
-    data["state"], data["author_id"], data["support_count"] = "published", str(place["resident"].id), "500"
+    data = idea_form(idea_people)
+    data["state"], data["author_id"], data["support_count"] = "published", str(idea_people["resident"].id), "500"
     assert post_idea(client, "/ideas/new", data).status_code == 302
     [idea] = ideas()
-    assert (idea.state, idea.author_id, idea.support_count) == ("draft", place["author"].id, 0)
+    assert (idea.state, idea.author_id, idea.support_count) == ("draft", idea_people["author"].id, 0)
 
 
-def test_a_picture_that_is_not_a_photo_is_refused_next_to_the_field(client, place, uploads):
-    as_person(client, place["author"])
+def test_a_picture_that_is_not_a_photo_is_refused_next_to_the_field(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     for name, content in (("drawing.svg", svg), ("photo.jpg", b"<html><script>alert(1)</script></html>")):
-        response = post_idea(client, "/ideas/new", idea_form(place, photo=(BytesIO(content), name)))
+        response = post_idea(client, "/ideas/new", idea_form(idea_people, photo=(BytesIO(content), name)))
         assert response.status_code == 200
         assert field_error(page(response), "photo").startswith("This file is not a picture we can use")
     assert ideas() == []
 
 
-def test_a_photo_over_the_form_limit_is_refused_with_a_clear_message(client, place, uploads, monkeypatch):
+def test_a_photo_over_the_form_limit_is_refused_with_a_clear_message(client, idea_people, uploads, monkeypatch):
     monkeypatch.setitem(client.application.config, "PHOTO_MAX_BYTES", 2 * 1024 * 1024)
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
     big = os.urandom(3 * 1024 * 1024)
-    response = post_idea(client, "/ideas/new", idea_form(place, photo=(BytesIO(big), "big.jpg")))
+    response = post_idea(client, "/ideas/new", idea_form(idea_people, photo=(BytesIO(big), "big.jpg")))
     assert response.status_code == 200
     assert field_error(page(response), "photo") == "This photo is larger than 2 MB. Please choose a smaller one."
     assert ideas() == []
 
 
-def test_a_small_file_of_too_many_pixels_is_refused_next_to_the_field_even_in_a_preview(client, place, uploads):
-    as_person(client, place["author"])
+def test_a_small_file_of_too_many_pixels_is_refused_next_to_the_field_even_in_a_preview(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
     bomb = large_picture("PNG", 6300)  # about 130 KB that would unpack to 160 MB
-    response = post_idea(client, "/ideas/new", idea_form(place, action="preview", photo=(BytesIO(bomb), "p.png")))
+    response = post_idea(client, "/ideas/new", idea_form(idea_people, action="preview", photo=(BytesIO(bomb), "p.png")))
     assert response.status_code == 200
     assert field_error(page(response), "photo") == (
         "This picture has too many pixels (6300 × 6300). Please make it smaller, at most 12 megapixels, and choose it again."
@@ -274,13 +269,13 @@ def test_a_small_file_of_too_many_pixels_is_refused_next_to_the_field_even_in_a_
     assert ideas() == [] and not uploads.exists()
 
 
-def test_a_request_over_the_size_limit_answers_413(client, place, uploads, monkeypatch):
-    as_person(client, place["author"])
+def test_a_request_over_the_size_limit_answers_413(client, idea_people, uploads, monkeypatch):
+    signed_in(client, idea_people["author"])
     token = csrf_token(client, "/ideas/new")
     monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 100 * 1024)
     response = client.post(
         "/ideas/new",
-        data=dict(idea_form(place), csrf_token=token, photo=(BytesIO(os.urandom(200 * 1024)), "big.jpg")),
+        data=dict(idea_form(idea_people), csrf_token=token, photo=(BytesIO(os.urandom(200 * 1024)), "big.jpg")),
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
@@ -288,10 +283,10 @@ def test_a_request_over_the_size_limit_answers_413(client, place, uploads, monke
     assert ideas() == []
 
 
-def test_preview_shows_the_sanitised_markdown_keeps_the_text_and_saves_nothing(client, place, uploads):
-    as_person(client, place["author"])
+def test_preview_shows_the_sanitised_markdown_keeps_the_text_and_saves_nothing(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
     description = "## Plāns\n\n**Soliņi** un [karte](https://www.openstreetmap.org)\n\n" + XSS
-    response = post_idea(client, "/ideas/new", idea_form(place, description=description, action="preview"))
+    response = post_idea(client, "/ideas/new", idea_form(idea_people, description=description, action="preview"))
 
     assert response.status_code == 200
     text = page(response)
@@ -305,9 +300,9 @@ def test_preview_shows_the_sanitised_markdown_keeps_the_text_and_saves_nothing(c
     assert ideas() == []
 
 
-def test_submit_for_review_saves_and_submits_in_one_go(client, place, uploads):
-    as_person(client, place["author"])
-    response = post_idea(client, "/ideas/new", idea_form(place, action="submit"))
+def test_submit_for_review_saves_and_submits_in_one_go(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
+    response = post_idea(client, "/ideas/new", idea_form(idea_people, action="submit"))
     assert response.status_code == 302
     [idea] = ideas()
     assert idea.state == "submitted"
@@ -315,9 +310,9 @@ def test_submit_for_review_saves_and_submits_in_one_go(client, place, uploads):
     assert "sent to the centre's coordinator" in html_module.unescape(page(client.get(response.headers["Location"])))
 
 
-def test_submitting_and_withdrawing_from_the_idea_page(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft")
-    as_person(client, place["author"])
+def test_submitting_and_withdrawing_from_the_idea_page(client, idea_people):
+    idea = idea_of(idea_people, state="draft")
+    signed_in(client, idea_people["author"])
     path = f"/ideas/{idea.id}"
     assert f'action="/ideas/{idea.id}/submit"' in page(client.get(path))
 
@@ -331,9 +326,9 @@ def test_submitting_and_withdrawing_from_the_idea_page(client, place):
     assert [e.to_state for e in db.session.scalars(select(IdeaEvent).order_by(IdeaEvent.id))] == ["submitted", "draft"]
 
 
-def test_an_illegal_step_is_refused_with_a_message_not_an_error(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["author"])
+def test_an_illegal_step_is_refused_with_a_message_not_an_error(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["author"])
     path = f"/ideas/{idea.id}"
     response = post_form(client, f"{path}/withdraw", token_from=path, headers={"Referer": f"http://localhost{path}"})
     assert response.status_code == 302
@@ -341,18 +336,18 @@ def test_an_illegal_step_is_refused_with_a_message_not_an_error(client, place):
     assert ideas()[0].state == "published"
 
 
-def test_my_ideas_lists_the_persons_own_ideas_drafts_included(client, place):
-    make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft", title="Mans melnraksts")
-    make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="declined", title="Noraidītā")
+def test_my_ideas_lists_the_persons_own_ideas_drafts_included(client, idea_people):
+    idea_of(idea_people, state="draft", title="Mans melnraksts")
+    idea_of(idea_people, state="declined", title="Noraidītā")
     make_idea(
-        author=place["resident"],
-        centre=place["centre"],
-        category=place["category"],
+        author=idea_people["resident"],
+        centre=idea_people["centre"],
+        category=idea_people["category"],
         state="draft",
         title="Cita cilvēka melnraksts",
     )
     assert "/login" in client.get("/me/ideas").headers["Location"]
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
     response = client.get("/me/ideas")
     text = page(response)
     assert "Mans melnraksts" in text and "Noraidītā" in text and "Cita cilvēka melnraksts" not in text
@@ -366,18 +361,18 @@ def test_my_ideas_lists_the_persons_own_ideas_drafts_included(client, place):
     "state,expected",
     [("draft", 200), ("changes_requested", 200), ("submitted", 403), ("published", 403), ("declined", 403), ("archived", 403)],
 )
-def test_the_author_edits_only_drafts_and_ideas_with_changes_requested(client, place, state, expected):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state=state)
-    as_person(client, place["author"])
+def test_the_author_edits_only_drafts_and_ideas_with_changes_requested(client, idea_people, state, expected):
+    idea = idea_of(idea_people, state=state)
+    signed_in(client, idea_people["author"])
     assert client.get(f"/ideas/{idea.id}/edit").status_code == expected
-    response = post_idea(client, f"/ideas/{idea.id}/edit", idea_form(place, title="Jauns"))
+    response = post_idea(client, f"/ideas/{idea.id}/edit", idea_form(idea_people, title="Jauns"))
     assert response.status_code == (302 if expected == 200 else 403)
     assert (ideas()[0].title == "Jauns") == (expected == 200)
 
 
-def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_the_photo(client, place, uploads):
-    as_person(client, place["author"])
-    post_idea(client, "/ideas/new", idea_form(place, photo=(BytesIO(jpeg_bytes()), "a.jpg")))
+def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_the_photo(client, idea_people, uploads):
+    signed_in(client, idea_people["author"])
+    post_idea(client, "/ideas/new", idea_form(idea_people, photo=(BytesIO(jpeg_bytes()), "a.jpg")))
     [idea] = ideas()
     first_photo = idea.image_name
     path = f"/ideas/{idea.id}/edit"
@@ -390,7 +385,7 @@ def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_th
     # a new photo replaces the old one, whose file goes
     assert (
         post_idea(
-            client, path, idea_form(place, title="Soliņi parkā", photo=(BytesIO(jpeg_bytes(colour=(200, 0, 0))), "b.jpg"))
+            client, path, idea_form(idea_people, title="Soliņi parkā", photo=(BytesIO(jpeg_bytes(colour=(200, 0, 0))), "b.jpg"))
         ).status_code
         == 302
     )
@@ -399,7 +394,7 @@ def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_th
     assert os.listdir(uploads) == [idea.image_name]
 
     # not seeking a partner any more: the age groups and subjects go with it; the photo is removed
-    data = idea_form(place, seeking_school_partner=None, remove_photo="y")
+    data = idea_form(idea_people, seeking_school_partner=None, remove_photo="y")
     assert post_idea(client, path, data).status_code == 302
     idea = ideas()[0]
     assert (idea.seeking_school_partner, idea.partner_age_groups, idea.partner_subjects) == (False, "", "")
@@ -407,18 +402,18 @@ def test_editing_keeps_the_form_filled_saves_changes_and_replaces_and_removes_th
     assert client.get(f"/ideas/{idea.id}/photo").status_code == 404
 
 
-def test_resubmitting_after_changes_were_requested(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="changes_requested")
-    as_person(client, place["author"])
+def test_resubmitting_after_changes_were_requested(client, idea_people):
+    idea = idea_of(idea_people, state="changes_requested")
+    signed_in(client, idea_people["author"])
     text = page(client.get(f"/ideas/{idea.id}/edit"))
     assert "Submit again for review" in text
-    assert post_idea(client, f"/ideas/{idea.id}/edit", idea_form(place, action="submit")).status_code == 302
+    assert post_idea(client, f"/ideas/{idea.id}/edit", idea_form(idea_people, action="submit")).status_code == 302
     assert ideas()[0].state == "submitted"
 
 
-def test_someone_else_editing_a_visible_idea_gets_403_and_an_audit_entry(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["resident"])
+def test_someone_else_editing_a_visible_idea_gets_403_and_an_audit_entry(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["resident"])
     assert client.get(f"/ideas/{idea.id}/edit").status_code == 403
     assert db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()[-1] == "access.denied"
 
@@ -426,12 +421,9 @@ def test_someone_else_editing_a_visible_idea_gets_403_and_an_audit_entry(client,
 # --- who sees what -------------------------------------------------------------------------------------------------
 
 
-def visitor(client, place, who):
+def visitor(client, idea_people, who):
     """A new browser (its own cookies), signed in as `who` unless anonymous."""
-    browser = client.application.test_client()
-    if who != "anonymous":
-        log_in(browser, place[who].email)
-    return browser
+    return client_for(client.application, None if who == "anonymous" else idea_people[who])
 
 
 #: state → who may see an idea in it (its page and its photo); everyone else gets 404
@@ -447,19 +439,12 @@ SEEN_BY = {
 
 
 @pytest.mark.parametrize("state", sorted(SEEN_BY))
-def test_who_sees_an_idea_and_its_photo(client, place, uploads, state):
+def test_who_sees_an_idea_and_its_photo(client, idea_people, uploads, state):
     uploads.mkdir()
     (uploads / ("a" * 32 + ".jpg")).write_bytes(jpeg_bytes())
-    idea = make_idea(
-        author=place["author"],
-        centre=place["centre"],
-        category=place["category"],
-        state=state,
-        title="Slepena ideja",
-        image_name="a" * 32 + ".jpg",
-    )
+    idea = idea_of(idea_people, state=state, title="Slepena ideja", image_name="a" * 32 + ".jpg")
     for who in ("anonymous", "resident", "other_moderator", "moderator", "author"):
-        browser = visitor(client, place, who)
+        browser = visitor(client, idea_people, who)
         visible = who in SEEN_BY[state]
         for path in (f"/ideas/{idea.id}", f"/ideas/{idea.id}/photo", f"/ideas/{idea.id}/edit"):
             response = browser.get(path)
@@ -478,52 +463,35 @@ def test_an_unknown_idea_is_404(client):
     assert client.get("/ideas/12345").status_code == 404
 
 
-def test_the_centre_moderator_gets_the_review_link_and_the_timeline_with_reasons(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="submitted")
-    db.session.add(IdeaEvent(idea_id=idea.id, actor_id=place["author"].id, from_state="draft", to_state="submitted"))
-    db.session.commit()
-    as_person(client, place["moderator"])
+def test_the_centre_moderator_gets_the_review_link_and_the_timeline_with_reasons(client, idea_people):
+    idea = idea_of(idea_people, state="submitted")
+    make_idea_event(idea, "submitted", idea_people["author"], from_state="draft")
+    signed_in(client, idea_people["moderator"])
     text = page(client.get(f"/ideas/{idea.id}"))
     assert f"/moderation/ideas/{idea.id}" in text
     assert "Submitted for review" in text and "Anna Autore" in text
     assert "author@example.com" not in text  # never an e-mail address
 
 
-def test_reasons_of_non_public_steps_are_for_the_author_and_moderators_only(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="archived")
-    db.session.add_all(
-        [
-            IdeaEvent(
-                idea_id=idea.id,
-                actor_id=place["moderator"].id,
-                from_state="submitted",
-                to_state="changes_requested",
-                reason="Lūdzu, precizējiet vietu.",
-            ),
-            IdeaEvent(idea_id=idea.id, actor_id=place["moderator"].id, from_state="submitted", to_state="published"),
-            IdeaEvent(
-                idea_id=idea.id,
-                actor_id=place["moderator"].id,
-                from_state="published",
-                to_state="archived",
-                reason="Īstenots maijā.",
-            ),
-        ]
-    )
-    db.session.commit()
+def test_reasons_of_non_public_steps_are_for_the_author_and_moderators_only(client, idea_people):
+    idea = idea_of(idea_people, state="archived")
+    moderator = idea_people["moderator"]
+    make_idea_event(idea, "changes_requested", moderator, from_state="submitted", reason="Lūdzu, precizējiet vietu.")
+    make_idea_event(idea, "published", moderator, from_state="submitted")
+    make_idea_event(idea, "archived", moderator, from_state="published", reason="Īstenots maijā.")
     public = page(client.get(f"/ideas/{idea.id}", headers={"Accept-Language": "en"}))
     assert "Changes requested" in public and "Lūdzu, precizējiet vietu." not in public
     assert "Īstenots maijā." in public
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
     assert "Lūdzu, precizējiet vietu." in page(client.get(f"/ideas/{idea.id}"))
 
 
 # --- support and follow ------------------------------------------------------------------------------------------
 
 
-def test_changes_are_post_only_and_need_the_csrf_token(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["resident"])
+def test_changes_are_post_only_and_need_the_csrf_token(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["resident"])
     for action in ("support", "unsupport", "follow", "unfollow", "submit", "withdraw", "archive"):
         path = f"/ideas/{idea.id}/{action}"
         assert client.get(path).status_code == 405, path
@@ -531,8 +499,8 @@ def test_changes_are_post_only_and_need_the_csrf_token(client, place):
     assert count(Support) == 0 and count(Follow) == 0 and ideas()[0].state == "published"
 
 
-def test_visitors_are_sent_to_log_in_to_support(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
+def test_visitors_are_sent_to_log_in_to_support(client, idea_people):
+    idea = idea_of(idea_people, state="published")
     client.set_cookie("kopiena_lang", "en")
     assert "Log in to support this idea" in page(client.get(f"/ideas/{idea.id}"))
     response = post_form(client, f"/ideas/{idea.id}/support")
@@ -540,9 +508,9 @@ def test_visitors_are_sent_to_log_in_to_support(client, place):
     assert count(Support) == 0
 
 
-def test_support_and_withdraw_from_the_idea_page(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["resident"])
+def test_support_and_withdraw_from_the_idea_page(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["resident"])
     path = f"/ideas/{idea.id}"
     assert "0 supporters" in page(client.get(path))
 
@@ -558,17 +526,17 @@ def test_support_and_withdraw_from_the_idea_page(client, place):
     assert "Support this idea" in page(client.get(path))
 
 
-def test_the_author_cannot_support_their_own_idea(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["author"])
+def test_the_author_cannot_support_their_own_idea(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["author"])
     assert "Support this idea" not in page(client.get(f"/ideas/{idea.id}"))
     assert post_form(client, f"/ideas/{idea.id}/support", token_from=f"/ideas/{idea.id}").status_code == 403
     assert count(Support) == 0
 
 
-def test_follow_and_unfollow_from_the_idea_page(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["resident"])
+def test_follow_and_unfollow_from_the_idea_page(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["resident"])
     path = f"/ideas/{idea.id}"
     assert post_form(client, f"{path}/follow", token_from=path).status_code == 302
     assert post_form(client, f"{path}/follow", token_from=path).status_code == 302  # a double click
@@ -578,9 +546,9 @@ def test_follow_and_unfollow_from_the_idea_page(client, place):
     assert count(Follow) == 0
 
 
-def test_nobody_can_support_or_follow_a_draft_they_cannot_see(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft")
-    as_person(client, place["resident"])
+def test_nobody_can_support_or_follow_a_draft_they_cannot_see(client, idea_people):
+    idea = idea_of(idea_people, state="draft")
+    signed_in(client, idea_people["resident"])
     for action in ("support", "follow"):
         assert post_form(client, f"/ideas/{idea.id}/{action}", token_from="/").status_code == 404
     assert count(Support) == 0 and count(Follow) == 0
@@ -589,9 +557,9 @@ def test_nobody_can_support_or_follow_a_draft_they_cannot_see(client, place):
 # --- archiving -------------------------------------------------------------------------------------------------
 
 
-def test_the_centre_moderator_archives_with_a_reason(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
-    as_person(client, place["moderator"])
+def test_the_centre_moderator_archives_with_a_reason(client, idea_people):
+    idea = idea_of(idea_people, state="published")
+    signed_in(client, idea_people["moderator"])
     path = f"/ideas/{idea.id}"
     response = post_form(client, f"{path}/archive", {"reason": ""}, token_from=path)
     assert response.status_code == 200
@@ -603,11 +571,11 @@ def test_the_centre_moderator_archives_with_a_reason(client, place):
     assert "Īstenots." in page(client.get(path))
 
 
-def test_others_cannot_archive(client, place):
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="published")
+def test_others_cannot_archive(client, idea_people):
+    idea = idea_of(idea_people, state="published")
     path = f"/ideas/{idea.id}"
     for who in ("resident", "author", "other_moderator"):
-        browser = visitor(client, place, who)
+        browser = visitor(client, idea_people, who)
         assert "Archive the idea" not in page(browser.get(path))
         assert post_form(browser, f"{path}/archive", {"reason": "Nē."}, token_from=path).status_code == 403, who
     assert ideas()[0].state == "published"
@@ -616,13 +584,13 @@ def test_others_cannot_archive(client, place):
 # --- XSS ------------------------------------------------------------------------------------------------------
 
 
-def test_script_in_every_written_field_is_inert_on_the_idea_page(client, place, uploads):
-    author = place["author"]
+def test_script_in_every_written_field_is_inert_on_the_idea_page(client, idea_people, uploads):
+    author = idea_people["author"]
     author.display_name = "Anna " + XSS[:40]
     db.session.commit()
-    as_person(client, author)
+    signed_in(client, author)
     data = idea_form(
-        place,
+        idea_people,
         title="T " + XSS[:140],
         summary="S " + XSS,
         place="P " + XSS[:180],
@@ -667,31 +635,30 @@ def elements(text):
 # --- posting limits -------------------------------------------------------------------------------------------
 
 
-def test_new_ideas_are_limited_per_account_and_previews_do_not_count(client, place, monkeypatch):
+def test_new_ideas_are_limited_per_account_and_previews_do_not_count(client, idea_people, monkeypatch):
     monkeypatch.setitem(client.application.config, "IDEA_CREATE_LIMIT", "2 per day")
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
     for _ in range(3):
-        assert post_idea(client, "/ideas/new", idea_form(place, action="preview")).status_code == 200
-    assert post_idea(client, "/ideas/new", idea_form(place, title="")).status_code == 200  # errors: not counted
-    assert post_idea(client, "/ideas/new", idea_form(place)).status_code == 302
-    assert post_idea(client, "/ideas/new", idea_form(place)).status_code == 302
+        assert post_idea(client, "/ideas/new", idea_form(idea_people, action="preview")).status_code == 200
+    assert post_idea(client, "/ideas/new", idea_form(idea_people, title="")).status_code == 200  # errors: not counted
+    assert post_idea(client, "/ideas/new", idea_form(idea_people)).status_code == 302
+    assert post_idea(client, "/ideas/new", idea_form(idea_people)).status_code == 302
     token = csrf_token(client, "/ideas/new")
-    response = client.post("/ideas/new", data=dict(idea_form(place), csrf_token=token), content_type="multipart/form-data")
+    response = client.post("/ideas/new", data=dict(idea_form(idea_people), csrf_token=token), content_type="multipart/form-data")
     assert response.status_code == 429
     assert "Too many attempts" in page(response)
     assert len(ideas()) == 2
     # the limit is the account's, not the address's: someone else on the same network still may post
-    other = client.application.test_client()
-    log_in(other, place["resident"].email)
-    assert post_idea(other, "/ideas/new", idea_form(place)).status_code == 302
+    other = client_for(client.application, idea_people["resident"])
+    assert post_idea(other, "/ideas/new", idea_form(idea_people)).status_code == 302
 
 
-def test_previews_and_refused_forms_with_a_photo_count_against_the_posting_limit(client, place, uploads, monkeypatch):
+def test_previews_and_refused_forms_with_a_photo_count_against_the_posting_limit(client, idea_people, uploads, monkeypatch):
     monkeypatch.setitem(client.application.config, "IDEA_CREATE_LIMIT", "3 per day")
-    as_person(client, place["author"])
+    signed_in(client, idea_people["author"])
 
     def with_photo(**overrides):
-        return idea_form(place, photo=(BytesIO(jpeg_bytes()), "photo.jpg"), **overrides)
+        return idea_form(idea_people, photo=(BytesIO(jpeg_bytes()), "photo.jpg"), **overrides)
 
     assert post_idea(client, "/ideas/new", with_photo(action="preview")).status_code == 200
     assert post_idea(client, "/ideas/new", with_photo(action="preview")).status_code == 200
@@ -702,26 +669,28 @@ def test_previews_and_refused_forms_with_a_photo_count_against_the_posting_limit
     assert ideas() == []
 
 
-def test_previews_with_a_photo_count_against_the_edit_limit_too(client, place, uploads, monkeypatch):
+def test_previews_with_a_photo_count_against_the_edit_limit_too(client, idea_people, uploads, monkeypatch):
     monkeypatch.setitem(client.application.config, "IDEA_EDIT_LIMIT", "2 per hour")
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft")
-    as_person(client, place["author"])
+    idea = idea_of(idea_people, state="draft")
+    signed_in(client, idea_people["author"])
     path = f"/ideas/{idea.id}/edit"
     for _ in range(2):
-        response = post_idea(client, path, idea_form(place, action="preview", photo=(BytesIO(jpeg_bytes()), "photo.jpg")))
+        response = post_idea(client, path, idea_form(idea_people, action="preview", photo=(BytesIO(jpeg_bytes()), "photo.jpg")))
         assert response.status_code == 200
-    assert post_idea(client, path, idea_form(place, action="preview")).status_code == 429
+    assert post_idea(client, path, idea_form(idea_people, action="preview")).status_code == 429
 
 
-def test_edits_are_limited_per_account(client, place, monkeypatch):
+def test_edits_are_limited_per_account(client, idea_people, monkeypatch):
     monkeypatch.setitem(client.application.config, "IDEA_EDIT_LIMIT", "2 per hour")
-    idea = make_idea(author=place["author"], centre=place["centre"], category=place["category"], state="draft")
-    as_person(client, place["author"])
+    idea = idea_of(idea_people, state="draft")
+    signed_in(client, idea_people["author"])
     path = f"/ideas/{idea.id}/edit"
     for number in range(2):
-        assert post_idea(client, path, idea_form(place, title=f"Versija {number}")).status_code == 302
+        assert post_idea(client, path, idea_form(idea_people, title=f"Versija {number}")).status_code == 302
     token = csrf_token(client, path)
-    response = client.post(path, data=dict(idea_form(place, title="Trešā"), csrf_token=token), content_type="multipart/form-data")
+    response = client.post(
+        path, data=dict(idea_form(idea_people, title="Trešā"), csrf_token=token), content_type="multipart/form-data"
+    )
     assert response.status_code == 429
     assert ideas()[0].title == "Versija 1"
 
@@ -729,22 +698,16 @@ def test_edits_are_limited_per_account(client, place, monkeypatch):
 # --- query budget ----------------------------------------------------------------------------------------------
 
 
-def test_the_idea_page_runs_a_fixed_small_number_of_statements(client, place):
-    quiet = make_idea(
-        author=place["author"], centre=place["centre"], category=place["category"], state="published", title="Bez atbalsta"
-    )
-    busy = make_idea(
-        author=place["author"], centre=place["centre"], category=place["category"], state="published", title="Ar atbalstu"
-    )
+def test_the_idea_page_runs_a_fixed_small_number_of_statements(client, idea_people):
+    quiet = idea_of(idea_people, state="published", title="Bez atbalsta")
+    busy = idea_of(idea_people, state="published", title="Ar atbalstu")
     supporters = [make_user(email=f"supporter{n}@example.com") for n in range(20)]
     for user in supporters:
-        db.session.add(Support(idea_id=busy.id, user_id=user.id))
-        db.session.add(Follow(idea_id=busy.id, user_id=user.id))
-        db.session.add(IdeaEvent(idea_id=busy.id, actor_id=user.id, from_state="", to_state="published"))
-    busy.support_count = 20
-    db.session.commit()
+        make_support(busy, user)
+        make_follow(busy, user)
+        make_idea_event(busy, "published", user)
     for who in ("anonymous", "resident", "moderator", "author"):
-        browser = visitor(client, place, who)
+        browser = visitor(client, idea_people, who)
         browser.get("/")  # the first request may renew the session's clock; measure the ones after
 
         few = statements_of(browser, f"/ideas/{quiet.id}")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts import services
 from app.accounts.models import PasswordResetToken, User, UserSession
@@ -17,7 +17,7 @@ from app.errors import NotAllowed
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.factories import PASSWORD, make_centre, make_user
-from tests.helpers import link_in, queued_mail
+from tests.helpers import count, link_in, queued_mail
 
 NEW_PASSWORD = "violet kayak under the bridge"
 
@@ -27,10 +27,6 @@ def request_ctx(ctx):
     """Services build absolute links with url_for, which needs a request context; no HTTP is made."""
     with ctx.test_request_context():
         yield ctx
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def audit_actions():
