@@ -205,6 +205,14 @@ def logged_in(client, user):
 
 
 @pytest.fixture
+def uploads(ctx, tmp_path, monkeypatch):
+    """The folder uploaded photos go to during the test (not made yet)."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(ctx.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.fixture
 def smtp_sink(ctx):
     """A real SMTP server on a free loopback port; the app sends to it during the test."""
     handler = RecordingHandler()

@@ -19,9 +19,9 @@ from app.activities.photos import MAX_PHOTOS
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
-from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_activity, make_centre, make_user
-from tests.helpers import csrf_token, log_in, post_form
+from app.volunteering.models import SignUp
+from tests.factories import make_activity, make_activity_photo, make_role, make_signup, make_user
+from tests.helpers import client_for, csrf_token, post_form, signed_in
 from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}
@@ -29,19 +29,10 @@ GPS_IFD = 0x8825
 
 
 @pytest.fixture
-def uploads(ctx, tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(ctx.config, "UPLOAD_FOLDER", str(folder))
-    return folder
-
-
-@pytest.fixture
-def place(ctx):
+def started_activity(preili, aglona):
     """An activity that started yesterday: three registrations (one brings two children) and a volunteer."""
-    centre = make_centre(name="Preiļi", slug="preili")
-    other_centre = make_centre(name="Aglona", slug="aglona")
-    moderator = make_user(email="mod@example.com", display_name="Dace Vadītāja", moderates=[centre], language="en")
-    activity = make_activity(centre=centre, creator=moderator, state="open", starts_in_days=2, hours=3, title="Puķu podi")
+    moderator = make_user(email="mod@example.com", display_name="Dace Vadītāja", moderates=[preili], language="en")
+    activity = make_activity(centre=preili, creator=moderator, state="open", starts_in_days=2, hours=3, title="Puķu podi")
     people = [
         make_user(email=f"p{number}@example.com", display_name=name, language="en")
         for number, name in enumerate(("Anna Ozola", "Brencis Kalns", "Cilda Upe"))
@@ -52,16 +43,13 @@ def place(ctx):
         services.register(people[2], activity),
     ]
     volunteer = make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en")
-    role = VolunteerRole(activity_id=activity.id, name="Podu apgleznotājs", places=3, accepted_count=1)
-    db.session.add(role)
-    db.session.flush()
-    signup = SignUp(role_id=role.id, user_id=volunteer.id, state="accepted", decided_by_id=moderator.id)
-    db.session.add(signup)
+    role = make_role(activity=activity, name="Podu apgleznotājs", places=3)
+    signup = make_signup(role, volunteer, "accepted", decided_by=moderator)
     activity.starts_at -= timedelta(days=3)  # the activity started yesterday
     activity.ends_at -= timedelta(days=3)
     db.session.commit()
     return {
-        "centre": centre,
+        "centre": preili,
         "activity": activity,
         "moderator": moderator,
         "people": people,
@@ -70,7 +58,7 @@ def place(ctx):
         "role": role,
         "signup": signup,
         "resident": make_user(email="resident@example.com", display_name="Līga", language="en"),
-        "other_moderator": make_user(email="other@example.com", display_name="Jānis", moderates=[other_centre], language="en"),
+        "other_moderator": make_user(email="other@example.com", display_name="Jānis", moderates=[aglona], language="en"),
     }
 
 
@@ -78,19 +66,14 @@ def text(response):
     return response.get_data(as_text=True)
 
 
-def as_(client, user):
-    log_in(client, user.email)
-    return client
-
-
 def field_error(page, field_id):
     match = re.search(rf'<p class="field__error" id="{field_id}-error">(.*?)</p>', page, re.S)
     return html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip() if match else ""
 
 
-def attendance_form(place, came=(), volunteer_came=True, hours="2.5"):
+def attendance_form(started_activity, came=(), volunteer_came=True, hours="2.5"):
     """The form as the page sends it: every row listed, the given registrations (indexes) ticked."""
-    registrations, signup = place["registrations"], place["signup"]
+    registrations, signup = started_activity["registrations"], started_activity["signup"]
     data = {
         "registration": [str(registration.id) for registration in registrations],
         "signup": [str(signup.id)],
@@ -109,8 +92,8 @@ def states():
     return [registration.state for registration in registrations]
 
 
-def post_attendance(client, place, data):
-    path = f"/activities/{place['activity'].id}/attendance"
+def post_attendance(client, started_activity, data):
+    path = f"/activities/{started_activity['activity'].id}/attendance"
     return post_form(client, path, data, token_from=path, headers=EN)
 
 
@@ -131,10 +114,10 @@ def camera_photo_with_gps():
     return out.getvalue()
 
 
-def completed(place):
-    place["activity"].state = "completed"
+def completed(started_activity):
+    started_activity["activity"].state = "completed"
     db.session.commit()
-    return place["activity"]
+    return started_activity["activity"]
 
 
 def post_photo(client, activity, content, name="pots.jpg", caption="Bērni apglezno puķu podus"):
@@ -161,16 +144,15 @@ def render_outcome_partial(app, activity, user=None):
 # --- attendance: who may -------------------------------------------------------------------------------------
 
 
-def test_the_attendance_page_is_for_the_centres_coordinators(client, place):
-    path = f"/activities/{place['activity'].id}/attendance"
+def test_the_attendance_page_is_for_the_centres_coordinators(client, started_activity):
+    path = f"/activities/{started_activity['activity'].id}/attendance"
     assert client.get(path).status_code == 302  # to the login page
     for who in ("resident", "other_moderator"):
-        other = client.application.test_client()
-        as_(other, place[who])
+        other = client_for(client.application, started_activity[who])
         assert other.get(path).status_code == 403
         assert other.post(path, data={"csrf_token": csrf_token(other, "/")}).status_code == 403
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
-    as_(client, place["moderator"])
+    signed_in(client, started_activity["moderator"])
     assert client.get("/activities/99999/attendance").status_code == 404
     response = client.get(path, headers=EN)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
@@ -178,113 +160,117 @@ def test_the_attendance_page_is_for_the_centres_coordinators(client, place):
     assert "Anna Ozola" in page and "brings Marta, Jānis" in page and "3 places" in page
     assert "Valdis Palīgs" in page and "Podu apgleznotājs" in page
     # the volunteer's hours are offered from the activity's length (3 h), as a number field
-    assert re.search(rf'name="hours-s-{place["signup"].id}" value="3" step="0.5" min="0" max="24"', page)
+    assert re.search(rf'name="hours-s-{started_activity["signup"].id}" value="3" step="0.5" min="0" max="24"', page)
 
 
-def test_before_the_start_attendance_cannot_be_recorded(client, place):
-    activity = place["activity"]
+def test_before_the_start_attendance_cannot_be_recorded(client, started_activity):
+    activity = started_activity["activity"]
     activity.starts_at += timedelta(days=3)
     activity.ends_at += timedelta(days=3)
     db.session.commit()
-    as_(client, place["moderator"])
+    signed_in(client, started_activity["moderator"])
     response = client.get(f"/activities/{activity.id}/attendance", headers=EN)
     assert response.status_code == 403 and "once the activity has started" in text(response)
     path = f"/activities/{activity.id}/attendance"
-    assert client.post(path, data=attendance_form(place, came=(0,)) | {"csrf_token": csrf_token(client, "/")}).status_code == 403
+    assert (
+        client.post(path, data=attendance_form(started_activity, came=(0,)) | {"csrf_token": csrf_token(client, "/")}).status_code
+        == 403
+    )
     assert states() == ["registered"] * 3
 
 
 # --- attendance: recording ---------------------------------------------------------------------------------------
 
 
-def test_ticking_who_came_records_every_row_and_the_volunteers_hours(client, place):
-    as_(client, place["moderator"])
-    response = post_attendance(client, place, attendance_form(place, came=(0, 2), hours="2,5"))
+def test_ticking_who_came_records_every_row_and_the_volunteers_hours(client, started_activity):
+    signed_in(client, started_activity["moderator"])
+    response = post_attendance(client, started_activity, attendance_form(started_activity, came=(0, 2), hours="2,5"))
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/activities/{place['activity'].id}/attendance")
+    assert response.headers["Location"].endswith(f"/activities/{started_activity['activity'].id}/attendance")
     assert states() == ["attended", "no_show", "attended"]
-    signup = db.session.get(SignUp, place["signup"].id)
-    assert (signup.state, signup.minutes, signup.attendance_by_id) == ("attended", 150, place["moderator"].id)
-    [notification] = db.session.scalars(select(Notification).where(Notification.user_id == place["volunteer"].id)).all()
+    signup = db.session.get(SignUp, started_activity["signup"].id)
+    assert (signup.state, signup.minutes, signup.attendance_by_id) == ("attended", 150, started_activity["moderator"].id)
+    [notification] = db.session.scalars(
+        select(Notification).where(Notification.user_id == started_activity["volunteer"].id)
+    ).all()
     assert notification.event == "hours_recorded" and notification.data["hours"] == 2.5
 
     page = text(client.get(response.headers["Location"], headers=EN))
     assert "Attendance saved" in page
-    registrations = place["registrations"]
+    registrations = started_activity["registrations"]
     assert f'id="came-r-{registrations[0].id}" name="came-r-{registrations[0].id}" value="y" checked' in page
     assert f'name="came-r-{registrations[1].id}" value="y">' in page  # not ticked
-    assert f'name="hours-s-{place["signup"].id}" value="2.5"' in page
+    assert f'name="hours-s-{started_activity["signup"].id}" value="2.5"' in page
 
     # a correction: Brencis came after all, the volunteer did not
-    post_attendance(client, place, attendance_form(place, came=(0, 1, 2), volunteer_came=False))
+    post_attendance(client, started_activity, attendance_form(started_activity, came=(0, 1, 2), volunteer_came=False))
     assert states() == ["attended", "attended", "attended"]
-    signup = db.session.get(SignUp, place["signup"].id)
+    signup = db.session.get(SignUp, started_activity["signup"].id)
     assert (signup.state, signup.minutes) == ("no_show", None)
-    figures = outcome_figures(place["activity"])
+    figures = outcome_figures(started_activity["activity"])
     assert (figures.participants, figures.volunteers, figures.volunteer_hours) == (5, 0, 0)
 
 
 @pytest.mark.parametrize("hours", ["25", "-1", "abc", "", "nan"])
-def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_saved(client, place, hours):
-    as_(client, place["moderator"])
-    response = post_attendance(client, place, attendance_form(place, came=(0, 1), hours=hours))
+def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_saved(client, started_activity, hours):
+    signed_in(client, started_activity["moderator"])
+    response = post_attendance(client, started_activity, attendance_form(started_activity, came=(0, 1), hours=hours))
     assert response.status_code == 200
     page = text(response)
-    field_id = f"hours-s-{place['signup'].id}"
+    field_id = f"hours-s-{started_activity['signup'].id}"
     assert field_error(page, field_id).startswith("Please give the hours")
     assert f'name="{field_id}" value="{hours}"' in page  # what was typed stays
-    registrations = place["registrations"]
+    registrations = started_activity["registrations"]
     assert f'name="came-r-{registrations[0].id}" value="y" checked' in page  # the ticks stay too
     assert "Nothing was saved yet" in page
     assert states() == ["registered"] * 3
-    assert db.session.get(SignUp, place["signup"].id).state == "accepted"
+    assert db.session.get(SignUp, started_activity["signup"].id).state == "accepted"
     assert not db.session.scalars(select(Notification).where(Notification.event == "hours_recorded")).all()
 
 
-def test_rows_of_another_activity_in_the_form_are_ignored(client, place):
+def test_rows_of_another_activity_in_the_form_are_ignored(client, started_activity):
     stranger = make_user(email="stranger@example.com")
-    other = make_activity(centre=place["centre"], state="open", starts_in_days=2)
+    other = make_activity(centre=started_activity["centre"], state="open", starts_in_days=2)
     foreign = services.register(stranger, other)
     db.session.commit()
-    as_(client, place["moderator"])
-    data = attendance_form(place, came=(0,))
+    signed_in(client, started_activity["moderator"])
+    data = attendance_form(started_activity, came=(0,))
     data["registration"].append(str(foreign.id))
     data[f"came-r-{foreign.id}"] = "y"
     data["registration"].append("not-a-number")
-    assert post_attendance(client, place, data).status_code == 302
+    assert post_attendance(client, started_activity, data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Registration, foreign.id).state == "registered"
     assert states()[:3] == ["attended", "no_show", "no_show"]
 
 
-def test_rows_the_page_did_not_show_are_left_as_they_are(client, place):
-    as_(client, place["moderator"])
-    data = attendance_form(place, came=(0,))
-    data["registration"] = [str(place["registrations"][0].id)]  # the page was opened before the others registered
-    post_attendance(client, place, data)
+def test_rows_the_page_did_not_show_are_left_as_they_are(client, started_activity):
+    signed_in(client, started_activity["moderator"])
+    data = attendance_form(started_activity, came=(0,))
+    data["registration"] = [str(started_activity["registrations"][0].id)]  # the page was opened before the others registered
+    post_attendance(client, started_activity, data)
     assert states() == ["attended", "registered", "registered"]
 
 
 # --- the outcome report and its photos ------------------------------------------------------------------------
 
 
-def test_the_outcome_page_is_for_coordinators_of_a_completed_activity(client, place):
-    activity = place["activity"]
+def test_the_outcome_page_is_for_coordinators_of_a_completed_activity(client, started_activity):
+    activity = started_activity["activity"]
     path = f"/activities/{activity.id}/outcome"
-    as_(client, place["moderator"])
+    signed_in(client, started_activity["moderator"])
     assert client.get(path).status_code == 403  # not marked as held yet
-    completed(place)
+    completed(started_activity)
     assert client.get(path).status_code == 200
     assert client.get("/activities/99999/outcome").status_code == 404
-    other = client.application.test_client()
-    as_(other, place["other_moderator"])
+    other = client_for(client.application, started_activity["other_moderator"])
     assert other.get(path).status_code == 403
 
 
-def test_the_outcome_is_saved_and_shown_with_the_figures(app, client, place):
-    activity = completed(place)
-    as_(client, place["moderator"])
-    post_attendance(client, place, attendance_form(place, came=(0, 1), hours="4"))
+def test_the_outcome_is_saved_and_shown_with_the_figures(app, client, started_activity):
+    activity = completed(started_activity)
+    signed_in(client, started_activity["moderator"])
+    post_attendance(client, started_activity, attendance_form(started_activity, came=(0, 1), hours="4"))
     path = f"/activities/{activity.id}/outcome"
     page = text(client.get(path, headers=EN))
     assert "40 flower pots went to the day-care centre" in page  # the hint
@@ -307,13 +293,15 @@ def test_the_outcome_is_saved_and_shown_with_the_figures(app, client, place):
     assert "1 volunteer gave 4 hours" in partial
     assert "Write the report" not in partial  # a visitor
     with_coordinator = render_outcome_partial(
-        app, db.session.get(type(activity), activity.id), db.session.get(type(place["moderator"]), place["moderator"].id)
+        app,
+        db.session.get(type(activity), activity.id),
+        db.session.get(type(started_activity["moderator"]), started_activity["moderator"].id),
     )
     assert f"/activities/{activity.id}/outcome" in with_coordinator
 
 
-def test_outcome_figures_take_one_statement(app, place):
-    activity = place["activity"]
+def test_outcome_figures_take_one_statement(app, started_activity):
+    activity = started_activity["activity"]
     assert activity.title  # loaded before counting
     with recorded_statements() as statements:
         figures = outcome_figures(activity)
@@ -321,9 +309,9 @@ def test_outcome_figures_take_one_statement(app, place):
     assert len([statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]) == 1
 
 
-def test_a_photo_is_re_encoded_served_and_removed(client, place, uploads):
-    activity = completed(place)
-    as_(client, place["moderator"])
+def test_a_photo_is_re_encoded_served_and_removed(client, started_activity, uploads):
+    activity = completed(started_activity)
+    signed_in(client, started_activity["moderator"])
     response = post_photo(client, activity, camera_photo_with_gps())
     assert response.status_code == 302
     [photo] = photos()
@@ -342,7 +330,7 @@ def test_a_photo_is_re_encoded_served_and_removed(client, place, uploads):
     assert f'src="/activity-photos/{photo.id}" alt="Bērni apglezno puķu podus"' in page
 
     # only coordinators remove photos, with the form's token
-    as_(visitor, place["resident"])
+    signed_in(visitor, started_activity["resident"])
     assert post_form(visitor, f"/activity-photos/{photo.id}/delete", token_from="/").status_code == 403
     assert len(photos()) == 1
     response = post_form(client, f"/activity-photos/{photo.id}/delete", token_from=f"/activities/{activity.id}/outcome")
@@ -358,18 +346,18 @@ def test_a_photo_is_re_encoded_served_and_removed(client, place, uploads):
         ("photo.jpg", b"<html><script>alert(1)</script></html>"),
     ],
 )
-def test_a_file_that_is_not_a_photo_is_refused_next_to_the_field(client, place, uploads, name, content):
-    activity = completed(place)
-    as_(client, place["moderator"])
+def test_a_file_that_is_not_a_photo_is_refused_next_to_the_field(client, started_activity, uploads, name, content):
+    activity = completed(started_activity)
+    signed_in(client, started_activity["moderator"])
     response = post_photo(client, activity, content, name=name)
     assert response.status_code == 200
     assert field_error(text(response), "photo").startswith("This file is not a picture we can use")
     assert photos() == [] and not (uploads.exists() and os.listdir(uploads))
 
 
-def test_a_photo_needs_a_caption_and_a_file(client, place, uploads):
-    activity = completed(place)
-    as_(client, place["moderator"])
+def test_a_photo_needs_a_caption_and_a_file(client, started_activity, uploads):
+    activity = completed(started_activity)
+    signed_in(client, started_activity["moderator"])
     response = post_photo(client, activity, jpeg_bytes(), caption="  ")
     assert field_error(text(response), "caption") == "Please write what the photo shows."
     path = f"/activities/{activity.id}/outcome"
@@ -383,12 +371,11 @@ def test_a_photo_needs_a_caption_and_a_file(client, place, uploads):
     assert photos() == [] and not (uploads.exists() and os.listdir(uploads))
 
 
-def test_at_most_twelve_photos(client, place, uploads):
-    activity = completed(place)
+def test_at_most_twelve_photos(client, started_activity, uploads):
+    activity = completed(started_activity)
     for number in range(MAX_PHOTOS):
-        db.session.add(ActivityPhoto(activity_id=activity.id, image_name=f"{number:032x}.jpg", caption="Podi"))
-    db.session.commit()
-    as_(client, place["moderator"])
+        make_activity_photo(activity, image_name=f"{number:032x}.jpg", caption="Podi")
+    signed_in(client, started_activity["moderator"])
     page = text(client.get(f"/activities/{activity.id}/outcome", headers=EN))
     assert "the most it can have" in page and 'name="photo"' not in page
     response = post_photo(client, activity, jpeg_bytes())

@@ -23,13 +23,6 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def uploads(ctx, tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setitem(ctx.config, "UPLOAD_FOLDER", str(folder))
-    return folder
-
-
-@pytest.fixture
 def idea_people(preili, aglona):
     """Two centres (so the centre field is shown), a category, and the people around an idea."""
     return {

@@ -8,35 +8,26 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_centre, make_idea, make_user
-from tests.helpers import csrf_token, log_in, post_form
+from tests.factories import make_idea, make_role, make_signup, make_user
+from tests.helpers import csrf_token, log_in, post_form, signed_in
 
 EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def place(ctx):
-    centre = make_centre(name="Preiļi", slug="preili")
+def idea_with_role(preili):
+    """A published idea of Preiļi with a volunteer role of 5 places, its author, a volunteer, the centre's moderator
+    and a resident."""
     author = make_user(email="author@example.com", display_name="Anna Autore", language="en")
-    idea = make_idea(author=author, centre=centre, state="published", title="Puķu podi dienas centram")
-    role = VolunteerRole(
-        idea_id=idea.id,
-        name="Podu apgleznotājs",
-        description="Krāsojam podus.",
-        skills="Otas",
-        places=5,
-        accepted_count=0,
-        auto_accept=False,
-    )
-    db.session.add(role)
-    db.session.commit()
+    idea = make_idea(author=author, centre=preili, state="published", title="Puķu podi dienas centram")
+    role = make_role(idea=idea, name="Podu apgleznotājs", description="Krāsojam podus.", skills="Otas", places=5)
     return {
-        "centre": centre,
+        "centre": preili,
         "author": author,
         "idea": idea,
         "role": role,
         "volunteer": make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en"),
-        "moderator": make_user(email="mod@example.com", display_name="Dace", moderates=[centre]),
+        "moderator": make_user(email="mod@example.com", display_name="Dace", moderates=[preili]),
         "resident": make_user(email="resident@example.com", display_name="Līga"),
     }
 
@@ -50,25 +41,20 @@ def signups():
     return db.session.scalars(select(SignUp).order_by(SignUp.id)).all()
 
 
-def as_(client, place, who):
-    log_in(client, place[who].email)
-    return client
-
-
-def test_the_idea_page_shows_the_roles_and_the_form(client, place):
-    idea, role = place["idea"], place["role"]
+def test_the_idea_page_shows_the_roles_and_the_form(client, idea_with_role):
+    idea, role = idea_with_role["idea"], idea_with_role["role"]
     page = text(client.get(f"/ideas/{idea.id}", headers=EN))
     assert "Volunteers wanted" in page and "Podu apgleznotājs" in page and "5 of 5 places free" in page
     assert "Log in to offer your help" in page
-    as_(client, place, "volunteer")
+    signed_in(client, idea_with_role["volunteer"])
     page = text(client.get(f"/ideas/{idea.id}", headers=EN))
     assert f'action="/roles/{role.id}/apply"' in page and "I want to help" in page
     assert "/roles/new" not in page  # not the author's page
 
 
-def test_apply_accept_and_withdraw_through_the_pages(client, place):
-    idea, role = place["idea"], place["role"]
-    as_(client, place, "volunteer")
+def test_apply_accept_and_withdraw_through_the_pages(client, idea_with_role):
+    idea, role = idea_with_role["idea"], idea_with_role["role"]
+    signed_in(client, idea_with_role["volunteer"])
     response = post_form(client, f"/roles/{role.id}/apply", {"message": "Man patīk zīmēt."}, token_from=f"/ideas/{idea.id}")
     assert response.status_code == 302
     [signup] = signups()
@@ -78,7 +64,7 @@ def test_apply_accept_and_withdraw_through_the_pages(client, place):
     assert "Puķu podi dienas centram" in text(client.get("/me/signups", headers=EN))
 
     author = client.application.test_client()
-    log_in(author, place["author"].email)
+    log_in(author, idea_with_role["author"].email)
     page = text(author.get(f"/roles/{role.id}/signups", headers=EN))
     assert "Valdis Palīgs" in page and "Man patīk zīmēt." in page and "volunteer@example.com" not in page
     assert post_form(author, f"/signups/{signup.id}/accept", token_from=f"/roles/{role.id}/signups").status_code == 302
@@ -91,28 +77,27 @@ def test_apply_accept_and_withdraw_through_the_pages(client, place):
     assert db.session.get(VolunteerRole, role.id).accepted_count == 0
 
 
-def test_a_double_submitted_form_makes_one_sign_up(client, place):
-    role = place["role"]
-    as_(client, place, "volunteer")
-    token = csrf_token(client, f"/ideas/{place['idea'].id}")
+def test_a_double_submitted_form_makes_one_sign_up(client, idea_with_role):
+    role = idea_with_role["role"]
+    signed_in(client, idea_with_role["volunteer"])
+    token = csrf_token(client, f"/ideas/{idea_with_role['idea'].id}")
     first = client.post(f"/roles/{role.id}/apply", data={"csrf_token": token, "message": ""})
     second = client.post(
         f"/roles/{role.id}/apply",
         data={"csrf_token": token, "message": ""},
-        headers={"Referer": f"http://localhost/ideas/{place['idea'].id}"},
+        headers={"Referer": f"http://localhost/ideas/{idea_with_role['idea'].id}"},
     )
     assert (first.status_code, second.status_code) == (302, 302)
     assert len(signups()) == 1
     assert "That was already done." in text(client.get(second.headers["Location"], headers=EN))
 
 
-def test_a_full_role_refuses_the_acceptance_without_a_500(client, place):
-    role = place["role"]
+def test_a_full_role_refuses_the_acceptance_without_a_500(client, idea_with_role):
+    role = idea_with_role["role"]
     role.places, role.accepted_count = 1, 1
-    db.session.add(SignUp(role_id=role.id, user_id=place["volunteer"].id, state="applied"))
-    db.session.commit()
+    make_signup(role, idea_with_role["volunteer"], "applied")
     [signup] = signups()
-    as_(client, place, "author")
+    signed_in(client, idea_with_role["author"])
     response = post_form(
         client,
         f"/signups/{signup.id}/accept",
@@ -124,9 +109,9 @@ def test_a_full_role_refuses_the_acceptance_without_a_500(client, place):
     assert signups()[0].state == "applied"
 
 
-def test_the_author_adds_edits_and_removes_a_role(client, place):
-    idea = place["idea"]
-    as_(client, place, "author")
+def test_the_author_adds_edits_and_removes_a_role(client, idea_with_role):
+    idea = idea_with_role["idea"]
+    signed_in(client, idea_with_role["author"])
     assert "Add a role" in text(client.get(f"/ideas/{idea.id}", headers=EN))
     form = {
         "name": "",
@@ -159,41 +144,38 @@ def test_the_author_adds_edits_and_removes_a_role(client, place):
 
 
 @pytest.mark.parametrize("who", ["resident", "volunteer"])
-def test_others_may_not_manage_roles(client, place, who):
-    idea, role = place["idea"], place["role"]
-    as_(client, place, who)
+def test_others_may_not_manage_roles(client, idea_with_role, who):
+    idea, role = idea_with_role["idea"], idea_with_role["role"]
+    signed_in(client, idea_with_role[who])
     assert client.get(f"/ideas/{idea.id}/roles/new").status_code == 403
     assert client.get(f"/roles/{role.id}/edit").status_code == 403
     assert client.get(f"/roles/{role.id}/signups").status_code == 403
     token = csrf_token(client, f"/ideas/{idea.id}")
     assert client.post(f"/roles/{role.id}/delete", data={"csrf_token": token}).status_code == 403
-    db.session.add(SignUp(role_id=role.id, user_id=place["resident"].id, state="applied"))
-    db.session.commit()
+    make_signup(role, idea_with_role["resident"], "applied")
     [signup] = signups()
     assert client.post(f"/signups/{signup.id}/accept", data={"csrf_token": token}).status_code == 403
     assert signups()[0].state == "applied"
 
 
-def test_a_moderator_of_the_centre_manages_roles(client, place):
-    as_(client, place, "moderator")
-    assert client.get(f"/roles/{place['role'].id}/signups").status_code == 200
-    assert client.get(f"/ideas/{place['idea'].id}/roles/new").status_code == 200
+def test_a_moderator_of_the_centre_manages_roles(client, idea_with_role):
+    signed_in(client, idea_with_role["moderator"])
+    assert client.get(f"/roles/{idea_with_role['role'].id}/signups").status_code == 200
+    assert client.get(f"/ideas/{idea_with_role['idea'].id}/roles/new").status_code == 200
 
 
-def test_the_author_cannot_volunteer_for_their_own_idea(client, place):
-    as_(client, place, "author")
-    assert "I want to help" not in text(client.get(f"/ideas/{place['idea'].id}", headers=EN))
-    response = post_form(client, f"/roles/{place['role'].id}/apply", token_from=f"/ideas/{place['idea'].id}")
+def test_the_author_cannot_volunteer_for_their_own_idea(client, idea_with_role):
+    signed_in(client, idea_with_role["author"])
+    assert "I want to help" not in text(client.get(f"/ideas/{idea_with_role['idea'].id}", headers=EN))
+    response = post_form(client, f"/roles/{idea_with_role['role'].id}/apply", token_from=f"/ideas/{idea_with_role['idea'].id}")
     assert response.status_code == 403
     assert signups() == []
 
 
-def test_roles_of_a_draft_are_not_found(client, place):
-    draft = make_idea(author=place["author"], centre=place["centre"], state="draft")
-    role = VolunteerRole(idea_id=draft.id, name="Slepena", places=1, accepted_count=0, auto_accept=False)
-    db.session.add(role)
-    db.session.commit()
-    as_(client, place, "volunteer")
+def test_roles_of_a_draft_are_not_found(client, idea_with_role):
+    draft = make_idea(author=idea_with_role["author"], centre=idea_with_role["centre"], state="draft")
+    role = make_role(idea=draft, name="Slepena", places=1)
+    signed_in(client, idea_with_role["volunteer"])
     assert client.get(f"/roles/{role.id}/signups").status_code == 404
     assert client.get(f"/roles/{role.id}/edit").status_code == 404
     assert client.get(f"/ideas/{draft.id}/roles/new").status_code == 404
@@ -201,25 +183,29 @@ def test_roles_of_a_draft_are_not_found(client, place):
     assert client.get("/roles/9999/signups").status_code == 404
 
 
-def test_state_changes_need_post_and_csrf(client, place):
-    role = place["role"]
-    as_(client, place, "volunteer")
+def test_state_changes_need_post_and_csrf(client, idea_with_role):
+    role = idea_with_role["role"]
+    signed_in(client, idea_with_role["volunteer"])
     assert client.get(f"/roles/{role.id}/apply").status_code == 405
     assert client.post(f"/roles/{role.id}/apply", data={"message": "bez žetona"}).status_code == 400
     assert signups() == []
 
 
-def test_pages_need_login(client, place):
-    for path in ("/me/signups", f"/roles/{place['role'].id}/signups", f"/ideas/{place['idea'].id}/roles/new"):
+def test_pages_need_login(client, idea_with_role):
+    for path in ("/me/signups", f"/roles/{idea_with_role['role'].id}/signups", f"/ideas/{idea_with_role['idea'].id}/roles/new"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_a_too_long_message_is_shown_next_to_the_field_with_the_text_kept(client, place):
-    as_(client, place, "volunteer")
+def test_a_too_long_message_is_shown_next_to_the_field_with_the_text_kept(client, idea_with_role):
+    signed_in(client, idea_with_role["volunteer"])
     message = "Ļoti gara ziņa. " * 100
     response = post_form(
-        client, f"/roles/{place['role'].id}/apply", {"message": message}, token_from=f"/ideas/{place['idea'].id}", headers=EN
+        client,
+        f"/roles/{idea_with_role['role'].id}/apply",
+        {"message": message},
+        token_from=f"/ideas/{idea_with_role['idea'].id}",
+        headers=EN,
     )
     assert response.status_code == 200
     page = text(response)
