@@ -17,13 +17,12 @@ from app.organisations.models import PartnerCall
 from app.timeutil import utcnow
 from tests.factories import (
     make_activity,
-    make_centre,
     make_idea,
     make_organisation,
     make_partner_call,
     make_user,
 )
-from tests.helpers import log_in
+from tests.helpers import client_for, log_in, signed_in
 from tests.helpers import post_form as post_with_token
 from tests.statements import statements_of
 
@@ -31,9 +30,8 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def world(ctx):
-    preili = make_centre(name="Preiļi", slug="preili")
-    aglona = make_centre(name="Aglona", slug="aglona")
+def partners(preili, aglona):
+    """A verified school in Preiļi and an NGO in Aglona with a representative each, Anna and Preiļi's moderator."""
     teacher = make_user(email="ilze@example.com", display_name="Ilze Liepa", language="en")
     other_rep = make_user(email="juris@example.com", display_name="Juris", language="en")
     return {
@@ -54,12 +52,6 @@ def post_form(client, path, data=None, token_from="/", **kwargs):
 
 def text(response):
     return response.get_data(as_text=True)
-
-
-def as_(client, world, who):
-    if who != "visitor":
-        log_in(client, world[who].email)
-    return client
 
 
 def call_form(**overrides):
@@ -93,19 +85,19 @@ def calls():
 # Posting a call -----------------------------------------------------------------------------------------------
 
 
-def test_a_representative_posts_a_call(client, world):
-    school = world["school"]
-    as_(client, world, "teacher")
+def test_a_representative_posts_a_call(client, partners):
+    school = partners["school"]
+    signed_in(client, partners["teacher"])
     page = text(client.get(f"/organisations/{school.id}/calls/new"))
     assert "New partner call" in page
-    assert re.search(rf'<option selected value="{world["preili"].id}">Preiļi</option>', page), (
+    assert re.search(rf'<option selected value="{partners["preili"].id}">Preiļi</option>', page), (
         "the organisation's centre is chosen"
     )
 
     response = post_form(
         client,
         f"/organisations/{school.id}/calls/new",
-        call_form(centre=str(world["preili"].id)),
+        call_form(centre=str(partners["preili"].id)),
         token_from=f"/organisations/{school.id}/calls/new",
     )
 
@@ -117,25 +109,26 @@ def test_a_representative_posts_a_call(client, world):
         "science,environment",
     )
     assert (call.starts_on, call.ends_on, call.state) == (date(2027, 3, 1), date(2027, 5, 31), "open")
-    assert call.organisation_id == school.id and call.centre_id == world["preili"].id
-    assert call.created_by_id == world["teacher"].id
+    assert call.organisation_id == school.id and call.centre_id == partners["preili"].id
+    assert call.created_by_id == partners["teacher"].id
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "partner_call.create")) is not None
     detail = text(client.get(f"/partner-calls/{call.id}"))
     assert "Your partner call is published" in detail and "Ilze Liepa, klases audzinātāja" in detail
 
 
-def test_another_organisations_representative_gets_403_and_is_audited(client, world):
-    school = world["school"]
+def test_another_organisations_representative_gets_403_and_is_audited(client, partners):
+    school = partners["school"]
     call = make_partner_call(school)
-    as_(client, world, "other_rep")
+    signed_in(client, partners["other_rep"])
     assert client.get(f"/organisations/{school.id}/calls/new").status_code == 403
     assert (
-        post_form(client, f"/organisations/{school.id}/calls/new", call_form(centre=str(world["preili"].id))).status_code == 403
+        post_form(client, f"/organisations/{school.id}/calls/new", call_form(centre=str(partners["preili"].id))).status_code
+        == 403
     )
     assert client.get(f"/partner-calls/{call.id}/edit").status_code == 403
     assert (
         post_form(
-            client, f"/partner-calls/{call.id}/edit", call_form(title="Hijacked", centre=str(world["preili"].id))
+            client, f"/partner-calls/{call.id}/edit", call_form(title="Hijacked", centre=str(partners["preili"].id))
         ).status_code
         == 403
     )
@@ -145,23 +138,23 @@ def test_another_organisations_representative_gets_403_and_is_audited(client, wo
     assert len(denials("organisations.new_call")) == 2
     assert len(denials("organisations.edit_call")) == 2
     assert len(denials("organisations.change_call")) == 2
-    assert all(entry.actor_id == world["other_rep"].id for entry in denials("organisations."))
+    assert all(entry.actor_id == partners["other_rep"].id for entry in denials("organisations."))
     [kept] = calls()
     assert (kept.title, kept.state) == (call.title, "open")
 
 
 @pytest.mark.parametrize("who", ["anna", "moderator"])
-def test_people_who_do_not_represent_the_organisation_get_403(client, world, who):
-    call = make_partner_call(world["school"])
-    as_(client, world, who)
-    assert client.get(f"/organisations/{world['school'].id}/calls/new").status_code == 403
+def test_people_who_do_not_represent_the_organisation_get_403(client, partners, who):
+    call = make_partner_call(partners["school"])
+    signed_in(client, partners[who])
+    assert client.get(f"/organisations/{partners['school'].id}/calls/new").status_code == 403
     assert client.get(f"/partner-calls/{call.id}/edit").status_code == 403
     assert post_form(client, f"/partner-calls/{call.id}/close").status_code == 403
 
 
-def test_visitors_are_sent_to_log_in(client, world):
-    call = make_partner_call(world["school"])
-    for path in (f"/organisations/{world['school'].id}/calls/new", f"/partner-calls/{call.id}/edit"):
+def test_visitors_are_sent_to_log_in(client, partners):
+    call = make_partner_call(partners["school"])
+    for path in (f"/organisations/{partners['school'].id}/calls/new", f"/partner-calls/{call.id}/edit"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     response = post_form(client, f"/partner-calls/{call.id}/close")
@@ -169,24 +162,30 @@ def test_visitors_are_sent_to_log_in(client, world):
     assert calls()[0].state == "open"
 
 
-def test_unknown_organisations_and_calls_are_404(client, world):
-    as_(client, world, "teacher")
+def test_unknown_organisations_and_calls_are_404(client, partners):
+    signed_in(client, partners["teacher"])
     assert client.get("/organisations/9999/calls/new").status_code == 404
     assert client.get("/partner-calls/9999").status_code == 404
     assert client.get("/partner-calls/9999/edit").status_code == 404
     assert post_form(client, "/partner-calls/9999/close").status_code == 404
-    assert post_form(client, f"/partner-calls/{make_partner_call(world['school']).id}/explode").status_code in (404, 405)
+    assert post_form(client, f"/partner-calls/{make_partner_call(partners['school']).id}/explode").status_code in (
+        404,
+        405,
+    )
 
 
 # Validation -------------------------------------------------------------------------------------------------------
 
 
-def test_the_end_cannot_be_before_the_start_and_the_input_is_kept(client, world):
-    school = world["school"]
-    as_(client, world, "teacher")
+def test_the_end_cannot_be_before_the_start_and_the_input_is_kept(client, partners):
+    school = partners["school"]
+    signed_in(client, partners["teacher"])
     path = f"/organisations/{school.id}/calls/new"
     response = post_form(
-        client, path, call_form(starts_on="2027-05-01", ends_on="2027-04-01", centre=str(world["preili"].id)), token_from=path
+        client,
+        path,
+        call_form(starts_on="2027-05-01", ends_on="2027-04-01", centre=str(partners["preili"].id)),
+        token_from=path,
     )
     page = text(response)
     assert response.status_code == 200 and calls() == []
@@ -196,22 +195,25 @@ def test_the_end_cannot_be_before_the_start_and_the_input_is_kept(client, world)
     assert re.search(r'checked[^>]*value="10-12"|value="10-12"[^>]*checked', page)
 
 
-def test_dates_typed_the_latvian_way_are_understood_and_nonsense_is_explained(client, world):
-    school = world["school"]
-    as_(client, world, "teacher")
+def test_dates_typed_the_latvian_way_are_understood_and_nonsense_is_explained(client, partners):
+    school = partners["school"]
+    signed_in(client, partners["teacher"])
     path = f"/organisations/{school.id}/calls/new"
-    page = text(post_form(client, path, call_form(starts_on="next spring", centre=str(world["preili"].id)), token_from=path))
+    page = text(post_form(client, path, call_form(starts_on="next spring", centre=str(partners["preili"].id)), token_from=path))
     assert "Please write the date as year-month-day" in page and calls() == []
     response = post_form(
-        client, path, call_form(starts_on="01.03.2027", ends_on="", centre=str(world["preili"].id)), token_from=path
+        client,
+        path,
+        call_form(starts_on="01.03.2027", ends_on="", centre=str(partners["preili"].id)),
+        token_from=path,
     )
     assert response.status_code == 302
     assert (calls()[0].starts_on, calls()[0].ends_on) == (date(2027, 3, 1), None)
 
 
-def test_a_call_needs_a_topic_ages_subjects_and_a_known_centre(client, world):
-    school = world["school"]
-    as_(client, world, "teacher")
+def test_a_call_needs_a_topic_ages_subjects_and_a_known_centre(client, partners):
+    school = partners["school"]
+    signed_in(client, partners["teacher"])
     path = f"/organisations/{school.id}/calls/new"
     page = text(
         post_form(client, path, call_form(title="", age_groups=[], subjects=["nonsense"], centre="9999"), token_from=path)
@@ -224,16 +226,16 @@ def test_a_call_needs_a_topic_ages_subjects_and_a_known_centre(client, world):
 # Editing and the state buttons ----------------------------------------------------------------------------------
 
 
-def test_a_representative_changes_the_call(client, world):
-    call = make_partner_call(world["school"], starts_on=date(2027, 3, 1))
-    as_(client, world, "teacher")
+def test_a_representative_changes_the_call(client, partners):
+    call = make_partner_call(partners["school"], starts_on=date(2027, 3, 1))
+    signed_in(client, partners["teacher"])
     path = f"/partner-calls/{call.id}/edit"
     form_page = text(client.get(path))
     assert f'value="{call.title}"' in form_page and 'value="2027-03-01"' in form_page
     response = post_form(
         client,
         path,
-        call_form(title="Jauna tēma", subjects=["arts"], starts_on="", ends_on="", centre=str(world["aglona"].id)),
+        call_form(title="Jauna tēma", subjects=["arts"], starts_on="", ends_on="", centre=str(partners["aglona"].id)),
         token_from=path,
     )
     assert response.status_code == 302
@@ -242,17 +244,17 @@ def test_a_representative_changes_the_call(client, world):
         "Jauna tēma",
         "arts",
         None,
-        world["aglona"].id,
+        partners["aglona"].id,
     )
 
 
-def test_state_buttons_move_the_call_and_are_shown_only_to_representatives(ctx, client, world):
-    call = make_partner_call(world["school"])
+def test_state_buttons_move_the_call_and_are_shown_only_to_representatives(ctx, client, partners):
+    call = make_partner_call(partners["school"])
     for who in ("visitor", "anna", "other_rep", "moderator"):
-        page = text(as_(ctx.test_client(), world, who).get(f"/partner-calls/{call.id}", headers=EN))
+        page = text(client_for(ctx, partners.get(who)).get(f"/partner-calls/{call.id}", headers=EN))
         assert call.title in page
         assert f"/partner-calls/{call.id}/close" not in page and f"/partner-calls/{call.id}/edit" not in page
-    as_(client, world, "teacher")
+    signed_in(client, partners["teacher"])
     page = text(client.get(f"/partner-calls/{call.id}"))
     assert f"/partner-calls/{call.id}/mark_matched" in page and f"/partner-calls/{call.id}/close" in page
     assert f"/partner-calls/{call.id}/reopen" not in page and f"/partner-calls/{call.id}/edit" in page
@@ -279,8 +281,8 @@ def test_state_buttons_move_the_call_and_are_shown_only_to_representatives(ctx, 
 # The call's page ----------------------------------------------------------------------------------------------
 
 
-def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(client, world):
-    school, preili = world["school"], world["preili"]
+def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(client, partners):
+    school, preili = partners["school"], partners["preili"]
     call = make_partner_call(
         school, age_groups="10-12", subjects="environment", starts_on=date(2027, 3, 1), ends_on=date(2027, 5, 31)
     )
@@ -294,7 +296,7 @@ def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(clie
         partner_subjects="environment",
     )
     make_idea(
-        centre=world["aglona"],
+        centre=partners["aglona"],
         title="Nekā kopīga",
         seeking_school_partner=True,
         partner_age_groups="adults",
@@ -319,9 +321,14 @@ def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(clie
     assert "no-store" in client.get(f"/partner-calls/{call.id}").headers["Cache-Control"]
 
 
-def test_a_closed_call_shows_no_suggestions(client, world):
-    call = make_partner_call(world["school"], state="closed")
-    make_idea(centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment")
+def test_a_closed_call_shows_no_suggestions(client, partners):
+    call = make_partner_call(partners["school"], state="closed")
+    make_idea(
+        centre=partners["preili"],
+        seeking_school_partner=True,
+        partner_age_groups="10-12",
+        partner_subjects="environment",
+    )
     page = text(client.get(f"/partner-calls/{call.id}", headers=EN))
     assert "Closed" in page and "Suggested ideas and activities" not in page
 
@@ -330,8 +337,13 @@ def test_a_closed_call_shows_no_suggestions(client, world):
 
 
 @pytest.fixture
-def listed(world):
-    school, ngo, preili, aglona = world["school"], world["ngo"], world["preili"], world["aglona"]
+def listed(partners):
+    school, ngo, preili, aglona = (
+        partners["school"],
+        partners["ngo"],
+        partners["preili"],
+        partners["aglona"],
+    )
     return {
         "spring_call": make_partner_call(
             school,
@@ -406,7 +418,7 @@ def shown(client, query=""):
     return {title for title in TITLES if title in page}
 
 
-def test_partners_shows_open_calls_beside_ideas_and_activities_seeking_a_partner(client, world, listed):
+def test_partners_shows_open_calls_beside_ideas_and_activities_seeking_a_partner(client, partners, listed):
     assert shown(client) == {"Pavasara projekts", "Jebkad", "Ideja skolai", "Mūzikas ideja", "Darbnīca skolai"}
 
 
@@ -427,11 +439,11 @@ def test_partners_shows_open_calls_beside_ideas_and_activities_seeking_a_partner
         ("?centre=preili&age=10-12&subject=environment&type=calls", {"Pavasara projekts"}),
     ],
 )
-def test_each_filter_narrows_the_lists(client, world, listed, query, expected):
+def test_each_filter_narrows_the_lists(client, partners, listed, query, expected):
     assert shown(client, query) == expected
 
 
-def test_the_period_filter(client, world, listed):
+def test_the_period_filter(client, partners, listed):
     # April 2027 is inside the spring call; the call without a period suits any month; ideas have no period
     assert shown(client, "?period=2027-04&type=calls") == {"Pavasara projekts", "Jebkad"}
     assert shown(client, "?period=2027-09&type=calls") == {"Jebkad"}
@@ -463,13 +475,13 @@ def test_the_period_filter(client, world, listed):
         "?subject=environment,arts",
     ],
 )
-def test_bad_parameters_are_ignored(client, world, listed, query):
+def test_bad_parameters_are_ignored(client, partners, listed, query):
     assert shown(client, query) == shown(client)
 
 
-def test_long_lists_page(client, world):
+def test_long_lists_page(client, partners):
     for number in range(23):
-        make_partner_call(world["school"], title=f"Aicinājums {number:02d}")
+        make_partner_call(partners["school"], title=f"Aicinājums {number:02d}")
     everything = text(client.get("/partners", headers=EN))
     assert "More partner calls" in everything and "/partners?type=calls" in everything
     first = text(client.get("/partners?type=calls", headers=EN))
@@ -484,19 +496,25 @@ SIGNED_IN_EXTRA = 3
 
 
 @pytest.mark.parametrize("who", ["visitor", "anna"])
-def test_partners_and_a_call_run_a_fixed_small_number_of_statements(client, world, who):
-    as_(client, world, who)
+def test_partners_and_a_call_run_a_fixed_small_number_of_statements(client, partners, who):
+    signed_in(client, partners.get(who))  # "visitor": nobody
     client.get("/")
-    call = make_partner_call(world["school"])
+    call = make_partner_call(partners["school"])
     counts = set()
     for total in (2, 30):
         while db.session.scalar(select(db.func.count(PartnerCall.id))) < total:
-            make_partner_call(world["ngo"], title="Vēl viens")
+            make_partner_call(partners["ngo"], title="Vēl viens")
             make_idea(
-                centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment"
+                centre=partners["preili"],
+                seeking_school_partner=True,
+                partner_age_groups="10-12",
+                partner_subjects="environment",
             )
             make_activity(
-                centre=world["aglona"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="arts"
+                centre=partners["aglona"],
+                seeking_school_partner=True,
+                partner_age_groups="10-12",
+                partner_subjects="arts",
             )
         for path in (
             "/partners",
@@ -525,33 +543,36 @@ def render_partial(app, user, project):
         return render_template_string(PARTIAL, project=project)
 
 
-def test_the_suggestions_partial_is_for_the_projects_people_only(ctx, world):
+def test_the_suggestions_partial_is_for_the_projects_people_only(ctx, partners):
     author = make_user(email="author@example.com", language="en")
     idea = make_idea(
         author=author,
-        centre=world["preili"],
+        centre=partners["preili"],
         seeking_school_partner=True,
         partner_age_groups="10-12",
         partner_subjects="environment",
     )
-    call = make_partner_call(world["school"], age_groups="10-12", subjects="environment")
-    make_partner_call(world["ngo"], title="Cits", age_groups="adults", subjects="music")
+    call = make_partner_call(partners["school"], age_groups="10-12", subjects="environment")
+    make_partner_call(partners["ngo"], title="Cits", age_groups="adults", subjects="music")
 
     page = render_partial(ctx, author, idea)
     assert "Possible school partners" in page and call.title in page and "Cits" not in page
     assert "same centre, both about environment, Ages 10–12" in page
     assert "Preiļu 1. pamatskola" in page and "a school in the same centre" in page
     assert f"/partner-calls/{call.id}/invite?idea_id={idea.id}" in page
-    assert "Possible school partners" in render_partial(ctx, world["moderator"], idea)
-    for stranger in (None, world["anna"], world["teacher"]):
+    assert "Possible school partners" in render_partial(ctx, partners["moderator"], idea)
+    for stranger in (None, partners["anna"], partners["teacher"]):
         assert render_partial(ctx, stranger, idea).strip() == ""
-    not_seeking = make_idea(author=author, centre=world["preili"])
+    not_seeking = make_idea(author=author, centre=partners["preili"])
     assert render_partial(ctx, author, not_seeking).strip() == ""
 
     activity = make_activity(
-        centre=world["preili"], seeking_school_partner=True, partner_age_groups="10-12", partner_subjects="environment"
+        centre=partners["preili"],
+        seeking_school_partner=True,
+        partner_age_groups="10-12",
+        partner_subjects="environment",
     )
-    page = render_partial(ctx, world["moderator"], activity)
+    page = render_partial(ctx, partners["moderator"], activity)
     assert f"/partner-calls/{call.id}/invite?activity_id={activity.id}" in page
     assert render_partial(ctx, author, activity).strip() == ""
 
@@ -559,10 +580,10 @@ def test_the_suggestions_partial_is_for_the_projects_people_only(ctx, world):
 # The activity form's school-partner fields -----------------------------------------------------------------------
 
 
-def test_an_activity_can_seek_a_school_partner(client, world):
+def test_an_activity_can_seek_a_school_partner(client, partners):
     from datetime import datetime
 
-    as_(client, world, "moderator")
+    signed_in(client, partners["moderator"])
     day = (utcnow() + timedelta(days=20)).date()
     starts = datetime(day.year, day.month, day.day, 10).strftime("%Y-%m-%dT%H:%M")
     ends = datetime(day.year, day.month, day.day, 13).strftime("%Y-%m-%dT%H:%M")
