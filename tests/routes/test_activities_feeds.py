@@ -7,11 +7,9 @@ import pytest
 from icalendar import Calendar
 
 from app.activities import services
-from app.activities.models import Registration
 from app.extensions import db
 from app.timeutil import utcnow
-from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_activity, make_centre, make_user
+from tests.factories import make_activity, make_centre, make_registration, make_role, make_signup, make_user
 
 
 def parse(response):
@@ -39,9 +37,8 @@ def events(calendar):
 
 
 @pytest.fixture
-def world(ctx):
-    preili = make_centre(name="Preiļi", slug="preili")
-    aglona = make_centre(name="Aglona", slug="aglona")
+def activities_in_time(preili, aglona):
+    """Preiļi's activities (coming, cancelled, last week, long ago), one in Aglona, one of a closed centre."""
     closed = make_centre(name="Slēgtais", slug="closed", is_active=False)
     coordinator = make_user(email="dace@example.com", display_name="Dace Koordinatore", moderates=[preili])
     return {
@@ -64,43 +61,45 @@ def uid(activity):
     return f"activity-{activity.id}@127.0.0.1"
 
 
-def test_the_centre_feed_lists_its_activities_from_a_month_ago_on(client, world):
+def test_the_centre_feed_lists_its_activities_from_a_month_ago_on(client, activities_in_time):
     for path in ("/centres/preili/calendar.ics", "/calendar.ics?centre=preili"):
         calendar = parse(client.get(path))
         found = events(calendar)
-        assert set(found) == {uid(world[name]) for name in ("workshop", "cancelled", "last_week")}
+        assert set(found) == {uid(activities_in_time[name]) for name in ("workshop", "cancelled", "last_week")}
         assert "Preiļi" in str(calendar["X-WR-CALNAME"])
     found = events(parse(client.get("/centres/preili/calendar.ics")))
-    workshop = found[uid(world["workshop"])]
+    workshop = found[uid(activities_in_time["workshop"])]
     assert str(workshop["SUMMARY"]) == "Keramikas darbnīca"
     assert str(workshop["STATUS"]) == "CONFIRMED"
-    assert workshop.decoded("DTSTART") == world["workshop"].starts_at.replace(tzinfo=workshop.decoded("DTSTART").tzinfo)
+    assert workshop.decoded("DTSTART") == activities_in_time["workshop"].starts_at.replace(
+        tzinfo=workshop.decoded("DTSTART").tzinfo
+    )
     assert workshop.decoded("DTSTART").utcoffset() == timedelta(0)
     assert "Preiļu KRC" in str(workshop["LOCATION"])
-    assert str(workshop["URL"]).endswith(f"/activities/{world['workshop'].id}")
+    assert str(workshop["URL"]).endswith(f"/activities/{activities_in_time['workshop'].id}")
     assert str(workshop["URL"]) in str(workshop["DESCRIPTION"])
     assert "LAST-MODIFIED" in workshop and "SEQUENCE" in workshop
-    cancelled = found[uid(world["cancelled"])]
+    cancelled = found[uid(activities_in_time["cancelled"])]
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert "Lietus" in str(cancelled["DESCRIPTION"])
 
 
-def test_the_feed_of_every_centre_leaves_out_inactive_centres(client, world):
+def test_the_feed_of_every_centre_leaves_out_inactive_centres(client, activities_in_time):
     found = events(parse(client.get("/calendar.ics")))
-    assert uid(world["in_aglona"]) in found and uid(world["workshop"]) in found
-    assert uid(world["in_closed"]) not in found and uid(world["long_ago"]) not in found
+    assert uid(activities_in_time["in_aglona"]) in found and uid(activities_in_time["workshop"]) in found
+    assert uid(activities_in_time["in_closed"]) not in found and uid(activities_in_time["long_ago"]) not in found
 
 
 @pytest.mark.parametrize(
     "path",
     ["/centres/nowhere/calendar.ics", "/centres/closed/calendar.ics", "/calendar.ics?centre=nowhere", "/activities/999999.ics"],
 )
-def test_unknown_feeds_are_404(client, world, path):
+def test_unknown_feeds_are_404(client, activities_in_time, path):
     assert client.get(path).status_code == 404
 
 
-def test_one_activity_as_a_file_to_add(client, world):
-    activity = world["workshop"]
+def test_one_activity_as_a_file_to_add(client, activities_in_time):
+    activity = activities_in_time["workshop"]
     response = client.get(f"/activities/{activity.id}.ics")
     found = events(parse(response))
     assert list(found) == [uid(activity)]
@@ -109,10 +108,14 @@ def test_one_activity_as_a_file_to_add(client, world):
     assert "Veidosim puķu podus" in description and "<" not in description  # plain text, not HTML
 
 
-def test_user_text_is_escaped_and_cannot_add_events_or_properties(client, world):
+def test_user_text_is_escaped_and_cannot_add_events_or_properties(client, activities_in_time):
     title = "Talka, grābekļi; tēja\nX\r\nBEGIN:VEVENT\r\nUID:evil"
     activity = make_activity(
-        world["preili"], None, title=title, description="Līnija 1\r\nDTSTART:20000101T000000Z", place="Raiņa 1; 2. stāvs, zāle"
+        activities_in_time["preili"],
+        None,
+        title=title,
+        description="Līnija 1\r\nDTSTART:20000101T000000Z",
+        place="Raiņa 1; 2. stāvs, zāle",
     )
     response = client.get(f"/activities/{activity.id}.ics")
     body = response.get_data()
@@ -127,8 +130,8 @@ def test_user_text_is_escaped_and_cannot_add_events_or_properties(client, world)
     assert str(event["UID"]) == uid(activity)
 
 
-def test_long_text_is_folded_at_75_octets(client, world):
-    activity = make_activity(world["preili"], None, title="Ļoti garš nosaukums " * 7, description="Ē" * 300)
+def test_long_text_is_folded_at_75_octets(client, activities_in_time):
+    activity = make_activity(activities_in_time["preili"], None, title="Ļoti garš nosaukums " * 7, description="Ē" * 300)
     event = parse(client.get(f"/activities/{activity.id}.ics")).walk("VEVENT")[0]  # parse() checks the lengths
     assert str(event["DESCRIPTION"]).startswith("Ē" * 300)
 
@@ -137,62 +140,51 @@ def test_long_text_is_folded_at_75_octets(client, world):
 
 
 @pytest.fixture
-def person(world):
+def person(activities_in_time):
     """Anna: registered with her children, on a waiting list, cancelled, took part; a volunteer shift."""
     anna = make_user(email="anna@example.com", display_name="Anna Bērziņa")
     other = make_user(email="other@example.com", display_name="Cits Cilvēks")
-    preili = world["preili"]
+    preili = activities_in_time["preili"]
     full = make_activity(preili, None, title="Pilna darbnīca", capacity=1, starts_in_days=9)
     left = make_activity(preili, None, title="Atteiktā darbnīca", starts_in_days=10)
     shift_activity = make_activity(preili, None, title="Tirdziņš", starts_in_days=12)
     not_mine = make_activity(preili, None, title="Citu darbnīca", starts_in_days=13)
-    services.register(anna, world["workshop"], includes_self=True, companions=["Elzīte", "Markuss"])
+    services.register(anna, activities_in_time["workshop"], includes_self=True, companions=["Elzīte", "Markuss"])
     services.register(other, full)
     services.register(anna, full)  # waiting list
     services.cancel_registration(anna, services.register(anna, left))
     services.register(other, not_mine, companions=["Svešs Bērns"])
-    db.session.add(
-        Registration(
-            activity_id=world["last_week"].id,
-            user_id=anna.id,
-            places=2,
-            includes_self=True,
-            companions=["Elzīte"],
-            state="attended",
-        )
-    )
-    role = VolunteerRole(
-        activity_id=shift_activity.id,
+    make_registration(activities_in_time["last_week"], anna, "attended", companions=["Elzīte"])
+    role = make_role(
+        activity=shift_activity,
         name="Kasiere",
         places=2,
-        accepted_count=1,
         starts_at=shift_activity.starts_at - timedelta(hours=1),
         ends_at=shift_activity.ends_at,
     )
-    applied_role = VolunteerRole(activity_id=not_mine.id, name="Palīgs", places=2, accepted_count=0)
-    db.session.add_all([role, applied_role])
-    db.session.flush()
-    signup = SignUp(
-        role_id=role.id, user_id=anna.id, state="accepted", decided_by_id=world["coordinator"].id, decided_at=utcnow()
-    )
-    db.session.add_all([signup, SignUp(role_id=applied_role.id, user_id=anna.id, state="applied")])
-    db.session.commit()
+    applied_role = make_role(activity=not_mine, name="Palīgs", places=2)
+    signup = make_signup(role, anna, "accepted", decided_by=activities_in_time["coordinator"])
+    make_signup(applied_role, anna, "applied")
     return {"anna": anna, "full": full, "left": left, "shift_activity": shift_activity, "not_mine": not_mine, "signup": signup}
 
 
-def test_the_private_feed_has_my_activities_and_shifts_without_logging_in(client, world, person):
+def test_the_private_feed_has_my_activities_and_shifts_without_logging_in(client, activities_in_time, person):
     token = services.calendar_feed_token(person["anna"])
     db.session.commit()
     response = client.get(f"/me/calendar/{token}.ics")
     assert response.headers["Cache-Control"] == "private, no-store"
     found = events(parse(response))
-    assert set(found) == {uid(world["workshop"]), uid(world["last_week"]), f"signup-{person['signup'].id}@127.0.0.1"}
+    assert set(found) == {
+        uid(activities_in_time["workshop"]),
+        uid(activities_in_time["last_week"]),
+        f"signup-{person['signup'].id}@127.0.0.1",
+    }
     shift = found[f"signup-{person['signup'].id}@127.0.0.1"]
     assert "Kasiere" in str(shift["SUMMARY"]) and "Tirdziņš" in str(shift["SUMMARY"])
     assert shift.decoded("DTSTART").replace(tzinfo=None) == person["shift_activity"].starts_at - timedelta(hours=1)
 
 
-def test_no_feed_has_the_names_of_the_people_brought(client, world, person):
+def test_no_feed_has_the_names_of_the_people_brought(client, activities_in_time, person):
     token = services.calendar_feed_token(person["anna"])
     db.session.commit()
     bodies = [
@@ -200,7 +192,7 @@ def test_no_feed_has_the_names_of_the_people_brought(client, world, person):
         for path in (
             "/calendar.ics",
             "/centres/preili/calendar.ics",
-            f"/activities/{world['workshop'].id}.ics",
+            f"/activities/{activities_in_time['workshop'].id}.ics",
             f"/activities/{person['not_mine'].id}.ics",
             f"/me/calendar/{token}.ics",
         )
@@ -210,7 +202,7 @@ def test_no_feed_has_the_names_of_the_people_brought(client, world, person):
             assert name.encode() not in body
 
 
-def test_a_wrong_renewed_or_revoked_token_is_404(client, world, person):
+def test_a_wrong_renewed_or_revoked_token_is_404(client, activities_in_time, person):
     anna = person["anna"]
     assert client.get("/me/calendar/not-a-token.ics").status_code == 404
     old = services.calendar_feed_token(anna)
@@ -226,7 +218,7 @@ def test_a_wrong_renewed_or_revoked_token_is_404(client, world, person):
     assert client.get(f"/me/calendar/{new}.ics").status_code == 404
 
 
-def test_a_suspended_persons_feed_is_404(client, world, person):
+def test_a_suspended_persons_feed_is_404(client, activities_in_time, person):
     anna = person["anna"]
     token = services.calendar_feed_token(anna)
     anna.suspended_at = utcnow()

@@ -13,8 +13,8 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_activity, make_centre, make_idea, make_user
-from tests.helpers import log_in
+from tests.factories import make_activity, make_idea, make_role, make_user
+from tests.helpers import log_in, signed_in
 from tests.helpers import post_form as post_with_token
 from tests.statements import statements_of
 
@@ -23,9 +23,8 @@ RIGA = ZoneInfo("Europe/Riga")
 
 
 @pytest.fixture
-def world(ctx):
-    preili = make_centre(name="Preiļi", slug="preili")
-    aglona = make_centre(name="Aglona", slug="aglona")
+def activity_and_people(preili, aglona):
+    """An open activity of Preiļi by its coordinator, Aglona's moderator, Anna and Valdis."""
     moderator = make_user(email="mod@example.com", display_name="Dace Koordinatore", moderates=[preili], language="en")
     return {
         "preili": preili,
@@ -45,12 +44,6 @@ def post_form(client, path, data=None, token_from="/", **kwargs):
 
 def text(response):
     return response.get_data(as_text=True)
-
-
-def as_(client, world, who):
-    if who != "visitor":
-        log_in(client, world[who].email)
-    return client
 
 
 def fresh(model, row_id):
@@ -87,11 +80,11 @@ def activity_form(**overrides):
 
 
 @pytest.mark.parametrize("who", ["visitor", "anna", "moderator"])
-def test_the_pages_render_for_everyone(client, world, who):
-    activity = world["activity"]
-    cancelled = make_activity(centre=world["aglona"], state="cancelled", title="Atcelta pastaiga")
-    past = make_activity(centre=world["preili"], state="completed", title="Pagājusī talka", starts_in_days=-10)
-    as_(client, world, who)
+def test_the_pages_render_for_everyone(client, activity_and_people, who):
+    activity = activity_and_people["activity"]
+    cancelled = make_activity(centre=activity_and_people["aglona"], state="cancelled", title="Atcelta pastaiga")
+    past = make_activity(centre=activity_and_people["preili"], state="completed", title="Pagājusī talka", starts_in_days=-10)
+    signed_in(client, activity_and_people.get(who))  # "visitor": nobody
 
     page = text(client.get("/activities", headers=EN))
     assert "Keramikas darbnīca" in page and "Atcelta pastaiga" in page and "Cancelled" in page
@@ -116,15 +109,15 @@ def test_the_pages_render_for_everyone(client, world, who):
     assert client.get("/").status_code == 200
 
 
-def test_the_home_page_and_the_menu_show_the_activities(client, world):
-    make_activity(centre=world["preili"], state="cancelled", title="Atcelta")
+def test_the_home_page_and_the_menu_show_the_activities(client, activity_and_people):
+    make_activity(centre=activity_and_people["preili"], state="cancelled", title="Atcelta")
     page = text(client.get("/", headers=EN))
     assert "Upcoming activities" in page and "Keramikas darbnīca" in page and "Atcelta" not in page
     assert '<a href="/activities"' in page
 
 
-def test_unknown_activities_are_not_found(client, world):
-    as_(client, world, "moderator")
+def test_unknown_activities_are_not_found(client, activity_and_people):
+    signed_in(client, activity_and_people["moderator"])
     assert client.get("/activities/9999").status_code == 404
     assert client.get("/activities/9999/edit").status_code == 404
     assert client.get("/activities/9999/registrations").status_code == 404
@@ -134,10 +127,10 @@ def test_unknown_activities_are_not_found(client, world):
 
 
 @pytest.mark.parametrize("who", ["anna", "other_moderator"])
-def test_coordinator_pages_are_refused_to_others(client, world, who):
-    activity = world["activity"]
-    idea = make_idea(centre=world["preili"], state="published")
-    as_(client, world, who)
+def test_coordinator_pages_are_refused_to_others(client, activity_and_people, who):
+    activity = activity_and_people["activity"]
+    idea = make_idea(centre=activity_and_people["preili"], state="published")
+    signed_in(client, activity_and_people[who])
     for path in (
         f"/activities/{activity.id}/edit",
         f"/activities/{activity.id}/cancel",
@@ -154,7 +147,7 @@ def test_coordinator_pages_are_refused_to_others(client, world, who):
     assert fresh(Activity, activity.id).state == "open"
 
 
-def test_visitors_are_sent_to_log_in(client, world):
+def test_visitors_are_sent_to_log_in(client, activity_and_people):
     response = client.get("/activities/new")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
@@ -162,8 +155,8 @@ def test_visitors_are_sent_to_log_in(client, world):
 # Creating ----------------------------------------------------------------------------------------------------
 
 
-def test_a_form_with_mistakes_keeps_the_input_and_says_what_is_wrong(client, world):
-    as_(client, world, "moderator")
+def test_a_form_with_mistakes_keeps_the_input_and_says_what_is_wrong(client, activity_and_people):
+    signed_in(client, activity_and_people["moderator"])
     earlier, _ = local_input(-2, 10)
     before_start, _ = local_input(-3, 10)
     response = post_form(
@@ -181,49 +174,47 @@ def test_a_form_with_mistakes_keeps_the_input_and_says_what_is_wrong(client, wor
     assert db.session.scalars(select(Activity).where(Activity.title == "Mana darbnīca")).first() is None
 
 
-def test_a_coordinator_creates_an_activity_in_local_time(client, world):
-    as_(client, world, "moderator")
+def test_a_coordinator_creates_an_activity_in_local_time(client, activity_and_people):
+    signed_in(client, activity_and_people["moderator"])
     page = text(client.get("/activities/new", headers=EN))
     assert 'name="centre"' not in page  # one centre: no picker
     starts, starts_utc = local_input(20, 10)
     response = post_form(client, "/activities/new", activity_form(starts_at=starts, open_registration="y"))
     assert response.status_code == 302
     activity = db.session.scalars(select(Activity).where(Activity.title == "Puķu podu apgleznošana")).one()
-    assert (activity.centre_id, activity.state, activity.capacity) == (world["preili"].id, "open", 12)
+    assert (activity.centre_id, activity.state, activity.capacity) == (activity_and_people["preili"].id, "open", 12)
     assert activity.starts_at == starts_utc
     assert response.headers["Location"].endswith(f"/activities/{activity.id}")
     detail = text(client.get(f"/activities/{activity.id}", headers=EN))
     assert "<strong>podus</strong>" in detail and "10:00" in detail
 
 
-def test_an_admin_chooses_the_centre_and_a_centre_outside_the_list_is_refused(client, world):
+def test_an_admin_chooses_the_centre_and_a_centre_outside_the_list_is_refused(client, activity_and_people):
     admin = make_user(email="boss@example.com", admin=True, language="en")
     log_in(client, admin.email)
     assert 'name="centre"' in text(client.get("/activities/new"))
     response = post_form(client, "/activities/new", activity_form(centre="999999"), headers=EN)
     assert response.status_code == 200 and "Please choose a centre from the list." in text(response)
-    assert post_form(client, "/activities/new", activity_form(centre=str(world["aglona"].id))).status_code == 302
+    assert post_form(client, "/activities/new", activity_form(centre=str(activity_and_people["aglona"].id))).status_code == 302
     assert (
         db.session.scalars(select(Activity.centre_id).where(Activity.title == "Puķu podu apgleznošana")).one()
-        == world["aglona"].id
+        == activity_and_people["aglona"].id
     )
 
 
 # Promoting an idea ----------------------------------------------------------------------------------------------
 
 
-def test_promoting_an_idea_moves_its_roles_and_links_both_ways(client, world):
+def test_promoting_an_idea_moves_its_roles_and_links_both_ways(client, activity_and_people):
     idea = make_idea(
-        centre=world["preili"],
+        centre=activity_and_people["preili"],
         state="published",
         title="Puķu podi dienas centram",
         summary="Podi vecajiem ļaudīm.",
         place="Raiņa bulvāris 19",
     )
-    role = VolunteerRole(idea_id=idea.id, name="Podu nesējs", places=2, accepted_count=0)
-    db.session.add(role)
-    db.session.commit()
-    as_(client, world, "moderator")
+    role = make_role(idea=idea, name="Podu nesējs", places=2)
+    signed_in(client, activity_and_people["moderator"])
     assert f'href="/ideas/{idea.id}/promote"' in text(client.get(f"/ideas/{idea.id}", headers=EN))
     form_page = text(client.get(f"/ideas/{idea.id}/promote", headers=EN))
     assert 'value="Puķu podi dienas centram"' in form_page and "Podi vecajiem ļaudīm." in form_page
@@ -259,12 +250,12 @@ def registration_of(user, activity):
     ).first()
 
 
-def test_registering_with_two_children_keeps_their_names_private(client, world):
-    activity = world["activity"]
-    as_(client, world, "anna")
+def test_registering_with_two_children_keeps_their_names_private(client, activity_and_people):
+    activity = activity_and_people["activity"]
+    signed_in(client, activity_and_people["anna"])
     response = register(client, activity, {"includes_self": "y", "companions-0": "Jānītis", "companions-1": "Ilzīte"})
     assert response.status_code == 302
-    registration = registration_of(world["anna"], activity)
+    registration = registration_of(activity_and_people["anna"], activity)
     assert (registration.state, registration.places, registration.companions) == ("registered", 3, ["Jānītis", "Ilzīte"])
     own = client.get(f"/activities/{activity.id}", headers=EN)
     assert "You are registered." in text(own) and "Jānītis, Ilzīte" in text(own)
@@ -275,70 +266,70 @@ def test_registering_with_two_children_keeps_their_names_private(client, world):
     public = text(visitor.get(f"/activities/{activity.id}", headers=EN))
     assert "Jānītis" not in public and "Ilzīte" not in public and "Anna Bērziņa" not in public
     other = client.application.test_client()
-    log_in(other, world["valdis"].email)
+    log_in(other, activity_and_people["valdis"].email)
     assert "Jānītis" not in text(other.get(f"/activities/{activity.id}"))
 
     coordinator = client.application.test_client()
-    log_in(coordinator, world["moderator"].email)
+    log_in(coordinator, activity_and_people["moderator"].email)
     listing = coordinator.get(f"/activities/{activity.id}/registrations", headers=EN)
     assert listing.headers["Cache-Control"] == "no-store"
     assert "Anna Bērziņa" in text(listing) and "Jānītis, Ilzīte" in text(listing)
 
 
-def test_registration_mistakes_are_shown_next_to_the_fields(client, world):
-    activity = world["activity"]
-    as_(client, world, "anna")
+def test_registration_mistakes_are_shown_next_to_the_fields(client, activity_and_people):
+    activity = activity_and_people["activity"]
+    signed_in(client, activity_and_people["anna"])
     response = register(client, activity, {"companions-0": ""})
     assert response.status_code == 200
     assert "Tick “I take part myself” or write the name of at least one person you bring." in text(response)
     response = register(client, activity, {"includes_self": "y", "companions-0": "J" * 60})
     assert response.status_code == 200 and "Please keep a name under 40 characters." in text(response)
     assert 'value="' + "J" * 60 + '"' in text(response)
-    assert registration_of(world["anna"], activity) is None
+    assert registration_of(activity_and_people["anna"], activity) is None
 
 
-def test_a_full_activity_puts_people_on_the_waiting_list_and_a_cancellation_moves_them_up(client, world):
-    activity = make_activity(centre=world["preili"], title="Maza darbnīca", capacity=1)
-    as_(client, world, "anna")
+def test_a_full_activity_puts_people_on_the_waiting_list_and_a_cancellation_moves_them_up(client, activity_and_people):
+    activity = make_activity(centre=activity_and_people["preili"], title="Maza darbnīca", capacity=1)
+    signed_in(client, activity_and_people["anna"])
     assert register(client, activity, {"includes_self": "y"}).status_code == 302
     valdis = client.application.test_client()
-    log_in(valdis, world["valdis"].email)
+    log_in(valdis, activity_and_people["valdis"].email)
     page = text(valdis.get(f"/activities/{activity.id}", headers=EN))
     assert "All places are taken." in page and "Join the waiting list" in page
     assert register(valdis, activity, {"includes_self": "y"}).status_code == 302
     page = text(valdis.get(f"/activities/{activity.id}", headers=EN))
     assert "You are on the waiting list (position 1)." in page and "Leave the waiting list" in page
 
-    anna_registration = registration_of(world["anna"], activity)
+    anna_registration = registration_of(activity_and_people["anna"], activity)
     response = post_form(client, f"/registrations/{anna_registration.id}/cancel", token_from=f"/activities/{activity.id}")
     assert response.status_code == 302
-    assert registration_of(world["anna"], activity).state == "cancelled"
-    assert registration_of(world["valdis"], activity).state == "registered"
+    assert registration_of(activity_and_people["anna"], activity).state == "cancelled"
+    assert registration_of(activity_and_people["valdis"], activity).state == "registered"
     assert "You are registered." in text(valdis.get(f"/activities/{activity.id}", headers=EN))
     # nobody cancels another person's registration
-    valdis_registration = registration_of(world["valdis"], activity)
+    valdis_registration = registration_of(activity_and_people["valdis"], activity)
     assert post_form(client, f"/registrations/{valdis_registration.id}/cancel").status_code == 404
 
 
-def test_registering_is_only_possible_while_registration_is_open(client, world):
-    planned = make_activity(centre=world["preili"], state="planned", title="Plānota")
-    as_(client, world, "anna")
+def test_registering_is_only_possible_while_registration_is_open(client, activity_and_people):
+    planned = make_activity(centre=activity_and_people["preili"], state="planned", title="Plānota")
+    signed_in(client, activity_and_people["anna"])
     assert "Registration is not open yet." in text(client.get(f"/activities/{planned.id}", headers=EN))
     response = register(client, planned, {"includes_self": "y"})
     assert response.status_code == 302
-    assert registration_of(world["anna"], planned) is None
+    assert registration_of(activity_and_people["anna"], planned) is None
 
 
 # Editing: lowering the capacity ------------------------------------------------------------------------------
 
 
-def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(client, world):
-    activity = make_activity(centre=world["preili"], title="Talka", capacity=5)
+def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(client, activity_and_people):
+    activity = make_activity(centre=activity_and_people["preili"], title="Talka", capacity=5)
     for who in ("anna", "valdis"):
         person = client.application.test_client()
-        log_in(person, world[who].email)
+        log_in(person, activity_and_people[who].email)
         assert register(person, activity, {"includes_self": "y", "companions-0": "Bērns"}).status_code == 302
-    as_(client, world, "moderator")
+    signed_in(client, activity_and_people["moderator"])
     edit_page = text(client.get(f"/activities/{activity.id}/edit", headers=EN))
     assert 'value="Talka"' in edit_page and 'name="capacity"' in edit_page
 
@@ -356,22 +347,22 @@ def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(cli
     assert "Anna Bērziņa (2 places)" in page and "Valdis Ozols (2 places)" in page
     assert fresh(Activity, activity.id).capacity == 5
 
-    valdis_registration = registration_of(world["valdis"], activity)
+    valdis_registration = registration_of(activity_and_people["valdis"], activity)
     response = post_form(
         client, f"/activities/{activity.id}/edit", {**page_data, "move_to_waiting": str(valdis_registration.id)}, headers=EN
     )
     assert response.status_code == 302
     assert fresh(Activity, activity.id).capacity == 2
-    assert registration_of(world["valdis"], activity).state == "waiting"
-    assert registration_of(world["anna"], activity).state == "registered"
+    assert registration_of(activity_and_people["valdis"], activity).state == "waiting"
+    assert registration_of(activity_and_people["anna"], activity).state == "registered"
 
 
 # The lifecycle -------------------------------------------------------------------------------------------------
 
 
-def test_open_cancel_and_complete(client, world):
-    planned = make_activity(centre=world["preili"], state="planned", title="Plānota")
-    as_(client, world, "moderator")
+def test_open_cancel_and_complete(client, activity_and_people):
+    planned = make_activity(centre=activity_and_people["preili"], state="planned", title="Plānota")
+    signed_in(client, activity_and_people["moderator"])
     assert post_form(client, f"/activities/{planned.id}/open", token_from=f"/activities/{planned.id}").status_code == 302
     assert fresh(Activity, planned.id).state == "open"
 
@@ -382,7 +373,7 @@ def test_open_cancel_and_complete(client, world):
     assert (cancelled.state, cancelled.cancel_reason) == ("cancelled", "Lietus.")
     assert client.get(f"/activities/{planned.id}/cancel").status_code == 302  # nothing more to cancel
 
-    started = make_activity(centre=world["preili"], title="Notiek", starts_in_days=-1, hours=2)
+    started = make_activity(centre=activity_and_people["preili"], title="Notiek", starts_in_days=-1, hours=2)
     assert "Mark as held" in text(client.get(f"/activities/{started.id}", headers=EN))
     assert client.get(f"/activities/{started.id}/complete").status_code == 200
     assert post_form(client, f"/activities/{started.id}/complete", {"outcome": "Izveidojām 20 podus."}).status_code == 302
@@ -395,7 +386,7 @@ def test_open_cancel_and_complete(client, world):
 
 
 @pytest.mark.parametrize("month", ["", "2026-13", "abc", "1999-01", "20266-01", "2026-1"])
-def test_the_month_view_falls_back_to_this_month(client, world, month):
+def test_the_month_view_falls_back_to_this_month(client, activity_and_people, month):
     response = client.get(f"/activities/calendar?month={month}", headers=EN)
     page = text(response)
     assert response.status_code == 200
@@ -405,8 +396,8 @@ def test_the_month_view_falls_back_to_this_month(client, world, month):
     assert page.index('title="Monday"') < page.index('title="Sunday"')
 
 
-def test_the_month_view_lists_the_month_s_activities(client, world):
-    activity = world["activity"]
+def test_the_month_view_lists_the_month_s_activities(client, activity_and_people):
+    activity = activity_and_people["activity"]
     start = activity.starts_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(RIGA)
     month = f"{start.year:04d}-{start.month:02d}"
     page = text(client.get(f"/activities/calendar?month={month}", headers=EN))
@@ -419,9 +410,9 @@ def test_the_month_view_lists_the_month_s_activities(client, world):
 # Volunteer roles on activities -----------------------------------------------------------------------------------
 
 
-def test_roles_on_an_activity_through_the_pages(client, world):
-    activity = world["activity"]
-    as_(client, world, "moderator")
+def test_roles_on_an_activity_through_the_pages(client, activity_and_people):
+    activity = activity_and_people["activity"]
+    signed_in(client, activity_and_people["moderator"])
     response = post_form(
         client, f"/activities/{activity.id}/roles/new", {"name": "Tējas vārītājs", "places": "2", "auto_accept": "y"}
     )
@@ -431,7 +422,7 @@ def test_roles_on_an_activity_through_the_pages(client, world):
     assert client.get(f"/roles/{role.id}/signups").status_code == 200
 
     anna = client.application.test_client()
-    log_in(anna, world["anna"].email)
+    log_in(anna, activity_and_people["anna"].email)
     assert "Tējas vārītājs" in text(anna.get(f"/activities/{activity.id}", headers=EN))
     response = post_form(anna, f"/roles/{role.id}/apply", {"message": ""}, token_from=f"/activities/{activity.id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/activities/{activity.id}#volunteers")
@@ -454,13 +445,13 @@ LIST_BUDGET = 5
 
 
 @pytest.mark.parametrize("who", ["visitor", "anna", "moderator"])
-def test_the_list_runs_a_fixed_small_number_of_statements(client, world, who):
-    as_(client, world, who)
+def test_the_list_runs_a_fixed_small_number_of_statements(client, activity_and_people, who):
+    signed_in(client, activity_and_people.get(who))  # "visitor": nobody
     client.get("/")
     counts = set()
     for total in (3, 45):
         while db.session.scalar(select(db.func.count(Activity.id))) < total:
-            make_activity(centre=world["aglona"], title="Darbnīca")
+            make_activity(centre=activity_and_people["aglona"], title="Darbnīca")
         for path in (
             "/activities",
             "/activities?page=2",

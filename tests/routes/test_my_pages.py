@@ -11,9 +11,8 @@ from app.activities import services
 from app.activities.models import Activity, CalendarFeed, Registration
 from app.extensions import db
 from app.timeutil import utcnow
-from app.volunteering.models import SignUp, VolunteerRole
-from tests.factories import make_activity, make_centre, make_idea, make_user
-from tests.helpers import log_in, post_form
+from tests.factories import make_activity, make_idea, make_registration, make_role, make_signup, make_user
+from tests.helpers import log_in, post_form, signed_in
 from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}
@@ -25,8 +24,9 @@ def text(response):
 
 
 @pytest.fixture
-def world(ctx):
-    preili = make_centre(name="Preiļi", slug="preili")
+def annas_activities(preili):
+    """Anna's registrations (with her children, on a waiting list, attended), her hours as a volunteer, her idea and
+    its role she applied for; someone else's alongside."""
     coordinator = make_user(email="dace@example.com", display_name="Dace Koordinatore", moderates=[preili])
     anna = make_user(email="anna@example.com", display_name="Anna Bērziņa", language="en", home_centre=preili)
     other = make_user(email="other@example.com", display_name="Pēteris Svešais", language="en")
@@ -37,44 +37,17 @@ def world(ctx):
     services.register(other, full)
     services.register(anna, full)  # on the waiting list
     services.register(other, workshop, companions=["Svešs Bērns"])
-    db.session.add_all(
-        [
-            Registration(activity_id=past.id, user_id=anna.id, places=1, includes_self=True, companions=[], state="attended"),
-            Registration(activity_id=past.id, user_id=other.id, places=1, includes_self=True, companions=[], state="attended"),
-        ]
-    )
-    role = VolunteerRole(activity_id=past.id, name="Tējas galda saimniece", places=3, accepted_count=2)
+    make_registration(past, anna, "attended")
+    make_registration(past, other, "attended")
+    role = make_role(activity=past, name="Tējas galda saimniece", places=3)
     idea = make_idea(author=anna, centre=preili, title="Soliņi Raiņa parkā")
-    idea_role = VolunteerRole(idea_id=idea.id, name="Galdnieks", places=2, accepted_count=0)
-    db.session.add_all([role, idea_role])
-    db.session.flush()
+    idea_role = make_role(idea=idea, name="Galdnieks", places=2)
     confirmed = utcnow() - timedelta(days=19)
-    db.session.add_all(
-        [
-            SignUp(
-                role_id=role.id,
-                user_id=anna.id,
-                state="attended",
-                decided_by_id=coordinator.id,
-                decided_at=confirmed,
-                minutes=150,
-                attendance_by_id=coordinator.id,
-                attendance_at=confirmed,
-            ),
-            SignUp(
-                role_id=role.id,
-                user_id=other.id,
-                state="attended",
-                decided_by_id=coordinator.id,
-                decided_at=confirmed,
-                minutes=600,
-                attendance_by_id=coordinator.id,
-                attendance_at=confirmed,
-            ),
-            SignUp(role_id=idea_role.id, user_id=anna.id, state="applied"),
-        ]
-    )
-    db.session.commit()
+    for person, minutes in ((anna, 150), (other, 600)):
+        make_signup(
+            role, person, "attended", decided_by=coordinator, decided_at=confirmed, minutes=minutes, attendance_at=confirmed
+        )
+    make_signup(idea_role, anna, "applied")
     return {
         "anna": anna,
         "other": other,
@@ -86,24 +59,19 @@ def world(ctx):
     }
 
 
-def as_anna(client, world):
-    log_in(client, world["anna"].email)
-    return client
-
-
 def feeds():
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(CalendarFeed))
 
 
 @pytest.mark.parametrize("path", ["/me", "/me/registrations", "/me/record"])
-def test_the_pages_need_logging_in(client, world, path):
+def test_the_pages_need_logging_in(client, annas_activities, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_my_page_shows_ideas_signups_registrations_and_hours(client, world):
-    as_anna(client, world)
+def test_my_page_shows_ideas_signups_registrations_and_hours(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     response = client.get("/me", headers=EN)
     page = text(response)
     assert response.headers["Cache-Control"] == "no-store"
@@ -120,30 +88,30 @@ def test_my_page_shows_ideas_signups_registrations_and_hours(client, world):
     assert "Elzīte" not in page and "Pēteris" not in page
 
 
-def test_my_page_runs_a_fixed_number_of_statements(client, world):
-    as_anna(client, world)
+def test_my_page_runs_a_fixed_number_of_statements(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     client.get("/me")
     with recorded_statements(requests_only=True) as few:
         client.get("/me")
     for number in range(6):  # more of everything
-        activity = make_activity(world["workshop"].centre, None, title=f"Darbnīca {number}", starts_in_days=number + 1)
-        services.register(world["anna"], activity)
-        make_idea(author=world["anna"], centre=world["workshop"].centre, title=f"Ideja {number}")
+        activity = make_activity(annas_activities["workshop"].centre, None, title=f"Darbnīca {number}", starts_in_days=number + 1)
+        services.register(annas_activities["anna"], activity)
+        make_idea(author=annas_activities["anna"], centre=annas_activities["workshop"].centre, title=f"Ideja {number}")
     db.session.commit()
     with recorded_statements(requests_only=True) as many:
         client.get("/me")
     assert len(many) == len(few) <= 7, few
 
 
-def test_getting_my_page_makes_no_calendar_address(client, world):
-    as_anna(client, world)
+def test_getting_my_page_makes_no_calendar_address(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     client.get("/me")
     client.get("/me")
     assert feeds() == 0
 
 
-def test_create_renew_and_revoke_my_calendar_address(client, world):
-    as_anna(client, world)
+def test_create_renew_and_revoke_my_calendar_address(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     response = post_form(client, "/me/calendar", token_from="/me")
     assert response.status_code == 302 and response.headers["Location"].endswith("/me#calendar")
     token = db.session.scalar(select(CalendarFeed.token))
@@ -167,14 +135,14 @@ def test_create_renew_and_revoke_my_calendar_address(client, world):
     assert "Create my calendar address" in text(client.get("/me", headers=EN))
 
 
-def test_calendar_buttons_need_the_csrf_token(client, world):
-    as_anna(client, world)
+def test_calendar_buttons_need_the_csrf_token(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     assert client.post("/me/calendar", data={}).status_code == 400
     assert feeds() == 0
 
 
-def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(client, world):
-    as_anna(client, world)
+def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     response = client.get("/me/registrations", headers=EN)
     page = text(response)
     assert response.headers["Cache-Control"] == "no-store"
@@ -183,17 +151,19 @@ def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(clie
     assert "Svešs Bērns" not in page and "Pēteris" not in page
     assert "Registered" in page and "On the waiting list" in page and "Took part" in page
     mine = db.session.scalars(
-        select(Registration).where(Registration.user_id == world["anna"].id).order_by(Registration.id)
+        select(Registration).where(Registration.user_id == annas_activities["anna"].id).order_by(Registration.id)
     ).all()
     actions = re.findall(r'action="/registrations/(\d+)/cancel"', page)
     assert sorted(int(number) for number in actions) == sorted(r.id for r in mine if r.state in ("registered", "waiting"))
     assert "Leave the waiting list" in page and "Cancel my registration" in page
 
 
-def test_cancelling_from_my_registrations(client, world):
-    as_anna(client, world)
+def test_cancelling_from_my_registrations(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     registration = db.session.scalar(
-        select(Registration).where(Registration.user_id == world["anna"].id, Registration.activity_id == world["workshop"].id)
+        select(Registration).where(
+            Registration.user_id == annas_activities["anna"].id, Registration.activity_id == annas_activities["workshop"].id
+        )
     )
     response = post_form(client, f"/registrations/{registration.id}/cancel", token_from="/me/registrations")
     assert response.status_code == 302
@@ -201,8 +171,8 @@ def test_cancelling_from_my_registrations(client, world):
     assert registration.state == "cancelled"
 
 
-def test_the_volunteer_record_shows_my_hours_and_who_confirmed_them(client, world):
-    as_anna(client, world)
+def test_the_volunteer_record_shows_my_hours_and_who_confirmed_them(client, annas_activities):
+    signed_in(client, annas_activities["anna"])
     response = client.get("/me/record", headers=EN)
     page = text(response)
     assert response.headers["Cache-Control"] == "no-store"
@@ -216,10 +186,10 @@ def test_the_volunteer_record_shows_my_hours_and_who_confirmed_them(client, worl
     assert "<script" not in page
 
 
-def test_the_volunteer_record_of_someone_without_hours(client, world):
-    world["coordinator"].language = "en"  # a signed-in person's own language wins over the browser's
+def test_the_volunteer_record_of_someone_without_hours(client, annas_activities):
+    annas_activities["coordinator"].language = "en"  # a signed-in person's own language wins over the browser's
     db.session.commit()
-    log_in(client, world["coordinator"].email)
+    log_in(client, annas_activities["coordinator"].email)
     page = text(client.get("/me/record", headers=EN))
     assert "No volunteer hours have been confirmed yet." in page
     assert "Anna" not in page and "Rudens talka" not in page
