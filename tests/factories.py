@@ -143,8 +143,8 @@ def make_idea(
         summary=summary,
         description=description,
         kind=kind,
-        submitted_at=now if state != "draft" else None,
-        published_at=now if state in ("published", "promoted", "archived") else None,
+        submitted_at=fields.pop("submitted_at", now if state != "draft" else None),
+        published_at=fields.pop("published_at", now if state in ("published", "promoted", "archived") else None),
         **fields,
     )
     idea.search_text = searchable_text(idea)

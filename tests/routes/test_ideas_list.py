@@ -7,12 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.extensions import db
-from app.ideas.models import Idea
 from app.ideas.queries import encode_cursor
-from app.ideas.search import searchable_text
 from app.timeutil import utcnow
-from tests.factories import make_category, make_centre, make_idea, make_user
-from tests.helpers import log_in
+from tests.factories import make_category, make_idea, make_user
+from tests.helpers import signed_in
 from tests.statements import recorded_statements
 
 CARD_TITLE = re.compile(r'<h[23] class="idea-card__title" id="idea-(\d+)-title">')
@@ -20,19 +18,19 @@ QUERY_BUDGET = 5
 
 
 @pytest.fixture
-def world(ctx):
+def centres_and_categories(preili, aglona):
     """Two centres, two categories and an author, for ideas made by make_ideas()."""
     return {
         "author": make_user(email="author@example.com", display_name="Autore Ilze"),
-        "preili": make_centre(name="Preiļi"),
-        "aglona": make_centre(name="Aglona"),
+        "preili": preili,
+        "aglona": aglona,
         "environment": make_category(name_lv="Vide", name_en="Environment"),
         "culture": make_category(name_lv="Kultūra", name_en="Culture"),
     }
 
 
 def make_ideas(
-    world,
+    centres_and_categories,
     count,
     state="published",
     centre="preili",
@@ -43,15 +41,14 @@ def make_ideas(
     kind="local_improvement",
     **fields,
 ):
-    """`count` ideas in one commit, published one minute apart (the last one newest); returns them oldest first."""
+    """`count` ideas, published one minute apart (the last one newest); returns them oldest first."""
     start = start or utcnow() - timedelta(days=30)
     public = state in ("published", "promoted", "archived")
-    ideas = []
-    for number in range(count):
-        idea = Idea(
-            author_id=world["author"].id,
-            centre_id=world[centre].id,
-            category_id=world[category].id,
+    return [
+        make_idea(
+            author=centres_and_categories["author"],
+            centre=centres_and_categories[centre],
+            category=centres_and_categories[category],
             state=state,
             title=title or f"Ideja {number}",
             summary=summary,
@@ -61,11 +58,8 @@ def make_ideas(
             published_at=start + timedelta(minutes=number) if public else None,
             **fields,
         )
-        idea.search_text = searchable_text(idea)
-        ideas.append(idea)
-    db.session.add_all(ideas)
-    db.session.commit()
-    return ideas
+        for number in range(count)
+    ]
 
 
 def listed_ids(response):
@@ -87,10 +81,12 @@ def english(client):
 # Only public ideas, and the state filter ------------------------------------------------------------------------
 
 
-def test_the_list_shows_published_and_promoted_ideas_but_never_unpublished_ones(client, world):
-    shown = make_ideas(world, 1, "published") + make_ideas(world, 1, "promoted")
-    archived = make_ideas(world, 1, "archived")
-    hidden = [make_ideas(world, 1, state)[0] for state in ("draft", "submitted", "changes_requested", "declined")]
+def test_the_list_shows_published_and_promoted_ideas_but_never_unpublished_ones(client, centres_and_categories):
+    shown = make_ideas(centres_and_categories, 1, "published") + make_ideas(centres_and_categories, 1, "promoted")
+    archived = make_ideas(centres_and_categories, 1, "archived")
+    hidden = [
+        make_ideas(centres_and_categories, 1, state)[0] for state in ("draft", "submitted", "changes_requested", "declined")
+    ]
 
     assert sorted(listed_ids(client.get("/ideas"))) == sorted(idea.id for idea in shown)
     assert listed_ids(client.get("/ideas?state=archived")) == [archived[0].id]
@@ -101,9 +97,9 @@ def test_the_list_shows_published_and_promoted_ideas_but_never_unpublished_ones(
         assert sorted(ids) == sorted(idea.id for idea in shown), state  # unknown: the default
 
 
-def test_an_unpublished_idea_is_not_found_by_search_or_on_the_home_page(client, world):
-    make_ideas(world, 1, "submitted", title="Slepena ēdnīca")
-    make_ideas(world, 1, "draft", title="Slepena ēdnīca")
+def test_an_unpublished_idea_is_not_found_by_search_or_on_the_home_page(client, centres_and_categories):
+    make_ideas(centres_and_categories, 1, "submitted", title="Slepena ēdnīca")
+    make_ideas(centres_and_categories, 1, "draft", title="Slepena ēdnīca")
 
     assert listed_ids(client.get("/ideas?q=slepena&state=all")) == []
     assert "Slepena" not in client.get("/").get_data(as_text=True)
@@ -112,59 +108,73 @@ def test_an_unpublished_idea_is_not_found_by_search_or_on_the_home_page(client, 
 # Filters -----------------------------------------------------------------------------------------------------------
 
 
-def test_filter_by_kind(client, world):
-    local = make_ideas(world, 2, kind="local_improvement")
-    enterprise = make_ideas(world, 2, kind="social_enterprise")
+def test_filter_by_kind(client, centres_and_categories):
+    local = make_ideas(centres_and_categories, 2, kind="local_improvement")
+    enterprise = make_ideas(centres_and_categories, 2, kind="social_enterprise")
 
     assert sorted(listed_ids(client.get("/ideas?kind=social_enterprise"))) == sorted(i.id for i in enterprise)
     assert sorted(listed_ids(client.get("/ideas?kind=local_improvement"))) == sorted(i.id for i in local)
     assert len(listed_ids(client.get("/ideas?kind=<script>"))) == 4
 
 
-def test_filter_by_category(client, world):
-    environment = make_ideas(world, 2, category="environment")
-    culture = make_ideas(world, 3, category="culture")
+def test_filter_by_category(client, centres_and_categories):
+    environment = make_ideas(centres_and_categories, 2, category="environment")
+    culture = make_ideas(centres_and_categories, 3, category="culture")
 
-    assert sorted(listed_ids(client.get(f"/ideas?category={world['culture'].id}"))) == sorted(i.id for i in culture)
-    assert sorted(listed_ids(client.get(f"/ideas?category={world['environment'].id}"))) == sorted(i.id for i in environment)
+    assert sorted(listed_ids(client.get(f"/ideas?category={centres_and_categories['culture'].id}"))) == sorted(
+        i.id for i in culture
+    )
+    assert sorted(listed_ids(client.get(f"/ideas?category={centres_and_categories['environment'].id}"))) == sorted(
+        i.id for i in environment
+    )
     for garbage in ("abc", "999999", "-1", "1e3", "1 OR 1=1"):
         assert len(listed_ids(client.get("/ideas", query_string={"category": garbage}))) == 5, garbage
 
 
-def test_filter_by_centre(client, world):
-    preili = make_ideas(world, 2, centre="preili")
-    aglona = make_ideas(world, 1, centre="aglona")
+def test_filter_by_centre(client, centres_and_categories):
+    preili = make_ideas(centres_and_categories, 2, centre="preili")
+    aglona = make_ideas(centres_and_categories, 1, centre="aglona")
 
-    assert listed_ids(client.get(f"/ideas?centre={world['aglona'].id}")) == [aglona[0].id]
-    assert sorted(listed_ids(client.get(f"/ideas?centre={world['preili'].id}"))) == sorted(i.id for i in preili)
+    assert listed_ids(client.get(f"/ideas?centre={centres_and_categories['aglona'].id}")) == [aglona[0].id]
+    assert sorted(listed_ids(client.get(f"/ideas?centre={centres_and_categories['preili'].id}"))) == sorted(i.id for i in preili)
     assert len(listed_ids(client.get("/ideas?centre=999999"))) == 3
 
 
-def test_filter_by_seeking_a_school_partner(client, world):
-    make_ideas(world, 2)
-    seeking = make_ideas(world, 1, seeking_school_partner=True, partner_subjects="science")
+def test_filter_by_seeking_a_school_partner(client, centres_and_categories):
+    make_ideas(centres_and_categories, 2)
+    seeking = make_ideas(centres_and_categories, 1, seeking_school_partner=True, partner_subjects="science")
 
     assert listed_ids(client.get("/ideas?partner=1")) == [seeking[0].id]
     assert len(listed_ids(client.get("/ideas?partner=no"))) == 3
 
 
-def test_filters_combine_and_the_form_keeps_the_chosen_values(client, world):
+def test_filters_combine_and_the_form_keeps_the_chosen_values(client, centres_and_categories):
     wanted = make_ideas(
-        world, 1, centre="aglona", category="culture", kind="social_enterprise", seeking_school_partner=True, state="promoted"
+        centres_and_categories,
+        1,
+        centre="aglona",
+        category="culture",
+        kind="social_enterprise",
+        seeking_school_partner=True,
+        state="promoted",
     )
-    make_ideas(world, 1, centre="aglona", category="culture", kind="local_improvement", seeking_school_partner=True)
-    make_ideas(world, 1, centre="preili", category="culture", kind="social_enterprise", seeking_school_partner=True)
+    make_ideas(
+        centres_and_categories, 1, centre="aglona", category="culture", kind="local_improvement", seeking_school_partner=True
+    )
+    make_ideas(
+        centres_and_categories, 1, centre="preili", category="culture", kind="social_enterprise", seeking_school_partner=True
+    )
 
     response = client.get(
-        f"/ideas?kind=social_enterprise&category={world['culture'].id}&centre={world['aglona'].id}"
+        f"/ideas?kind=social_enterprise&category={centres_and_categories['culture'].id}&centre={centres_and_categories['aglona'].id}"
         "&partner=1&state=promoted&sort=supported&per_page=10&q=ideja"
     )
 
     assert listed_ids(response) == [wanted[0].id]
     html = response.get_data(as_text=True)
     assert '<option value="social_enterprise" selected>' in html
-    assert f'<option value="{world["culture"].id}" selected>' in html
-    assert f'<option value="{world["aglona"].id}" selected>' in html
+    assert f'<option value="{centres_and_categories["culture"].id}" selected>' in html
+    assert f'<option value="{centres_and_categories["aglona"].id}" selected>' in html
     assert '<option value="promoted" selected>' in html
     assert '<option value="supported" selected>' in html
     assert '<option value="10" selected>' in html
@@ -173,12 +183,12 @@ def test_filters_combine_and_the_form_keeps_the_chosen_values(client, world):
     assert '<details class="idea-filters__more" open>' in html  # the chosen filters are not hidden
 
 
-def test_the_other_filters_are_folded_away_until_one_is_chosen(client, world):
+def test_the_other_filters_are_folded_away_until_one_is_chosen(client, centres_and_categories):
     assert '<details class="idea-filters__more">' in client.get("/ideas?q=ideja").get_data(as_text=True)
     assert '<details class="idea-filters__more" open>' in client.get("/ideas?sort=discussed").get_data(as_text=True)
 
 
-def test_the_filter_form_is_a_labelled_get_form(client, world):
+def test_the_filter_form_is_a_labelled_get_form(client, centres_and_categories):
     html = client.get("/ideas").get_data(as_text=True)
 
     form = html[html.index('<form method="get" action="/ideas"') :]
@@ -188,11 +198,11 @@ def test_the_filter_form_is_a_labelled_get_form(client, world):
     assert "csrf_token" not in form
 
 
-def test_the_centre_filter_is_hidden_when_only_one_centre_is_active(client, world):
-    make_ideas(world, 1)
+def test_the_centre_filter_is_hidden_when_only_one_centre_is_active(client, centres_and_categories):
+    make_ideas(centres_and_categories, 1)
     assert 'id="centre"' in client.get("/ideas").get_data(as_text=True)
 
-    world["aglona"].is_active = False
+    centres_and_categories["aglona"].is_active = False
     db.session.commit()
 
     html = client.get("/ideas").get_data(as_text=True)
@@ -200,9 +210,9 @@ def test_the_centre_filter_is_hidden_when_only_one_centre_is_active(client, worl
     assert "Preiļi" not in html[html.index('class="idea-list"') :]  # not on the cards either
 
 
-def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, world):
+def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, centres_and_categories):
     english(client)
-    make_ideas(world, 2)
+    make_ideas(centres_and_categories, 2)
 
     html = client.get("/ideas?kind=social_enterprise").get_data(as_text=True)
 
@@ -210,7 +220,7 @@ def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, world):
     assert '<a href="/ideas">Clear the filters and show all ideas</a>' in html
 
 
-def test_an_empty_list_without_filters_says_nothing_is_published_yet(client, world):
+def test_an_empty_list_without_filters_says_nothing_is_published_yet(client, centres_and_categories):
     english(client)
     assert "No ideas have been published yet" in client.get("/ideas").get_data(as_text=True)
 
@@ -218,10 +228,10 @@ def test_an_empty_list_without_filters_says_nothing_is_published_yet(client, wor
 # The card ----------------------------------------------------------------------------------------------------------
 
 
-def test_a_card_shows_kind_category_centre_counts_state_and_the_partner_badge(client, world):
+def test_a_card_shows_kind_category_centre_counts_state_and_the_partner_badge(client, centres_and_categories):
     english(client)
     idea = make_ideas(
-        world,
+        centres_and_categories,
         1,
         category="culture",
         centre="aglona",
@@ -244,8 +254,8 @@ def test_a_card_shows_kind_category_centre_counts_state_and_the_partner_badge(cl
     assert "Seeking a school partner" in card
 
 
-def test_the_category_is_named_in_the_page_language(client, world):
-    make_ideas(world, 1, category="culture")
+def test_the_category_is_named_in_the_page_language(client, centres_and_categories):
+    make_ideas(centres_and_categories, 1, category="culture")
 
     client.set_cookie("kopiena_lang", "lv")
     assert "Kultūra</span>" in client.get("/ideas").get_data(as_text=True)
@@ -256,8 +266,8 @@ def test_the_category_is_named_in_the_page_language(client, world):
 # Sort --------------------------------------------------------------------------------------------------------------
 
 
-def test_sort_by_newest_most_supported_and_most_discussed(client, world):
-    old, middle, new = make_ideas(world, 3)
+def test_sort_by_newest_most_supported_and_most_discussed(client, centres_and_categories):
+    old, middle, new = make_ideas(centres_and_categories, 3)
     for idea, supports, comments in ((old, 5, 0), (middle, 9, 1), (new, 0, 7)):
         idea.support_count, idea.comment_count = supports, comments
     db.session.commit()
@@ -284,8 +294,10 @@ def walk(client, url, rel):
 
 
 @pytest.mark.parametrize("sort", ["newest", "supported", "discussed"])
-def test_next_and_previous_pages_walk_the_whole_list_in_order_both_ways(client, world, sort):
-    ideas = make_ideas(world, 23) + make_ideas(world, 2, "promoted", start=utcnow() - timedelta(days=60))
+def test_next_and_previous_pages_walk_the_whole_list_in_order_both_ways(client, centres_and_categories, sort):
+    ideas = make_ideas(centres_and_categories, 23) + make_ideas(
+        centres_and_categories, 2, "promoted", start=utcnow() - timedelta(days=60)
+    )
     for number, idea in enumerate(ideas):  # many equal counts: the id must break the ties
         idea.support_count, idea.comment_count = number % 3, number % 4
     db.session.commit()
@@ -305,14 +317,14 @@ def test_next_and_previous_pages_walk_the_whole_list_in_order_both_ways(client, 
     assert link(client.get(f"/ideas?sort={sort}&per_page=10"), "prev") is None
 
 
-def test_the_links_keep_the_filters_and_the_sort(client, world):
-    make_ideas(world, 12, category="culture")
-    make_ideas(world, 12, category="environment")
+def test_the_links_keep_the_filters_and_the_sort(client, centres_and_categories):
+    make_ideas(centres_and_categories, 12, category="culture")
+    make_ideas(centres_and_categories, 12, category="environment")
 
-    first = client.get(f"/ideas?category={world['culture'].id}&sort=supported&per_page=10&q=ideja")
+    first = client.get(f"/ideas?category={centres_and_categories['culture'].id}&sort=supported&per_page=10&q=ideja")
     query = parse_qs(urlsplit(link(first, "next")).query)
 
-    assert query["category"] == [str(world["culture"].id)] and query["sort"] == ["supported"]
+    assert query["category"] == [str(centres_and_categories["culture"].id)] and query["sort"] == ["supported"]
     assert query["per_page"] == ["10"] and query["q"] == ["ideja"] and query["cursor"]
     assert len(listed_ids(client.get(link(first, "next")))) == 2
 
@@ -331,15 +343,15 @@ def test_the_links_keep_the_filters_and_the_sort(client, world):
         "bmV3ZXN0fHNpZGV3YXlzfDIwMjQtMDEtMDFUMDA6MDA6MDB8MQ",
     ],
 )  # unknown direction
-def test_a_malformed_or_foreign_cursor_gives_the_first_page(client, world, cursor):
-    ideas = make_ideas(world, 3)
+def test_a_malformed_or_foreign_cursor_gives_the_first_page(client, centres_and_categories, cursor):
+    ideas = make_ideas(centres_and_categories, 3)
 
     assert listed_ids(client.get("/ideas", query_string={"cursor": cursor})) == [i.id for i in reversed(ideas)]
 
 
-def test_a_cursor_past_the_end_offers_the_first_page(client, world):
+def test_a_cursor_past_the_end_offers_the_first_page(client, centres_and_categories):
     english(client)
-    make_ideas(world, 3)
+    make_ideas(centres_and_categories, 3)
     beyond = encode_cursor("newest", "next", datetime(2000, 1, 1), 1)
 
     html = client.get(f"/ideas?cursor={beyond}").get_data(as_text=True)
@@ -351,8 +363,8 @@ def test_a_cursor_past_the_end_offers_the_first_page(client, world):
 @pytest.mark.parametrize(
     "asked, shown", [("10", 10), ("20", 20), ("50", 50), ("", 20), ("7", 20), ("1000", 20), ("-10", 20), ("abc", 20)]
 )
-def test_ideas_per_page_come_from_an_allow_list(client, world, asked, shown):
-    make_ideas(world, 55)
+def test_ideas_per_page_come_from_an_allow_list(client, centres_and_categories, asked, shown):
+    make_ideas(centres_and_categories, 55)
 
     assert len(listed_ids(client.get("/ideas", query_string={"per_page": asked}))) == shown
 
@@ -368,23 +380,22 @@ def statements_of(client, url):
     return statements, response
 
 
-def sign_in_as(client, world, role):
+def sign_in_as(client, centres_and_categories, role):
     """Nobody, a resident, or a coordinator (whose header also counts the items waiting for them)."""
     if role == "resident":
-        log_in(client, world["author"].email)
+        signed_in(client, centres_and_categories["author"])
     elif role == "moderator":
-        moderator = make_user(email="coordinator@example.com", moderates=[world["preili"]])
-        log_in(client, moderator.email)
+        signed_in(client, make_user(email="coordinator@example.com", moderates=[centres_and_categories["preili"]]))
 
 
 @pytest.mark.parametrize("role", ["visitor", "resident", "moderator"])
-def test_the_list_page_runs_a_fixed_small_number_of_statements(client, world, role):
-    sign_in_as(client, world, role)
+def test_the_list_page_runs_a_fixed_small_number_of_statements(client, centres_and_categories, role):
+    sign_in_as(client, centres_and_categories, role)
     counts = {}
     made = 0
     for total in (5, 120):
         make_ideas(
-            world,
+            centres_and_categories,
             total - made,
             category="culture",
             centre="aglona",
@@ -408,10 +419,10 @@ def test_the_list_page_runs_a_fixed_small_number_of_statements(client, world, ro
 
 
 @pytest.mark.parametrize("role", ["visitor", "resident", "moderator"])
-def test_the_home_page_runs_the_same_few_statements_with_few_or_many_ideas(client, world, role):
-    sign_in_as(client, world, role)
+def test_the_home_page_runs_the_same_few_statements_with_few_or_many_ideas(client, centres_and_categories, role):
+    sign_in_as(client, centres_and_categories, role)
     few, _ = statements_of(client, "/")
-    make_ideas(world, 40)
+    make_ideas(centres_and_categories, 40)
     many, response = statements_of(client, "/")
 
     assert len(few) == len(many) <= QUERY_BUDGET
@@ -421,13 +432,13 @@ def test_the_home_page_runs_the_same_few_statements_with_few_or_many_ideas(clien
 # The home page -----------------------------------------------------------------------------------------------------
 
 
-def test_the_home_page_shows_the_six_newest_and_the_six_most_supported_open_ideas(client, world):
+def test_the_home_page_shows_the_six_newest_and_the_six_most_supported_open_ideas(client, centres_and_categories):
     english(client)
-    ideas = make_ideas(world, 8)
+    ideas = make_ideas(centres_and_categories, 8)
     for number, idea in enumerate(ideas):
         idea.support_count = [50, 40, 0, 0, 0, 0, 0, 30][number]
-    promoted = make_ideas(world, 1, "promoted", start=utcnow(), support_count=99)[0]
-    make_ideas(world, 1, "archived", start=utcnow(), support_count=98)
+    promoted = make_ideas(centres_and_categories, 1, "promoted", start=utcnow(), support_count=99)[0]
+    make_ideas(centres_and_categories, 1, "archived", start=utcnow(), support_count=98)
     db.session.commit()
 
     html = client.get("/").get_data(as_text=True)
@@ -446,7 +457,7 @@ def listed_ids_in(html):
     return [int(number) for number in CARD_TITLE.findall(html)]
 
 
-def test_the_home_page_without_ideas_says_so(client, world):
+def test_the_home_page_without_ideas_says_so(client, centres_and_categories):
     english(client)
     html = client.get("/").get_data(as_text=True)
 
@@ -459,10 +470,10 @@ def test_the_home_page_without_ideas_says_so(client, world):
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_user_written_text_is_inert_on_the_list_and_the_home_page(client, world):
-    world["culture"].name_lv = world["culture"].name_en = XSS
+def test_user_written_text_is_inert_on_the_list_and_the_home_page(client, centres_and_categories):
+    centres_and_categories["culture"].name_lv = centres_and_categories["culture"].name_en = XSS
     db.session.commit()
-    make_ideas(world, 1, title=XSS, category="culture", summary=XSS)
+    make_ideas(centres_and_categories, 1, title=XSS, category="culture", summary=XSS)
 
     for url, args in (
         ("/ideas", {}),
@@ -478,8 +489,12 @@ def test_user_written_text_is_inert_on_the_list_and_the_home_page(client, world)
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html, (url, args)
 
 
-def test_make_idea_factory_ideas_appear_too(client, world):
+def test_make_idea_factory_ideas_appear_too(client, centres_and_categories):
     """Ideas made by the shared factory (one commit each) are listed as well."""
-    idea = make_idea(author=world["author"], centre=world["preili"], category=world["culture"])
+    idea = make_idea(
+        author=centres_and_categories["author"],
+        centre=centres_and_categories["preili"],
+        category=centres_and_categories["culture"],
+    )
 
     assert listed_ids(client.get("/ideas")) == [idea.id]
