@@ -6,7 +6,6 @@ import re
 import secrets
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -19,19 +18,10 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.accounts.models import PasswordResetToken, User
-from app.accounts.services import confirmation_token, email_change_token, reset_token
-from app.accounts.sessions import hash_token
-from app.activities.models import ActivityPhoto, Registration
+from app.accounts.models import User
+from app.accounts.services import confirmation_token, email_change_token
 from app.audit.models import AuditEntry
-from app.comments.models import Comment
 from app.extensions import db
-from app.moderation.models import ReasonTemplate
-from app.notifications.models import Notification
-from app.organisations.models import Representative
-from app.partnerships.models import Partnership
-from app.timeutil import utcnow
-from app.volunteering.models import SignUp, VolunteerRole
 from tests.apps import (
     PRODUCTION_SITE,
     another_app,
@@ -42,14 +32,24 @@ from tests.databases import BACKENDS, POSTGRES_ADMIN_URL, skip_or_fail
 from tests.factories import (
     PASSWORD,
     make_activity,
+    make_activity_photo,
     make_category,
     make_centre,
+    make_comment,
     make_idea,
+    make_notification,
     make_organisation,
     make_partner_call,
+    make_partnership,
+    make_password_reset,
+    make_reason_template,
+    make_registration,
+    make_representative,
+    make_role,
+    make_signup,
     make_user,
 )
-from tests.helpers import csrf_token, log_in, post_form
+from tests.helpers import csrf_token, log_in, post_form, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -230,20 +230,13 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret):
 
 
 @pytest.fixture
-def world(client, admin):
+def rows_for_every_url(client, admin, preili, aglona):
     """Rows for every kind of URL variable, with the admin signed in so that permissions never hide a check."""
-    centre = make_centre(name="Preiļi", slug="preili")
-    make_centre(name="Aglona", slug="aglona")
+    centre = preili
     resident = make_user(email="valdis@example.com", display_name="Valdis Ozols")
     newcomer = make_user(email="jauns@example.com", display_name="Jānis Jaunais", confirmed=False)
-    reset = reset_token(resident)
-    db.session.add(
-        PasswordResetToken(
-            user_id=resident.id, token_hash=hash_token(reset), created_at=utcnow(), expires_at=utcnow() + timedelta(hours=1)
-        )
-    )
-    notification = Notification(user_id=admin.id, event="idea_published")  # the admin's own, unread
-    db.session.add(notification)
+    reset = make_password_reset(resident)
+    notification = make_notification(admin, "idea_published")  # the admin's own, unread
     category = make_category()
     idea = make_idea(
         author=resident,
@@ -253,35 +246,20 @@ def world(client, admin):
         partner_age_groups="10-12",
         partner_subjects="environment",
     )
-    comment = Comment(idea_id=idea.id, author_id=resident.id, body="Labs!")
-    reason = ReasonTemplate(centre_id=centre.id, decision="declined", title="Nav vietējā", text="Ārpus novada.")
-    role = VolunteerRole(idea_id=idea.id, name="Palīgs", places=3, accepted_count=0, auto_accept=False)
-    db.session.add_all([comment, reason, role])
-    db.session.flush()
-    signup = SignUp(role_id=role.id, user_id=admin.id, state="applied")  # the admin's own: may withdraw it
-    db.session.add(signup)
+    comment = make_comment(idea, resident, body="Labs!")
+    reason = make_reason_template(centre, "declined", title="Nav vietējā", text="Ārpus novada.")
+    role = make_role(idea=idea, name="Palīgs", places=3)
+    signup = make_signup(role, admin, "applied")  # the admin's own: may withdraw it
     activity = make_activity(centre=centre, creator=admin, seeking_school_partner=True)
-    registration = Registration(
-        activity_id=activity.id, user_id=admin.id, places=1, companions=[], state="waiting"
-    )  # the admin's own: may cancel it
-    photo = ActivityPhoto(activity_id=activity.id, image_name="0" * 32 + ".jpg", caption="Podi")
-    db.session.add_all([registration, photo])
+    registration = make_registration(activity, admin, "waiting")  # the admin's own: may cancel it
+    photo = make_activity_photo(activity, image_name="0" * 32 + ".jpg", caption="Podi")
     # an organisation the admin represents, another person's pending request to represent it (so approve and
     # decline make sense), its open partner call, and its offer to the resident's idea
     organisation = make_organisation(representative=admin, centre=centre)
-    asking = Representative(organisation_id=organisation.id, user_id=resident.id, state="requested", message="Klases audzinātājs")
+    asking = make_representative(organisation, resident, "requested", message="Klases audzinātājs")
     partner_call = make_partner_call(organisation)
-    partnership = Partnership(
-        organisation_id=organisation.id,
-        idea_id=idea.id,
-        direction="offer",
-        state="offered",
-        offered_by_id=admin.id,
-        message="Palīdzēsim",
-    )
-    db.session.add_all([asking, partnership])
-    db.session.commit()
-    log_in(client, admin.email)
+    partnership = make_partnership(organisation, idea=idea, state="offered", offered_by=admin, message="Palīdzēsim")
+    signed_in(client, admin)
     return SimpleNamespace(
         admin=admin,
         # Real, valid tokens: a check that passes only because a token is broken proves nothing.
@@ -338,23 +316,25 @@ def world(client, admin):
     )
 
 
-def build_url(ctx, world, endpoint, arguments):
+def build_url(ctx, rows_for_every_url, endpoint, arguments):
     values = {}
     for name in arguments:
-        if (endpoint, name) in world.by_endpoint:
-            values[name] = world.by_endpoint[(endpoint, name)]
-        elif name in world.by_name:
-            values[name] = world.by_name[name]
+        if (endpoint, name) in rows_for_every_url.by_endpoint:
+            values[name] = rows_for_every_url.by_endpoint[(endpoint, name)]
+        elif name in rows_for_every_url.by_name:
+            values[name] = rows_for_every_url.by_name[name]
         else:
-            pytest.fail(f"no test value for <{name}> of {endpoint}: add one to the `world` fixture")
+            pytest.fail(f"no test value for <{name}> of {endpoint}: add one to the `rows_for_every_url` fixture")
     return ctx.url_map.bind("localhost").build(endpoint, values)
 
 
 @pytest.mark.parametrize("token", ["missing", "from another session"])
 @pytest.mark.parametrize(("endpoint", "arguments"), rules_with("POST"))
-def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(ctx, client, world, endpoint, arguments, token):
-    url = build_url(ctx, world, endpoint, arguments)
-    form = dict(world.form)
+def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(
+    ctx, client, rows_for_every_url, endpoint, arguments, token
+):
+    url = build_url(ctx, rows_for_every_url, endpoint, arguments)
+    form = dict(rows_for_every_url.form)
     if token == "from another session":
         form["csrf_token"] = csrf_token(ctx.test_client())
     before = snapshot()
@@ -367,8 +347,8 @@ def test_post_without_a_valid_csrf_token_is_refused_and_changes_nothing(ctx, cli
 
 
 @pytest.mark.parametrize(("endpoint", "arguments"), rules_with("GET"))
-def test_get_changes_nothing(ctx, client, world, endpoint, arguments):
-    url = build_url(ctx, world, endpoint, arguments)
+def test_get_changes_nothing(ctx, client, rows_for_every_url, endpoint, arguments):
+    url = build_url(ctx, rows_for_every_url, endpoint, arguments)
     # The only writes a GET may make: an audit entry (e.g. for a refused page) and the session's last-seen time.
     before = snapshot(exclude={"audit_entries", "user_sessions"})
 
