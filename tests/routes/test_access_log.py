@@ -19,10 +19,9 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.access_log import mask_secrets
 from app.accounts.services import confirmation_token, email_change_token, request_password_reset
-from app.activities.models import CalendarFeed
 from app.extensions import db
 from tests.databases import fresh_database
-from tests.factories import make_user
+from tests.factories import make_calendar_feed, make_user
 from tests.helpers import free_port, queued_mail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,9 +65,7 @@ def site(tmp_path):
             db.create_all()
             person = make_user(email="anna@example.com")
             request_password_reset(person.email)
-            feed = CalendarFeed(user_id=person.id, token=secrets.token_urlsafe(24))
-            db.session.add(feed)
-            db.session.commit()
+            feed = make_calendar_feed(person)
             reset_link = queued_mail(person.email)[0].body.split("/reset-password/", 1)[1].split()[0]
             tokens = [reset_link, confirmation_token(person), email_change_token(person, "new.anna@example.com"), feed.token]
             paths = [

@@ -5,7 +5,7 @@ import re
 import pytest
 from flask_babel import force_locale, gettext
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
@@ -14,13 +14,12 @@ from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Idea
 from tests.factories import PASSWORD, make_category, make_centre, make_idea, make_user
-from tests.helpers import log_in, post_form
+from tests.helpers import client_for, count, log_in, post_form, signed_in
 
 
 @pytest.fixture
 def as_admin(client, admin):
-    log_in(client, admin.email)
-    return client
+    return signed_in(client, admin)
 
 
 def html(response):
@@ -226,10 +225,6 @@ def centre_form(client, path, **fields):
     return post_form(client, path, data, token_from=path)
 
 
-def count_centres():
-    return db.session.scalar(select(func.count()).select_from(Centre))
-
-
 def test_admin_adds_a_centre(as_admin, admin):
     response = centre_form(as_admin, "/admin/centres/new")
 
@@ -251,14 +246,14 @@ def test_centre_form_shows_errors_next_to_fields_and_keeps_the_input(as_admin):
     assert field_error(page, "municipality") == ""
     assert 'value="Līvāni Centrs!"' in page
     assert 'value="Līvānu novads"' in page
-    assert count_centres() == 0
+    assert count(Centre) == 0
 
 
 def test_centre_name_must_be_one_line(as_admin):
     response = centre_form(as_admin, "/admin/centres/new", name="Līvāni\r\nBcc: x@example.com")
     assert response.status_code == 200
     assert field_error(html(response), "name")
-    assert count_centres() == 0
+    assert count(Centre) == 0
 
 
 def test_duplicate_slug_is_refused_when_adding(as_admin):
@@ -269,7 +264,7 @@ def test_duplicate_slug_is_refused_when_adding(as_admin):
     assert response.status_code == 200
     assert field_error(html(response), "slug") == in_latvian("Another centre already uses this short name.")
     assert 'value="Līvāni 2"' in html(response)
-    assert count_centres() == 1
+    assert count(Centre) == 1
 
 
 def test_admin_edits_a_centre(as_admin, admin):
@@ -458,8 +453,7 @@ def suspend(client, person, reason="Surogātpasts komentāros"):
 
 
 def test_suspension_ends_every_session_and_blocks_log_in(as_admin, admin, app, user):
-    theirs = app.test_client()
-    log_in(theirs, user.email)
+    theirs = client_for(app, user)
     assert theirs.get("/me").status_code == 200
 
     response = suspend(as_admin, user)
@@ -499,7 +493,7 @@ def test_lifting_a_suspension_lets_them_log_in_again(as_admin, admin, app, user)
 
     assert response.status_code == 302
     assert reload(User, user.id).suspended_at is None
-    log_in(app.test_client(), user.email)
+    log_in(app.test_client(), user.email)  # may log in again
     [entry] = audit_entries("admin.suspension_lifted")
     assert (entry.actor_id, entry.subject_id) == (admin.id, user.id)
 

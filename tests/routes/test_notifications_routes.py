@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.comments.models import Comment
 from app.extensions import db
 from app.notifications.models import EmailFrequency, Notification
 from app.notifications.services import notify
-from tests.factories import make_idea, make_user
+from tests.factories import make_comment, make_idea, make_user
 from tests.helpers import csrf_token, log_in, post_form
 from tests.statements import recorded_statements
 
@@ -111,9 +110,7 @@ def test_list_shows_only_the_persons_own_newest_first_with_unread_marked(logged_
 
 def test_links_go_to_the_comment(logged_in, user, others):
     actor, idea = others
-    comment = Comment(idea_id=idea.id, author_id=actor.id, body="Sveiki")
-    db.session.add(comment)
-    db.session.commit()
+    comment = make_comment(idea, actor, body="Sveiki")
     notify("comment_reply", [user], actor=actor, idea=idea, comment=comment)
     db.session.commit()
 
