@@ -1,4 +1,5 @@
-"""What the browser tests share: finding Chromium, reading the mail the app sent, running axe-core."""
+"""What the browser tests share: finding Chromium, reading the mail the app sent, running axe-core, finding rows of
+the live app's database."""
 
 import email
 import email.policy
@@ -6,6 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.centres.models import Centre
+from app.extensions import db
+from app.ideas.models import Category
 from app.outbox.services import deliver_due_mail
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -179,3 +186,21 @@ def assert_no_sideways_scroll(page, width):
     """The page is no wider than the screen (nothing to scroll sideways on a phone)."""
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide on a {width}px screen (sideways scrolling)"
+
+
+# --- rows of the live app's database (inside its app context) ------------------------------------
+
+
+def preili_centre():
+    """The Preiļi centre (the live app is seeded with the initiative centres)."""
+    return db.session.scalar(select(Centre).where(Centre.slug == "preili"))
+
+
+def first_category():
+    """The first category of ideas, as the form lists them."""
+    return db.session.scalar(select(Category).order_by(Category.position).limit(1))
+
+
+def person_with(email):
+    """The person with this address (made by the `live_person` fixture or through the pages)."""
+    return db.session.scalar(select(User).where(User.email == email))

@@ -26,7 +26,16 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.extensions import db
-from tests.browser.helpers import PERSON_PASSWORD, A11yAudit, assert_no_sideways_scroll, log_in
+from tests.browser.helpers import (
+    PERSON_PASSWORD,
+    A11yAudit,
+    assert_no_sideways_scroll,
+    first_category,
+    log_in,
+    person_with,
+    preili_centre,
+)
+from tests.factories import make_idea, make_role
 
 SHOTS = Path("/tmp/shots")
 RIGA = ZoneInfo("Europe/Riga")
@@ -44,38 +53,20 @@ VOLUNTEER_HOURS = "3"
 
 def published_idea_with_role(live_app, author_email):
     """A published idea of the Preiļi centre with one volunteer role (answered by hand): (idea id, role id)."""
-    from app.accounts.models import User
-    from app.centres.models import Centre
-    from app.ideas.models import Category, Idea
-    from app.ideas.search import searchable_text
-    from app.timeutil import utcnow
-    from app.volunteering.models import VolunteerRole
-
     with live_app.app_context():
-        author = db.session.scalar(select(User).where(User.email == author_email))
-        now = utcnow()
-        idea = Idea(
-            author_id=author.id,
-            centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
-            category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
+        idea = make_idea(
+            author=person_with(author_email),
+            centre=preili_centre(),
+            category=first_category(),
             state="published",
             kind="social_enterprise",
-            submitted_at=now,
-            published_at=now,
             title=TITLE,
             summary="Bērni un vecāki kopā apglezno puķu podus bērnudārzam.",
             description="Krāsas un podus sagādās centrs. **Līdzi** ņemiet priekšautu.",
             place="Preiļu centrs, Raiņa bulvāris 19",
             needs="Krāsas, otas, podi.",
         )
-        idea.search_text = searchable_text(idea)
-        db.session.add(idea)
-        db.session.flush()
-        role = VolunteerRole(
-            idea_id=idea.id, name=ROLE_NAME, description="Palīdzēt bērniem ar krāsām.", places=2, auto_accept=False
-        )
-        db.session.add(role)
-        db.session.commit()
+        role = make_role(idea=idea, name=ROLE_NAME, description="Palīdzēt bērniem ar krāsām.", places=2)
         return idea.id, role.id
 
 

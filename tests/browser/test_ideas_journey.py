@@ -21,7 +21,16 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
-from tests.browser.helpers import PERSON_PASSWORD, A11yAudit, assert_no_sideways_scroll, log_in
+from tests.browser.helpers import (
+    PERSON_PASSWORD,
+    A11yAudit,
+    assert_no_sideways_scroll,
+    first_category,
+    log_in,
+    person_with,
+    preili_centre,
+)
+from tests.factories import make_comment, make_idea
 
 #: a word only this idea's description has: the search must find the idea by it
 UNIQUE_WORD = "ķirbjudārzs"
@@ -289,25 +298,15 @@ def test_idea_from_draft_to_moderated_discussion(new_page, live_app, live_person
 
 def published_idea_with_comment(live_app, live_person):
     """A published idea with long words and a comment, written straight into the live app's database."""
-    from app.accounts.models import User
-    from app.centres.models import Centre
-    from app.comments.models import Comment
-    from app.ideas.models import Category, Idea
-    from app.ideas.search import searchable_text
-    from app.timeutil import utcnow
-
     author_email = live_person("Jānis Tālrunis")
     with live_app.app_context():
-        author = db.session.scalar(select(User).where(User.email == author_email))
-        now = utcnow()
-        idea = Idea(
-            author_id=author.id,
-            centre_id=db.session.scalar(select(Centre.id).where(Centre.slug == "preili")),
-            category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
+        author = person_with(author_email)
+        idea = make_idea(
+            author=author,
+            centre=preili_centre(),
+            category=first_category(),
             state="published",
             kind="social_enterprise",
-            submitted_at=now,
-            published_at=now,
             title="Pašvaldības līdzfinansētā sociālās uzņēmējdarbības darbnīca jauniešiem",
             summary="Darbnīca, kurā jaunieši labo velosipēdus un mācās uzņēmējdarbību.",
             description="Skatīt https://www.preili.lv/lv/jaunumi/2024/pasvaldibas-lidzfinansejuma-"
@@ -316,21 +315,7 @@ def published_idea_with_comment(live_app, live_person):
             place="Rēzeknes iela 12, Preiļi",
             needs="Instrumenti, rezerves daļas.",
         )
-        idea.search_text = searchable_text(idea)
-        db.session.add(idea)
-        db.session.flush()
-        db.session.add(
-            Comment(
-                idea_id=idea.id,
-                author_id=author.id,
-                body="Pieteikšanās līdz piektdienai. " * 5,
-                created_at=now,
-                hidden_reason="",
-                open_report_count=0,
-            )
-        )
-        idea.comment_count = 1
-        db.session.commit()
+        make_comment(idea, author, body="Pieteikšanās līdz piektdienai. " * 5)
         return idea.id
 
 

@@ -30,9 +30,13 @@ from tests.browser.helpers import (
     PERSON_PASSWORD,
     A11yAudit,
     assert_no_sideways_scroll,
+    first_category,
     link_path,
     log_in,
+    person_with,
+    preili_centre,
 )
+from tests.factories import make_idea, make_organisation
 
 SHOTS = Path("/tmp/shots")
 RIGA = ZoneInfo("Europe/Riga")
@@ -48,12 +52,6 @@ TEACHER = ("Ilze Liepa", "ilze.liepa@skola.example.lv", "zaļa lapa uz loga rām
 # --- setting the scene (straight into the live app's database, as other journeys make people) ------------
 
 
-def preili_id():
-    from app.centres.models import Centre
-
-    return db.session.scalar(select(Centre.id).where(Centre.slug == "preili"))
-
-
 def user_id(email):
     from app.accounts.models import User
 
@@ -62,20 +60,13 @@ def user_id(email):
 
 def idea_seeking_a_school(live_app, author_email):
     """A published idea of the Preiļi centre seeking a school partner for ages 10–12 in environment: its id."""
-    from app.ideas.models import Category, Idea
-    from app.ideas.search import searchable_text
-    from app.timeutil import utcnow
-
     with live_app.app_context():
-        now = utcnow()
-        idea = Idea(
-            author_id=user_id(author_email),
-            centre_id=preili_id(),
-            category_id=db.session.scalar(select(Category.id).order_by(Category.position).limit(1)),
+        idea = make_idea(
+            author=person_with(author_email),
+            centre=preili_centre(),
+            category=first_category(),
             state="published",
             kind="social_enterprise",
-            submitted_at=now,
-            published_at=now,
             title=IDEA_TITLE,
             summary="Skolēni kopā ar senioriem uztaisa un izvieto putnu būrīšus.",
             description="Dēļus sagādās centrs. Vajag klasi, kas palīdz ar zāģēšanu un krāsošanu.",
@@ -85,39 +76,20 @@ def idea_seeking_a_school(live_app, author_email):
             partner_age_groups="10-12",
             partner_subjects="environment",
         )
-        idea.search_text = searchable_text(idea)
-        db.session.add(idea)
-        db.session.commit()
         return idea.id
 
 
 def school(live_app, name, representative_email=None):
     """A school of the Preiļi centre (with an approved representative when one is given): its id."""
-    from app.organisations.models import Organisation, Representative
-    from app.timeutil import utcnow
-
     with live_app.app_context():
-        organisation = Organisation(
-            name=name,
+        organisation = make_organisation(
+            representative=person_with(representative_email) if representative_email else None,
+            centre=preili_centre(),
             kind="school",
-            centre_id=preili_id(),
+            name=name,
             description="Skola Preiļu novadā.",
             contact_email="kanceleja@skola.example.lv",
         )
-        db.session.add(organisation)
-        db.session.flush()
-        if representative_email:
-            representative = user_id(representative_email)
-            db.session.add(
-                Representative(
-                    organisation_id=organisation.id,
-                    user_id=representative,
-                    state="approved",
-                    decided_by_id=representative,
-                    decided_at=utcnow(),
-                )
-            )
-        db.session.commit()
         return organisation.id
 
 

@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext, ngettext
 from app.accounts.models import User
 from app.extensions import db
 from tests.factories import make_user
-from tests.helpers import log_in, post_form
+from tests.helpers import client_for, log_in, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 LATVIAN_CATALOGUE = ROOT / "app" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"
@@ -92,8 +92,7 @@ def test_signed_in_persons_choice_is_saved_on_the_account(client, user):
 
     db.session.expire_all()
     assert db.session.get(User, user.id).language == "en"
-    other_browser = client.application.test_client()  # no language cookie there
-    log_in(other_browser, user.email)
+    other_browser = client_for(client.application, user)  # no language cookie there
     assert page_language(other_browser.get("/me")) == "en"
 
 
