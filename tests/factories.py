@@ -54,8 +54,8 @@ def make_centre(name=None, slug=None, municipality="Preiļu novads", is_active=T
     return saved(centre)
 
 
-# Hashing with scrypt is slow on purpose; tests reuse one hash of the shared password.
-_password_hash = None
+# Hashing with scrypt is slow on purpose; tests reuse one hash per password.
+_password_hashes = {}
 
 
 def make_user(
@@ -70,16 +70,12 @@ def make_user(
     suspended=False,
 ):
     """A person with a confirmed account and the shared test password, unless told otherwise."""
-    global _password_hash
-    if password == PASSWORD:
-        _password_hash = _password_hash or hash_password(PASSWORD)
-        password_hash = _password_hash
-    else:
-        password_hash = hash_password(password)
+    if password not in _password_hashes:
+        _password_hashes[password] = hash_password(password)
     user = User(
         email=email or f"person{next(_counter)}@example.com",
         display_name=display_name,
-        password_hash=password_hash,
+        password_hash=_password_hashes[password],
         language=language,
         is_admin=admin,
         home_centre=home_centre,

@@ -22,9 +22,11 @@ from tests.browser.helpers import (
     TIMEOUT_MS,
     Mailbox,
     chromium_executable,
+    preili_centre,
     stale_catalogues,
 )
 from tests.databases import skip_or_fail
+from tests.factories import make_user
 from tests.helpers import RecordingHandler, free_port
 
 
@@ -221,32 +223,22 @@ def live_person(live_app, live_categories):
     """
     import itertools
 
-    from app.accounts.models import User
-    from app.accounts.passwords import hash_password
     from app.centres.models import Centre
-    from app.timeutil import utcnow
 
     numbers = itertools.count(1)
-    with live_app.app_context():
-        password_hash = hash_password(PERSON_PASSWORD)
 
     def make(display_name, moderates=None):
         with live_app.app_context():
-            home = db.session.query(Centre).filter_by(slug="preili").one()
             email = f"person{next(numbers)}@ideas.example.lv"
             moderated = [db.session.query(Centre).filter_by(slug=moderates).one()] if moderates else []
-            db.session.add(
-                User(
-                    email=email,
-                    display_name=display_name,
-                    password_hash=password_hash,
-                    language="lv",
-                    home_centre_id=home.id,
-                    email_confirmed_at=utcnow(),
-                    moderated_centres=moderated,
-                )
+            make_user(
+                email=email,
+                display_name=display_name,
+                password=PERSON_PASSWORD,
+                language="lv",
+                home_centre=preili_centre(),
+                moderates=moderated,
             )
-            db.session.commit()
         return email
 
     return make
