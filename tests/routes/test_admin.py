@@ -144,7 +144,8 @@ def listed_names(page):
 
 
 @pytest.fixture
-def people(ctx):
+def listed_people(ctx):
+    """Three people to find in the list, besides whoever the test makes."""
     make_user(email="valdis.ozols@example.com", display_name="Valdis Ozols")
     make_user(email="marija@kalnini.example", display_name="Marija Kalniņa")
     make_user(email="eriks@example.com", display_name="Ēriks Šmits")
@@ -162,12 +163,12 @@ def people(ctx):
         ("nobody-like-this", []),
     ],
 )
-def test_people_list_searches_names_and_emails(as_admin, people, query, expected):
+def test_people_list_searches_names_and_emails(as_admin, listed_people, query, expected):
     page = html(as_admin.get("/admin/users", query_string={"q": query}))
     assert listed_names(page) == [str(escape(name)) for name in expected]
 
 
-def test_people_list_without_a_search_shows_everyone_newest_first(as_admin, people, admin):
+def test_people_list_without_a_search_shows_everyone_newest_first(as_admin, listed_people, admin):
     page = html(as_admin.get("/admin/users"))
     assert listed_names(page) == ["Ēriks Šmits", "Marija Kalniņa", "Valdis Ozols", str(escape(admin.display_name))]
 
@@ -518,7 +519,7 @@ def suspend_get_is_refused(client, person):
     return client.get(f"/admin/users/{person.id}/suspend").status_code == 405
 
 
-def test_people_list_marks_and_filters_suspended_people(as_admin, people):
+def test_people_list_marks_and_filters_suspended_people(as_admin, listed_people):
     suspended = make_user(email="karlis@example.com", display_name="Kārlis Suspendētais", suspended=True)
 
     everyone = html(as_admin.get("/admin/users"))

@@ -35,8 +35,8 @@ def base_url(ctx):
 
 
 @pytest.fixture
-def run(ctx):
-    """Run a flask command in the test's app context, as `flask …` would."""
+def run_ok(ctx):
+    """Run a flask command in the test's app context, as `flask …` would; it must succeed."""
     runner = ctx.test_cli_runner()
 
     def invoke(*args):
@@ -49,7 +49,8 @@ def run(ctx):
 
 
 @pytest.fixture
-def people(ctx):
+def author_follower_commenter(ctx):
+    """Anna who writes the idea, Valdis who follows it (reading English) and Marija who comments."""
     author = make_user(email="author@example.com", display_name="Anna Autore")
     follower = make_user(email="follower@example.com", display_name="Valdis Sekotājs", language="en")
     commenter = make_user(email="commenter@example.com", display_name="Marija Komentētāja")
@@ -68,8 +69,8 @@ def received(envelope):
 # notify() -------------------------------------------------------------------------------------------
 
 
-def test_notify_skips_the_actor_duplicates_and_suspended_people(people):
-    author, follower, commenter = people
+def test_notify_skips_the_actor_duplicates_and_suspended_people(author_follower_commenter):
+    author, follower, commenter = author_follower_commenter
     suspended = make_user(email="suspended@example.com", suspended=True)
     idea = make_idea(author=author)
     comment = make_comment(idea, commenter)
@@ -90,9 +91,9 @@ def test_notify_skips_the_actor_duplicates_and_suspended_people(people):
 
 
 @pytest.mark.parametrize("first, second", [("comment_new", "comment_reply"), ("comment_reply", "comment_new")])
-def test_one_comment_gives_a_person_one_notification_of_the_more_specific_kind(people, first, second):
+def test_one_comment_gives_a_person_one_notification_of_the_more_specific_kind(author_follower_commenter, first, second):
     """The replied-to person who also follows the idea hears once: that someone replied to them."""
-    author, follower, commenter = people
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=author)
     parent = make_comment(idea, follower)
     reply = make_comment(idea, commenter, parent=parent)
@@ -107,8 +108,8 @@ def test_one_comment_gives_a_person_one_notification_of_the_more_specific_kind(p
     ]
 
 
-def test_email_status_follows_the_settings_for_own_ideas_and_for_the_rest(people):
-    author, follower, commenter = people
+def test_email_status_follows_the_settings_for_own_ideas_and_for_the_rest(author_follower_commenter):
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=author)
     other_idea = make_idea(author=commenter)
 
@@ -130,13 +131,13 @@ def test_email_status_follows_the_settings_for_own_ideas_and_for_the_rest(people
     assert defaults[0].email_status == Notification.EMAIL_IMMEDIATE
 
 
-def test_settings_refuse_unknown_values(people):
+def test_settings_refuse_unknown_values(author_follower_commenter):
     with pytest.raises(ValueError):
-        update_settings(people[0], "hourly", EmailFrequency.OFF)
+        update_settings(author_follower_commenter[0], "hourly", EmailFrequency.OFF)
 
 
-def test_mark_all_read_marks_only_the_persons_own(people):
-    author, follower, commenter = people
+def test_mark_all_read_marks_only_the_persons_own(author_follower_commenter):
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=commenter)
     notify("idea_archived", [author, follower], actor=commenter, idea=idea)
     db.session.commit()
@@ -151,8 +152,8 @@ def test_mark_all_read_marks_only_the_persons_own(people):
 # Texts and links -------------------------------------------------------------------------------------
 
 
-def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
-    author, follower, commenter = people
+def test_every_event_has_a_text_with_the_title_and_the_actor(author_follower_commenter, app):
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=author, title="Soliņi parkā")
     comment = make_comment(idea, commenter)
     assert set(messages.TEXTS) == set(EVENTS)
@@ -178,8 +179,8 @@ def test_every_event_has_a_text_with_the_title_and_the_actor(people, app):
         db.session.rollback()
 
 
-def test_author_and_followers_are_told_in_their_own_words(people, app):
-    author, follower, commenter = people
+def test_author_and_followers_are_told_in_their_own_words(author_follower_commenter, app):
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=author, title="Dārzs")
     to_author, to_follower = notify("idea_promoted", [author, follower], actor=commenter, idea=idea)
     db.session.flush()
@@ -188,8 +189,8 @@ def test_author_and_followers_are_told_in_their_own_words(people, app):
         assert messages.describe(to_follower) == "The idea “Dārzs” became a centre activity"
 
 
-def test_link_leads_to_the_idea_and_to_the_comment(people, app):
-    author, _follower, commenter = people
+def test_link_leads_to_the_idea_and_to_the_comment(author_follower_commenter, app):
+    author, _follower, commenter = author_follower_commenter
     idea = make_idea(author=author)
     comment = make_comment(idea, commenter)
     about_comment = notify("comment_new", [author], actor=commenter, idea=idea, comment=comment)[0]
@@ -201,8 +202,8 @@ def test_link_leads_to_the_idea_and_to_the_comment(people, app):
         assert messages.link(about_idea) == f"/ideas/{idea.id}"
 
 
-def test_long_reasons_and_line_breaks_stay_on_one_line(people, app):
-    author, _follower, commenter = people
+def test_long_reasons_and_line_breaks_stay_on_one_line(author_follower_commenter, app):
+    author, _follower, commenter = author_follower_commenter
     idea = make_idea(author=author, title="Divas\nrindas")
     notification = notify("idea_declined", [author], actor=commenter, idea=idea, reason="ļoti " * 100)[0]
     db.session.flush()
@@ -217,15 +218,17 @@ def test_long_reasons_and_line_breaks_stay_on_one_line(people, app):
 # Immediate mail -------------------------------------------------------------------------------------
 
 
-def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_language(people, run, smtp_sink, base_url, app):
-    author, follower, commenter = people
+def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_language(
+    author_follower_commenter, run_ok, smtp_sink, base_url, app
+):
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=author, title="Soliņi parkā")
     comment = make_comment(idea, commenter, body="Es palīdzēšu ar krāsošanu.")
     update_settings(follower, EmailFrequency.IMMEDIATELY, EmailFrequency.IMMEDIATELY)
     notify("comment_new", [author, follower], actor=commenter, idea=idea, comment=comment)
     db.session.commit()
 
-    result = run("send-mail")
+    result = run_ok("send-mail")
 
     assert "2 notification mail(s) queued" in result.output
     assert "2 sent, 0 failed" in result.output
@@ -247,19 +250,19 @@ def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_langu
     assert "Labdien, Anna Autore!" in mails[(author.email,)].get_content()
     assert "Hello Valdis Sekotājs," in mails[(follower.email,)].get_content()
 
-    again = run("send-mail")
+    again = run_ok("send-mail")
     assert "queued" not in again.output
     assert len(smtp_sink.messages) == 2
 
 
-def test_notification_mail_link_opens_the_idea(people, run, base_url, client):
+def test_notification_mail_link_opens_the_idea(author_follower_commenter, run_ok, base_url, client):
     """The absolute link in the mail leads to the idea's page (once the ideas pages exist)."""
-    author, _follower, commenter = people
+    author, _follower, commenter = author_follower_commenter
     idea = make_idea(author=author)
     notify("idea_published", [author], actor=commenter, idea=idea)
     db.session.commit()
 
-    run("send-mail")
+    run_ok("send-mail")
 
     (mail,) = queued_mail(author.email)
     assert mail.body.count(BASE_URL + f"/ideas/{idea.id}") == 1
@@ -269,22 +272,22 @@ def test_notification_mail_link_opens_the_idea(people, run, base_url, client):
     assert client.get(path).status_code == 200
 
 
-def test_people_with_off_get_no_mail_but_see_it_in_the_app(people, run):
-    author, _follower, commenter = people
+def test_people_with_off_get_no_mail_but_see_it_in_the_app(author_follower_commenter, run_ok):
+    author, _follower, commenter = author_follower_commenter
     update_settings(author, EmailFrequency.OFF, EmailFrequency.OFF)
     idea = make_idea(author=author)
     notify("idea_published", [author], actor=commenter, idea=idea)
     db.session.commit()
 
-    run("send-mail")
-    run("send-digests")
+    run_ok("send-mail")
+    run_ok("send-digests")
 
     assert queued_mail() == []
     assert len(notifications_of(author)) == 1
 
 
-def test_suspended_people_get_no_mail(people, run):
-    author, follower, commenter = people
+def test_suspended_people_get_no_mail(author_follower_commenter, run_ok):
+    author, follower, commenter = author_follower_commenter
     idea = make_idea(author=author)
     notify("idea_published", [author], actor=commenter, idea=idea)
     notify("idea_archived", [follower], actor=commenter, idea=idea)
@@ -293,15 +296,15 @@ def test_suspended_people_get_no_mail(people, run):
         person.suspended_at = utcnow()
     db.session.commit()
 
-    run("send-mail")
-    run("send-digests")
+    run_ok("send-mail")
+    run_ok("send-digests")
 
     assert queued_mail() == []
     assert {n.email_status for n in db.session.scalars(select(Notification))} == {Notification.EMAIL_NONE}
 
 
-def test_titles_and_names_cannot_add_mail_headers_and_stay_plain_text(people, deliver, smtp_sink, base_url):
-    author, _follower, _commenter = people
+def test_titles_and_names_cannot_add_mail_headers_and_stay_plain_text(author_follower_commenter, deliver, smtp_sink, base_url):
+    author, _follower, _commenter = author_follower_commenter
     attacker = make_user(email="attacker@example.com", display_name="<script>alert(1)</script>\nBcc: x@evil.example")
     idea = make_idea(author=author, title="Title\r\nBcc: victim@evil.example\n<b>bold</b> & <script>x</script>")
     notify("comment_new", [author], actor=attacker, idea=idea, comment=make_comment(idea, attacker))
@@ -325,8 +328,8 @@ def test_titles_and_names_cannot_add_mail_headers_and_stay_plain_text(people, de
 # Digests -------------------------------------------------------------------------------------------
 
 
-def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, base_url):
-    author, follower, commenter = people
+def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(author_follower_commenter, run_ok, base_url):
+    author, follower, commenter = author_follower_commenter
     second_author = make_user(email="second@example.com", display_name="Jānis")
     garden = make_idea(author=author, title="Kopienas dārzs")
     benches = make_idea(author=second_author, title="Soliņi parkā")
@@ -339,7 +342,7 @@ def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, bas
     notify("idea_archived", [follower], actor=commenter, idea=garden)
     db.session.commit()
 
-    result = run("send-digests")
+    result = run_ok("send-digests")
 
     assert "1 digest(s) queued" in result.output
     (mail,) = queued_mail()
@@ -363,22 +366,22 @@ def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(people, run, bas
         == 0
     )
 
-    second_run = run("send-digests")
+    second_run = run_ok("send-digests")
     assert "0 digest(s) queued" in second_run.output
     assert len(queued_mail()) == 1
 
 
-def test_digest_is_in_the_persons_language_and_send_mail_does_not_send_digest_items(people, run):
-    author, _follower, commenter = people  # the author reads Latvian
+def test_digest_is_in_the_persons_language_and_send_mail_does_not_send_digest_items(author_follower_commenter, run_ok):
+    author, _follower, commenter = author_follower_commenter  # the author reads Latvian
     update_settings(author, EmailFrequency.DAILY, EmailFrequency.DAILY)
     idea = make_idea(author=author, title="Dārzs")
     notify("idea_published", [author], actor=commenter, idea=idea)
     db.session.commit()
 
-    run("send-mail")
+    run_ok("send-mail")
     assert queued_mail() == []
 
-    run("send-digests")
+    run_ok("send-digests")
     (mail,) = queued_mail()
     assert "Labdien, Anna Autore!" in mail.body
     assert mail.status == OutboxMessage.PENDING
