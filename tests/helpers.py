@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEntry
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from tests.factories import PASSWORD
@@ -41,6 +42,11 @@ def log_in(client, email, password=PASSWORD, remember=False):
     return response
 
 
+def html(response):
+    """The response's body as text."""
+    return response.get_data(as_text=True)
+
+
 def signed_in(client, person):
     """The client, logged in as the person (None: left a visitor)."""
     if person is not None:
@@ -70,6 +76,15 @@ def reloaded(row):
     """The row as the database has it now."""
     db.session.expire_all()
     return db.session.get(type(row), row.id)
+
+
+def audit_entries(action=None):
+    """The audit log (optionally of one action), oldest first."""
+    db.session.expire_all()
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return db.session.scalars(query).all()
 
 
 def queued_mail(recipient=None):

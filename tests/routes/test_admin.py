@@ -8,22 +8,17 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.audit.models import AuditEntry
 from app.audit.services import record_audit
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Idea
 from tests.factories import PASSWORD, make_category, make_centre, make_idea, make_user
-from tests.helpers import client_for, count, log_in, post_form, signed_in
+from tests.helpers import audit_entries, client_for, count, html, log_in, post_form, signed_in
 
 
 @pytest.fixture
 def as_admin(client, admin):
     return signed_in(client, admin)
-
-
-def html(response):
-    return response.get_data(as_text=True)
 
 
 def in_latvian(message, **variables):
@@ -35,14 +30,6 @@ def field_error(page, field_id):
     """The error text shown under a field (empty when there is none)."""
     match = re.search(rf'<p class="field__error" id="{field_id}-error">(.*?)</p>', page, re.S)
     return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
-
-
-def audit_entries(action=None):
-    db.session.expire_all()
-    query = select(AuditEntry).order_by(AuditEntry.id)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    return db.session.scalars(query).all()
 
 
 def reload(model, id_):

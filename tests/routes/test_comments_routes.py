@@ -13,14 +13,10 @@ from app.comments.models import Comment, CommentReport
 from app.extensions import db
 from app.ideas.models import Idea
 from tests.factories import make_idea, make_user
-from tests.helpers import csrf_token, post_form, signed_in
+from tests.helpers import csrf_token, html, post_form, signed_in
 from tests.statements import recorded_statements
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def html(response):
-    return response.get_data(as_text=True)
 
 
 def idea_page(client, idea, **params):

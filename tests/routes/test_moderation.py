@@ -8,19 +8,14 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.extensions import db
 from app.ideas.models import Idea, IdeaEvent, IdeaState
 from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
 from app.timeutil import utcnow
 from tests.factories import make_centre, make_comment, make_comment_report, make_idea, make_reason_template, make_user
-from tests.helpers import client_for, csrf_token, log_in, post_form, run_at_once
+from tests.helpers import audit_entries, client_for, csrf_token, html, log_in, post_form, run_at_once
 from tests.statements import statements_of
-
-
-def html(response):
-    return response.get_data(as_text=True)
 
 
 def in_latvian(message, **variables):
@@ -38,14 +33,6 @@ def field_error(page, field_id):
 def reload(model, id_):
     db.session.expire_all()
     return db.session.get(model, id_)
-
-
-def audit_entries(action=None):
-    db.session.expire_all()
-    query = select(AuditEntry).order_by(AuditEntry.id)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    return db.session.scalars(query).all()
 
 
 @pytest.fixture

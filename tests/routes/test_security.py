@@ -49,7 +49,7 @@ from tests.factories import (
     make_signup,
     make_user,
 )
-from tests.helpers import csrf_token, log_in, post_form, signed_in
+from tests.helpers import csrf_token, html, log_in, post_form, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,10 +82,6 @@ def snapshot(exclude=()):
 
 def changed_tables(before, after):
     return [name for name in before if before[name] != after[name]]
-
-
-def html(response):
-    return response.get_data(as_text=True)
 
 
 def in_latvian(message, **variables):

@@ -26,7 +26,7 @@ from app.ideas.services import (
 from app.notifications.models import Notification
 from app.timeutil import utcnow
 from tests.factories import make_category, make_follow, make_idea, make_idea_event, make_user
-from tests.helpers import count, run_at_once
+from tests.helpers import count, reloaded, run_at_once
 
 #: the design's lifecycle, written out here on its own so that a wrong edit of TRANSITIONS fails:
 #: (action, from state) → the state it leads to; every pair not listed must be refused
@@ -74,11 +74,6 @@ def idea_in(centres_and_people, state, **fields):
 def events_of(idea):
     db.session.expire_all()
     return db.session.scalars(select(IdeaEvent).where(IdeaEvent.idea_id == idea.id).order_by(IdeaEvent.id)).all()
-
-
-def reloaded(idea):
-    db.session.expire_all()
-    return db.session.get(Idea, idea.id)
 
 
 def notifications(user=None, event=None):
