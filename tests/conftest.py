@@ -193,6 +193,24 @@ def aglona(ctx):
 
 
 @pytest.fixture
+def resident(ctx):
+    """Līga, who lives near a centre and takes part in what it does."""
+    return make_user(email="resident@example.com", display_name="Līga")
+
+
+@pytest.fixture
+def preili_moderator(preili):
+    """Dace, who moderates (coordinates) the Preiļi centre."""
+    return make_user(email="moderator@example.com", display_name="Dace", moderates=[preili])
+
+
+@pytest.fixture
+def aglona_moderator(aglona):
+    """Jānis, who moderates the Aglona centre (and nothing of Preiļi)."""
+    return make_user(email="other@example.com", display_name="Jānis", moderates=[aglona])
+
+
+@pytest.fixture
 def discussion(ctx):
     """An idea and the people who talk about it (tests.scenes.make_discussion)."""
     return make_discussion()

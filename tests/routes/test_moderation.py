@@ -41,11 +41,6 @@ def moderator(preili):
 
 
 @pytest.fixture
-def aglona_moderator(aglona):
-    return make_user(email="janis@example.com", display_name="Koordinators Jānis", moderates=[aglona])
-
-
-@pytest.fixture
 def as_moderator(client, moderator):
     log_in(client, moderator.email)
     return client

@@ -45,15 +45,15 @@ STARTED = -0.1  # starts_in_days: it began about two and a half hours ago
 
 
 @pytest.fixture
-def activity_people(preili, aglona):
+def activity_people(preili, aglona, preili_moderator, aglona_moderator, admin, resident):
     """Preiļi and Aglona, Preiļi's coordinator, Aglona's moderator, an admin and a resident."""
     return SimpleNamespace(
         centre=preili,
         other=aglona,
-        coordinator=make_user(email="coordinator@example.com", display_name="Dace", moderates=[preili]),
-        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[aglona]),
-        admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
-        resident=make_user(email="resident@example.com", display_name="Līga"),
+        coordinator=preili_moderator,
+        other_moderator=aglona_moderator,
+        admin=admin,
+        resident=resident,
     )
 
 

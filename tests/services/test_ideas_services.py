@@ -47,17 +47,17 @@ START_STATE = {action: state for (action, state) in EXPECTED_MOVES}
 
 
 @pytest.fixture
-def centres_and_people(preili, aglona, author):
+def centres_and_people(preili, aglona, author, resident, preili_moderator, aglona_moderator, admin):
     """Preiļi and Aglona, a category, an author, a resident, a moderator of each centre and an admin."""
     return SimpleNamespace(
         centre=preili,
         other_centre=aglona,
         category=make_category(slug="vide", name_lv="Vide", name_en="Environment"),
         author=author,
-        resident=make_user(email="resident@example.com", display_name="Valdis"),
-        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[preili]),
-        other_moderator=make_user(email="other-moderator@example.com", display_name="Jānis", moderates=[aglona]),
-        admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
+        resident=resident,
+        moderator=preili_moderator,
+        other_moderator=aglona_moderator,
+        admin=admin,
     )
 
 

@@ -28,7 +28,7 @@ EXPECTED_CALL_MOVES = {
 
 
 @pytest.fixture
-def schools_and_people(preili, aglona):
+def schools_and_people(preili, aglona, resident, preili_moderator, aglona_moderator, admin):
     """A school in Preiļi and one in Aglona with a representative each, a resident, a moderator of each centre and an
     admin."""
     representative = make_user(email="ilze@example.com", display_name="Ilze")
@@ -38,10 +38,10 @@ def schools_and_people(preili, aglona):
         other_centre=aglona,
         representative=representative,
         other_representative=other_representative,
-        resident=make_user(email="resident@example.com", display_name="Līga"),
-        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[preili]),
-        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[aglona]),
-        admin=make_user(email="admin@example.com", display_name="Inese", admin=True),
+        resident=resident,
+        moderator=preili_moderator,
+        other_moderator=aglona_moderator,
+        admin=admin,
         school=make_organisation(representative=representative, centre=preili, name="Preiļu 1. pamatskola"),
         other_school=make_organisation(representative=other_representative, centre=aglona, name="Aglonas vidusskola"),
     )

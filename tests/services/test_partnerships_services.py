@@ -34,20 +34,19 @@ SEEKING = {"seeking_school_partner": True, "partner_age_groups": "10-12", "partn
 
 
 @pytest.fixture
-def idea_and_schools(preili, aglona, author):
+def idea_and_schools(preili, author, resident, preili_moderator, aglona_moderator):
     """An idea of Preiļi seeking a school partner, its author, two schools of Preiļi with a representative each, the
     centre's moderator, Aglona's moderator and a resident."""
     representative = make_user(email="ilze@example.com", display_name="Ilze")
     other_representative = make_user(email="peteris@example.com", display_name="Pēteris")
-    moderator = make_user(email="moderator@example.com", display_name="Dace", moderates=[preili])
     return SimpleNamespace(
         centre=preili,
         author=author,
         representative=representative,
         other_representative=other_representative,
-        moderator=moderator,
-        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[aglona]),
-        resident=make_user(email="resident@example.com", display_name="Līga"),
+        moderator=preili_moderator,
+        other_moderator=aglona_moderator,
+        resident=resident,
         idea=make_idea(author=author, centre=preili, state="published", **SEEKING),
         # both schools are of the same centre: only representing one makes a difference
         school=make_organisation(representative=representative, centre=preili, name="Preiļu 1. pamatskola"),

@@ -28,15 +28,15 @@ EXPECTED_MOVES = {
 
 
 @pytest.fixture
-def idea_and_people(preili, aglona, author):
+def idea_and_people(preili, author, resident, preili_moderator, aglona_moderator):
     """A published idea of Preiļi, its author, a volunteer, a resident, the centre's moderator and Aglona's."""
     return SimpleNamespace(
         centre=preili,
         author=author,
         volunteer=make_user(email="volunteer@example.com", display_name="Valdis"),
-        resident=make_user(email="resident@example.com", display_name="Līga"),
-        moderator=make_user(email="moderator@example.com", display_name="Dace", moderates=[preili]),
-        other_moderator=make_user(email="other@example.com", display_name="Jānis", moderates=[aglona]),
+        resident=resident,
+        moderator=preili_moderator,
+        other_moderator=aglona_moderator,
         idea=make_idea(author=author, centre=preili, state="published"),
     )
 
