@@ -106,12 +106,13 @@ def link_in(message, path_start):
 # --- many at once ----------------------------------------------------------------------------------------------
 
 
-def run_at_once(app, jobs, outcome=lambda result: result, keep_loaded=False):
+def run_at_once(app, jobs, outcome=lambda row: row.state, keep_loaded=False):
     """Run each job in a thread, app context and database session of its own, all released together by a barrier.
 
     A job is called before the barrier to load its rows and returns the action to run after it; that read is
     committed first, so no thread holds a transaction (nor SQLite's lock) while waiting for the others. Returns,
-    per job, outcome(what the action returned), read after its commit, or the name of the error it raised.
+    per job, outcome(what the action returned), read after its commit (by default the row's state), or the name of
+    the error it raised.
     keep_loaded: the commits do not expire the loaded objects, so the actions work on what was read before.
     Meanwhile SQLite transactions begin as the app's commands begin them (BEGIN IMMEDIATE, as writing requests do).
     Tests using this need `@pytest.mark.real_commits`.

@@ -416,7 +416,8 @@ def test_two_moderators_deciding_at_the_same_moment_one_wins(app, moderator, ide
         """A job for run_at_once: nothing to load before the barrier; after it, the client posts the decision."""
         return lambda: lambda: client.post(path, data={"csrf_token": token, **decision})
 
-    results = run_at_once(app, [posting(*job) for job in zip(clients, tokens, decisions, strict=True)])
+    jobs = [posting(*job) for job in zip(clients, tokens, decisions, strict=True)]
+    results = run_at_once(app, jobs, outcome=lambda response: response)
 
     assert [result.status_code for result in results] == [302, 302]
     winners = [index for index, result in enumerate(results) if result.headers["Location"].endswith("/moderation")]

@@ -25,11 +25,6 @@ def like_commands(ctx, monkeypatch):
     monkeypatch.setitem(ctx.config, "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
 
 
-def at_once(ctx, jobs):
-    """run_at_once, each outcome being the registration's state afterwards (or the error's name)."""
-    return run_at_once(ctx, jobs, outcome=lambda registration: registration.state)
-
-
 def registering(user_id, activity_id, companions=()):
     def job():
         user, activity = db.session.get(User, user_id), db.session.get(Activity, activity_id)
@@ -68,7 +63,7 @@ def test_fifty_people_at_once_for_ten_places(ctx, preili):
     activity_id, ids = activity.id, people(50, "r")
     db.session.commit()
 
-    outcomes = at_once(ctx, [registering(user_id, activity_id) for user_id in ids])
+    outcomes = run_at_once(ctx, [registering(user_id, activity_id) for user_id in ids])
 
     assert Counter(outcomes) == {"registered": 10, "waiting": 40}, outcomes  # no "database is locked", nothing else
     assert places_held(activity_id) == (10, 10, 10)
@@ -84,7 +79,7 @@ def test_fifty_families_at_once_never_pass_the_capacity(ctx, preili):
     db.session.commit()
     groups = [["Jānis", "Marta"][: n % 3] for n in range(50)]  # 1, 2 or 3 places each
 
-    outcomes = at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups, strict=True)])
+    outcomes = run_at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups, strict=True)])
 
     assert set(outcomes) == {"registered", "waiting"}, outcomes
     registered_count, held, capacity = places_held(activity_id)
@@ -98,7 +93,7 @@ def test_five_double_submits_of_one_person_make_one_registration(ctx, preili):
     activity_id, [user_id] = activity.id, people(1, "d")
     db.session.commit()
 
-    outcomes = at_once(ctx, [registering(user_id, activity_id, ["Jānis"]) for _ in range(5)])
+    outcomes = run_at_once(ctx, [registering(user_id, activity_id, ["Jānis"]) for _ in range(5)])
 
     assert sorted(outcomes) == ["AlreadyDone"] * 4 + ["registered"], outcomes
     assert count(Registration) == 1
@@ -115,7 +110,7 @@ def test_ten_cancellations_at_once_promote_ten_waiting_people_once_each(ctx, pre
     activity_id = activity.id
     db.session.commit()  # reading the ids began a transaction: end it, or it would hold SQLite's lock
 
-    outcomes = at_once(ctx, [cancelling(user_id, registration_ids[user_id]) for user_id in leaving])
+    outcomes = run_at_once(ctx, [cancelling(user_id, registration_ids[user_id]) for user_id in leaving])
 
     assert outcomes == ["cancelled"] * 10, outcomes
     assert places_held(activity_id) == (10, 10, 10)
@@ -142,7 +137,7 @@ def test_cancellations_and_new_registrations_at_once(ctx, preili):
 
     jobs = [cancelling(user_id, registration_ids[user_id]) for user_id in leaving]
     jobs += [registering(user_id, activity_id) for user_id in newcomers]
-    outcomes = at_once(ctx, jobs)
+    outcomes = run_at_once(ctx, jobs)
 
     assert set(outcomes) <= {"cancelled", "registered", "waiting"}, outcomes
     assert outcomes[:10] == ["cancelled"] * 10

@@ -282,11 +282,6 @@ def test_places_cannot_drop_below_the_accepted(idea_and_people):
 # --- races: many people at the same instant, each in its own thread, app context and session ----------------------
 
 
-def at_once(ctx, jobs):
-    """run_at_once, each outcome being the sign-up's state afterwards ("accepted", "applied"), or the error's name."""
-    return run_at_once(ctx, jobs, outcome=lambda signup: signup.state)
-
-
 def applying(user_id, role_id, action=None):
     """A job for run_at_once: the person applies for the role, or (action = a volunteer's id) accepts that
     volunteer's sign-up. The rows are looked up before the barrier; after it the service does all the rest."""
@@ -309,7 +304,7 @@ def test_fifty_people_at_once_for_ten_automatic_places(ctx, idea_and_people):
     role_id, ids = role.id, [person.id for person in people]
     db.session.commit()
 
-    outcomes = at_once(ctx, [applying(person_id, role_id) for person_id in ids])
+    outcomes = run_at_once(ctx, [applying(person_id, role_id) for person_id in ids])
 
     assert sorted(set(outcomes)) == ["accepted", "applied"], outcomes  # no OperationalError, nothing else
     assert outcomes.count("accepted") == 10 and outcomes.count("applied") == 40
@@ -327,7 +322,7 @@ def test_fifty_acceptances_at_once_for_ten_places(ctx, idea_and_people):
     role_id, author_id, ids = role.id, idea_and_people.author.id, [person.id for person in people]
     db.session.commit()  # reading the ids began a transaction: end it, or it would hold SQLite's lock
 
-    outcomes = at_once(ctx, [applying(author_id, role_id, action=person_id) for person_id in ids])
+    outcomes = run_at_once(ctx, [applying(author_id, role_id, action=person_id) for person_id in ids])
 
     assert outcomes.count("accepted") == 10, outcomes
     assert outcomes.count("CapacityReached") == 40, outcomes
@@ -342,7 +337,7 @@ def test_five_double_submits_of_one_person_make_one_sign_up(ctx, idea_and_people
     role_id, volunteer_id = role.id, idea_and_people.volunteer.id
     db.session.commit()
 
-    outcomes = at_once(ctx, [applying(volunteer_id, role_id) for _ in range(5)])
+    outcomes = run_at_once(ctx, [applying(volunteer_id, role_id) for _ in range(5)])
 
     assert sorted(outcomes) == ["AlreadyDone"] * 4 + ["accepted"], outcomes
     assert count(SignUp) == 1
