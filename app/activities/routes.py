@@ -392,5 +392,6 @@ def cancel_registration(registration_id):
 
 
 # The pages after the day, the calendar feeds and the person's own pages live in their own modules of the
-# same blueprint (imported here so that registering the blueprint brings them all).
-from app.activities import attendance_routes, calendar_feeds, my_pages  # noqa: E402,F401
+# same blueprint, and adding a role to an activity (volunteer_roles.py) on the volunteering blueprint (imported
+# here so that registering the blueprints brings them all).
+from app.activities import attendance_routes, calendar_feeds, my_pages, volunteer_roles  # noqa: E402,F401
