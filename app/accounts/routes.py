@@ -215,7 +215,7 @@ def reset_password(token):
 @login_required
 def me():
     """The person's page: their ideas, sign-ups, registrations, hours, calendar address and account links."""
-    from app.activities.my_pages import render_me  # the activities domain reads its part (three statements)
+    from app.main.me import render_me
 
     return render_me(current_user)
 
