@@ -81,6 +81,11 @@ def my_ideas(user):
     ).all()
 
 
+def idea_count_query(user):
+    """How many ideas the person wrote, as a scalar subquery: /me reads it with other counts in one statement."""
+    return select(func.count(Idea.id)).where(Idea.author_id == user.id).scalar_subquery()
+
+
 # The people around an idea (the recipients its services pass to notify()) ---------------------------------------
 
 
