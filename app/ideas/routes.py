@@ -1,4 +1,7 @@
-"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its page and photo; support and follow."""
+"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its photo; support and follow.
+
+The idea's page (and archiving, which shows it again on a mistake) is in app/main/idea_page.py.
+"""
 
 from flask import (
     abort,
@@ -213,7 +216,7 @@ def my_ideas():
     return render_template("ideas/mine.html", ideas=queries.my_ideas(current_user))
 
 
-# The idea's page and photo ------------------------------------------------------------------------------------
+# The idea's photo ---------------------------------------------------------------------------------------------
 
 
 @bp.route("/ideas/<int:idea_id>/photo")

@@ -23,6 +23,7 @@ from app.volunteering.queries import roles_of_idea
 
 
 def render_detail(idea_id, archive_form=None):
+    """The idea's page as the viewer may see it (404 for another person's draft), in a fixed number of statements."""
     page = queries.idea_page(idea_id, current_user)
     if page is None or not permissions.can_view_idea(current_user, page.idea):
         abort(404)
@@ -59,12 +60,14 @@ def render_detail(idea_id, archive_form=None):
 
 @bp.route("/ideas/<int:idea_id>")
 def idea_detail(idea_id):
+    """The idea's page."""
     return render_detail(idea_id)
 
 
 @bp.route("/ideas/<int:idea_id>/archive", methods=["POST"])
 @login_required
 def archive_idea(idea_id):
+    """Archive the idea with a reason (a coordinator of its centre); a form with mistakes shows the page again."""
     idea = visible_idea(idea_id)
     if not permissions.can_decide_idea(current_user, idea):
         refuse(current_user, "ideas.archive_idea")
