@@ -211,15 +211,6 @@ def reset_password(token):
     return render_template("accounts/reset_password.html", form=form)
 
 
-@bp.route("/me")
-@login_required
-def me():
-    """The person's page: their ideas, sign-ups, registrations, hours, calendar address and account links."""
-    from app.activities.my_pages import render_me  # the activities domain reads its part (three statements)
-
-    return render_me(current_user)
-
-
 @bp.route("/me/profile", methods=["GET", "POST"])
 @login_required
 def profile():

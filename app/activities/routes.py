@@ -391,6 +391,7 @@ def cancel_registration(registration_id):
     return back_to_activity(registration.activity_id, "registration")
 
 
-# The pages after the day, the calendar feeds and the person's own pages live in their own modules of the
-# same blueprint (imported here so that registering the blueprint brings them all).
-from app.activities import attendance_routes, calendar_feeds, my_pages  # noqa: E402,F401
+# The pages after the day and the calendar feeds live in their own modules of the same blueprint, and adding a
+# role to an activity (volunteer_roles.py) on the volunteering blueprint (imported here so that registering the
+# blueprints brings them all).
+from app.activities import attendance_routes, calendar_feeds, volunteer_roles  # noqa: E402,F401

@@ -17,7 +17,8 @@ from app.comments.models import REPORTS_TO_HIDE, Comment, CommentReport
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas.models import Follow, Idea
-from app.notifications.services import followers_of, notify
+from app.ideas.queries import followers_of
+from app.notifications.services import notify
 from app.timeutil import utcnow
 
 EMPTY_BODY = _l("Please write something first.")

@@ -10,6 +10,7 @@ from sqlalchemy import Integer, exists, func, literal, literal_column, select, t
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app import permissions
+from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, IdeaKind, IdeaState, Support
@@ -78,6 +79,24 @@ def my_ideas(user):
         .order_by(Idea.updated_at.desc(), Idea.id.desc())
         .limit(MY_IDEAS_LIMIT)
     ).all()
+
+
+def idea_count_query(user):
+    """How many ideas the person wrote, as a scalar subquery: /me reads it with other counts in one statement."""
+    return select(func.count(Idea.id)).where(Idea.author_id == user.id).scalar_subquery()
+
+
+# The people around an idea (the recipients its services pass to notify()) ---------------------------------------
+
+
+def followers_of(idea):
+    """People following the idea."""
+    return db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(Follow.idea_id == idea.id)).all()
+
+
+def supporters_of(idea):
+    """People supporting the idea."""
+    return db.session.scalars(select(User).join(Support, Support.user_id == User.id).where(Support.idea_id == idea.id)).all()
 
 
 # Lists and search ----------------------------------------------------------------------------------------------

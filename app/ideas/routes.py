@@ -1,4 +1,7 @@
-"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its page and photo; support and follow."""
+"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its photo; support and follow.
+
+The idea's page (and archiving, which shows it again on a mistake) is in app/main/idea_page.py.
+"""
 
 from flask import (
     abort,
@@ -17,17 +20,13 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
-from app.activities.queries import activity_of_idea
+from app.accounts.forms import checked_button_form
 from app.audit.services import refuse
-from app.comments.forms import CommentForm
-from app.comments.queries import load_comments
 from app.errors import render_error
 from app.extensions import db, limiter
 from app.ideas import bp, photos, queries, services
-from app.ideas.forms import ArchiveForm, IdeaForm
-from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea
-from app.volunteering.queries import roles_of_idea
+from app.ideas.forms import IdeaForm
+from app.ideas.models import Idea
 
 #: the buttons of the idea form; anything else counts as "save"
 FORM_ACTIONS = ("preview", "save", "submit")
@@ -217,47 +216,7 @@ def my_ideas():
     return render_template("ideas/mine.html", ideas=queries.my_ideas(current_user))
 
 
-# The idea's page and photo ------------------------------------------------------------------------------------
-
-
-def render_detail(idea_id, archive_form=None):
-    page = queries.idea_page(idea_id, current_user)
-    if page is None or not permissions.can_view_idea(current_user, page.idea):
-        abort(404)
-    idea = page.idea
-    actions = services.allowed_actions(current_user, idea)
-    if archive_form is None and "archive" in actions:
-        archive_form = ArchiveForm(formdata=None)
-    insider = permissions.is_signed_in(current_user) and (
-        idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea)
-    )
-    if idea.is_public:  # only published ideas are discussed; one statement (app/comments/queries.py)
-        page.comments = load_comments(idea, current_user)
-    # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
-    roles = roles_of_idea(idea, current_user) if idea.is_public else None
-    # the activity a promoted idea became: one statement, only on promoted ideas' pages
-    promoted_activity = activity_of_idea(idea.id) if idea.state == "promoted" else None
-    return render_template(
-        "ideas/detail.html",
-        page=page,
-        idea=idea,
-        actions=actions,
-        button_form=EmptyForm(),
-        promoted_activity=promoted_activity,
-        archive_form=archive_form,
-        insider=insider,
-        roles=roles,
-        comments=page.comments,
-        comment_form=CommentForm(formdata=None),
-        review_endpoint="moderation.review_idea" in current_app.view_functions,
-        age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
-        subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
-    )
-
-
-@bp.route("/ideas/<int:idea_id>")
-def idea_detail(idea_id):
-    return render_detail(idea_id)
+# The idea's photo ---------------------------------------------------------------------------------------------
 
 
 @bp.route("/ideas/<int:idea_id>/photo")
@@ -302,21 +261,6 @@ def withdraw_idea(idea_id):
     services.transition(idea, "withdraw", current_user)
     db.session.commit()
     flash(_("Your idea is back among your drafts. You can change it and submit it again."), "success")
-    return back_to_idea(idea)
-
-
-@bp.route("/ideas/<int:idea_id>/archive", methods=["POST"])
-@login_required
-def archive_idea(idea_id):
-    idea = visible_idea(idea_id)
-    if not permissions.can_decide_idea(current_user, idea):
-        refuse(current_user, "ideas.archive_idea")
-    form = ArchiveForm()
-    if not form.validate_on_submit():
-        return render_detail(idea_id, archive_form=form)
-    services.transition(idea, "archive", current_user, form.reason.data)
-    db.session.commit()
-    flash(_("The idea is archived. Its author, supporters and followers are told why."), "success")
     return back_to_idea(idea)
 
 

@@ -1,4 +1,7 @@
-"""Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups."""
+"""Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups.
+
+Adding a role to an activity loads the activity, so that view is in app/activities/volunteer_roles.py.
+"""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -7,7 +10,6 @@ from flask_login import current_user, login_required
 
 from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
-from app.activities.models import Activity
 from app.audit.services import refuse
 from app.extensions import db
 from app.ideas.models import Idea
@@ -90,23 +92,6 @@ def new_role(idea_id):
     db.session.commit()
     flash(_("The role is added. People can now offer to help."), "success")
     return back_to_idea(idea.id)
-
-
-@bp.route("/activities/<int:activity_id>/roles/new", methods=["GET", "POST"])
-@login_required
-def new_activity_role(activity_id):
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    if not permissions.can_add_activity_roles(current_user, activity):
-        refuse(current_user, "volunteering.new_activity_role")
-    form = RoleForm()
-    if not form.validate_on_submit():
-        return render_template("volunteering/role_form.html", form=form, idea=None, activity=activity, role=None)
-    services.add_activity_role(current_user, activity, **role_fields(form))
-    db.session.commit()
-    flash(_("The role is added. People can now offer to help."), "success")
-    return redirect(url_for("activities.activity_detail", activity_id=activity.id, _anchor="volunteers"))
 
 
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
