@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, services
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import Idea
 from app.organisations.queries import my_representations
 from app.timeutil import utcnow

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import ActivityState, Registration, RegistrationState
@@ -20,6 +19,7 @@ from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, render_error
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import Idea
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity

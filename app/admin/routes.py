@@ -4,7 +4,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
 from app.accounts.models import User
 from app.accounts.services import set_roles
 from app.admin import bp, queries, services
@@ -13,6 +12,7 @@ from app.audit.services import refuse
 from app.centres.queries import all_centres, centre_choices
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas.models import Category
 from app.inputs import db_int
 from app.moderation.queries import centres_moderated_by

@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from app import permissions
-from app.accounts.forms import EmptyForm
 from app.audit.services import refuse
 from app.comments import bp, services
 from app.comments.forms import CommentForm, EditCommentForm, ModerationForm, ReportForm, new_submission_key
 from app.comments.models import Comment
 from app.comments.queries import comment_page_data, open_reports, paragraphs
 from app.extensions import db, limiter
+from app.forms import EmptyForm
 from app.ideas.models import Idea
 from app.urls import is_local_path
 

@@ -17,13 +17,13 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.queries import activity_of_idea
 from app.audit.services import refuse
 from app.comments.forms import CommentForm
 from app.comments.queries import load_comments
 from app.errors import render_error
 from app.extensions import db, limiter
+from app.forms import EmptyForm, checked_button_form
 from app.ideas import bp, photos, queries, services
 from app.ideas.forms import ArchiveForm, IdeaForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea

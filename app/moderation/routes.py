@@ -4,11 +4,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
 from app.audit.services import refuse
 from app.centres.queries import centre_choices
 from app.errors import InvalidTransition
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.ideas.services import transition
 from app.inputs import db_int

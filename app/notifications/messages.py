@@ -52,13 +52,14 @@ SHORT_REASON = 120
 COMMENT_EXCERPT = 300
 
 
-def one_line(text):
+def folded_whitespace(text):
     """Whitespace (line breaks too) folded into single spaces: a subject or a list item is one line."""
     return " ".join(str(text or "").split())
 
 
 def shorten(text, limit):
-    text = one_line(text)
+    """The text on one line, cut to at most limit characters (an ellipsis marks the cut)."""
+    text = folded_whitespace(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -68,8 +69,8 @@ def describe(notification):
     texts = TEXTS.get(notification.event)
     template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
     values = {
-        "actor": one_line(notification.actor.display_name) if notification.actor else _("Someone"),
-        "title": one_line(
+        "actor": folded_whitespace(notification.actor.display_name) if notification.actor else _("Someone"),
+        "title": folded_whitespace(
             notification.idea.title
             if notification.idea
             else notification.activity.title
@@ -77,12 +78,12 @@ def describe(notification):
             else _("an idea")
         ),
         "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
-        "role": one_line((notification.data or {}).get("role", "")),
+        "role": folded_whitespace((notification.data or {}).get("role", "")),
         "hours": format_decimal((notification.data or {}).get("hours", 0)),
-        "organisation": one_line((notification.data or {}).get("organisation", "")),
+        "organisation": folded_whitespace((notification.data or {}).get("organisation", "")),
         "when": format_datetime(notification.activity.starts_at, "short") if notification.activity else "",
     }
-    return one_line(template % values)
+    return folded_whitespace(template % values)
 
 
 def details(notification):

@@ -4,8 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
 from app.extensions import db
+from app.forms import EmptyForm
 from app.inputs import db_int
 from app.notifications import bp, queries, services
 from app.notifications.forms import NotificationSettingsForm

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm
 from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import AGE_GROUPS, SUBJECTS
 from app.organisations import bp, call_queries, services
 from app.organisations.call_forms import PartnerCallForm
@@ -86,11 +86,6 @@ def editable_call(call_id, what):
     if not permissions.can_edit_partner_call(current_user, call):
         refuse(current_user, what)
     return call
-
-
-def checked_button_form():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def back_to_call(call_id):

@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.errors import render_error
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas import photos
 from app.organisations import bp, queries, services
 from app.organisations.forms import OrganisationForm, RepresentForm

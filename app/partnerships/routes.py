@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
 from app.errors import AlreadyDone
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import Idea
 from app.partnerships import bp, queries, services
 from app.partnerships.forms import InviteForm, OfferForm

@@ -6,10 +6,10 @@ from flask_babel import to_utc
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import Idea
 from app.timeutil import local_for_form
 from app.volunteering import bp, queries, services
