@@ -21,6 +21,7 @@ from app.errors import CapacityReached, render_error
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import Idea
+from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
 
@@ -57,7 +58,7 @@ def activity_list():
     centres = active_centres()
     centre = queries.centre_by_slug(centres, request.args.get("centre"))
     when = queries.parse_when(request.args.get("when"))
-    page = queries.list_activities(when, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    page = queries.list_activities(when, centre.id if centre else None, requested_page(request.args))
     link_args = {}
     if centre:
         link_args["centre"] = centre.slug

@@ -16,6 +16,7 @@ from app.forms import EmptyForm
 from app.ideas.models import Category
 from app.inputs import db_int
 from app.moderation.queries import centres_moderated_by
+from app.pagination import requested_page
 from app.permissions import can_manage_categories, can_manage_users, can_suspend_users, can_view_audit_log
 
 
@@ -26,7 +27,7 @@ def users():
         refuse(current_user, "admin.users")
     query = request.args.get("q", "").strip()[:100]
     suspended_only = request.args.get("suspended") == "1"
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     return render_template(
         "admin/users.html",
         pagination=queries.search_users(query, page, suspended_only),
@@ -187,7 +188,7 @@ def audit_log():
     action = request.args.get("action", "").strip()[:64]
     actor = request.args.get("actor", "").strip()[:100]
     centre_id = request.args.get("centre", 0, type=db_int)
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     centres = centres_moderated_by(current_user)
     return render_template(
         "admin/audit.html",

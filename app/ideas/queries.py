@@ -3,7 +3,7 @@
 import base64
 import binascii
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, exists, func, literal, literal_column, select, table, tuple_, union_all
@@ -14,6 +14,7 @@ from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, IdeaKind, IdeaState, Support
 from app.ideas.search import fold
+from app.pagination import ListPage
 
 # Detail page ----------------------------------------------------------------------------------------------------
 
@@ -146,13 +147,13 @@ class IdeaFilters:
         return {key: value for key, value in args.items() if value not in ("", None)}
 
 
-@dataclass
-class IdeaPage:
+class IdeaPage(ListPage):
     """One page of ideas and the cursors of its neighbours (None where there is none)."""
 
-    ideas: list = field(default_factory=list)
-    next_cursor: str | None = None
-    prev_cursor: str | None = None
+    @property
+    def ideas(self):
+        """The ideas of the page (its items)."""
+        return self.items
 
 
 def int_or_none(value):
@@ -354,11 +355,12 @@ def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAG
     more = len(ideas) > per_page
     if more:  # one row beyond the page, on the side we were going to
         ideas = ideas[1:] if backwards else ideas[:-1]
-    page = IdeaPage(ideas=ideas)
+    page = IdeaPage(items=ideas, per_page=per_page)
     if ideas:
         first, last = ideas[0], ideas[-1]
         if more or backwards:
             page.next_cursor = encode_cursor(sort, "next", getattr(last, key.key), last.id)
+            page.has_next = True
         if (more and backwards) or (position is not None and not backwards):
             page.prev_cursor = encode_cursor(sort, "prev", getattr(first, key.key), first.id)
     return page

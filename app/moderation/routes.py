@@ -11,10 +11,10 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.ideas.services import transition
-from app.inputs import db_int
 from app.moderation import bp, queries, services
 from app.moderation.forms import DECISION_LABELS, STATE_DECISION, DecisionForm, ReasonTemplateForm
 from app.moderation.models import ReasonTemplate
+from app.pagination import requested_page
 from app.permissions import can_decide_idea, can_moderate, can_moderate_centre
 from app.timeutil import utcnow
 
@@ -34,7 +34,7 @@ def require_moderator():
 
 @bp.route("/moderation")
 def queue():
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page), now=utcnow())
 
 

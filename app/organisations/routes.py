@@ -15,6 +15,7 @@ from app.ideas import photos
 from app.organisations import bp, queries, services
 from app.organisations.forms import OrganisationForm, RepresentForm
 from app.organisations.models import MembershipState, OrganisationType, Representative
+from app.pagination import requested_page
 
 
 def visible_organisation(organisation_id):
@@ -66,7 +67,7 @@ def organisation_list():
     centres = active_centres()
     centre = next((item for item in centres if item.slug == request.args.get("centre")), None)
     kind = queries.parse_kind(request.args.get("kind"))
-    page = queries.list_organisations(kind, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    page = queries.list_organisations(kind, centre.id if centre else None, requested_page(request.args))
     link_args = {}
     if kind:
         link_args["kind"] = kind
