@@ -20,7 +20,7 @@ from app.centres.queries import active_centres
 from app.errors import CapacityReached, render_error
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
-from app.ideas.models import Idea
+from app.ideas.queries import idea_for
 from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
@@ -205,9 +205,7 @@ def promotion_data(idea):
 @bp.route("/ideas/<int:idea_id>/promote", methods=["GET", "POST"])
 @login_required
 def promote_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
+    idea = idea_for(current_user, idea_id)
     if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
         became = queries.activity_of_idea(idea.id)
         if became is not None:

@@ -14,7 +14,7 @@ from app.comments.models import Comment
 from app.comments.queries import comment_page_data, open_reports, paragraphs
 from app.extensions import db, limiter
 from app.forms import EmptyForm
-from app.ideas.models import Idea
+from app.ideas.queries import idea_for
 from app.urls import is_local_path
 
 
@@ -57,13 +57,6 @@ def back_to(default):
     return target if is_local_path(target) else default
 
 
-def visible_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
-
-
 def visible_comment(comment_id):
     comment, idea = comment_page_data(comment_id, current_user)
     if comment is None:
@@ -75,7 +68,7 @@ def visible_comment(comment_id):
 @login_required
 @posting_limit
 def add(idea_id):
-    idea = visible_idea(idea_id)
+    idea = idea_for(current_user, idea_id)
     if not permissions.can_comment_on_idea(current_user, idea):
         abort(403)
     form = CommentForm()

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import abort
 from sqlalchemy import Integer, exists, func, literal, literal_column, select, table, tuple_, union_all
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
@@ -15,6 +16,15 @@ from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, IdeaKind, IdeaState, Support
 from app.ideas.search import fold
 from app.pagination import ListPage
+
+
+def idea_for(viewer, idea_id):
+    """The idea, or 404 when there is none or the viewer may not see it (another person's draft)."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(viewer, idea):
+        abort(404)
+    return idea
+
 
 # Detail page ----------------------------------------------------------------------------------------------------
 
