@@ -4,7 +4,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app import permissions
 from app.audit.services import refuse
@@ -45,10 +44,7 @@ posting_limit = limiter.shared_limit(comment_limit, scope="comment-posting", key
 def idea_url(idea_id, comment_id=None):
     """The idea's page, at the comment (or at the discussion)."""
     anchor = f"comment-{comment_id}" if comment_id else "comments"
-    try:
-        return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor)
-    except BuildError:  # the ideas pages are not registered (yet)
-        return f"/ideas/{idea_id}#{anchor}"
+    return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor)
 
 
 def back_to(default):

@@ -241,7 +241,6 @@ def render_detail(idea_id, archive_form=None):
         roles=roles,
         comments=page.comments,
         comment_form=CommentForm(formdata=None),
-        review_endpoint="moderation.review_idea" in current_app.view_functions,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
         subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
     )

@@ -1,6 +1,6 @@
 """Moderation pages: the review queue, decisions on ideas, reported comments, saved reason texts."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -45,13 +45,7 @@ def reports():
     return render_template(
         "moderation/reports.html",
         items=comment_queries.reported_comments(current_user),
-        comment_endpoints=comment_moderation_endpoints(),
     )
-
-
-def comment_moderation_endpoints():
-    """Which of the comment moderation pages exist (the comments domain owns them)."""
-    return {name: f"comments.{name}" in current_app.view_functions for name in ("hide", "restore", "confirm")}
 
 
 @bp.route("/moderation/ideas/<int:idea_id>", methods=["GET", "POST"])

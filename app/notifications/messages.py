@@ -4,7 +4,6 @@ from flask import url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import BuildError
 
 from app.urls import external_url
 
@@ -104,12 +103,8 @@ def address(endpoint, external=False, **values):
 
 
 def idea_url(idea_id, anchor=None, external=False):
-    """The idea's page (url_for first; the plain path while the ideas pages are not there)."""
-    try:
-        return address("ideas.idea_detail", external, idea_id=idea_id, _anchor=anchor)
-    except BuildError:
-        path = f"/ideas/{idea_id}" + (f"#{anchor}" if anchor else "")
-        return address("main.home", external).rstrip("/") + path
+    """The idea's page (absolute for mail)."""
+    return address("ideas.idea_detail", external, idea_id=idea_id, _anchor=anchor)
 
 
 def link(notification, external=False):

@@ -1,6 +1,6 @@
 """Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -39,23 +39,6 @@ def back_to_organisation(organisation_id):
 
 def back_to_representatives(organisation_id):
     return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
-
-
-def endpoint_or_path(endpoint, path, **values):
-    """A link to a page another part of the app adds; its plain path while that page is not there yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return path
-
-
-def call_url(call):
-    return endpoint_or_path("organisations.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
-
-
-def new_call_url(organisation):
-    return endpoint_or_path(
-        "organisations.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
-    )
 
 
 # The directory ------------------------------------------------------------------------------------------------
@@ -103,8 +86,6 @@ def organisation_detail(organisation_id):
         ideas=ideas,
         activities=activities,
         calls=queries.open_calls(organisation),
-        call_url=call_url,
-        new_call_url=new_call_url(organisation),
         waiting_request=waiting,
         can_ask=can_ask and waiting is None,
         button_form=EmptyForm(),
