@@ -10,7 +10,6 @@ from app.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     EmailForm,
-    EmptyForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -21,6 +20,7 @@ from app.accounts.tokens import InvalidToken
 from app.centres.queries import active_centres, centre_choices
 from app.errors import NotAllowed
 from app.extensions import db, limiter
+from app.forms import EmptyForm
 from app.i18n import LANGUAGE_COOKIE
 from app.urls import next_url
 

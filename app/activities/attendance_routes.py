@@ -24,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import permissions
-from app.accounts.forms import EmptyForm
 from app.activities import bp, services
 from app.activities.attendance_forms import OutcomeForm, OutcomePhotoForm
 from app.activities.models import Activity, ActivityPhoto, Registration, RegistrationState
@@ -33,6 +32,7 @@ from app.activities.photos import MAX_PHOTOS, TOO_MANY_PHOTOS, add_outcome_photo
 from app.audit.services import refuse
 from app.errors import render_error
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas import photos as photo_files
 from app.volunteering import services as volunteering_services
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole

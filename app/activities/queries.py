@@ -9,37 +9,16 @@ from app import permissions
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
 from app.centres.models import Centre
 from app.extensions import db
+from app.pagination import page_of
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 PER_PAGE = 20
-#: nobody pages further by hand; a bigger number means the last page
-MAX_PAGE = 500
 HOME_LIST_LENGTH = 5
 #: the two views of the list: what is still to come (or going on now), and what has ended
 WHEN_CHOICES = ("upcoming", "past")
 #: at most this many registrations on "My registrations"
 MY_REGISTRATIONS_LIMIT = 200
-
-
-@dataclass
-class ActivityListPage:
-    activities: list
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-
-def parse_page(value):
-    """A page number from the address; anything odd means the first page."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), MAX_PAGE)
 
 
 def parse_when(value):
@@ -66,8 +45,7 @@ def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, 
         query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
     if centre_id is not None:
         query = query.where(Activity.centre_id == centre_id)
-    rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
-    return ActivityListPage(activities=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)
+    return page_of(query, page, per_page)
 
 
 def activities_between(start, end, centre_id=None):

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import ActivityState, Registration, RegistrationState
@@ -20,7 +19,9 @@ from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, render_error
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_for
+from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
 
@@ -57,7 +58,7 @@ def activity_list():
     centres = active_centres()
     centre = queries.centre_by_slug(centres, request.args.get("centre"))
     when = queries.parse_when(request.args.get("when"))
-    page = queries.list_activities(when, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    page = queries.list_activities(when, centre.id if centre else None, requested_page(request.args))
     link_args = {}
     if centre:
         link_args["centre"] = centre.slug
@@ -204,9 +205,7 @@ def promotion_data(idea):
 @bp.route("/ideas/<int:idea_id>/promote", methods=["GET", "POST"])
 @login_required
 def promote_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
+    idea = idea_for(current_user, idea_id)
     if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
         became = queries.activity_of_idea(idea.id)
         if became is not None:

@@ -4,7 +4,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
 from app.accounts.models import User
 from app.accounts.services import set_roles
 from app.admin import bp, queries, services
@@ -13,9 +12,11 @@ from app.audit.services import refuse
 from app.centres.queries import all_centres, centre_choices
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas.models import Category
 from app.inputs import db_int
 from app.moderation.queries import centres_moderated_by
+from app.pagination import requested_page
 from app.permissions import can_manage_categories, can_manage_users, can_suspend_users, can_view_audit_log
 
 
@@ -26,7 +27,7 @@ def users():
         refuse(current_user, "admin.users")
     query = request.args.get("q", "").strip()[:100]
     suspended_only = request.args.get("suspended") == "1"
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     return render_template(
         "admin/users.html",
         pagination=queries.search_users(query, page, suspended_only),
@@ -187,7 +188,7 @@ def audit_log():
     action = request.args.get("action", "").strip()[:64]
     actor = request.args.get("actor", "").strip()[:100]
     centre_id = request.args.get("centre", 0, type=db_int)
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     centres = centres_moderated_by(current_user)
     return render_template(
         "admin/audit.html",

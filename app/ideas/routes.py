@@ -20,13 +20,12 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import checked_button_form
 from app.audit.services import refuse
 from app.errors import render_error
 from app.extensions import db, limiter
+from app.forms import checked_button_form
 from app.ideas import bp, photos, queries, services
 from app.ideas.forms import IdeaForm
-from app.ideas.models import Idea
 
 #: the buttons of the idea form; anything else counts as "save"
 FORM_ACTIONS = ("preview", "save", "submit")
@@ -51,14 +50,6 @@ def saved_or_photo_sent(response):
 def chosen_action():
     action = request.form.get("action", "save")
     return action if action in FORM_ACTIONS else "save"
-
-
-def visible_idea(idea_id):
-    """The idea, or 404 when there is none or the person may not see it (another person's draft)."""
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 # Writing and editing ----------------------------------------------------------------------------------------------
@@ -166,7 +157,7 @@ def new_idea():
 @limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def edit_idea(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     if not permissions.can_edit_idea(current_user, idea):
         if idea.author_id == current_user.id:
             return render_error(
@@ -222,7 +213,7 @@ def my_ideas():
 @bp.route("/ideas/<int:idea_id>/photo")
 def photo(idea_id):
     """The idea's photo, for those who may see the idea (another person's draft: 404, as its page)."""
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     if not idea.image_name or not photos.STORED_NAME.match(idea.image_name):
         abort(404)
     response = send_from_directory(
@@ -243,7 +234,7 @@ def back_to_idea(idea):
 @bp.route("/ideas/<int:idea_id>/submit", methods=["POST"])
 @login_required
 def submit_idea(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.transition(idea, "submit", current_user)
     db.session.commit()
@@ -256,7 +247,7 @@ def submit_idea(idea_id):
 @bp.route("/ideas/<int:idea_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_idea(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.transition(idea, "withdraw", current_user)
     db.session.commit()
@@ -267,7 +258,7 @@ def withdraw_idea(idea_id):
 @bp.route("/ideas/<int:idea_id>/support", methods=["POST"])
 @login_required
 def support(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.support_idea(current_user, idea)
     db.session.commit()
@@ -278,7 +269,7 @@ def support(idea_id):
 @bp.route("/ideas/<int:idea_id>/unsupport", methods=["POST"])
 @login_required
 def unsupport(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.withdraw_support(current_user, idea)
     db.session.commit()
@@ -289,7 +280,7 @@ def unsupport(idea_id):
 @bp.route("/ideas/<int:idea_id>/follow", methods=["POST"])
 @login_required
 def follow(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.follow_idea(current_user, idea)
     db.session.commit()
@@ -300,7 +291,7 @@ def follow(idea_id):
 @bp.route("/ideas/<int:idea_id>/unfollow", methods=["POST"])
 @login_required
 def unfollow(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.unfollow_idea(current_user, idea)
     db.session.commit()

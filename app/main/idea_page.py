@@ -4,21 +4,21 @@ It shows several domains at once, so it lives among the composers; the views kee
 ideas blueprint (ideas.idea_detail, ideas.archive_idea), so no address changes.
 """
 
-from flask import abort, current_app, flash, render_template
+from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.accounts.forms import EmptyForm
 from app.activities.queries import activity_of_idea
 from app.audit.services import refuse
 from app.comments.forms import CommentForm
 from app.comments.queries import load_comments
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas import bp, queries, services
 from app.ideas.forms import ArchiveForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS
-from app.ideas.routes import back_to_idea, visible_idea
+from app.ideas.routes import back_to_idea
 from app.volunteering.queries import roles_of_idea
 
 
@@ -52,7 +52,6 @@ def render_detail(idea_id, archive_form=None):
         roles=roles,
         comments=page.comments,
         comment_form=CommentForm(formdata=None),
-        review_endpoint="moderation.review_idea" in current_app.view_functions,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
         subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
     )
@@ -68,7 +67,7 @@ def idea_detail(idea_id):
 @login_required
 def archive_idea(idea_id):
     """Archive the idea with a reason (a coordinator of its centre); a form with mistakes shows the page again."""
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     if not permissions.can_decide_idea(current_user, idea):
         refuse(current_user, "ideas.archive_idea")
     form = ArchiveForm()

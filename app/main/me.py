@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts import bp as accounts_bp
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, services
 from app.activities.models import ActivityState
 from app.activities.queries import (
@@ -27,6 +26,7 @@ from app.activities.queries import (
     upcoming_registrations_of,
 )
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.queries import idea_count_query
 from app.organisations.queries import my_representations
 from app.timeutil import utcnow

@@ -1,20 +1,21 @@
 """Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.errors import render_error
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas import photos
 from app.organisations import bp, queries, services
 from app.organisations.forms import OrganisationForm, RepresentForm
 from app.organisations.models import MembershipState, OrganisationType, Representative
+from app.pagination import requested_page
 
 
 def visible_organisation(organisation_id):
@@ -40,23 +41,6 @@ def back_to_representatives(organisation_id):
     return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
 
 
-def endpoint_or_path(endpoint, path, **values):
-    """A link to a page another part of the app adds; its plain path while that page is not there yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return path
-
-
-def call_url(call):
-    return endpoint_or_path("organisations.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
-
-
-def new_call_url(organisation):
-    return endpoint_or_path(
-        "organisations.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
-    )
-
-
 # The directory ------------------------------------------------------------------------------------------------
 
 
@@ -66,7 +50,7 @@ def organisation_list():
     centres = active_centres()
     centre = next((item for item in centres if item.slug == request.args.get("centre")), None)
     kind = queries.parse_kind(request.args.get("kind"))
-    page = queries.list_organisations(kind, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    page = queries.list_organisations(kind, centre.id if centre else None, requested_page(request.args))
     link_args = {}
     if kind:
         link_args["kind"] = kind
@@ -102,8 +86,6 @@ def organisation_detail(organisation_id):
         ideas=ideas,
         activities=activities,
         calls=queries.open_calls(organisation),
-        call_url=call_url,
-        new_call_url=new_call_url(organisation),
         waiting_request=waiting,
         can_ask=can_ask and waiting is None,
         button_form=EmptyForm(),

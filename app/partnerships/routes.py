@@ -7,12 +7,12 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
 from app.audit.services import refuse
 from app.errors import AlreadyDone
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_for
 from app.partnerships import bp, queries, services
 from app.partnerships.forms import InviteForm, OfferForm
 from app.urls import is_local_path
@@ -26,13 +26,6 @@ def project_url(project):
     if services.is_activity(project):
         return url_for("activities.activity_detail", activity_id=project.id, _anchor="partners")
     return url_for("ideas.idea_detail", idea_id=project.id, _anchor="partners")
-
-
-def visible_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 def page(template, **values):
@@ -76,7 +69,7 @@ def offer(project, what):
 @bp.route("/ideas/<int:idea_id>/offer-partnership", methods=["GET", "POST"])
 @login_required
 def offer_to_idea(idea_id):
-    return offer(visible_idea(idea_id), "partnerships.offer_to_idea")
+    return offer(idea_for(current_user, idea_id), "partnerships.offer_to_idea")
 
 
 @bp.route("/activities/<int:activity_id>/offer-partnership", methods=["GET", "POST"])

@@ -9,20 +9,13 @@ from flask_babel import to_utc
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.audit.services import refuse
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_for
 from app.timeutil import local_for_form
 from app.volunteering import bp, queries, services
 from app.volunteering.forms import RoleForm, SignUpForm
-
-
-def visible_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 def visible_role(role_id):
@@ -82,7 +75,7 @@ def role_fields(form):
 @bp.route("/ideas/<int:idea_id>/roles/new", methods=["GET", "POST"])
 @login_required
 def new_role(idea_id):
-    idea = visible_idea(idea_id)
+    idea = idea_for(current_user, idea_id)
     if not permissions.can_manage_volunteer_roles(current_user, idea):
         refuse(current_user, "volunteering.new_role")
     form = RoleForm()
