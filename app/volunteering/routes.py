@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
-from app.audit.services import refuse
+from app.errors import NotAllowed
 from app.extensions import db
 from app.ideas.models import Idea
 from app.timeutil import local_for_form
@@ -41,7 +41,7 @@ def visible_signup(signup_id):
 def managed_role(role_id, what):
     role = visible_role(role_id)
     if not permissions.can_manage_role(current_user, role):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return role
 
 
@@ -82,7 +82,7 @@ def role_fields(form):
 def new_role(idea_id):
     idea = visible_idea(idea_id)
     if not permissions.can_manage_volunteer_roles(current_user, idea):
-        refuse(current_user, "volunteering.new_role")
+        raise NotAllowed(what="volunteering.new_role")
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("volunteering/role_form.html", form=form, idea=idea, activity=None, role=None)
@@ -99,7 +99,7 @@ def new_activity_role(activity_id):
     if activity is None:
         abort(404)
     if not permissions.can_add_activity_roles(current_user, activity):
-        refuse(current_user, "volunteering.new_activity_role")
+        raise NotAllowed(what="volunteering.new_activity_role")
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("volunteering/role_form.html", form=form, idea=None, activity=activity, role=None)
@@ -164,7 +164,7 @@ def role_signups(role_id):
 def apply(role_id):
     role = visible_role(role_id)
     if not permissions.can_volunteer_for_role(current_user, role):
-        abort(403)
+        raise NotAllowed()
     form = SignUpForm()
     if not form.validate_on_submit():
         return render_template("volunteering/apply.html", form=form, role=role, **owners(role))
