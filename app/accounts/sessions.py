@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
@@ -17,8 +17,11 @@ from app.accounts.models import User, UserSession
 from app.extensions import db
 from app.timeutil import utcnow
 
-#: last_seen_at is written at most this often, so reading a page does not always write
+#: last_seen_at is written at most this often, so a run of changes does not write it each time
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+#: requests that only read: they never write last_seen_at (on SQLite a write would wait for the database's write lock)
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def hash_token(token):
@@ -60,7 +63,10 @@ def end_all_sessions(user, keep_token=None):
 
 
 def load_user(token):
-    """Flask-Login's user loader: the user of a live session, or None."""
+    """Flask-Login's user loader: the user of a live session, or None.
+
+    Last seen is refreshed on log-in and by requests that change something, never by one that only reads.
+    """
     if not token or len(token) > 100:
         return None
     # The centres a person moderates come in the same statement: every page's header asks for them.
@@ -84,7 +90,7 @@ def load_user(token):
         db.session.delete(user_session)
         db.session.commit()
         return None
-    if now - user_session.last_seen_at > LAST_SEEN_RESOLUTION:
+    if not only_reading() and now - user_session.last_seen_at > LAST_SEEN_RESOLUTION:
         user_session.last_seen_at = now
         try:
             db.session.commit()
@@ -94,6 +100,11 @@ def load_user(token):
             user = db.session.get(User, user.id)
     user.session_token = token
     return user
+
+
+def only_reading():
+    """Whether this is a request that only reads (outside a request, e.g. a command, it is not)."""
+    return has_request_context() and request.method in READING_METHODS
 
 
 def active_sessions(user):
