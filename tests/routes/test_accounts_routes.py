@@ -18,7 +18,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.apps import another_app
-from tests.conftest import link_in, log_in, post_form, queued_mail
+from tests.conftest import link_in, log_in, post_form, queued_mail, set_idle_clock
 from tests.factories import PASSWORD, make_centre, make_user
 from tests.statements import recorded_statements
 
@@ -566,7 +566,9 @@ def set_session_times(**values):
 
 
 def test_an_idle_session_is_logged_out(ctx, logged_in):
-    set_session_times(last_seen_at=utcnow() - ctx.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1))
+    last_request = utcnow() - ctx.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1)
+    set_session_times(last_seen_at=last_request)
+    set_idle_clock(logged_in, last_request)  # the cookie's idle clock: the browser's last request was as long ago
     assert is_sent_to_login(logged_in.get("/me"))
     assert count(UserSession) == 0
 
