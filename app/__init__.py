@@ -197,10 +197,11 @@ def register_extensions(app):
 
     babel.init_app(app, locale_selector=select_locale)
 
-    from app.accounts.sessions import load_user
+    from app.accounts.sessions import load_user, refresh_idle_clock
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    app.after_request(refresh_idle_clock)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     from flask_babel import lazy_gettext

@@ -29,6 +29,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from app import create_app
+from app.accounts.sessions import IDLE_CLOCK_KEY, minute_of
 from app.extensions import db, limiter
 from app.outbox.models import OutboxMessage
 from app.outbox.services import deliver_due_mail
@@ -186,6 +187,12 @@ def log_in(client, email, password=PASSWORD, remember=False):
     response = post_form(client, "/login", data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def set_idle_clock(client, time):
+    """Put the idle clock in the client's signed session cookie at `time` (naive UTC), as a request then would."""
+    with client.session_transaction() as cookie_session:
+        cookie_session[IDLE_CLOCK_KEY] = minute_of(time)
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from app import permissions
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import ActivityState, Registration, RegistrationState
-from app.audit.services import refuse
 from app.centres.queries import active_centres
-from app.errors import CapacityReached, render_error
+from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas.queries import idea_for
@@ -41,7 +40,7 @@ def managed_activity(activity_id, what):
     """The activity, for its coordinators only (others: 403, recorded in the audit log)."""
     activity = visible_activity(activity_id)
     if not permissions.can_manage_activity(current_user, activity):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return activity
 
 
@@ -177,7 +176,7 @@ def render_form(form, activity=None, idea=None, capacity_message=None):
 @login_required
 def new_activity():
     if not permissions.can_create_activity(current_user):
-        refuse(current_user, "activities.new_activity")
+        raise NotAllowed(what="activities.new_activity")
     form = ActivityForm()
     only_centre = centre_choices_for(form)
     if not form.validate_on_submit():
@@ -212,7 +211,7 @@ def promote_idea(idea_id):
             flash(_("This idea is already a centre activity."), "info")
             return back_to_activity(became.id)
     if not permissions.can_promote_idea(current_user, idea):
-        refuse(current_user, "activities.promote_idea")
+        raise NotAllowed(what="activities.promote_idea")
     form = ActivityForm() if request.method == "POST" else ActivityForm(data=promotion_data(idea))
     del form.centre  # the activity belongs to the idea's centre
     if not form.validate_on_submit():
@@ -257,7 +256,7 @@ def move_choices(registrations):
 def edit_activity(activity_id):
     activity = visible_activity(activity_id)
     if not permissions.can_edit_activity(current_user, activity):
-        refuse(current_user, "activities.edit_activity")
+        raise NotAllowed(what="activities.edit_activity")
     submitted = request.method == "POST"
     form = ActivityForm(is_new=False) if submitted else ActivityForm(data=initial_data(activity), is_new=False)
     del form.open_registration  # opening is its own button on the activity's page
@@ -356,8 +355,8 @@ def register(activity_id):
         return back_to_activity(activity.id)
     if not permissions.can_register_for_activity(current_user, activity):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address before you register: follow the link we sent you."))
-        return render_error(403)
+            raise NotAllowed(_("Please confirm your e-mail address before you register: follow the link we sent you."))
+        raise NotAllowed()
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_detail(activity, register_form=form)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app import permissions
 from app.activities.models import Activity
-from app.audit.services import refuse
+from app.errors import NotAllowed
 from app.extensions import db
 from app.volunteering import bp as volunteering_bp
 from app.volunteering import services
@@ -25,7 +25,7 @@ def new_activity_role(activity_id):
     if activity is None:
         abort(404)
     if not permissions.can_add_activity_roles(current_user, activity):
-        refuse(current_user, "volunteering.new_activity_role")
+        raise NotAllowed(what="volunteering.new_activity_role")
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("volunteering/role_form.html", form=form, idea=None, activity=activity, role=None)

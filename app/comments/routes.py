@@ -6,11 +6,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.audit.services import refuse
 from app.comments import bp, services
 from app.comments.forms import CommentForm, EditCommentForm, ModerationForm, ReportForm, new_submission_key
 from app.comments.models import Comment
 from app.comments.queries import comment_page_data, open_reports, paragraphs
+from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.ideas.queries import idea_for
@@ -66,7 +66,7 @@ def visible_comment(comment_id):
 def add(idea_id):
     idea = idea_for(current_user, idea_id)
     if not permissions.can_comment_on_idea(current_user, idea):
-        abort(403)
+        raise NotAllowed()
     form = CommentForm()
     parent = None
     if form.parent_id.data:
@@ -87,7 +87,7 @@ def add(idea_id):
 def edit(comment_id):
     comment, idea = visible_comment(comment_id)
     if not (permissions.can_edit_comment(current_user, comment) and permissions.can_comment_on_idea(current_user, idea)):
-        abort(403)
+        raise NotAllowed()
     form = EditCommentForm(obj=comment)
     if form.validate_on_submit():
         services.edit_comment(current_user, comment, form.body.data)
@@ -103,7 +103,7 @@ def delete(comment_id):
     """GET asks "are you sure?"; the POST deletes."""
     comment, idea = visible_comment(comment_id)
     if comment.author_id != current_user.id:
-        abort(403)
+        raise NotAllowed()
     if comment.deleted_at is not None:
         return redirect(idea_url(idea.id, comment.id))
     form = EmptyForm()
@@ -121,7 +121,7 @@ def delete(comment_id):
 def report(comment_id):
     comment, idea = visible_comment(comment_id)
     if not permissions.can_report_comment(current_user, comment):
-        abort(403)
+        raise NotAllowed()
     form = ReportForm()
     if form.validate_on_submit():
         made = services.report_comment(current_user, comment, form.reason.data)
@@ -163,7 +163,7 @@ def moderation_texts(action):
 def moderate(comment_id, action):
     comment, idea = visible_comment(comment_id)
     if not permissions.can_moderate_comment(current_user, comment, idea):
-        refuse(current_user, f"comments.{action}")
+        raise NotAllowed(what=f"comments.{action}")
     form = ModerationForm()
     if action == "hide":
         form.reason.description = _("Everyone sees this reason in the comment's place. It is also recorded in the audit log.")

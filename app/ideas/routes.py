@@ -20,8 +20,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.audit.services import refuse
-from app.errors import render_error
+from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import checked_button_form
 from app.ideas import bp, photos, queries, services
@@ -115,8 +114,8 @@ def edit_limit():
 def new_idea():
     if not permissions.can_create_idea(current_user):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address before you post ideas: follow the link we sent you."))
-        return render_error(403)
+            raise NotAllowed(_("Please confirm your e-mail address before you post ideas: follow the link we sent you."))
+        raise NotAllowed()
     form = IdeaForm()
     only_centre = setup_choices(form)
     if request.method == "GET" and "centre" in form:
@@ -160,11 +159,11 @@ def edit_idea(idea_id):
     idea = queries.idea_for(current_user, idea_id)
     if not permissions.can_edit_idea(current_user, idea):
         if idea.author_id == current_user.id:
-            return render_error(
-                403,
+            raise NotAllowed(
                 _("This idea cannot be changed now: only drafts and ideas the coordinator asked you to change can be edited."),
+                what="ideas.edit_idea",
             )
-        refuse(current_user, "ideas.edit_idea")
+        raise NotAllowed(what="ideas.edit_idea")
     form = IdeaForm() if request.method == "POST" else IdeaForm(data=initial_data(idea))
     kept_centre = setup_choices(form, idea)
     if not form.is_submitted():

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 
 from app import permissions
 from app.activities.queries import activity_of_idea
-from app.audit.services import refuse
 from app.comments.forms import CommentForm
 from app.comments.queries import load_comments
+from app.errors import NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm
 from app.ideas import bp, queries, services
@@ -69,7 +69,7 @@ def archive_idea(idea_id):
     """Archive the idea with a reason (a coordinator of its centre); a form with mistakes shows the page again."""
     idea = queries.idea_for(current_user, idea_id)
     if not permissions.can_decide_idea(current_user, idea):
-        refuse(current_user, "ideas.archive_idea")
+        raise NotAllowed(what="ideas.archive_idea")
     form = ArchiveForm()
     if not form.validate_on_submit():
         return render_detail(idea_id, archive_form=form)

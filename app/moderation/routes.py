@@ -4,9 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.audit.services import refuse
 from app.centres.queries import centre_choices
-from app.errors import InvalidTransition
+from app.errors import InvalidTransition, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
@@ -29,7 +28,7 @@ DONE_MESSAGES = {
 @login_required
 def require_moderator():
     if not can_moderate(current_user):
-        refuse(current_user, request.endpoint or "moderation")
+        raise NotAllowed(what=request.endpoint or "moderation")
 
 
 @bp.route("/moderation")
@@ -58,7 +57,7 @@ def review_idea(idea_id):
             return redirect(url_for("moderation.queue"))
         abort(404)
     if not can_decide_idea(current_user, idea):
-        refuse(current_user, "moderation.review_idea")
+        raise NotAllowed(what="moderation.review_idea")
     form = DecisionForm()
     form.set_saved_reasons(queries.reason_templates_of_centre(idea.centre_id))
     if request.method == "POST" and idea.state != IdeaState.SUBMITTED:
@@ -165,7 +164,7 @@ def new_reason():
 def own_template(template_id):
     template = db.session.get(ReasonTemplate, template_id) or abort(404)
     if not can_moderate_centre(current_user, template.centre_id):
-        refuse(current_user, "moderation.reason_template")
+        raise NotAllowed(what="moderation.reason_template")
     return template
 
 

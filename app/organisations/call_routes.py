@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.audit.services import refuse
 from app.centres.queries import active_centres
+from app.errors import NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import AGE_GROUPS, SUBJECTS
@@ -61,7 +61,7 @@ def editable_call(call_id, what):
     """The call, for its organisation's representatives only (others: 403, recorded in the audit log)."""
     call = visible_call(call_id)
     if not permissions.can_edit_partner_call(current_user, call):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return call
 
 
@@ -145,7 +145,7 @@ def new_call(organisation_id):
     if organisation is None:
         abort(404)
     if not permissions.can_post_partner_call(current_user, organisation):
-        refuse(current_user, "organisations.new_call")
+        raise NotAllowed(what="organisations.new_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():

@@ -9,7 +9,7 @@ from flask_babel import to_utc
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.audit.services import refuse
+from app.errors import NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas.queries import idea_for
@@ -36,7 +36,7 @@ def visible_signup(signup_id):
 def managed_role(role_id, what):
     role = visible_role(role_id)
     if not permissions.can_manage_role(current_user, role):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return role
 
 
@@ -77,7 +77,7 @@ def role_fields(form):
 def new_role(idea_id):
     idea = idea_for(current_user, idea_id)
     if not permissions.can_manage_volunteer_roles(current_user, idea):
-        refuse(current_user, "volunteering.new_role")
+        raise NotAllowed(what="volunteering.new_role")
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("volunteering/role_form.html", form=form, idea=idea, activity=None, role=None)
@@ -142,7 +142,7 @@ def role_signups(role_id):
 def apply(role_id):
     role = visible_role(role_id)
     if not permissions.can_volunteer_for_role(current_user, role):
-        abort(403)
+        raise NotAllowed()
     form = SignUpForm()
     if not form.validate_on_submit():
         return render_template("volunteering/apply.html", form=form, role=role, **owners(role))
