@@ -94,7 +94,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
-    #: a signed-in session ends after this long without a request (unless "remember me")
+    #: a signed-in session ends after this long without a request (unless "remember me"); reading a page counts too
+    #: (its clock is kept in the signed session cookie, not the database: see app/accounts/sessions.py)
     SESSION_IDLE_TIMEOUT = timedelta(hours=2)
     #: and after this long in any case (unless "remember me", which lasts REMEMBER_COOKIE_DURATION)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)

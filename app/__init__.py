@@ -197,10 +197,11 @@ def register_extensions(app):
 
     babel.init_app(app, locale_selector=select_locale)
 
-    from app.accounts.sessions import load_user
+    from app.accounts.sessions import load_user, refresh_idle_clock
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    app.after_request(refresh_idle_clock)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     from flask_babel import lazy_gettext
@@ -276,6 +277,9 @@ def register_blueprints(app):
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
     from app.ideas.routes import bp as ideas_bp
+
+    # pages showing several domains at once, on those domains' blueprints: imported before registering them
+    from app.main import idea_page, me  # noqa: F401
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp

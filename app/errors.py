@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.access_log import mask_secrets
+from app.audit.services import record_refusal
 from app.extensions import db, login_manager
 from app.urls import is_local_path
 
@@ -25,7 +27,11 @@ class DomainError(Exception):
 
 
 class NotAllowed(DomainError):
-    """The acting person may not do this."""
+    """The acting person may not do this; `what` names the page or action in the audit log (default: the endpoint)."""
+
+    def __init__(self, message=None, what=None):
+        super().__init__(message)
+        self.what = what
 
 
 class InvalidTransition(DomainError):
@@ -68,9 +74,13 @@ CONFLICT_TEXTS = {
 
 def register_error_handlers(app):
     @app.errorhandler(NotAllowed)
-    def not_allowed(_error):
-        db.session.rollback()
-        return render_error(403)
+    def not_allowed(error):
+        """Record the refusal in the audit log, then answer 403 with the error's message (or the general one)."""
+        actor_id = current_user.id if current_user.is_authenticated else None  # read now: the rollback expires the user
+        db.session.rollback()  # nothing else the request did is kept; the entry is written alone
+        what = error.what or request.endpoint or ""
+        record_refusal(actor_id, what, request.path, request.remote_addr)
+        return render_error(403, error.message)
 
     @app.errorhandler(InvalidTransition)
     @app.errorhandler(AlreadyDone)

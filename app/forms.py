@@ -7,9 +7,12 @@ what the person had typed was lost. Here each becomes an error next to its field
 
 from datetime import date, datetime
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeField, FieldList, FormField, IntegerField, StringField
+from wtforms import DateField, DateTimeField, FieldList, FormField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.inputs import db_int
 
@@ -19,6 +22,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 NUL_MESSAGE = _l("Text contains a character that cannot be saved.")
 NUMBER_MESSAGE = _l("Please give a whole number in digits 0–9.")
 YEAR_MESSAGE = _l("Please give a date between the years %(first)d and %(last)d.")
+NO_LINE_BREAKS = _l("Please write this on one line.")
 
 
 class Form(FlaskForm):
@@ -52,3 +56,33 @@ def refuse_unstorable(field):
         if not FIRST_YEAR <= field.data.year <= LAST_YEAR:
             field.data = None
             field.process_errors.append(YEAR_MESSAGE % {"first": FIRST_YEAR, "last": LAST_YEAR})
+
+
+class EmptyForm(Form):
+    """A form with only the CSRF token, for buttons that change something."""
+
+
+def checked_button_form():
+    """The CSRF check of a button form; a failed one is answered 400 by the CSRF error handler before we get here."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def one_line(_form, field):
+    """Validator: the text has no line break (names, titles, addresses: things shown on one line)."""
+    if field.data and ("\r" in field.data or "\n" in field.data):
+        raise ValidationError(NO_LINE_BREAKS)
+
+
+def strip(value):
+    """Filter: trim the text and use one kind of line break (browsers send CRLF)."""
+    if value is None:
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -18,7 +18,7 @@ ASCII_INTEGER = re.compile(r"-?[0-9]{1,10}")
 def db_int(value):
     """int(value) for a number someone sent, or ValueError: only ASCII digits, only within DB_INT_MIN…DB_INT_MAX.
 
-    Usable as `request.args.get("page", 1, type=db_int)` (a ValueError there gives the default).
+    Usable as `request.args.get("centre", 0, type=db_int)` (a ValueError there gives the default).
     """
     if not isinstance(value, str) or not ASCII_INTEGER.fullmatch(value.strip()):
         raise ValueError(f"not a number: {value!r}")

@@ -42,6 +42,7 @@ from tests.helpers import (  # the unused ones stay importable from here for old
     log_in,
     post_form,  # noqa: F401
     queued_mail,  # noqa: F401
+    set_idle_clock,  # noqa: F401
 )
 from tests.scenes import make_discussion
 

@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from app.accounts.sessions import IDLE_CLOCK_KEY, minute_of
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.outbox.models import OutboxMessage
@@ -40,6 +41,12 @@ def log_in(client, email, password=PASSWORD, remember=False):
     response = post_form(client, "/login", data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def set_idle_clock(client, time):
+    """Put the idle clock in the client's signed session cookie at `time` (naive UTC), as a request then would."""
+    with client.session_transaction() as cookie_session:
+        cookie_session[IDLE_CLOCK_KEY] = minute_of(time)
 
 
 def html(response):

@@ -1,20 +1,12 @@
 """Account forms: field validation and choices only."""
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.forms import Form
+from app.forms import Form, one_line
 from app.i18n import language_choices
-
-NO_LINE_BREAKS = _l("Please write this on one line.")
-
-
-def one_line(_form, field):
-    if field.data and ("\r" in field.data or "\n" in field.data):
-        raise ValidationError(NO_LINE_BREAKS)
 
 
 def email_field(label=None):
@@ -135,13 +127,3 @@ class ProfileForm(Form):
     )
     home_centre = SelectField(_l("Your centre"), coerce=int)
     language = language_field()
-
-
-class EmptyForm(Form):
-    """A form with only the CSRF token, for buttons that change something."""
-
-
-def checked_button_form():
-    """The CSRF check of a button form; a failed one is answered 400 by the CSRF error handler before we get here."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)

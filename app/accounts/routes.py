@@ -10,7 +10,6 @@ from app.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     EmailForm,
-    EmptyForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -21,6 +20,7 @@ from app.accounts.tokens import InvalidToken
 from app.centres.queries import active_centres, centre_choices
 from app.errors import NotAllowed
 from app.extensions import db, limiter
+from app.forms import EmptyForm
 from app.i18n import LANGUAGE_COOKIE
 from app.urls import next_url
 
@@ -209,15 +209,6 @@ def reset_password(token):
         flash(_("Your password is changed. Please log in with the new password."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
-
-
-@bp.route("/me")
-@login_required
-def me():
-    """The person's page: their ideas, sign-ups, registrations, hours, calendar address and account links."""
-    from app.activities.my_pages import render_me  # the activities domain reads its part (three statements)
-
-    return render_me(current_user)
 
 
 @bp.route("/me/profile", methods=["GET", "POST"])

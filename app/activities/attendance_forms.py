@@ -10,9 +10,8 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.accounts.forms import one_line
 from app.activities.photos import CAPTION_LENGTH
-from app.forms import Form
+from app.forms import Form, one_line
 from app.ideas import photos as photo_files
 
 OUTCOME_MAX = 10_000

@@ -24,15 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import permissions
-from app.accounts.forms import EmptyForm
 from app.activities import bp, services
 from app.activities.attendance_forms import OutcomeForm, OutcomePhotoForm
 from app.activities.models import Activity, ActivityPhoto, Registration, RegistrationState
 from app.activities.outcome import outcome_figures
 from app.activities.photos import MAX_PHOTOS, TOO_MANY_PHOTOS, add_outcome_photo, photo_count, remove_outcome_photo
-from app.audit.services import refuse
-from app.errors import render_error
+from app.errors import NotAllowed
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas import photos as photo_files
 from app.volunteering import services as volunteering_services
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
@@ -179,8 +178,8 @@ def attendance(activity_id):
     activity = activity_or_404(activity_id)
     if not permissions.can_record_attendance(current_user, activity):
         if permissions.can_manage_activity(current_user, activity):
-            return render_error(403, _("Attendance can be recorded once the activity has started (and not for a cancelled one)."))
-        refuse(current_user, "activities.attendance")
+            raise NotAllowed(_("Attendance can be recorded once the activity has started (and not for a cancelled one)."))
+        raise NotAllowed(what="activities.attendance")
     form = EmptyForm()
     registrations, signups = attendance_rows(activity)
     if not form.validate_on_submit():
@@ -224,8 +223,8 @@ def edit_outcome(activity_id):
     activity = activity_or_404(activity_id)
     if not permissions.can_write_outcome(current_user, activity):
         if permissions.can_manage_activity(current_user, activity):
-            return render_error(403, _("The report can be written once the activity is marked as held."))
-        refuse(current_user, "activities.edit_outcome")
+            raise NotAllowed(_("The report can be written once the activity is marked as held."))
+        raise NotAllowed(what="activities.edit_outcome")
     adding_photo = request.method == "POST" and request.form.get("action") == "photo"
     if adding_photo:  # the report's text on the page stays as saved; the photo form keeps what was sent
         outcome_form = OutcomeForm(formdata=None, data={"outcome": activity.outcome})
@@ -269,7 +268,7 @@ def delete_photo(photo_id):
     if photo is None:
         abort(404)
     if not permissions.can_write_outcome(current_user, photo.activity):
-        refuse(current_user, "activities.delete_photo")
+        raise NotAllowed(what="activities.delete_photo")
     if not EmptyForm().validate_on_submit():
         abort(400)
     activity_id = photo.activity_id

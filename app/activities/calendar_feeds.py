@@ -1,7 +1,7 @@
 """Calendar feeds (iCalendar): every centre's activities, one activity, and a person's private calendar.
 
 Calendar programs fetch the feeds on their own and cannot log in: the private feed is opened by a
-secret token in its address (made, renewed and revoked on the person's page, app/activities/my_pages.py).
+secret token in its address (made, renewed and revoked on the person's page, app/main/me.py).
 """
 
 from datetime import timedelta

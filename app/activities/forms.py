@@ -6,11 +6,8 @@ from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.accounts.forms import one_line
 from app.activities.services import COMPANION_NAME_LENGTH, MAX_COMPANIONS
-from app.admin.forms import MultiCheckboxField
-from app.comments.forms import strip
-from app.forms import Form
+from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS
 from app.timeutil import utcnow

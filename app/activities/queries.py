@@ -6,38 +6,19 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import permissions
-from app.activities.models import Activity, ActivityState, Registration, RegistrationState
+from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
 from app.centres.models import Centre
 from app.extensions import db
+from app.pagination import page_of
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 PER_PAGE = 20
-#: nobody pages further by hand; a bigger number means the last page
-MAX_PAGE = 500
 HOME_LIST_LENGTH = 5
 #: the two views of the list: what is still to come (or going on now), and what has ended
 WHEN_CHOICES = ("upcoming", "past")
-
-
-@dataclass
-class ActivityListPage:
-    activities: list
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-
-def parse_page(value):
-    """A page number from the address; anything odd means the first page."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), MAX_PAGE)
+#: at most this many registrations on "My registrations"
+MY_REGISTRATIONS_LIMIT = 200
 
 
 def parse_when(value):
@@ -64,8 +45,7 @@ def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, 
         query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
     if centre_id is not None:
         query = query.where(Activity.centre_id == centre_id)
-    rows = db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)).all()
-    return ActivityListPage(activities=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)
+    return page_of(query, page, per_page)
 
 
 def activities_between(start, end, centre_id=None):
@@ -224,4 +204,66 @@ def volunteer_signups_of(activity):
             SignUp.state.in_((*SignUpState.ACTIVE, SignUpState.ATTENDED, SignUpState.NO_SHOW)),
         )
         .order_by(VolunteerRole.id, SignUp.created_at, SignUp.id)
+    ).all()
+
+
+# The person's own activities (the /me pages, app/main/me.py) ------------------------------------------------------
+
+
+def calendar_token_query(user):
+    """The person's private calendar token (None until they ask for one), as a scalar subquery read on /me."""
+    return select(CalendarFeed.token).where(CalendarFeed.user_id == user.id).scalar_subquery()
+
+
+def upcoming_registrations_of(user, limit):
+    """Registered or on the waiting list for activities still to come, the soonest first: one statement."""
+    return db.session.scalars(
+        select(Registration)
+        .join(Registration.activity)
+        .options(contains_eager(Registration.activity))
+        .where(Registration.user_id == user.id, Registration.state.in_(RegistrationState.ACTIVE), Activity.ends_at >= utcnow())
+        .order_by(Activity.starts_at, Registration.id)
+        .limit(limit)
+    ).all()
+
+
+def my_registrations_of(user):
+    """All the person's registrations with their activities and centres, the latest activity first; one statement."""
+    return db.session.scalars(
+        select(Registration)
+        .join(Registration.activity)
+        .join(Activity.centre)
+        .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
+        .where(Registration.user_id == user.id)
+        .order_by(Activity.starts_at.desc(), Registration.id.desc())
+        .limit(MY_REGISTRATIONS_LIMIT)
+    ).all()
+
+
+def attended_signups_of(user):
+    """The person's confirmed volunteering on activities, with role, activity, centre and the confirming coordinator,
+    oldest first: one statement."""
+    return db.session.scalars(
+        select(SignUp)
+        .join(SignUp.role)
+        .join(VolunteerRole.activity)
+        .join(Activity.centre)
+        .options(
+            contains_eager(SignUp.role).contains_eager(VolunteerRole.activity).contains_eager(Activity.centre),
+            joinedload(SignUp.attendance_by),
+        )
+        .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED)
+        .order_by(Activity.starts_at, SignUp.id)
+    ).all()
+
+
+def attended_registrations_of(user):
+    """The activities the person took part in (attended registrations), with their centres, oldest first: one statement."""
+    return db.session.scalars(
+        select(Registration)
+        .join(Registration.activity)
+        .join(Activity.centre)
+        .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
+        .where(Registration.user_id == user.id, Registration.state == RegistrationState.ATTENDED)
+        .order_by(Activity.starts_at, Registration.id)
     ).all()

@@ -12,15 +12,15 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import ActivityState, Registration, RegistrationState
-from app.audit.services import refuse
 from app.centres.queries import active_centres
-from app.errors import CapacityReached, render_error
+from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_for
+from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
 
@@ -40,7 +40,7 @@ def managed_activity(activity_id, what):
     """The activity, for its coordinators only (others: 403, recorded in the audit log)."""
     activity = visible_activity(activity_id)
     if not permissions.can_manage_activity(current_user, activity):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return activity
 
 
@@ -57,7 +57,7 @@ def activity_list():
     centres = active_centres()
     centre = queries.centre_by_slug(centres, request.args.get("centre"))
     when = queries.parse_when(request.args.get("when"))
-    page = queries.list_activities(when, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    page = queries.list_activities(when, centre.id if centre else None, requested_page(request.args))
     link_args = {}
     if centre:
         link_args["centre"] = centre.slug
@@ -176,7 +176,7 @@ def render_form(form, activity=None, idea=None, capacity_message=None):
 @login_required
 def new_activity():
     if not permissions.can_create_activity(current_user):
-        refuse(current_user, "activities.new_activity")
+        raise NotAllowed(what="activities.new_activity")
     form = ActivityForm()
     only_centre = centre_choices_for(form)
     if not form.validate_on_submit():
@@ -204,16 +204,14 @@ def promotion_data(idea):
 @bp.route("/ideas/<int:idea_id>/promote", methods=["GET", "POST"])
 @login_required
 def promote_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
+    idea = idea_for(current_user, idea_id)
     if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
         became = queries.activity_of_idea(idea.id)
         if became is not None:
             flash(_("This idea is already a centre activity."), "info")
             return back_to_activity(became.id)
     if not permissions.can_promote_idea(current_user, idea):
-        refuse(current_user, "activities.promote_idea")
+        raise NotAllowed(what="activities.promote_idea")
     form = ActivityForm() if request.method == "POST" else ActivityForm(data=promotion_data(idea))
     del form.centre  # the activity belongs to the idea's centre
     if not form.validate_on_submit():
@@ -258,7 +256,7 @@ def move_choices(registrations):
 def edit_activity(activity_id):
     activity = visible_activity(activity_id)
     if not permissions.can_edit_activity(current_user, activity):
-        refuse(current_user, "activities.edit_activity")
+        raise NotAllowed(what="activities.edit_activity")
     submitted = request.method == "POST"
     form = ActivityForm(is_new=False) if submitted else ActivityForm(data=initial_data(activity), is_new=False)
     del form.open_registration  # opening is its own button on the activity's page
@@ -357,8 +355,8 @@ def register(activity_id):
         return back_to_activity(activity.id)
     if not permissions.can_register_for_activity(current_user, activity):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address before you register: follow the link we sent you."))
-        return render_error(403)
+            raise NotAllowed(_("Please confirm your e-mail address before you register: follow the link we sent you."))
+        raise NotAllowed()
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_detail(activity, register_form=form)
@@ -391,6 +389,7 @@ def cancel_registration(registration_id):
     return back_to_activity(registration.activity_id, "registration")
 
 
-# The pages after the day, the calendar feeds and the person's own pages live in their own modules of the
-# same blueprint (imported here so that registering the blueprint brings them all).
-from app.activities import attendance_routes, calendar_feeds, my_pages  # noqa: E402,F401
+# The pages after the day and the calendar feeds live in their own modules of the same blueprint, and adding a
+# role to an activity (volunteer_roles.py) on the volunteering blueprint (imported here so that registering the
+# blueprints brings them all).
+from app.activities import attendance_routes, calendar_feeds, volunteer_roles  # noqa: E402,F401

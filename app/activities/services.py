@@ -22,7 +22,8 @@ from app.audit.services import record_audit
 from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
-from app.notifications.services import followers_of, notify, supporters_of
+from app.ideas.queries import followers_of, supporters_of
+from app.notifications.services import notify
 from app.partnerships.services import carry_over_to_activity
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole

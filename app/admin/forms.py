@@ -1,15 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.accounts.forms import one_line
-from app.forms import Form
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from app.forms import Form, MultiCheckboxField, one_line
 
 
 class RolesForm(Form):

@@ -7,8 +7,12 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.ideas.models import Category
+from app.inputs import DB_INT_MAX
+from app.pagination import page_of
 
 PER_PAGE = 50
+#: the lists are counted (the page says "page 3 of 7") and the audit log grows long: any number the database takes
+LAST_PAGE = DB_INT_MAX
 
 
 def matches_person(text):
@@ -24,7 +28,7 @@ def search_users(query, page, suspended_only=False):
         statement = statement.where(matches_person(query))
     if suspended_only:
         statement = statement.where(User.suspended_at.is_not(None))
-    return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
+    return page_of(statement, page, PER_PAGE, count=True)
 
 
 def visible_audit_entries(viewer):
@@ -51,7 +55,7 @@ def audit_entries(viewer, action, actor_query, page, centre_id=None):
         statement = statement.join(User, User.id == AuditEntry.actor_id).where(matches_person(actor_query))
     if centre_id:
         statement = statement.where(AuditEntry.centre_id == centre_id)
-    return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
+    return page_of(statement, page, PER_PAGE, count=True)
 
 
 def audit_actions(viewer):

@@ -4,18 +4,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
 from app.accounts.models import User
 from app.accounts.services import set_roles
 from app.admin import bp, queries, services
 from app.admin.forms import CategoryForm, RolesForm, SuspendForm
-from app.audit.services import refuse
 from app.centres.queries import all_centres, centre_choices
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas.models import Category
 from app.inputs import db_int
 from app.moderation.queries import centres_moderated_by
+from app.pagination import requested_page
 from app.permissions import can_manage_categories, can_manage_users, can_suspend_users, can_view_audit_log
 
 
@@ -23,10 +23,10 @@ from app.permissions import can_manage_categories, can_manage_users, can_suspend
 @login_required
 def users():
     if not can_manage_users(current_user):
-        refuse(current_user, "admin.users")
+        raise NotAllowed(what="admin.users")
     query = request.args.get("q", "").strip()[:100]
     suspended_only = request.args.get("suspended") == "1"
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     return render_template(
         "admin/users.html",
         pagination=queries.search_users(query, page, suspended_only),
@@ -54,7 +54,7 @@ def render_user_page(user, form=None, suspend_form=None, centres=None):
 @login_required
 def user_roles(user_id):
     if not can_manage_users(current_user):
-        refuse(current_user, "admin.user_roles")
+        raise NotAllowed(what="admin.user_roles")
     user = db.session.get(User, user_id) or abort(404)
     centres = all_centres()
     form = RolesForm(obj=user)
@@ -76,7 +76,7 @@ def user_roles(user_id):
 
 def user_to_suspend(user_id):
     if not can_suspend_users(current_user):
-        refuse(current_user, "admin.suspension")
+        raise NotAllowed(what="admin.suspension")
     return db.session.get(User, user_id) or abort(404)
 
 
@@ -125,7 +125,7 @@ def lift_suspension(user_id):
 @login_required
 def categories():
     if not can_manage_categories(current_user):
-        refuse(current_user, "admin.categories")
+        raise NotAllowed(what="admin.categories")
     return render_template("admin/categories.html", categories=queries.all_categories())
 
 
@@ -133,7 +133,7 @@ def categories():
 @login_required
 def new_category():
     if not can_manage_categories(current_user):
-        refuse(current_user, "admin.categories")
+        raise NotAllowed(what="admin.categories")
     form = CategoryForm()
     if form.validate_on_submit():
         try:
@@ -153,7 +153,7 @@ def new_category():
 @login_required
 def edit_category(category_id):
     if not can_manage_categories(current_user):
-        refuse(current_user, "admin.categories")
+        raise NotAllowed(what="admin.categories")
     category = db.session.get(Category, category_id) or abort(404)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
@@ -183,11 +183,11 @@ def edit_category(category_id):
 @login_required
 def audit_log():
     if not can_view_audit_log(current_user):
-        refuse(current_user, "admin.audit")
+        raise NotAllowed(what="admin.audit")
     action = request.args.get("action", "").strip()[:64]
     actor = request.args.get("actor", "").strip()[:100]
     centre_id = request.args.get("centre", 0, type=db_int)
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     centres = centres_moderated_by(current_user)
     return render_template(
         "admin/audit.html",

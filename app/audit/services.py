@@ -1,9 +1,9 @@
-"""Recording audit entries. The caller commits, so an entry lands with the action it describes."""
+"""Recording audit entries. The caller commits, so an entry lands with the action it describes (refusals excepted)."""
 
 import logging
 from contextlib import contextmanager
 
-from flask import abort, g, request
+from flask import g
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -32,22 +32,20 @@ def record_audit(action, actor=None, subject=None, centre_id=None, reason="", ip
     return entry
 
 
-def refuse(user, what):
-    """Record that someone tried a page or action they may not use, then answer 403.
+def record_refusal(actor_id, what, path, ip_address):
+    """Record, in a transaction of its own, that someone was refused a page or action; never fails.
 
-    The entry must not cost the answer: a GET holds no write lock on SQLite, and waiting the full busy timeout
-    for one (while a command or another request writes) ended in a 503. So the entry is written alone, in a
-    transaction of its own that waits at most REFUSAL_WAIT_MS; if it cannot be written, that is logged (with
-    what the entry would have said) and the 403 goes out all the same.
+    Call it with nothing pending in the session (roll back first): it commits. The entry must not cost the answer:
+    a GET holds no write lock on SQLite, and waiting the full busy timeout for one (while a command or another
+    request writes) ended in a 503. So the entry waits at most REFUSAL_WAIT_MS; if it cannot be written, that is
+    logged (with what the entry would have said) and the 403 goes out all the same.
     """
-    actor_id = user.id if user.is_authenticated else None  # read now: the rollback below expires the user
     entry = {
         "action": "access.denied",
         "actor_id": actor_id,
-        "ip_address": request.remote_addr or "",
-        "details": {"what": what, "path": request.path[:200]},
+        "ip_address": ip_address or "",
+        "details": {"what": what, "path": path[:200]},
     }
-    db.session.rollback()  # nothing else the request did is kept; the entry's statement is the first of its own
     try:
         with short_wait():
             db.session.add(AuditEntry(**entry))
@@ -56,7 +54,6 @@ def refuse(user, what):
     except OperationalError as error:
         db.session.rollback()
         log.warning("refusal not recorded (request %s, database busy: %s): %s", g.get("request_id"), error, entry)
-    abort(403)
 
 
 @contextmanager

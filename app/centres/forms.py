@@ -2,8 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from app.accounts.forms import one_line
-from app.forms import Form
+from app.forms import Form, one_line
 
 
 class CentreForm(Form):

@@ -4,11 +4,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.audit.services import refuse
 from app.centres import bp, services
 from app.centres.forms import CentreForm
 from app.centres.models import Centre
 from app.centres.queries import all_centres
+from app.errors import NotAllowed
 from app.extensions import db
 from app.permissions import can_manage_centres
 
@@ -17,7 +17,7 @@ from app.permissions import can_manage_centres
 @login_required
 def require_admin():
     if not can_manage_centres(current_user):
-        refuse(current_user, "centres")
+        raise NotAllowed(what="centres")
 
 
 @bp.route("/admin/centres")

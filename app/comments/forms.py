@@ -8,18 +8,11 @@ from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from app.forms import Form
+from app.forms import Form, strip
 
 #: the longest comment, and the longest reason for a report or a moderator's decision
 BODY_MAX = 5000
 REASON_MAX = 500
-
-
-def strip(value):
-    """Trim the text and use one kind of line break (browsers send CRLF)."""
-    if value is None:
-        return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 #: what new_submission_key makes; anything else sent as a key is ignored

@@ -4,17 +4,16 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app import permissions
-from app.accounts.forms import EmptyForm
-from app.audit.services import refuse
 from app.comments import bp, services
 from app.comments.forms import CommentForm, EditCommentForm, ModerationForm, ReportForm, new_submission_key
 from app.comments.models import Comment
 from app.comments.queries import comment_page_data, open_reports, paragraphs
+from app.errors import NotAllowed
 from app.extensions import db, limiter
-from app.ideas.models import Idea
+from app.forms import EmptyForm
+from app.ideas.queries import idea_for
 from app.urls import is_local_path
 
 
@@ -45,23 +44,13 @@ posting_limit = limiter.shared_limit(comment_limit, scope="comment-posting", key
 def idea_url(idea_id, comment_id=None):
     """The idea's page, at the comment (or at the discussion)."""
     anchor = f"comment-{comment_id}" if comment_id else "comments"
-    try:
-        return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor)
-    except BuildError:  # the ideas pages are not registered (yet)
-        return f"/ideas/{idea_id}#{anchor}"
+    return url_for("ideas.idea_detail", idea_id=idea_id, _anchor=anchor)
 
 
 def back_to(default):
     """A local `next` address from the form, else the default (e.g. the moderators' report list)."""
     target = request.form.get("next") or request.args.get("next")
     return target if is_local_path(target) else default
-
-
-def visible_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 def visible_comment(comment_id):
@@ -75,9 +64,9 @@ def visible_comment(comment_id):
 @login_required
 @posting_limit
 def add(idea_id):
-    idea = visible_idea(idea_id)
+    idea = idea_for(current_user, idea_id)
     if not permissions.can_comment_on_idea(current_user, idea):
-        abort(403)
+        raise NotAllowed()
     form = CommentForm()
     parent = None
     if form.parent_id.data:
@@ -98,7 +87,7 @@ def add(idea_id):
 def edit(comment_id):
     comment, idea = visible_comment(comment_id)
     if not (permissions.can_edit_comment(current_user, comment) and permissions.can_comment_on_idea(current_user, idea)):
-        abort(403)
+        raise NotAllowed()
     form = EditCommentForm(obj=comment)
     if form.validate_on_submit():
         services.edit_comment(current_user, comment, form.body.data)
@@ -114,7 +103,7 @@ def delete(comment_id):
     """GET asks "are you sure?"; the POST deletes."""
     comment, idea = visible_comment(comment_id)
     if comment.author_id != current_user.id:
-        abort(403)
+        raise NotAllowed()
     if comment.deleted_at is not None:
         return redirect(idea_url(idea.id, comment.id))
     form = EmptyForm()
@@ -132,7 +121,7 @@ def delete(comment_id):
 def report(comment_id):
     comment, idea = visible_comment(comment_id)
     if not permissions.can_report_comment(current_user, comment):
-        abort(403)
+        raise NotAllowed()
     form = ReportForm()
     if form.validate_on_submit():
         made = services.report_comment(current_user, comment, form.reason.data)
@@ -174,7 +163,7 @@ def moderation_texts(action):
 def moderate(comment_id, action):
     comment, idea = visible_comment(comment_id)
     if not permissions.can_moderate_comment(current_user, comment, idea):
-        refuse(current_user, f"comments.{action}")
+        raise NotAllowed(what=f"comments.{action}")
     form = ModerationForm()
     if action == "hide":
         form.reason.description = _("Everyone sees this reason in the comment's place. It is also recorded in the audit log.")

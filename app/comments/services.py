@@ -12,12 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app import permissions
 from app.audit.services import record_audit
-from app.comments.forms import BODY_MAX, REASON_MAX, strip
+from app.comments.forms import BODY_MAX, REASON_MAX
 from app.comments.models import REPORTS_TO_HIDE, Comment, CommentReport
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
+from app.forms import strip
 from app.ideas.models import Follow, Idea
-from app.notifications.services import followers_of, notify
+from app.ideas.queries import followers_of
+from app.notifications.services import notify
 from app.timeutil import utcnow
 
 EMPTY_BODY = _l("Please write something first.")

@@ -7,9 +7,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.accounts.forms import one_line
-from app.admin.forms import MultiCheckboxField
-from app.forms import Form
+from app.forms import Form, MultiCheckboxField, one_line
 from app.ideas import photos
 from app.ideas.models import AGE_GROUPS, SUBJECTS, IdeaKind
 

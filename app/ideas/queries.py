@@ -3,17 +3,29 @@
 import base64
 import binascii
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
+from flask import abort
 from sqlalchemy import Integer, exists, func, literal, literal_column, select, table, tuple_, union_all
 from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from app import permissions
+from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, IdeaKind, IdeaState, Support
 from app.ideas.search import fold
+from app.pagination import ListPage
+
+
+def idea_for(viewer, idea_id):
+    """The idea, or 404 when there is none or the viewer may not see it (another person's draft)."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_idea(viewer, idea):
+        abort(404)
+    return idea
+
 
 # Detail page ----------------------------------------------------------------------------------------------------
 
@@ -78,6 +90,24 @@ def my_ideas(user):
         .order_by(Idea.updated_at.desc(), Idea.id.desc())
         .limit(MY_IDEAS_LIMIT)
     ).all()
+
+
+def idea_count_query(user):
+    """How many ideas the person wrote, as a scalar subquery: /me reads it with other counts in one statement."""
+    return select(func.count(Idea.id)).where(Idea.author_id == user.id).scalar_subquery()
+
+
+# The people around an idea (the recipients its services pass to notify()) ---------------------------------------
+
+
+def followers_of(idea):
+    """People following the idea."""
+    return db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(Follow.idea_id == idea.id)).all()
+
+
+def supporters_of(idea):
+    """People supporting the idea."""
+    return db.session.scalars(select(User).join(Support, Support.user_id == User.id).where(Support.idea_id == idea.id)).all()
 
 
 # Lists and search ----------------------------------------------------------------------------------------------
@@ -146,13 +176,13 @@ class IdeaFilters:
         return {key: value for key, value in args.items() if value not in ("", None)}
 
 
-@dataclass
-class IdeaPage:
+class IdeaPage(ListPage):
     """One page of ideas and the cursors of its neighbours (None where there is none)."""
 
-    ideas: list = field(default_factory=list)
-    next_cursor: str | None = None
-    prev_cursor: str | None = None
+    @property
+    def ideas(self):
+        """The ideas of the page (its items)."""
+        return self.items
 
 
 def int_or_none(value):
@@ -354,11 +384,12 @@ def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAG
     more = len(ideas) > per_page
     if more:  # one row beyond the page, on the side we were going to
         ideas = ideas[1:] if backwards else ideas[:-1]
-    page = IdeaPage(ideas=ideas)
+    page = IdeaPage(items=ideas, per_page=per_page)
     if ideas:
         first, last = ideas[0], ideas[-1]
         if more or backwards:
             page.next_cursor = encode_cursor(sort, "next", getattr(last, key.key), last.id)
+            page.has_next = True
         if (more and backwards) or (position is not None and not backwards):
             page.prev_cursor = encode_cursor(sort, "prev", getattr(first, key.key), first.id)
     return page

@@ -1,4 +1,7 @@
-"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its page and photo; support and follow."""
+"""Pages of the ideas domain: write, edit, submit and withdraw an idea; its photo; support and follow.
+
+The idea's page (and archiving, which shows it again on a mistake) is in app/main/idea_page.py.
+"""
 
 from flask import (
     abort,
@@ -17,17 +20,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
-from app.activities.queries import activity_of_idea
-from app.audit.services import refuse
-from app.comments.forms import CommentForm
-from app.comments.queries import load_comments
-from app.errors import render_error
+from app.errors import NotAllowed
 from app.extensions import db, limiter
+from app.forms import checked_button_form
 from app.ideas import bp, photos, queries, services
-from app.ideas.forms import ArchiveForm, IdeaForm
-from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea
-from app.volunteering.queries import roles_of_idea
+from app.ideas.forms import IdeaForm
 
 #: the buttons of the idea form; anything else counts as "save"
 FORM_ACTIONS = ("preview", "save", "submit")
@@ -52,14 +49,6 @@ def saved_or_photo_sent(response):
 def chosen_action():
     action = request.form.get("action", "save")
     return action if action in FORM_ACTIONS else "save"
-
-
-def visible_idea(idea_id):
-    """The idea, or 404 when there is none or the person may not see it (another person's draft)."""
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 # Writing and editing ----------------------------------------------------------------------------------------------
@@ -125,8 +114,8 @@ def edit_limit():
 def new_idea():
     if not permissions.can_create_idea(current_user):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address before you post ideas: follow the link we sent you."))
-        return render_error(403)
+            raise NotAllowed(_("Please confirm your e-mail address before you post ideas: follow the link we sent you."))
+        raise NotAllowed()
     form = IdeaForm()
     only_centre = setup_choices(form)
     if request.method == "GET" and "centre" in form:
@@ -167,14 +156,14 @@ def new_idea():
 @limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def edit_idea(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     if not permissions.can_edit_idea(current_user, idea):
         if idea.author_id == current_user.id:
-            return render_error(
-                403,
+            raise NotAllowed(
                 _("This idea cannot be changed now: only drafts and ideas the coordinator asked you to change can be edited."),
+                what="ideas.edit_idea",
             )
-        refuse(current_user, "ideas.edit_idea")
+        raise NotAllowed(what="ideas.edit_idea")
     form = IdeaForm() if request.method == "POST" else IdeaForm(data=initial_data(idea))
     kept_centre = setup_choices(form, idea)
     if not form.is_submitted():
@@ -217,53 +206,13 @@ def my_ideas():
     return render_template("ideas/mine.html", ideas=queries.my_ideas(current_user))
 
 
-# The idea's page and photo ------------------------------------------------------------------------------------
-
-
-def render_detail(idea_id, archive_form=None):
-    page = queries.idea_page(idea_id, current_user)
-    if page is None or not permissions.can_view_idea(current_user, page.idea):
-        abort(404)
-    idea = page.idea
-    actions = services.allowed_actions(current_user, idea)
-    if archive_form is None and "archive" in actions:
-        archive_form = ArchiveForm(formdata=None)
-    insider = permissions.is_signed_in(current_user) and (
-        idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea)
-    )
-    if idea.is_public:  # only published ideas are discussed; one statement (app/comments/queries.py)
-        page.comments = load_comments(idea, current_user)
-    # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
-    roles = roles_of_idea(idea, current_user) if idea.is_public else None
-    # the activity a promoted idea became: one statement, only on promoted ideas' pages
-    promoted_activity = activity_of_idea(idea.id) if idea.state == "promoted" else None
-    return render_template(
-        "ideas/detail.html",
-        page=page,
-        idea=idea,
-        actions=actions,
-        button_form=EmptyForm(),
-        promoted_activity=promoted_activity,
-        archive_form=archive_form,
-        insider=insider,
-        roles=roles,
-        comments=page.comments,
-        comment_form=CommentForm(formdata=None),
-        review_endpoint="moderation.review_idea" in current_app.view_functions,
-        age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
-        subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
-    )
-
-
-@bp.route("/ideas/<int:idea_id>")
-def idea_detail(idea_id):
-    return render_detail(idea_id)
+# The idea's photo ---------------------------------------------------------------------------------------------
 
 
 @bp.route("/ideas/<int:idea_id>/photo")
 def photo(idea_id):
     """The idea's photo, for those who may see the idea (another person's draft: 404, as its page)."""
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     if not idea.image_name or not photos.STORED_NAME.match(idea.image_name):
         abort(404)
     response = send_from_directory(
@@ -284,7 +233,7 @@ def back_to_idea(idea):
 @bp.route("/ideas/<int:idea_id>/submit", methods=["POST"])
 @login_required
 def submit_idea(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.transition(idea, "submit", current_user)
     db.session.commit()
@@ -297,7 +246,7 @@ def submit_idea(idea_id):
 @bp.route("/ideas/<int:idea_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_idea(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.transition(idea, "withdraw", current_user)
     db.session.commit()
@@ -305,25 +254,10 @@ def withdraw_idea(idea_id):
     return back_to_idea(idea)
 
 
-@bp.route("/ideas/<int:idea_id>/archive", methods=["POST"])
-@login_required
-def archive_idea(idea_id):
-    idea = visible_idea(idea_id)
-    if not permissions.can_decide_idea(current_user, idea):
-        refuse(current_user, "ideas.archive_idea")
-    form = ArchiveForm()
-    if not form.validate_on_submit():
-        return render_detail(idea_id, archive_form=form)
-    services.transition(idea, "archive", current_user, form.reason.data)
-    db.session.commit()
-    flash(_("The idea is archived. Its author, supporters and followers are told why."), "success")
-    return back_to_idea(idea)
-
-
 @bp.route("/ideas/<int:idea_id>/support", methods=["POST"])
 @login_required
 def support(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.support_idea(current_user, idea)
     db.session.commit()
@@ -334,7 +268,7 @@ def support(idea_id):
 @bp.route("/ideas/<int:idea_id>/unsupport", methods=["POST"])
 @login_required
 def unsupport(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.withdraw_support(current_user, idea)
     db.session.commit()
@@ -345,7 +279,7 @@ def unsupport(idea_id):
 @bp.route("/ideas/<int:idea_id>/follow", methods=["POST"])
 @login_required
 def follow(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.follow_idea(current_user, idea)
     db.session.commit()
@@ -356,7 +290,7 @@ def follow(idea_id):
 @bp.route("/ideas/<int:idea_id>/unfollow", methods=["POST"])
 @login_required
 def unfollow(idea_id):
-    idea = visible_idea(idea_id)
+    idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.unfollow_idea(current_user, idea)
     db.session.commit()

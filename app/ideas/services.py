@@ -10,8 +10,9 @@ from app.audit.services import record_audit
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, IdeaState, Support
+from app.ideas.queries import followers_of, supporters_of
 from app.ideas.search import searchable_text
-from app.notifications.services import followers_of, notify, supporters_of
+from app.notifications.services import notify
 from app.timeutil import utcnow
 
 AUTHOR = "author"

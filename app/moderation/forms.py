@@ -6,8 +6,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from app.accounts.forms import one_line
-from app.forms import Form
+from app.forms import Form, one_line
 from app.ideas.services import REASON_REQUIRED, TRANSITIONS
 
 #: the decisions on a submitted idea, in the order they are offered

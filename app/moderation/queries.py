@@ -9,9 +9,13 @@ from app.comments.models import Comment
 from app.comments.queries import waiting_for_review
 from app.extensions import db
 from app.ideas.models import Idea, IdeaEvent, IdeaState
+from app.inputs import DB_INT_MAX
 from app.moderation.models import ReasonTemplate
+from app.pagination import page_of
 
 PER_PAGE = 20
+#: the queue is counted (the page says "page 3 of 7"): any page number the database takes
+LAST_PAGE = DB_INT_MAX
 
 
 def moderated_centre_ids(user):
@@ -42,7 +46,7 @@ def waiting_ideas(user, page):
         .where(Idea.state == IdeaState.SUBMITTED, in_centres(Idea.centre_id, moderated_centre_ids(user)))
         .order_by(Idea.submitted_at, Idea.id)
     )
-    return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
+    return page_of(statement, page, PER_PAGE, count=True)
 
 
 def waiting_counts(user):

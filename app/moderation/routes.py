@@ -1,20 +1,19 @@
 """Moderation pages: the review queue, decisions on ideas, reported comments, saved reason texts."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
-from app.audit.services import refuse
 from app.centres.queries import centre_choices
-from app.errors import InvalidTransition
+from app.errors import InvalidTransition, NotAllowed
 from app.extensions import db
+from app.forms import EmptyForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.ideas.services import transition
-from app.inputs import db_int
 from app.moderation import bp, queries, services
 from app.moderation.forms import DECISION_LABELS, STATE_DECISION, DecisionForm, ReasonTemplateForm
 from app.moderation.models import ReasonTemplate
+from app.pagination import requested_page
 from app.permissions import can_decide_idea, can_moderate, can_moderate_centre
 from app.timeutil import utcnow
 
@@ -29,12 +28,12 @@ DONE_MESSAGES = {
 @login_required
 def require_moderator():
     if not can_moderate(current_user):
-        refuse(current_user, request.endpoint or "moderation")
+        raise NotAllowed(what=request.endpoint or "moderation")
 
 
 @bp.route("/moderation")
 def queue():
-    page = request.args.get("page", 1, type=db_int)
+    page = requested_page(request.args, queries.LAST_PAGE)
     return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page), now=utcnow())
 
 
@@ -45,13 +44,7 @@ def reports():
     return render_template(
         "moderation/reports.html",
         items=comment_queries.reported_comments(current_user),
-        comment_endpoints=comment_moderation_endpoints(),
     )
-
-
-def comment_moderation_endpoints():
-    """Which of the comment moderation pages exist (the comments domain owns them)."""
-    return {name: f"comments.{name}" in current_app.view_functions for name in ("hide", "restore", "confirm")}
 
 
 @bp.route("/moderation/ideas/<int:idea_id>", methods=["GET", "POST"])
@@ -64,7 +57,7 @@ def review_idea(idea_id):
             return redirect(url_for("moderation.queue"))
         abort(404)
     if not can_decide_idea(current_user, idea):
-        refuse(current_user, "moderation.review_idea")
+        raise NotAllowed(what="moderation.review_idea")
     form = DecisionForm()
     form.set_saved_reasons(queries.reason_templates_of_centre(idea.centre_id))
     if request.method == "POST" and idea.state != IdeaState.SUBMITTED:
@@ -171,7 +164,7 @@ def new_reason():
 def own_template(template_id):
     template = db.session.get(ReasonTemplate, template_id) or abort(404)
     if not can_moderate_centre(current_user, template.centre_id):
-        refuse(current_user, "moderation.reason_template")
+        raise NotAllowed(what="moderation.reason_template")
     return template
 
 

@@ -4,7 +4,6 @@ from flask import url_for
 from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import BuildError
 
 from app.urls import external_url
 
@@ -52,13 +51,14 @@ SHORT_REASON = 120
 COMMENT_EXCERPT = 300
 
 
-def one_line(text):
+def folded_whitespace(text):
     """Whitespace (line breaks too) folded into single spaces: a subject or a list item is one line."""
     return " ".join(str(text or "").split())
 
 
 def shorten(text, limit):
-    text = one_line(text)
+    """The text on one line, cut to at most limit characters (an ellipsis marks the cut)."""
+    text = folded_whitespace(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -68,8 +68,8 @@ def describe(notification):
     texts = TEXTS.get(notification.event)
     template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
     values = {
-        "actor": one_line(notification.actor.display_name) if notification.actor else _("Someone"),
-        "title": one_line(
+        "actor": folded_whitespace(notification.actor.display_name) if notification.actor else _("Someone"),
+        "title": folded_whitespace(
             notification.idea.title
             if notification.idea
             else notification.activity.title
@@ -77,12 +77,12 @@ def describe(notification):
             else _("an idea")
         ),
         "reason": shorten((notification.data or {}).get("reason", ""), SHORT_REASON),
-        "role": one_line((notification.data or {}).get("role", "")),
+        "role": folded_whitespace((notification.data or {}).get("role", "")),
         "hours": format_decimal((notification.data or {}).get("hours", 0)),
-        "organisation": one_line((notification.data or {}).get("organisation", "")),
+        "organisation": folded_whitespace((notification.data or {}).get("organisation", "")),
         "when": format_datetime(notification.activity.starts_at, "short") if notification.activity else "",
     }
-    return one_line(template % values)
+    return folded_whitespace(template % values)
 
 
 def details(notification):
@@ -103,12 +103,8 @@ def address(endpoint, external=False, **values):
 
 
 def idea_url(idea_id, anchor=None, external=False):
-    """The idea's page (url_for first; the plain path while the ideas pages are not there)."""
-    try:
-        return address("ideas.idea_detail", external, idea_id=idea_id, _anchor=anchor)
-    except BuildError:
-        path = f"/ideas/{idea_id}" + (f"#{anchor}" if anchor else "")
-        return address("main.home", external).rstrip("/") + path
+    """The idea's page (absolute for mail)."""
+    return address("ideas.idea_detail", external, idea_id=idea_id, _anchor=anchor)
 
 
 def link(notification, external=False):

@@ -5,20 +5,9 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.notifications.models import Notification
+from app.pagination import page_of
 
 PER_PAGE = 20
-
-
-class Page:
-    """One page of a person's notifications, newest first, with whether there are older ones."""
-
-    def __init__(self, items, page, has_next):
-        self.items = items
-        self.page = page
-        self.has_prev = page > 1
-        self.has_next = has_next
-        self.prev_num = page - 1
-        self.next_num = page + 1
 
 
 def notifications_page(user, page, per_page=PER_PAGE):
@@ -26,16 +15,13 @@ def notifications_page(user, page, per_page=PER_PAGE):
 
     One row more than shown tells whether an older page exists, so no COUNT is needed.
     """
-    page = max(1, page)
-    rows = db.session.scalars(
+    statement = (
         select(Notification)
         .where(Notification.user_id == user.id)
         .options(joinedload(Notification.actor), joinedload(Notification.idea), joinedload(Notification.activity))
         .order_by(Notification.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-    ).all()
-    return Page(rows[:per_page], page, len(rows) > per_page)
+    )
+    return page_of(statement, max(1, page), per_page)
 
 
 def own_notification(user, notification_id):

@@ -4,30 +4,26 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.forms import EmptyForm
 from app.extensions import db
-from app.inputs import db_int
+from app.forms import EmptyForm
 from app.notifications import bp, queries, services
 from app.notifications.forms import NotificationSettingsForm
 from app.notifications.messages import describe, link
+from app.pagination import requested_page
 
 #: pages beyond this are not offered (and a huge number cannot reach the database)
 MAX_PAGE = 10_000
 
 
-def requested_page(source):
-    return min(max(source.get("page", 1, type=db_int) or 1, 1), MAX_PAGE)
-
-
 @bp.route("/me/notifications")
 @login_required
 def notification_list():
-    page = queries.notifications_page(current_user, requested_page(request.args))
+    page = queries.notifications_page(current_user, requested_page(request.args, MAX_PAGE))
     return render_template("notifications/list.html", page=page, form=EmptyForm(), describe=describe, link=link)
 
 
 def back_to_list():
-    page = requested_page(request.form)
+    page = requested_page(request.form, MAX_PAGE)
     return redirect(url_for("notifications.notification_list", page=page if page > 1 else None))
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.extensions import db
-from app.ideas.models import Follow, Support
 from app.notifications.models import EmailFrequency, Notification
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
@@ -124,16 +123,6 @@ def notify(event, recipients, actor=None, idea=None, comment=None, activity=None
         db.session.add(notification)
         added.append(notification)
     return added
-
-
-def followers_of(idea):
-    """People following the idea."""
-    return db.session.scalars(select(User).join(Follow, Follow.user_id == User.id).where(Follow.idea_id == idea.id)).all()
-
-
-def supporters_of(idea):
-    """People supporting the idea."""
-    return db.session.scalars(select(User).join(Support, Support.user_id == User.id).where(Support.idea_id == idea.id)).all()
 
 
 # Reading and marking read --------------------------------------------------------------------------

@@ -5,10 +5,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.accounts.forms import one_line
-from app.admin.forms import MultiCheckboxField
-from app.comments.forms import strip
-from app.forms import Form
+from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS
 

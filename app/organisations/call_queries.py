@@ -1,7 +1,7 @@
 """Reading partner calls and what seeks a school partner, for the pages: each list in one statement."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import to_utc
@@ -12,13 +12,12 @@ from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.organisations.models import Organisation, PartnerCall
+from app.pagination import page_of, requested_page
 from app.timeutil import utcnow
 
 #: rows of one kind on a page showing one kind, and on the page showing all three side by side
 PER_PAGE = 20
 PER_SECTION = 10
-#: nobody pages further by hand; a bigger number means the last page
-MAX_PAGE = 500
 TYPES = ("all", "calls", "ideas", "activities")
 CALL_STATES = ("open", "matched", "closed", "any")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -57,22 +56,6 @@ class Filters:
         return {key: value for key, value in values.items() if value is not None}
 
 
-@dataclass
-class Section:
-    """One list of the page and whether there is more of it."""
-
-    items: list = field(default_factory=list)
-    has_more: bool = False
-
-
-def parse_page(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), MAX_PAGE)
-
-
 def parse_month(value):
     """(year, month) from "YYYY-MM", or None for anything else."""
     match = MONTH_PATTERN.match(value or "")
@@ -97,7 +80,7 @@ def parse_filters(args, centres):
         month=parse_month(args.get("period")),
         type=kind if kind in TYPES else "all",
         state=state if state in CALL_STATES else "open",
-        page=parse_page(args.get("page")),
+        page=requested_page(args),
     )
 
 
@@ -114,11 +97,10 @@ def has_code(column, code):
 
 
 def page_rows(query, filters):
-    """(rows of this page, whether more follow): one row more than needed tells, so no count is needed."""
-    size = PER_SECTION if filters.type == "all" else PER_PAGE
-    page = 1 if filters.type == "all" else filters.page
-    rows = db.session.scalars(query.offset((page - 1) * size).limit(size + 1)).all()
-    return Section(items=list(rows[:size]), has_more=len(rows) > size)
+    """The page of one kind's list (the first few rows, where all three kinds are shown side by side)."""
+    if filters.type == "all":
+        return page_of(query, 1, PER_SECTION)
+    return page_of(query, filters.page, PER_PAGE)
 
 
 def partner_calls(filters):

@@ -1,18 +1,16 @@
 """Partner calls (posting, changing, closing, with suggested ideas and activities) and the /partners page."""
 
-from urllib.parse import urlencode
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm
-from app.audit.services import refuse
 from app.centres.queries import active_centres
+from app.errors import NotAllowed
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import AGE_GROUPS, SUBJECTS
 from app.organisations import bp, call_queries, services
 from app.organisations.call_forms import PartnerCallForm
@@ -27,27 +25,6 @@ STATE_MESSAGES = {
 
 
 # Helpers for templates (also used by the idea and activity pages) ---------------------------------------------
-
-
-def url_or_path(endpoint, path, **values):
-    """The endpoint's address; its fixed path while the page behind it does not exist yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    query = {key: value for key, value in values.items() if f"<{key}>" not in path and value is not None}
-    for key, value in values.items():
-        path = path.replace(f"<{key}>", str(value))
-    return path + ("?" + urlencode(query) if query else "")
-
-
-@bp.app_template_global()
-def organisation_url(organisation_id):
-    return url_or_path("organisations.organisation_detail", "/organisations/<organisation_id>", organisation_id=organisation_id)
-
-
-@bp.app_template_global()
-def invite_url(call_id, **values):
-    """The page where an idea's author (or a coordinator) invites the call's organisation."""
-    return url_or_path("partnerships.invite", "/partner-calls/<call_id>/invite", call_id=call_id, **values)
 
 
 @bp.app_template_global()
@@ -84,13 +61,8 @@ def editable_call(call_id, what):
     """The call, for its organisation's representatives only (others: 403, recorded in the audit log)."""
     call = visible_call(call_id)
     if not permissions.can_edit_partner_call(current_user, call):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return call
-
-
-def checked_button_form():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def back_to_call(call_id):
@@ -173,7 +145,7 @@ def new_call(organisation_id):
     if organisation is None:
         abort(404)
     if not permissions.can_post_partner_call(current_user, organisation):
-        refuse(current_user, "organisations.new_call")
+        raise NotAllowed(what="organisations.new_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():

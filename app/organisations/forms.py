@@ -10,8 +10,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from app.accounts.forms import one_line
-from app.forms import Form
+from app.forms import Form, one_line
 from app.ideas import photos
 from app.ideas.forms import optional_int
 from app.organisations.models import OrganisationType

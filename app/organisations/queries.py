@@ -1,7 +1,5 @@
 """Reading organisations and their representatives for pages, each in a fixed number of statements."""
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -14,31 +12,10 @@ from app.organisations.models import (
     PartnerCallState,
     Representative,
 )
+from app.pagination import page_of
 from app.partnerships.models import Partnership, PartnershipState
 
 PER_PAGE = 24
-#: nobody pages further by hand; a bigger number means the last page we look at
-MAX_PAGE = 500
-
-
-@dataclass
-class OrganisationListPage:
-    organisations: list
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-
-def parse_page(value):
-    """A page number from the address; anything odd means the first page."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), MAX_PAGE)
 
 
 def parse_kind(value):
@@ -53,9 +30,7 @@ def list_organisations(kind=None, centre_id=None, page=1, per_page=PER_PAGE):
         query = query.where(Organisation.kind == kind)
     if centre_id is not None:
         query = query.where(Organisation.centre_id == centre_id)
-    query = query.order_by(Organisation.name, Organisation.id).offset((page - 1) * per_page).limit(per_page + 1)
-    rows = db.session.scalars(query).all()
-    return OrganisationListPage(organisations=list(rows[:per_page]), page=page, has_next=len(rows) > per_page)
+    return page_of(query.order_by(Organisation.name, Organisation.id), page, per_page)
 
 
 def organisation_with_centre(organisation_id):

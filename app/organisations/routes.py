@@ -1,20 +1,20 @@
 """Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
-from app.audit.services import refuse
 from app.centres.queries import active_centres
-from app.errors import render_error
+from app.errors import NotAllowed, render_error
 from app.extensions import db
+from app.forms import EmptyForm, checked_button_form
 from app.ideas import photos
 from app.organisations import bp, queries, services
 from app.organisations.forms import OrganisationForm, RepresentForm
 from app.organisations.models import MembershipState, OrganisationType, Representative
+from app.pagination import requested_page
 
 
 def visible_organisation(organisation_id):
@@ -40,23 +40,6 @@ def back_to_representatives(organisation_id):
     return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
 
 
-def endpoint_or_path(endpoint, path, **values):
-    """A link to a page another part of the app adds; its plain path while that page is not there yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return path
-
-
-def call_url(call):
-    return endpoint_or_path("organisations.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
-
-
-def new_call_url(organisation):
-    return endpoint_or_path(
-        "organisations.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
-    )
-
-
 # The directory ------------------------------------------------------------------------------------------------
 
 
@@ -66,7 +49,7 @@ def organisation_list():
     centres = active_centres()
     centre = next((item for item in centres if item.slug == request.args.get("centre")), None)
     kind = queries.parse_kind(request.args.get("kind"))
-    page = queries.list_organisations(kind, centre.id if centre else None, queries.parse_page(request.args.get("page")))
+    page = queries.list_organisations(kind, centre.id if centre else None, requested_page(request.args))
     link_args = {}
     if kind:
         link_args["kind"] = kind
@@ -102,8 +85,6 @@ def organisation_detail(organisation_id):
         ideas=ideas,
         activities=activities,
         calls=queries.open_calls(organisation),
-        call_url=call_url,
-        new_call_url=new_call_url(organisation),
         waiting_request=waiting,
         can_ask=can_ask and waiting is None,
         button_form=EmptyForm(),
@@ -165,8 +146,8 @@ def render_form(form, organisation=None):
 def new_organisation():
     if not permissions.can_create_organisation(current_user):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address first: follow the link we sent you."))
-        return render_error(403)
+            raise NotAllowed(_("Please confirm your e-mail address first: follow the link we sent you."))
+        raise NotAllowed()
     form = OrganisationForm()
     only_centre = setup_centres(form)
     if request.method == "GET" and "centre" in form:
@@ -199,7 +180,7 @@ def new_organisation():
 def edit_organisation(organisation_id):
     organisation = visible_organisation(organisation_id)
     if not permissions.can_edit_organisation(current_user, organisation):
-        refuse(current_user, "organisations.edit_organisation")
+        raise NotAllowed(what="organisations.edit_organisation")
     form = OrganisationForm() if request.method == "POST" else OrganisationForm(data=initial_data(organisation))
     kept_centre = setup_centres(form, organisation)
     if not form.validate_on_submit():
@@ -240,7 +221,7 @@ def edit_organisation(organisation_id):
 def set_verified(organisation_id, verified, what):
     organisation = visible_organisation(organisation_id)
     if not permissions.can_verify_organisation(current_user, organisation):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     checked_button_form()
     services.verify_organisation(current_user, organisation, verified=verified)
     db.session.commit()
@@ -275,8 +256,8 @@ def ask_to_represent(organisation_id):
         return back_to_organisation(organisation.id)
     if not permissions.can_ask_to_represent(current_user, organisation):
         if not current_user.is_confirmed:
-            return render_error(403, _("Please confirm your e-mail address first: follow the link we sent you."))
-        return render_error(403)
+            raise NotAllowed(_("Please confirm your e-mail address first: follow the link we sent you."))
+        raise NotAllowed()
     if queries.pending_request(organisation, current_user) is not None:
         flash(_("Your request is already waiting for an answer. You will get a notification."), "info")
         return back_to_organisation(organisation.id)
@@ -297,7 +278,7 @@ def representatives(organisation_id):
     """Requests to represent the organisation and its current representatives, for those who decide."""
     organisation = visible_organisation(organisation_id)
     if not permissions.can_decide_representatives(current_user, organisation):
-        refuse(current_user, "organisations.representatives")
+        raise NotAllowed(what="organisations.representatives")
     memberships = queries.memberships_of(organisation)
     return render_template(
         "organisations/representatives.html",
@@ -311,7 +292,7 @@ def representatives(organisation_id):
 def decide(representative_id, approve, what):
     representative = membership(representative_id)
     if not permissions.can_decide_representatives(current_user, representative.organisation):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     checked_button_form()
     services.decide_representative(current_user, representative, approve)
     db.session.commit()
@@ -342,7 +323,7 @@ def end_representative(representative_id):
     representative = membership(representative_id)
     own = representative.user_id == current_user.id
     if not (own or permissions.can_decide_representatives(current_user, representative.organisation)):
-        refuse(current_user, "organisations.end_representative")
+        raise NotAllowed(what="organisations.end_representative")
     checked_button_form()
     services.end_representation(current_user, representative)
     db.session.commit()

@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.comments.forms import strip
-from app.forms import Form
+from app.forms import Form, strip
 from app.ideas.forms import optional_int
 
 MESSAGE_MAX = 2000

@@ -7,12 +7,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities.models import Activity
-from app.audit.services import refuse
-from app.errors import AlreadyDone
+from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_for
 from app.partnerships import bp, queries, services
 from app.partnerships.forms import InviteForm, OfferForm
 from app.urls import is_local_path
@@ -28,13 +27,6 @@ def project_url(project):
     return url_for("ideas.idea_detail", idea_id=project.id, _anchor="partners")
 
 
-def visible_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
-
-
 def page(template, **values):
     return render_template(template, **values)
 
@@ -46,7 +38,7 @@ def offer(project, what):
     """The offer form of a representative, for an idea or an activity."""
     organisations = queries.my_organisations(current_user)
     if not organisations:
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     if not permissions.is_open_for_partners(project):
         flash(_("“%(title)s” is not looking for partners just now, so an offer cannot be made.", title=project.title), "error")
         return redirect(project_url(project))
@@ -76,7 +68,7 @@ def offer(project, what):
 @bp.route("/ideas/<int:idea_id>/offer-partnership", methods=["GET", "POST"])
 @login_required
 def offer_to_idea(idea_id):
-    return offer(visible_idea(idea_id), "partnerships.offer_to_idea")
+    return offer(idea_for(current_user, idea_id), "partnerships.offer_to_idea")
 
 
 @bp.route("/activities/<int:activity_id>/offer-partnership", methods=["GET", "POST"])
@@ -117,7 +109,7 @@ def invite(call_id):
         return redirect(url_for("organisations.call_detail", call_id=call.id))
     ideas, activities = queries.invitable_projects(current_user, call)
     if not ideas and not activities:
-        refuse(current_user, "partnerships.invite")
+        raise NotAllowed(what="partnerships.invite")
     projects, choices = project_choices(ideas, activities)
     form = InviteForm()
     form.project.choices = choices if len(choices) == 1 else [SelectChoice("", _("Choose…"))] + choices
@@ -176,7 +168,7 @@ def move(partnership_id, action):
     if partnership is None or not permissions.can_view_partnership(current_user, partnership):
         abort(404)
     if not services.may_act(current_user, partnership, services.TRANSITIONS[action][2]):
-        refuse(current_user, f"partnerships.{action}")
+        raise NotAllowed(what=f"partnerships.{action}")
     checked_button_form()
     services.transition(partnership, action, current_user)
     db.session.commit()

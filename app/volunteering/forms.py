@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.comments.forms import strip
-from app.forms import Form
+from app.forms import Form, strip
 
 NAME_MAX = 120
 TEXT_MAX = 2000

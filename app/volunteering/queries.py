@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, literal, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app import permissions
@@ -97,4 +97,26 @@ def my_signups(user):
         .where(SignUp.user_id == user.id)
         .order_by(SignUp.created_at.desc(), SignUp.id.desc())
         .limit(MY_SIGNUPS_LIMIT)
+    ).all()
+
+
+def confirmed_minutes_query(user):
+    """The person's volunteer time confirmed by coordinators, as a scalar subquery (read with other counts on /me)."""
+    return (
+        select(func.coalesce(func.sum(SignUp.minutes), 0))
+        .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED)
+        .scalar_subquery()
+    )
+
+
+def latest_signups_of(user, limit):
+    """The person's latest sign-ups with their roles and the roles' ideas or activities: one statement."""
+    return db.session.scalars(
+        select(SignUp)
+        .options(
+            joinedload(SignUp.role).joinedload(VolunteerRole.activity), joinedload(SignUp.role).joinedload(VolunteerRole.idea)
+        )
+        .where(SignUp.user_id == user.id)
+        .order_by(SignUp.created_at.desc(), SignUp.id.desc())
+        .limit(limit)
     ).all()

@@ -1,4 +1,7 @@
-"""Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups."""
+"""Pages of the volunteering domain: roles on an idea or an activity, applying, deciding, withdrawing, my sign-ups.
+
+Adding a role to an activity loads the activity, so that view is in app/activities/volunteer_roles.py.
+"""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,21 +9,13 @@ from flask_babel import to_utc
 from flask_login import current_user, login_required
 
 from app import permissions
-from app.accounts.forms import EmptyForm, checked_button_form
-from app.activities.models import Activity
-from app.audit.services import refuse
+from app.errors import NotAllowed
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_for
 from app.timeutil import local_for_form
 from app.volunteering import bp, queries, services
 from app.volunteering.forms import RoleForm, SignUpForm
-
-
-def visible_idea(idea_id):
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not permissions.can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 def visible_role(role_id):
@@ -41,7 +36,7 @@ def visible_signup(signup_id):
 def managed_role(role_id, what):
     role = visible_role(role_id)
     if not permissions.can_manage_role(current_user, role):
-        refuse(current_user, what)
+        raise NotAllowed(what=what)
     return role
 
 
@@ -80,9 +75,9 @@ def role_fields(form):
 @bp.route("/ideas/<int:idea_id>/roles/new", methods=["GET", "POST"])
 @login_required
 def new_role(idea_id):
-    idea = visible_idea(idea_id)
+    idea = idea_for(current_user, idea_id)
     if not permissions.can_manage_volunteer_roles(current_user, idea):
-        refuse(current_user, "volunteering.new_role")
+        raise NotAllowed(what="volunteering.new_role")
     form = RoleForm()
     if not form.validate_on_submit():
         return render_template("volunteering/role_form.html", form=form, idea=idea, activity=None, role=None)
@@ -90,23 +85,6 @@ def new_role(idea_id):
     db.session.commit()
     flash(_("The role is added. People can now offer to help."), "success")
     return back_to_idea(idea.id)
-
-
-@bp.route("/activities/<int:activity_id>/roles/new", methods=["GET", "POST"])
-@login_required
-def new_activity_role(activity_id):
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    if not permissions.can_add_activity_roles(current_user, activity):
-        refuse(current_user, "volunteering.new_activity_role")
-    form = RoleForm()
-    if not form.validate_on_submit():
-        return render_template("volunteering/role_form.html", form=form, idea=None, activity=activity, role=None)
-    services.add_activity_role(current_user, activity, **role_fields(form))
-    db.session.commit()
-    flash(_("The role is added. People can now offer to help."), "success")
-    return redirect(url_for("activities.activity_detail", activity_id=activity.id, _anchor="volunteers"))
 
 
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
@@ -164,7 +142,7 @@ def role_signups(role_id):
 def apply(role_id):
     role = visible_role(role_id)
     if not permissions.can_volunteer_for_role(current_user, role):
-        abort(403)
+        raise NotAllowed()
     form = SignUpForm()
     if not form.validate_on_submit():
         return render_template("volunteering/apply.html", form=form, role=role, **owners(role))

@@ -19,9 +19,11 @@ from app.extensions import db
 from app.timeutil import utcnow
 from tests.apps import another_app
 from tests.factories import PASSWORD, make_centre, make_user
-from tests.helpers import count, link_in, log_in, post_form, queued_mail
+from tests.helpers import count, link_in, log_in, post_form, queued_mail, set_idle_clock
+from tests.statements import recorded_statements
 
 NEW_PASSWORD = "violet kayak under the bridge"
+WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.I)
 VOLATILE = [re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*'), re.compile(r'(nonce=")[^"]*')]
 
 
@@ -560,7 +562,9 @@ def set_session_times(**values):
 
 
 def test_an_idle_session_is_logged_out(ctx, logged_in):
-    set_session_times(last_seen_at=utcnow() - ctx.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1))
+    last_request = utcnow() - ctx.config["SESSION_IDLE_TIMEOUT"] - timedelta(minutes=1)
+    set_session_times(last_seen_at=last_request)
+    set_idle_clock(logged_in, last_request)  # the cookie's idle clock: the browser's last request was as long ago
     assert is_sent_to_login(logged_in.get("/me"))
     assert count(UserSession) == 0
 
@@ -569,6 +573,25 @@ def test_a_session_used_within_the_idle_limit_goes_on(ctx, logged_in):
     set_session_times(last_seen_at=utcnow() - ctx.config["SESSION_IDLE_TIMEOUT"] + timedelta(minutes=5))
     assert logged_in.get("/me").status_code == 200
     assert logged_in.get("/me").status_code == 200
+
+
+def session_last_seen():
+    db.session.expire_all()
+    return db.session.scalar(select(UserSession.last_seen_at))
+
+
+def test_reading_a_page_writes_nothing_and_a_change_refreshes_last_seen(logged_in):
+    """On SQLite a write waits for the database's write lock: reading a page must not take it for last seen."""
+    earlier = utcnow() - timedelta(minutes=10)
+    set_session_times(last_seen_at=earlier)
+
+    with recorded_statements(requests_only=True) as statements:
+        assert logged_in.get("/me").status_code == 200
+    assert [statement for statement in statements if WRITE.match(statement)] == []
+    assert session_last_seen() == earlier
+
+    post_form(logged_in, "/language", {"language": "en"}, token_from="/me")
+    assert session_last_seen() > earlier + timedelta(minutes=9)
 
 
 def test_a_session_past_its_absolute_timeout_is_logged_out(logged_in):

@@ -1,7 +1,10 @@
-"""The person's own pages about activities: my registrations, my printable volunteer record, my calendar address.
+"""The person's own pages: /me, my registrations, my printable volunteer record, my calendar address.
 
-Also what /me (app/accounts/routes.py) shows of ideas, sign-ups, registrations and hours, read here in
-three statements. Only the signed-in person's own rows are ever read: no page takes a person's id.
+/me shows several domains at once, so it is put together here from each domain's own queries: ideas
+(app/ideas/queries.py), sign-ups and hours (app/volunteering/queries.py), registrations and the calendar
+(app/activities/queries.py) and representations (app/organisations/queries.py). The pages keep their
+endpoints on the accounts and activities blueprints. Only the signed-in person's own rows are ever read: no
+page takes a person's id.
 """
 
 from dataclasses import dataclass
@@ -10,23 +13,28 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import select
 
-from app.accounts.forms import EmptyForm, checked_button_form
+from app.accounts import bp as accounts_bp
 from app.activities import bp, services
-from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
+from app.activities.models import ActivityState
+from app.activities.queries import (
+    attended_registrations_of,
+    attended_signups_of,
+    calendar_token_query,
+    my_registrations_of,
+    upcoming_registrations_of,
+)
 from app.extensions import db
-from app.ideas.models import Idea
+from app.forms import EmptyForm, checked_button_form
+from app.ideas.queries import idea_count_query
 from app.organisations.queries import my_representations
 from app.timeutil import utcnow
 from app.urls import external_url
-from app.volunteering.models import SignUp, SignUpState, VolunteerRole
+from app.volunteering.queries import confirmed_minutes_query, latest_signups_of
 
 #: how many sign-ups and upcoming registrations /me lists (the full lists have their own pages)
 ME_LATEST = 5
-#: at most this many registrations on "My registrations"
-MY_REGISTRATIONS_LIMIT = 200
 
 
 def hours_text(minutes):
@@ -39,6 +47,8 @@ def hours_text(minutes):
 
 @dataclass
 class MyPageSummary:
+    """What /me shows of the person's ideas, sign-ups, registrations, hours and calendar."""
+
     idea_count: int
     #: the latest few sign-ups, with their roles and the ideas or activities of the roles
     signups: list
@@ -51,36 +61,16 @@ class MyPageSummary:
 
     @property
     def volunteer_hours(self):
+        """The confirmed volunteer time as hours for people."""
         return hours_text(self.volunteer_minutes)
 
 
 def my_page_summary(user):
     """Everything /me shows of the person's ideas, sign-ups, registrations, hours and calendar: three statements."""
-    idea_count = select(func.count(Idea.id)).where(Idea.author_id == user.id).scalar_subquery()
-    minutes = (
-        select(func.coalesce(func.sum(SignUp.minutes), 0))
-        .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED)
-        .scalar_subquery()
-    )
-    token = select(CalendarFeed.token).where(CalendarFeed.user_id == user.id).scalar_subquery()
-    counts = db.session.execute(select(idea_count, minutes, token)).one()
-    signups = db.session.scalars(
-        select(SignUp)
-        .options(
-            joinedload(SignUp.role).joinedload(VolunteerRole.activity), joinedload(SignUp.role).joinedload(VolunteerRole.idea)
-        )
-        .where(SignUp.user_id == user.id)
-        .order_by(SignUp.created_at.desc(), SignUp.id.desc())
-        .limit(ME_LATEST)
-    ).all()
-    registrations = db.session.scalars(
-        select(Registration)
-        .join(Registration.activity)
-        .options(contains_eager(Registration.activity))
-        .where(Registration.user_id == user.id, Registration.state.in_(RegistrationState.ACTIVE), Activity.ends_at >= utcnow())
-        .order_by(Activity.starts_at, Registration.id)
-        .limit(ME_LATEST)
-    ).all()
+    # the three numbers come from three domains' subqueries, read in one statement
+    counts = db.session.execute(select(idea_count_query(user), confirmed_minutes_query(user), calendar_token_query(user))).one()
+    signups = latest_signups_of(user, ME_LATEST)
+    registrations = upcoming_registrations_of(user, ME_LATEST)
     return MyPageSummary(
         idea_count=counts[0],
         signups=signups,
@@ -95,9 +85,11 @@ def calendar_feed_url(token):
     return external_url("activities.my_ics", token=token) if token else None
 
 
-def render_me(user):
-    """The /me page (the view is accounts.me)."""
-    summary = my_page_summary(user)
+@accounts_bp.route("/me")
+@login_required
+def me():
+    """The person's page: their ideas, sign-ups, registrations, hours, calendar address and account links."""
+    summary = my_page_summary(current_user)
     feed_url = calendar_feed_url(summary.calendar_token)
     subscribe_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
     return render_template(
@@ -106,38 +98,28 @@ def render_me(user):
         calendar_url=feed_url,
         subscribe_url=subscribe_url,
         button_form=EmptyForm(),
-        my_organisations=my_representations(user),
+        my_organisations=my_representations(current_user),
     )
 
 
 # My registrations ----------------------------------------------------------------------------------------------
 
 
-def my_registrations_of(user):
-    """All the person's registrations with their activities and centres, the latest activity first; one statement."""
-    return db.session.scalars(
-        select(Registration)
-        .join(Registration.activity)
-        .join(Activity.centre)
-        .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
-        .where(Registration.user_id == user.id)
-        .order_by(Activity.starts_at.desc(), Registration.id.desc())
-        .limit(MY_REGISTRATIONS_LIMIT)
-    ).all()
-
-
 def can_cancel(registration):
+    """Whether the person may still cancel the registration (shown as a button on "My registrations")."""
     activity = registration.activity
     return registration.is_active and activity.state in (ActivityState.PLANNED, ActivityState.OPEN) and not activity.has_started
 
 
 def cancel_path(registration):
+    """The address the cancel button posts to."""
     return url_for("activities.cancel_registration", registration_id=registration.id)
 
 
 @bp.route("/me/registrations")
 @login_required
 def my_registrations():
+    """All the person's registrations: those still to come (the soonest first), then the earlier ones."""
     registrations = my_registrations_of(current_user)
     now = utcnow()
     upcoming = [registration for registration in reversed(registrations) if registration.activity.ends_at >= now]
@@ -157,6 +139,8 @@ def my_registrations():
 
 @dataclass
 class VolunteerRecord:
+    """The printable record: confirmed volunteering on activities and the activities the person took part in."""
+
     #: attended sign-ups on activities, with role, activity, centre and the coordinator who confirmed them
     signups: list
     #: attended registrations, with their activities
@@ -164,41 +148,24 @@ class VolunteerRecord:
 
     @property
     def total_minutes(self):
+        """All the confirmed volunteer time, in minutes."""
         return sum(signup.minutes or 0 for signup in self.signups)
 
     @property
     def total_hours(self):
+        """All the confirmed volunteer time as hours for people."""
         return hours_text(self.total_minutes)
 
 
 def volunteer_record_of(user):
     """The person's confirmed volunteering and the activities they took part in, oldest first: two statements."""
-    signups = db.session.scalars(
-        select(SignUp)
-        .join(SignUp.role)
-        .join(VolunteerRole.activity)
-        .join(Activity.centre)
-        .options(
-            contains_eager(SignUp.role).contains_eager(VolunteerRole.activity).contains_eager(Activity.centre),
-            joinedload(SignUp.attendance_by),
-        )
-        .where(SignUp.user_id == user.id, SignUp.state == SignUpState.ATTENDED)
-        .order_by(Activity.starts_at, SignUp.id)
-    ).all()
-    registrations = db.session.scalars(
-        select(Registration)
-        .join(Registration.activity)
-        .join(Activity.centre)
-        .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
-        .where(Registration.user_id == user.id, Registration.state == RegistrationState.ATTENDED)
-        .order_by(Activity.starts_at, Registration.id)
-    ).all()
-    return VolunteerRecord(signups=signups, registrations=registrations)
+    return VolunteerRecord(signups=attended_signups_of(user), registrations=attended_registrations_of(user))
 
 
 @bp.route("/me/record")
 @login_required
 def volunteer_record():
+    """The printable record of the person's confirmed volunteering and the activities they took part in."""
     record = volunteer_record_of(current_user)
     centre = current_user.home_centre
     return render_template("activities/record.html", record=record, centre=centre, hours_text=hours_text, printed_at=utcnow())
@@ -208,12 +175,14 @@ def volunteer_record():
 
 
 def back_to_calendar_block():
+    """Back to the calendar part of /me."""
     return redirect(url_for("accounts.me", _anchor="calendar"))
 
 
 @bp.route("/me/calendar", methods=["POST"])
 @login_required
 def create_calendar_feed():
+    """Make the person's private calendar address."""
     checked_button_form()
     services.calendar_feed_token(current_user)  # a second click keeps the address made by the first
     db.session.commit()
@@ -224,6 +193,7 @@ def create_calendar_feed():
 @bp.route("/me/calendar/renew", methods=["POST"])
 @login_required
 def renew_calendar_feed():
+    """Replace the private calendar address with a new one (the old one stops working)."""
     checked_button_form()
     services.renew_calendar_feed(current_user)
     db.session.commit()
@@ -234,6 +204,7 @@ def renew_calendar_feed():
 @bp.route("/me/calendar/revoke", methods=["POST"])
 @login_required
 def revoke_calendar_feed():
+    """Switch the private calendar address off."""
     checked_button_form()
     services.revoke_calendar_feed(current_user)
     db.session.commit()
