@@ -354,4 +354,4 @@ def end_representative(representative_id):
 
 
 # Partner calls and /partners live in their own module of the same blueprint.
-from app.organisations import call_routes  # noqa: E402,F401
+from app.partnerships import call_routes  # noqa: E402,F401

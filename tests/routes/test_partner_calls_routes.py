@@ -514,7 +514,7 @@ def test_partners_and_a_call_run_a_fixed_small_number_of_statements(client, worl
 
 # The suggestions partial on an idea's or activity's page ------------------------------------------------------
 
-PARTIAL = '{% with project=project %}{% include "partners/_suggestions.html" %}{% endwith %}'
+PARTIAL = '{% with project=project %}{% include "partnerships/_suggestions.html" %}{% endwith %}'
 
 
 def render_partial(app, user, project):

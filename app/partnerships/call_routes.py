@@ -14,10 +14,10 @@ from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS
-from app.organisations import bp, call_queries, services
-from app.organisations.call_forms import PartnerCallForm
+from app.organisations import bp, services
 from app.organisations.models import PartnerCallState
-from app.partnerships import matching
+from app.partnerships import call_queries, matching
+from app.partnerships.call_forms import PartnerCallForm
 
 STATE_MESSAGES = {
     "mark_matched": _l("Marked as “partner found”: the call no longer asks for partners."),
@@ -112,7 +112,7 @@ def partners():
         "activities": call_queries.activities_seeking_partner(filters) if "activities" in shows else None,
     }
     return render_template(
-        "partners/partners.html",
+        "partnerships/partners.html",
         filters=filters,
         centres=centres,
         sections=sections,
@@ -131,7 +131,7 @@ def call_detail(call_id):
     # suggestions help while the organisation still looks for a partner
     suggestions = matching.projects_for_call(call) if call.state == PartnerCallState.OPEN else []
     return render_template(
-        "partners/call_detail.html",
+        "partnerships/call_detail.html",
         call=call,
         suggestions=suggestions,
         actions=services.call_actions(current_user, call),
@@ -177,7 +177,7 @@ def new_call(organisation_id):
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():
-        return render_template("partners/call_form.html", form=form, organisation=organisation, call=None)
+        return render_template("partnerships/call_form.html", form=form, organisation=organisation, call=None)
     call = services.create_partner_call(current_user, organisation, **form.content())
     db.session.commit()
     flash(_("Your partner call is published. People with a suitable idea or activity can now find it."), "success")
@@ -191,7 +191,7 @@ def edit_call(call_id):
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
     offer_centres(form, call.centre)
     if not form.validate_on_submit():
-        return render_template("partners/call_form.html", form=form, organisation=call.organisation, call=call)
+        return render_template("partnerships/call_form.html", form=form, organisation=call.organisation, call=call)
     services.update_partner_call(current_user, call, **form.content())
     db.session.commit()
     flash(_("Your changes are saved."), "success")
