@@ -6,15 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
-from app.organisations.models import (
-    MembershipState,
-    Organisation,
-    OrganisationType,
-    PartnerCall,
-    PartnerCallState,
-    Representative,
-)
-from app.partnerships.models import Partnership, PartnershipState
+from app.organisations.models import MembershipState, Organisation, OrganisationType, Representative
+from app.partnerships.models import PartnerCall, PartnerCallState, Partnership, PartnershipState
 
 PER_PAGE = 24
 #: nobody pages further by hand; a bigger number means the last page we look at

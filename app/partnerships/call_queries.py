@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
-from app.organisations.models import Organisation, PartnerCall
+from app.organisations.models import Organisation
+from app.partnerships.models import PartnerCall
 from app.timeutil import utcnow
 
 #: rows of one kind on a page showing one kind, and on the page showing all three side by side

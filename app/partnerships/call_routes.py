@@ -14,10 +14,10 @@ from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS
-from app.organisations import bp, services
-from app.organisations.models import PartnerCallState
-from app.partnerships import call_queries, matching
+from app.organisations import bp
+from app.partnerships import call_queries, call_services, matching
 from app.partnerships.call_forms import PartnerCallForm
+from app.partnerships.models import PartnerCallState
 
 STATE_MESSAGES = {
     "mark_matched": _l("Marked as “partner found”: the call no longer asks for partners."),
@@ -134,7 +134,7 @@ def call_detail(call_id):
         "partnerships/call_detail.html",
         call=call,
         suggestions=suggestions,
-        actions=services.call_actions(current_user, call),
+        actions=call_services.call_actions(current_user, call),
         state_form=EmptyForm(),
         may_edit=permissions.can_edit_partner_call(current_user, call),
         represents=permissions.represents(current_user, call.organisation),
@@ -178,7 +178,7 @@ def new_call(organisation_id):
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():
         return render_template("partnerships/call_form.html", form=form, organisation=organisation, call=None)
-    call = services.create_partner_call(current_user, organisation, **form.content())
+    call = call_services.create_partner_call(current_user, organisation, **form.content())
     db.session.commit()
     flash(_("Your partner call is published. People with a suitable idea or activity can now find it."), "success")
     return back_to_call(call.id)
@@ -192,7 +192,7 @@ def edit_call(call_id):
     offer_centres(form, call.centre)
     if not form.validate_on_submit():
         return render_template("partnerships/call_form.html", form=form, organisation=call.organisation, call=call)
-    services.update_partner_call(current_user, call, **form.content())
+    call_services.update_partner_call(current_user, call, **form.content())
     db.session.commit()
     flash(_("Your changes are saved."), "success")
     return back_to_call(call.id)
@@ -203,10 +203,10 @@ def edit_call(call_id):
 def change_call(call_id, action):
     call = editable_call(call_id, f"organisations.change_call.{action}")
     checked_button_form()
-    if action not in services.call_actions(current_user, call):
+    if action not in call_services.call_actions(current_user, call):
         flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."), "error")
         return back_to_call(call.id)
-    services.change_call_state(current_user, call, action)
+    call_services.change_call_state(current_user, call, action)
     db.session.commit()
     flash(str(STATE_MESSAGES[action]), "success")
     return back_to_call(call.id)

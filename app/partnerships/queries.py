@@ -9,8 +9,8 @@ from app import permissions
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import Idea, IdeaState
-from app.organisations.models import MembershipState, Organisation, PartnerCall, Representative
-from app.partnerships.models import Partnership, PartnershipState
+from app.organisations.models import MembershipState, Organisation, Representative
+from app.partnerships.models import PartnerCall, Partnership, PartnershipState
 from app.partnerships.services import allowed_actions, is_activity
 
 #: /me/partnerships shows at most this many (the newest)

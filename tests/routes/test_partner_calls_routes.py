@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.activities.models import Activity
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.organisations.models import PartnerCall
+from app.partnerships.models import PartnerCall
 from app.timeutil import utcnow
 from tests.conftest import log_in
 from tests.conftest import post_form as post_with_token

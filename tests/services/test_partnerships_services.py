@@ -14,9 +14,8 @@ from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.models import Notification
 from app.organisations import services as organisation_services
-from app.organisations.models import PartnerCall
 from app.partnerships import services
-from app.partnerships.models import Partnership, PartnershipState
+from app.partnerships.models import PartnerCall, Partnership, PartnershipState
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_centre, make_idea, make_organisation, make_partner_call, make_user
 
