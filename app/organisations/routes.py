@@ -48,12 +48,12 @@ def endpoint_or_path(endpoint, path, **values):
 
 
 def call_url(call):
-    return endpoint_or_path("organisations.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
+    return endpoint_or_path("partnerships.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
 
 
 def new_call_url(organisation):
     return endpoint_or_path(
-        "organisations.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
+        "partnerships.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
     )
 
 
@@ -351,7 +351,3 @@ def end_representative(representative_id):
         return back_to_organisation(representative.organisation_id)
     flash(_("%(name)s no longer represents the organisation.", name=representative.user.display_name), "success")
     return back_to_representatives(representative.organisation_id)
-
-
-# Partner calls and /partners live in their own module of the same blueprint.
-from app.partnerships import call_routes  # noqa: E402,F401

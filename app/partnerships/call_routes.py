@@ -14,8 +14,7 @@ from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS
-from app.organisations import bp
-from app.partnerships import call_queries, call_services, matching
+from app.partnerships import bp, call_queries, call_services, matching
 from app.partnerships.call_forms import PartnerCallForm
 from app.partnerships.models import PartnerCallState
 
@@ -94,7 +93,7 @@ def checked_button_form():
 
 
 def back_to_call(call_id):
-    return redirect(url_for("organisations.call_detail", call_id=call_id))
+    return redirect(url_for("partnerships.call_detail", call_id=call_id))
 
 
 # /partners ----------------------------------------------------------------------------------------------------
@@ -173,7 +172,7 @@ def new_call(organisation_id):
     if organisation is None:
         abort(404)
     if not permissions.can_post_partner_call(current_user, organisation):
-        refuse(current_user, "organisations.new_call")
+        refuse(current_user, "partnerships.new_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():
@@ -187,7 +186,7 @@ def new_call(organisation_id):
 @bp.route("/partner-calls/<int:call_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_call(call_id):
-    call = editable_call(call_id, "organisations.edit_call")
+    call = editable_call(call_id, "partnerships.edit_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
     offer_centres(form, call.centre)
     if not form.validate_on_submit():
@@ -201,7 +200,7 @@ def edit_call(call_id):
 @bp.route("/partner-calls/<int:call_id>/<any(mark_matched, close, reopen):action>", methods=["POST"])
 @login_required
 def change_call(call_id, action):
-    call = editable_call(call_id, f"organisations.change_call.{action}")
+    call = editable_call(call_id, f"partnerships.change_call.{action}")
     checked_button_form()
     if action not in call_services.call_actions(current_user, call):
         flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."), "error")

@@ -142,10 +142,10 @@ def test_another_organisations_representative_gets_403_and_is_audited(client, wo
     for action in ("mark_matched", "close"):
         assert post_form(client, f"/partner-calls/{call.id}/{action}").status_code == 403
 
-    assert len(denials("organisations.new_call")) == 2
-    assert len(denials("organisations.edit_call")) == 2
-    assert len(denials("organisations.change_call")) == 2
-    assert all(entry.actor_id == world["other_rep"].id for entry in denials("organisations."))
+    assert len(denials("partnerships.new_call")) == 2
+    assert len(denials("partnerships.edit_call")) == 2
+    assert len(denials("partnerships.change_call")) == 2
+    assert all(entry.actor_id == world["other_rep"].id for entry in denials("partnerships."))
     [kept] = calls()
     assert (kept.title, kept.state) == (call.title, "open")
 
