@@ -1,6 +1,9 @@
-"""Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
+"""Pages of the organisations domain: the directory, an organisation's logo and form, its representatives.
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+The organisation's own page shows partner calls and partnerships as well: it is app/main/organisation_page.py.
+"""
+
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -40,23 +43,6 @@ def back_to_representatives(organisation_id):
     return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
 
 
-def endpoint_or_path(endpoint, path, **values):
-    """A link to a page another part of the app adds; its plain path while that page is not there yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return path
-
-
-def call_url(call):
-    return endpoint_or_path("partnerships.call_detail", f"/partner-calls/{call.id}", call_id=call.id)
-
-
-def new_call_url(organisation):
-    return endpoint_or_path(
-        "partnerships.new_call", f"/organisations/{organisation.id}/calls/new", organisation_id=organisation.id
-    )
-
-
 # The directory ------------------------------------------------------------------------------------------------
 
 
@@ -86,28 +72,8 @@ def organisation_list():
 # An organisation's page and logo ---------------------------------------------------------------------------------
 
 
-@bp.route("/organisations/<int:organisation_id>")
-def organisation_detail(organisation_id):
-    organisation = visible_organisation(organisation_id)
-    representatives = [item.user for item in queries.memberships_of(organisation) if item.state == MembershipState.APPROVED]
-    ideas, activities = queries.split_partnerships(
-        queries.accepted_partnerships(organisation), lambda idea: permissions.can_view_idea(current_user, idea)
-    )
-    can_ask = permissions.can_ask_to_represent(current_user, organisation)
-    waiting = queries.pending_request(organisation, current_user) if can_ask else None
-    return render_template(
-        "organisations/detail.html",
-        organisation=organisation,
-        representatives=representatives,
-        ideas=ideas,
-        activities=activities,
-        calls=queries.open_calls(organisation),
-        call_url=call_url,
-        new_call_url=new_call_url(organisation),
-        waiting_request=waiting,
-        can_ask=can_ask and waiting is None,
-        button_form=EmptyForm(),
-    )
+# The page itself (/organisations/<id>, endpoint organisations.organisation_detail) shows the organisation's partner
+# calls and partnerships too, so it is composed above both domains: app/main/organisation_page.py.
 
 
 @bp.route("/organisations/<int:organisation_id>/logo")
