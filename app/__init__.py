@@ -284,6 +284,7 @@ def register_blueprints(app):
     from app.notifications.routes import bp as notifications_bp
     from app.organisations.routes import bp as organisations_bp
     from app.partnerships.routes import bp as partnerships_bp
+    from app.promotion import routes as promotion_routes  # noqa: F401  (the promote page, on the activities blueprint)
     from app.volunteering.routes import bp as volunteering_bp
 
     app.register_blueprint(main_bp)

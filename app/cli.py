@@ -23,6 +23,7 @@ from app.notifications.services import digest_recipients, queue_immediate_notifi
 from app.organisations.demo import seed_demo_organisations
 from app.outbox.services import deliver_due_mail
 from app.partnerships.demo import seed_demo_partner_calls
+from app.promotion.demo import seed_demo_promoted_activity
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,8 @@ def seed_demo():
     seed_categories()
     ideas_added = seed_demo_ideas()  # through the services, so each has its history and notifications
     db.session.commit()
-    activities_added = seed_demo_activities()  # after the ideas: the ceramics workshop grows from one
+    activities_added = seed_demo_promoted_activity()  # after the ideas: the ceramics workshop grows from one
+    activities_added += seed_demo_activities()
     db.session.commit()
     organisations_added = seed_demo_organisations()
     seed_demo_partner_calls()  # the demo school's call
