@@ -21,10 +21,7 @@ from app.activities.models import Activity, ActivityState, CalendarFeed, Registr
 from app.audit.services import record_audit
 from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
 from app.extensions import db
-from app.ideas import services as idea_services
-from app.ideas.queries import followers_of, supporters_of
 from app.notifications.services import notify
-from app.partnerships.services import carry_over_to_activity
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
@@ -82,33 +79,6 @@ def create_activity(actor, open_registration=False, idea=None, **fields):
     except IntegrityError as error:  # the idea was promoted by someone else a moment ago
         raise InvalidTransition() from error
     record_audit("activity.create", actor=actor, subject=activity, centre_id=activity.centre_id, title=activity.title)
-    return activity
-
-
-def promote_idea(actor, idea, open_registration=False, **fields):
-    """Turn a published idea into an activity of its centre.
-
-    The idea becomes "promoted" and links to the activity; its volunteer roles (with the people who
-    applied and were accepted), its school-partner wishes and its offered and accepted partnerships move
-    to the activity; the author, supporters, followers and volunteers are told.
-    """
-    if not permissions.can_promote_idea(actor, idea):
-        raise NotAllowed()
-    fields["centre_id"] = idea.centre_id
-    activity = create_activity(actor, open_registration=open_registration, idea=idea, **fields)
-    activity.seeking_school_partner = idea.seeking_school_partner
-    activity.partner_age_groups = idea.partner_age_groups
-    activity.partner_subjects = idea.partner_subjects
-    idea_services.transition(idea, "promote", actor)
-    db.session.execute(
-        update(VolunteerRole)
-        .where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
-        .values(activity_id=activity.id)
-        .execution_options(synchronize_session=False)
-    )
-    carry_over_to_activity(idea, activity)
-    recipients = [idea.author] + supporters_of(idea) + followers_of(idea) + volunteers_of(activity)
-    notify("idea_promoted", recipients, actor=actor, idea=idea, activity=activity)
     return activity
 
 

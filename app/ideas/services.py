@@ -37,7 +37,7 @@ EVENTS = {
     "request_changes": "idea_changes_requested",
     "decline": "idea_declined",
     "archive": "idea_archived",
-    # "promote": activities.services.promote_idea tells the people, with a link to the new activity
+    # "promote": app.promotion.services.promote_idea tells the people, with a link to the new activity
 }
 
 

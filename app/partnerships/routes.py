@@ -106,7 +106,7 @@ def invite(call_id):
         abort(404)
     if call.state != "open":
         flash(_("This partner call is not open any more."), "error")
-        return redirect(url_for("organisations.call_detail", call_id=call.id))
+        return redirect(url_for("partnerships.call_detail", call_id=call.id))
     ideas, activities = queries.invitable_projects(current_user, call)
     if not ideas and not activities:
         raise NotAllowed(what="partnerships.invite")
@@ -210,3 +210,7 @@ def my_partnerships():
         pending=[row for row in rows if not row.awaits_viewer and row.partnership.state == "offered"],
         earlier=[row for row in rows if not row.awaits_viewer and row.partnership.state != "offered"],
     )
+
+
+# Partner calls and /partners live in their own module of the same blueprint.
+from app.partnerships import call_routes  # noqa: E402,F401

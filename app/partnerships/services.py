@@ -14,9 +14,9 @@ from app.audit.services import record_audit
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.services import notify
-from app.organisations.models import PartnerCallState
-from app.organisations.services import moderators_of_centre, move_call, representatives_of
-from app.partnerships.models import Partnership, PartnershipState
+from app.organisations.services import moderators_of_centre, representatives_of
+from app.partnerships.call_services import move_call
+from app.partnerships.models import PartnerCallState, Partnership, PartnershipState
 from app.timeutil import utcnow
 
 DECIDER = "decider"

@@ -116,6 +116,16 @@ def remove_role(actor, role):
     db.session.delete(role)
 
 
+def carry_over_to_activity(idea, activity):
+    """When an idea becomes an activity, its volunteer roles (with their sign-ups) go with it."""
+    db.session.execute(
+        update(VolunteerRole)
+        .where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
+        .values(activity_id=activity.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 # Sign-ups ----------------------------------------------------------------------------------------------------
 
 

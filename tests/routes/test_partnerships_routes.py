@@ -7,14 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.activities.services import promote_idea
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
-from app.organisations.models import PartnerCall
 from app.partnerships import queries
-from app.partnerships.models import Partnership
+from app.partnerships.models import PartnerCall, Partnership
 from app.partnerships.services import offer_partnership
+from app.promotion.services import promote_idea
 from app.timeutil import utcnow
 from tests.conftest import log_in, post_form
 from tests.factories import make_centre, make_idea, make_organisation, make_partner_call, make_user

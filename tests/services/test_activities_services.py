@@ -16,6 +16,7 @@ from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllow
 from app.extensions import db
 from app.ideas.models import Follow, Idea, Support
 from app.notifications.models import Notification
+from app.promotion.services import promote_idea
 from app.timeutil import utcnow
 from app.volunteering import services as volunteering
 from app.volunteering.models import SignUp, VolunteerRole
@@ -304,7 +305,7 @@ def idea_world(world):
 def promote(world, idea_world, actor=None):
     fields = activity_fields(world)
     del fields["centre_id"]
-    activity = services.promote_idea(actor or world.coordinator, idea_world.idea, **fields)
+    activity = promote_idea(actor or world.coordinator, idea_world.idea, **fields)
     db.session.commit()
     return activity
 
@@ -367,7 +368,7 @@ def test_only_published_ideas_are_promoted(world, state):
     fields = activity_fields(world)
     del fields["centre_id"]
     with pytest.raises(NotAllowed):
-        services.promote_idea(world.coordinator, idea, **fields)
+        promote_idea(world.coordinator, idea, **fields)
     db.session.rollback()
     assert count(Activity) == 0 and reloaded(idea).state == state
 

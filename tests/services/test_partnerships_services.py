@@ -8,15 +8,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select, update
 
-from app.activities import services as activity_services
 from app.audit.models import AuditEntry
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.models import Notification
 from app.organisations import services as organisation_services
-from app.organisations.models import PartnerCall
 from app.partnerships import services
-from app.partnerships.models import Partnership, PartnershipState
+from app.partnerships.models import PartnerCall, Partnership, PartnershipState
+from app.promotion.services import promote_idea
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_centre, make_idea, make_organisation, make_partner_call, make_user
 
@@ -441,7 +440,7 @@ def test_accepted_partners(world):
 
 def promote(world):
     starts_at = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
-    activity = activity_services.promote_idea(
+    activity = promote_idea(
         world.moderator,
         world.idea,
         title="Talka parkā",

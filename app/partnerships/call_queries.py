@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
-from app.organisations.models import Organisation, PartnerCall
+from app.organisations.models import Organisation
 from app.pagination import page_of, requested_page
+from app.partnerships.models import PartnerCall, PartnerCallState
 from app.timeutil import utcnow
 
 #: rows of one kind on a page showing one kind, and on the page showing all three side by side
@@ -185,3 +186,12 @@ def organisation_with_centre(organisation_id):
     return db.session.scalar(
         select(Organisation).options(joinedload(Organisation.centre)).where(Organisation.id == organisation_id)
     )
+
+
+def open_calls(organisation):
+    """The organisation's partner calls still looking for a partner, newest first: one statement."""
+    return db.session.scalars(
+        select(PartnerCall)
+        .where(PartnerCall.organisation_id == organisation.id, PartnerCall.state == PartnerCallState.OPEN)
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
+    ).all()
