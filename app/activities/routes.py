@@ -15,7 +15,7 @@ from app import permissions
 from app.accounts.forms import EmptyForm, checked_button_form
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
-from app.activities.models import ActivityState, Registration, RegistrationState
+from app.activities.models import Registration, RegistrationState
 from app.audit.services import refuse
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, render_error
@@ -207,7 +207,7 @@ def promote_idea(idea_id):
     idea = db.session.get(Idea, idea_id)
     if idea is None or not permissions.can_view_idea(current_user, idea):
         abort(404)
-    if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
+    if idea.is_promoted and permissions.can_decide_idea(current_user, idea):
         became = queries.activity_of_idea(idea.id)
         if became is not None:
             flash(_("This idea is already a centre activity."), "info")
@@ -352,7 +352,7 @@ def registrations(activity_id):
 @login_required
 def register(activity_id):
     activity = visible_activity(activity_id)
-    if activity.state != ActivityState.OPEN or activity.has_started:
+    if not activity.registration_open:
         flash(_("Registration for this activity is not open."), "error")
         return back_to_activity(activity.id)
     if not permissions.can_register_for_activity(current_user, activity):

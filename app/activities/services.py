@@ -359,10 +359,10 @@ def cancel_registration(user, registration):
     activity = registration.activity
     if not (permissions.is_signed_in(user) and registration.user_id == user.id):
         raise NotAllowed()
-    if activity.state not in (ActivityState.PLANNED, ActivityState.OPEN) or activity.has_started:
+    if not activity.open_for_people:
         raise InvalidTransition(_l("This activity has already started or ended."))
     from_state = registration.state
-    if from_state not in RegistrationState.ACTIVE:
+    if not registration.is_active:
         raise InvalidTransition()
     move_state(registration, RegistrationState.CANCELLED, from_state, cancelled_at=utcnow())
     if from_state == RegistrationState.REGISTERED:
@@ -449,7 +449,7 @@ def send_reminders(timezone, now=None):
     activities = db.session.scalars(
         select(Activity)
         .where(
-            Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+            Activity.state.in_(ActivityState.ACTIVE),
             Activity.starts_at >= day_start,
             Activity.starts_at < day_end,
         )

@@ -176,6 +176,11 @@ class PartnerCall(db.Model):
         return PartnerCallState.LABELS.get(self.state, self.state)
 
     @property
+    def is_open(self):
+        """Still looking for a partner: organisations can be invited through it."""
+        return self.state == PartnerCallState.OPEN
+
+    @property
     def age_group_codes(self):
         return [code for code in self.age_groups.split(",") if code]
 

@@ -80,3 +80,8 @@ class Partnership(db.Model):
     @property
     def is_active(self):
         return self.state in PartnershipState.ACTIVE
+
+    @property
+    def is_accepted(self):
+        """Both sides agreed: the partnership is public."""
+        return self.state == PartnershipState.ACCEPTED

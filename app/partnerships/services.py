@@ -31,7 +31,7 @@ TRANSITIONS = {
 
 
 def is_activity(target):
-    return hasattr(target, "capacity")
+    return target.project_kind == "activity"
 
 
 def project_people(target):
