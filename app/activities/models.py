@@ -142,10 +142,12 @@ class Activity(db.Model):
 
     @property
     def is_completed(self):
+        """It took place (marked as held by its coordinators)."""
         return self.state == ActivityState.COMPLETED
 
     @property
     def is_cancelled(self):
+        """Cancelled, with the reason everyone was told."""
         return self.state == ActivityState.CANCELLED
 
     @property

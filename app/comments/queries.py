@@ -50,6 +50,7 @@ class CommentItem:
 
     @property
     def show_text(self):
+        """Shown to everyone, or hidden but the viewer moderates (deleted text is gone for all)."""
         return self.state == CommentView.SHOWN or (self.state != CommentView.DELETED and self.moderator_view)
 
     @property

@@ -167,6 +167,7 @@ class Idea(db.Model):
 
     @property
     def open_for_comments(self):
+        """Published or promoted: people may comment."""
         return self.state in IdeaState.OPEN_FOR_COMMENTS
 
     @property

@@ -263,6 +263,7 @@ def change_call_state(actor, call, action):
 
 
 def move_call(call, sources, target, actor):
+    """Move the call from one of sources to target (InvalidTransition if it moved a moment ago), and log it."""
     move_state(call, target, sources, updated_at=utcnow())
     record_audit(f"partner_call.{target}", actor=actor, subject=call, centre_id=call.centre_id)
     return call

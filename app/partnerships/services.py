@@ -31,6 +31,7 @@ TRANSITIONS = {
 
 
 def is_activity(target):
+    """Whether the partnership's project is an activity (else an idea)."""
     return target.project_kind == "activity"
 
 
