@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from app import permissions
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
-from app.activities.models import ActivityState, Registration, RegistrationState
+from app.activities.models import Registration, RegistrationState
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
@@ -325,7 +325,7 @@ def registrations(activity_id):
 @login_required
 def register(activity_id):
     activity = visible_activity(activity_id)
-    if activity.state != ActivityState.OPEN or activity.has_started:
+    if not activity.registration_open:
         flash(_("Registration for this activity is not open."), "error")
         return back_to_activity(activity.id)
     if not permissions.can_register_for_activity(current_user, activity):

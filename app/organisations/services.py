@@ -1,17 +1,17 @@
 """What can happen to organisations and their representatives."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record_audit
-from app.errors import AlreadyDone, InvalidTransition, NotAllowed
+from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
 from app.notifications.services import notify
 from app.organisations.models import MembershipState, Organisation, Representative
 from app.timeutil import utcnow
+from app.transitions import move_state
 
 ORGANISATION_FIELDS = ("name", "kind", "centre_id", "description", "website", "contact_email", "contact_phone", "logo_name")
 #: what a moderator vouches for when verifying: a change to any of these takes the badge away until they check again
@@ -161,17 +161,7 @@ def decide_representative(actor, request, approve):
     if not permissions.can_decide_representatives(actor, organisation):
         raise NotAllowed()
     target = MembershipState.APPROVED if approve else MembershipState.DECLINED
-    now = utcnow()
-    changed = db.session.execute(
-        update(Representative)
-        .where(Representative.id == request.id, Representative.state == MembershipState.REQUESTED)
-        .values(state=target, decided_by_id=actor.id, decided_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    for key, value in {"state": target, "decided_by_id": actor.id, "decided_at": now}.items():
-        set_committed_value(request, key, value)
+    move_state(request, target, MembershipState.REQUESTED, decided_by_id=actor.id, decided_at=utcnow())
     db.session.expire(request.user, ["representations"])  # so represents() sees the decision at once
     record_audit(
         "representative.approve" if approve else "representative.decline",
@@ -196,15 +186,7 @@ def end_representation(actor, representative):
     own = permissions.is_signed_in(actor) and representative.user_id == actor.id
     if not (own or permissions.can_decide_representatives(actor, organisation)):
         raise NotAllowed()
-    changed = db.session.execute(
-        update(Representative)
-        .where(Representative.id == representative.id, Representative.state.in_(MembershipState.ACTIVE))
-        .values(state=MembershipState.LEFT)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    set_committed_value(representative, "state", MembershipState.LEFT)
+    move_state(representative, MembershipState.LEFT, MembershipState.ACTIVE)
     db.session.expire(representative.user, ["representations"])  # so represents() is False at once
     record_audit(
         "representative.end",

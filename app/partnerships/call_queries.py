@@ -20,7 +20,8 @@ from app.timeutil import utcnow
 PER_PAGE = 20
 PER_SECTION = 10
 TYPES = ("all", "calls", "ideas", "activities")
-CALL_STATES = ("open", "matched", "closed", "any")
+#: "any" shows calls in every state
+CALL_STATES = (*PartnerCallState.ALL, "any")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -35,7 +36,7 @@ class Filters:
     #: (year, month)
     month: tuple | None = None
     type: str = "all"
-    state: str = "open"
+    state: str = PartnerCallState.OPEN
     page: int = 1
 
     @property
@@ -51,7 +52,7 @@ class Filters:
             "subject": self.subject,
             "period": self.period,
             "type": self.type if self.type != "all" else None,
-            "state": self.state if self.state != "open" else None,
+            "state": self.state if self.state != PartnerCallState.OPEN else None,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value is not None}
@@ -80,7 +81,7 @@ def parse_filters(args, centres):
         subject=subject if subject in SUBJECTS else None,
         month=parse_month(args.get("period")),
         type=kind if kind in TYPES else "all",
-        state=state if state in CALL_STATES else "open",
+        state=state if state in CALL_STATES else PartnerCallState.OPEN,
         page=requested_page(args),
     )
 
@@ -152,7 +153,7 @@ def activities_seeking_partner(filters, now=None):
         select(Activity)
         .options(joinedload(Activity.centre))
         .where(
-            Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+            Activity.state.in_(ActivityState.ACTIVE),
             Activity.seeking_school_partner.is_(True),
             Activity.ends_at >= (now or utcnow()),
         )

@@ -1,14 +1,12 @@
 """What can happen to a partner call: posting, changing, and its open → matched → closed states."""
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from app import permissions
 from app.audit.services import record_audit
-from app.errors import InvalidTransition, NotAllowed
+from app.errors import NotAllowed
 from app.extensions import db
 from app.partnerships.models import PartnerCall, PartnerCallState
 from app.timeutil import utcnow
+from app.transitions import move_state
 
 CALL_FIELDS = ("title", "description", "centre_id", "age_groups", "subjects", "starts_on", "ends_on", "contact_person")
 
@@ -69,14 +67,6 @@ def change_call_state(actor, call, action):
 
 def move_call(call, sources, target, actor):
     """Move the call from one of `sources` to `target` with a conditional UPDATE, or raise InvalidTransition."""
-    changed = db.session.execute(
-        update(PartnerCall)
-        .where(PartnerCall.id == call.id, PartnerCall.state.in_(sources))
-        .values(state=target, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    set_committed_value(call, "state", target)
+    move_state(call, target, sources, updated_at=utcnow())
     record_audit(f"partner_call.{target}", actor=actor, subject=call, centre_id=call.centre_id)
     return call

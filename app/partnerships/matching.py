@@ -73,7 +73,7 @@ def projects_for_call(call, limit=5):
     activities = db.session.scalars(
         select(Activity)
         .options(joinedload(Activity.centre))
-        .where(Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)), Activity.seeking_school_partner.is_(True))
+        .where(Activity.state.in_(ActivityState.ACTIVE), Activity.seeking_school_partner.is_(True))
         .order_by(Activity.starts_at, Activity.id)
         .limit(CANDIDATES)
     ).all()

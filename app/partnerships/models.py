@@ -59,6 +59,11 @@ class PartnerCall(db.Model):
         return PartnerCallState.LABELS.get(self.state, self.state)
 
     @property
+    def is_open(self):
+        """Still looking for a partner: organisations can be invited through it."""
+        return self.state == PartnerCallState.OPEN
+
+    @property
     def age_group_codes(self):
         return [code for code in self.age_groups.split(",") if code]
 
@@ -135,3 +140,8 @@ class Partnership(db.Model):
     @property
     def is_active(self):
         return self.state in PartnershipState.ACTIVE
+
+    @property
+    def is_accepted(self):
+        """Both sides agreed: the partnership is public."""
+        return self.state == PartnershipState.ACCEPTED

@@ -118,7 +118,7 @@ def invitable_projects(user, call):
             select(Activity)
             .where(
                 Activity.centre_id.in_(centre_ids),
-                Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+                Activity.state.in_(ActivityState.ACTIVE),
                 Activity.seeking_school_partner.is_(True),
             )
             .order_by(Activity.starts_at, Activity.id)

@@ -30,7 +30,7 @@ def promotion_data(idea):
 def promote_idea(idea_id):
     """The coordinator's form that turns a published idea into an activity of its centre."""
     idea = idea_for(current_user, idea_id)
-    if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
+    if idea.is_promoted and permissions.can_decide_idea(current_user, idea):
         became = queries.activity_of_idea(idea.id)
         if became is not None:
             flash(_("This idea is already a centre activity."), "info")
