@@ -279,12 +279,13 @@ def register_blueprints(app):
     from app.ideas.routes import bp as ideas_bp
 
     # pages showing several domains at once, on those domains' blueprints: imported before registering them
-    from app.main import idea_page, me  # noqa: F401
+    from app.main import idea_page, me, organisation_page  # noqa: F401
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
     from app.organisations.routes import bp as organisations_bp
     from app.partnerships.routes import bp as partnerships_bp
+    from app.promotion import routes as promotion_routes  # noqa: F401  (the promote page, on the activities blueprint)
     from app.volunteering.routes import bp as volunteering_bp
 
     app.register_blueprint(main_bp)

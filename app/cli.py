@@ -22,6 +22,8 @@ from app.ideas.services import seed_categories
 from app.notifications.services import digest_recipients, queue_immediate_notification_mail, send_digest
 from app.organisations.demo import seed_demo_organisations
 from app.outbox.services import deliver_due_mail
+from app.partnerships.demo import seed_demo_partner_calls
+from app.promotion.demo import seed_demo_promoted_activity
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -113,9 +115,11 @@ def seed_demo():
     seed_categories()
     ideas_added = seed_demo_ideas()  # through the services, so each has its history and notifications
     db.session.commit()
-    activities_added = seed_demo_activities()  # after the ideas: the ceramics workshop grows from one
+    activities_added = seed_demo_promoted_activity()  # after the ideas: the ceramics workshop grows from one
+    activities_added += seed_demo_activities()
     db.session.commit()
     organisations_added = seed_demo_organisations()
+    seed_demo_partner_calls()  # the demo school's call
     db.session.commit()
     return {"accounts": added, "ideas": ideas_added, "activities": activities_added, "organisations": organisations_added}
 

@@ -1,4 +1,8 @@
-"""Who may do what: plain functions, safe for anonymous users, shared by routes, services and templates."""
+"""Who may do what: plain functions, safe for anonymous users, shared by routes, services and templates.
+
+They import no domain: the state rules are asked of the objects (idea.editable_by_author,
+activity.open_for_people…), which is where services and templates ask them too.
+"""
 
 
 def is_signed_in(user):
@@ -44,7 +48,7 @@ def can_view_idea(user, idea):
         return False
     if idea.author_id == user.id:
         return True
-    return idea.state != "draft" and user.moderates(idea.centre_id)
+    return not idea.is_draft and user.moderates(idea.centre_id)
 
 
 def can_create_idea(user):
@@ -53,17 +57,17 @@ def can_create_idea(user):
 
 def can_edit_idea(user, idea):
     """The author, while the idea is a draft or changes were requested."""
-    return is_active_member(user) and idea.author_id == user.id and idea.state in ("draft", "changes_requested")
+    return is_active_member(user) and idea.author_id == user.id and idea.editable_by_author
 
 
 def can_decide_idea(user, idea):
     """A moderator of the idea's centre (publish, request changes, decline, archive); never on a draft,
     which only its author sees."""
-    return is_signed_in(user) and idea.state != "draft" and user.moderates(idea.centre_id)
+    return is_signed_in(user) and not idea.is_draft and user.moderates(idea.centre_id)
 
 
 def can_support_idea(user, idea):
-    return is_active_member(user) and idea.author_id != user.id and idea.state == "published"
+    return is_active_member(user) and idea.author_id != user.id and idea.is_published
 
 
 def can_follow_idea(user, idea):
@@ -71,7 +75,7 @@ def can_follow_idea(user, idea):
 
 
 def can_comment_on_idea(user, idea):
-    return is_active_member(user) and idea.state in ("published", "promoted")
+    return is_active_member(user) and idea.open_for_comments
 
 
 # Volunteering (the sign-up lifecycle itself lives in volunteering/services.py TRANSITIONS)
@@ -80,14 +84,14 @@ def can_comment_on_idea(user, idea):
 def can_manage_volunteer_roles(user, idea):
     """The idea's author or a moderator of its centre, while the idea is published: add, change and
     remove roles, accept and decline sign-ups."""
-    if not is_signed_in(user) or idea.state != "published":
+    if not is_signed_in(user) or not idea.is_published:
         return False
     return (is_active_member(user) and idea.author_id == user.id) or user.moderates(idea.centre_id)
 
 
 def can_volunteer(user, idea):
     """Any active member but the idea's author, while the idea is published."""
-    return is_active_member(user) and idea.author_id != user.id and idea.state == "published"
+    return is_active_member(user) and idea.author_id != user.id and idea.is_published
 
 
 def can_manage_role(user, role):
@@ -105,8 +109,7 @@ def can_view_role(user, role):
 def can_volunteer_for_role(user, role):
     """On an idea: as can_volunteer. On an activity: any active member, until it starts."""
     if role.activity_id is not None:
-        activity = role.activity
-        return is_active_member(user) and activity.state in ("planned", "open") and not activity.has_started
+        return is_active_member(user) and role.activity.open_for_people
     return can_volunteer(user, role.idea)
 
 
@@ -124,7 +127,7 @@ def can_manage_activity(user, activity):
 
 
 def can_edit_activity(user, activity):
-    return can_manage_activity(user, activity) and activity.state in ("planned", "open")
+    return can_manage_activity(user, activity) and activity.open_for_changes
 
 
 def can_add_activity_roles(user, activity):
@@ -133,21 +136,21 @@ def can_add_activity_roles(user, activity):
 
 def can_promote_idea(user, idea):
     """A moderator of the idea's centre turns a published idea into an activity."""
-    return is_signed_in(user) and idea.state == "published" and user.moderates(idea.centre_id)
+    return is_signed_in(user) and idea.is_published and user.moderates(idea.centre_id)
 
 
 def can_register_for_activity(user, activity):
     """Any active member, while registration is open and the activity has not started."""
-    return is_active_member(user) and activity.state == "open" and not activity.has_started
+    return is_active_member(user) and activity.registration_open
 
 
 def can_record_attendance(user, activity):
     """The coordinators, once the activity has started (and after it took place, to correct)."""
-    return can_manage_activity(user, activity) and activity.state in ("open", "completed") and activity.has_started
+    return can_manage_activity(user, activity) and activity.open_for_attendance
 
 
 def can_write_outcome(user, activity):
-    return can_manage_activity(user, activity) and activity.state == "completed"
+    return can_manage_activity(user, activity) and activity.is_completed
 
 
 # Comments
@@ -223,11 +226,7 @@ def can_edit_partner_call(user, call):
 
 def is_open_for_partners(target):
     """An idea or activity that says it seeks a school partner, in a state where one can still join."""
-    if not target.seeking_school_partner:
-        return False
-    if hasattr(target, "capacity"):  # an activity
-        return target.state in ("planned", "open")
-    return target.state == "published"
+    return target.open_for_partners
 
 
 def can_offer_partnership(user, organisation, target):
@@ -239,14 +238,14 @@ def manages_project(user, target):
     """The idea's author and its centre's moderators; an activity's coordinators."""
     if not is_signed_in(user):
         return False
-    if hasattr(target, "capacity"):
+    if target.project_kind == "activity":
         return user.moderates(target.centre_id)
     return (is_active_member(user) and target.author_id == user.id) or user.moderates(target.centre_id)
 
 
 def can_invite_organisation(user, target, call):
     """The idea's author (or coordinators) asks the organisation behind an open partner call to join."""
-    return call.state == "open" and is_open_for_partners(target) and manages_project(user, target)
+    return call.is_open and is_open_for_partners(target) and manages_project(user, target)
 
 
 def partnership_target(partnership):
@@ -270,6 +269,6 @@ def can_withdraw_partnership(user, partnership):
 
 def can_view_partnership(user, partnership):
     """Accepted partnerships are public; pending and closed ones only for both sides."""
-    if partnership.state == "accepted":
+    if partnership.is_accepted:
         return True
     return represents(user, partnership.organisation) or manages_project(user, partnership_target(partnership))

@@ -5,14 +5,32 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app import permissions
+from app.activities.models import ActivityState, RegistrationState
+from app.comments.queries import CommentView
 from app.i18n import LANGUAGE_NAMES
+from app.ideas.models import IdeaState
 from app.main.forms import LanguageForm
 from app.markdown import render_markdown
+from app.partnerships.models import PartnerCallState, PartnershipState
+from app.volunteering.models import SignUpState
+
+#: the state names templates compare with, e.g. {% if registration.state == RegistrationState.WAITING %}
+#: (a rule that several places ask about is a property of the model instead, e.g. activity.open_for_people)
+STATES = {
+    "ActivityState": ActivityState,
+    "CommentView": CommentView,
+    "IdeaState": IdeaState,
+    "PartnerCallState": PartnerCallState,
+    "PartnershipState": PartnershipState,
+    "RegistrationState": RegistrationState,
+    "SignUpState": SignUpState,
+}
 
 
 def register_template_helpers(app):
     # {{ idea.description|markdown }}: user Markdown, sanitised with an allow-list (app/markdown.py)
     app.add_template_filter(render_markdown, "markdown")
+    app.jinja_env.globals.update(STATES)
 
     @app.context_processor
     def inject_globals():

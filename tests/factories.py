@@ -349,7 +349,7 @@ def make_partner_call(
     state="open",
     **fields,
 ):
-    from app.organisations.models import PartnerCall
+    from app.partnerships.models import PartnerCall
 
     call = PartnerCall(
         organisation_id=organisation.id,

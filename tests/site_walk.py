@@ -21,8 +21,8 @@ from app.extensions import db, limiter
 from app.ideas.models import Category, Idea
 from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
-from app.organisations.models import Organisation, PartnerCall, Representative
-from app.partnerships.models import Partnership
+from app.organisations.models import Organisation, Representative
+from app.partnerships.models import PartnerCall, Partnership
 from app.volunteering.models import SignUp, VolunteerRole
 from tests.helpers import log_in
 

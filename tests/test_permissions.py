@@ -16,8 +16,8 @@ from app.activities.models import Activity
 from app.centres.models import Centre
 from app.comments.models import Comment
 from app.ideas.models import Idea, IdeaState
-from app.organisations.models import Organisation, PartnerCall, Representative
-from app.partnerships.models import Partnership
+from app.organisations.models import Organisation, Representative
+from app.partnerships.models import PartnerCall, Partnership
 from app.timeutil import utcnow
 from app.volunteering.models import VolunteerRole
 

@@ -1,7 +1,7 @@
 """Demo activities for `flask seed-demo` (development only), made through the services like the demo ideas.
 
-Needs the demo people, centres and ideas (app/cli.py, app/ideas/demo.py). An activity whose title is
-already there is skipped, so running seed-demo again adds nothing twice.
+Needs the demo people and centres (app/cli.py). An activity whose title is already there is skipped, so
+running seed-demo again adds nothing twice. The ceramics workshop, grown from a demo idea, is app/promotion/demo.py.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -15,11 +15,9 @@ from app.activities import services
 from app.activities.models import Activity
 from app.centres.models import Centre
 from app.extensions import db
-from app.ideas.models import Idea, IdeaState
 from app.timeutil import utcnow
 from app.volunteering import services as volunteering_services
 
-CERAMICS = "Keramikas darbnīca: puķu podi dienas centram"
 CLEAN_UP = "Rudens talka Raiņa parkā"
 REPAIR_CAFE = "Remontu kafejnīca: pirmā tikšanās"
 
@@ -38,48 +36,6 @@ def next_saturday():
     """The Saturday after today (a week on when today is Saturday)."""
     day = today()
     return day + timedelta(days=(5 - day.weekday()) % 7 or 7)
-
-
-def seed_ceramics_workshop(people, centres):
-    """Open for registration next Saturday, grown from the demo idea, with registrations and a volunteer."""
-    coordinator = people["koordinatore.preili@kopiena.example"]
-    day = next_saturday()
-    fields = {
-        "title": CERAMICS,
-        "description": "Veidosim un apgleznosim māla puķu podus, ko pēc apdedzināšanas uzdāvināsim sociālā "
-        "dienesta dienas centram.\n\n"
-        "- māls, glazūras un priekšauti būs uz vietas;\n"
-        "- bērni līdz 10 gadu vecumam – kopā ar pieaugušo;\n"
-        "- līdzi ņemiet drēbes, ko nav žēl nosmērēt.\n\n"
-        "Pieredze nav vajadzīga – pulciņa vadītāja visu ierādīs.",
-        "place": "Preiļu Kultūras nams, keramikas darbnīca",
-        "starts_at": local_time(day, 11),
-        "ends_at": local_time(day, 14),
-        "leader_name": "Inese Kalniņa, keramikas pulciņa vadītāja",
-        "capacity": 12,
-    }
-    idea = db.session.scalar(select(Idea).where(Idea.title == "Puķu podi dienas centram", Idea.state == IdeaState.PUBLISHED))
-    if idea is not None:
-        activity = services.promote_idea(coordinator, idea, open_registration=True, **fields)
-    else:
-        activity = services.create_activity(coordinator, open_registration=True, centre_id=centres["preili"].id, **fields)
-    role = volunteering_services.add_activity_role(
-        coordinator,
-        activity,
-        name="Palīgs pie darbgaldiem",
-        places=2,
-        auto_accept=True,
-        description="Palīdzēt sagatavot mālu, izdalīt darbarīkus un pēc darbnīcas sakopt telpu.",
-        skills="Nav vajadzīgas – tikai labs garastāvoklis.",
-        starts_at=local_time(day, 10, 30),
-        ends_at=local_time(day, 14, 30),
-    )
-    volunteering_services.apply_for_role(
-        people["skolotaja.ilga@kopiena.example"], role, "Varu atnākt ar diviem saviem skolēniem."
-    )
-    services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=["Elza", "Markuss"])
-    services.register(people["valdis@kopiena.example"], activity, includes_self=True)
-    return activity
 
 
 def seed_clean_up_day(people, centres):
@@ -148,7 +104,7 @@ def seed_repair_cafe(people, centres):
     )
 
 
-DEMO_ACTIVITIES = ((CERAMICS, seed_ceramics_workshop), (CLEAN_UP, seed_clean_up_day), (REPAIR_CAFE, seed_repair_cafe))
+DEMO_ACTIVITIES = ((CLEAN_UP, seed_clean_up_day), (REPAIR_CAFE, seed_repair_cafe))
 
 
 def seed_demo_activities():

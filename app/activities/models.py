@@ -21,6 +21,10 @@ class ActivityState:
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     ALL = (PLANNED, OPEN, COMPLETED, CANCELLED)
+    #: still ahead: the coordinators can change it, and until it starts people can join and leave
+    ACTIVE = (PLANNED, OPEN)
+    #: who came can be recorded (once it has started) and corrected afterwards
+    TAKING_ATTENDANCE = (OPEN, COMPLETED)
     LABELS = {
         PLANNED: _l("Planned"),
         OPEN: _l("Registration open"),
@@ -104,9 +108,47 @@ class Activity(db.Model):
         back_populates="activity", order_by="ActivityPhoto.id", cascade="all, delete-orphan"
     )
 
+    #: what this is, for pages and rules that take an idea or an activity (Idea.project_kind is "idea")
+    project_kind = "activity"
+
     @property
     def state_label(self):
         return ActivityState.LABELS.get(self.state, self.state)
+
+    @property
+    def open_for_changes(self):
+        """Planned or open: neither held nor cancelled, so its coordinators can still change it."""
+        return self.state in ActivityState.ACTIVE
+
+    @property
+    def open_for_people(self):
+        """Still changeable and not started: people can volunteer, and cancel their registration."""
+        return self.open_for_changes and not self.has_started
+
+    @property
+    def registration_open(self):
+        """Registration is open and the activity has not started: people can register."""
+        return self.state == ActivityState.OPEN and not self.has_started
+
+    @property
+    def open_for_attendance(self):
+        """Started (and open) or held: who came can be recorded or corrected."""
+        return self.state in ActivityState.TAKING_ATTENDANCE and self.has_started
+
+    @property
+    def open_for_partners(self):
+        """It seeks a school partner and is still ahead."""
+        return bool(self.seeking_school_partner) and self.open_for_changes
+
+    @property
+    def is_completed(self):
+        """It took place (marked as held by its coordinators)."""
+        return self.state == ActivityState.COMPLETED
+
+    @property
+    def is_cancelled(self):
+        """Cancelled, with the reason everyone was told."""
+        return self.state == ActivityState.CANCELLED
 
     @property
     def free_places(self):
@@ -176,6 +218,11 @@ class Registration(db.Model):
     @property
     def is_active(self):
         return self.state in RegistrationState.ACTIVE
+
+    @property
+    def cancellable(self):
+        """Registered or waiting, for an activity still ahead that has not started: the person may cancel."""
+        return self.is_active and self.activity.open_for_people
 
 
 class ActivityPhoto(db.Model):

@@ -72,9 +72,7 @@ def home_centres_and_activities(limit=HOME_LIST_LENGTH, now=None):
     next_ids = (
         select(Activity.id)
         .join(Activity.centre)
-        .where(
-            Centre.is_active.is_(True), Activity.ends_at >= now, Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN))
-        )
+        .where(Centre.is_active.is_(True), Activity.ends_at >= now, Activity.state.in_(ActivityState.ACTIVE))
         .order_by(Activity.starts_at, Activity.id)
         .limit(limit)
     )

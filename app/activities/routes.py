@@ -1,4 +1,7 @@
-"""Pages of the activities domain: the calendar, an activity's page, creating and promoting, registering."""
+"""Pages of the activities domain: the calendar, an activity's page, creating and changing, registering.
+
+Promoting an idea into an activity (/ideas/<id>/promote) is app/promotion/routes.py.
+"""
 
 import calendar as calendar_module
 import re
@@ -14,12 +17,11 @@ from wtforms.fields.choices import SelectChoice
 from app import permissions
 from app.activities import bp, queries, services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
-from app.activities.models import ActivityState, Registration, RegistrationState
+from app.activities.models import Registration, RegistrationState
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
-from app.ideas.queries import idea_for
 from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
@@ -147,7 +149,7 @@ def activity_detail(activity_id):
     return render_detail(visible_activity(activity_id))
 
 
-# Creating, promoting and changing ----------------------------------------------------------------------------
+# Creating and changing ----------------------------------------------------------------------------
 
 
 def centre_choices_for(form, activity=None):
@@ -192,33 +194,6 @@ def new_activity():
         + (_("People can register now.") if form.open_registration.data else _("Open registration when you are ready.")),
         "success",
     )
-    return back_to_activity(activity.id)
-
-
-def promotion_data(idea):
-    """The activity form prefilled from the idea: its summary opens the description."""
-    description = "\n\n".join(part for part in (idea.summary, idea.description) if part)
-    return {"title": idea.title[:150], "description": description, "place": idea.place}
-
-
-@bp.route("/ideas/<int:idea_id>/promote", methods=["GET", "POST"])
-@login_required
-def promote_idea(idea_id):
-    idea = idea_for(current_user, idea_id)
-    if idea.state == "promoted" and permissions.can_decide_idea(current_user, idea):
-        became = queries.activity_of_idea(idea.id)
-        if became is not None:
-            flash(_("This idea is already a centre activity."), "info")
-            return back_to_activity(became.id)
-    if not permissions.can_promote_idea(current_user, idea):
-        raise NotAllowed(what="activities.promote_idea")
-    form = ActivityForm() if request.method == "POST" else ActivityForm(data=promotion_data(idea))
-    del form.centre  # the activity belongs to the idea's centre
-    if not form.validate_on_submit():
-        return render_form(form, idea=idea)
-    activity = services.promote_idea(current_user, idea, open_registration=form.open_registration.data, **form.content())
-    db.session.commit()
-    flash(_("The idea is now a centre activity. Its author, supporters, followers and volunteers are told."), "success")
     return back_to_activity(activity.id)
 
 
@@ -350,7 +325,7 @@ def registrations(activity_id):
 @login_required
 def register(activity_id):
     activity = visible_activity(activity_id)
-    if activity.state != ActivityState.OPEN or activity.has_started:
+    if not activity.registration_open:
         flash(_("Registration for this activity is not open."), "error")
         return back_to_activity(activity.id)
     if not permissions.can_register_for_activity(current_user, activity):

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.accounts.models import User
@@ -21,11 +20,9 @@ from app.activities.models import Activity, ActivityState, CalendarFeed, Registr
 from app.audit.services import record_audit
 from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
 from app.extensions import db
-from app.ideas import services as idea_services
-from app.ideas.queries import followers_of, supporters_of
 from app.notifications.services import notify
-from app.partnerships.services import carry_over_to_activity
 from app.timeutil import utcnow
+from app.transitions import move_state, try_move_state
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 #: action → (the states it may start from, the state it leads to); every one is the coordinators'
@@ -82,33 +79,6 @@ def create_activity(actor, open_registration=False, idea=None, **fields):
     except IntegrityError as error:  # the idea was promoted by someone else a moment ago
         raise InvalidTransition() from error
     record_audit("activity.create", actor=actor, subject=activity, centre_id=activity.centre_id, title=activity.title)
-    return activity
-
-
-def promote_idea(actor, idea, open_registration=False, **fields):
-    """Turn a published idea into an activity of its centre.
-
-    The idea becomes "promoted" and links to the activity; its volunteer roles (with the people who
-    applied and were accepted), its school-partner wishes and its offered and accepted partnerships move
-    to the activity; the author, supporters, followers and volunteers are told.
-    """
-    if not permissions.can_promote_idea(actor, idea):
-        raise NotAllowed()
-    fields["centre_id"] = idea.centre_id
-    activity = create_activity(actor, open_registration=open_registration, idea=idea, **fields)
-    activity.seeking_school_partner = idea.seeking_school_partner
-    activity.partner_age_groups = idea.partner_age_groups
-    activity.partner_subjects = idea.partner_subjects
-    idea_services.transition(idea, "promote", actor)
-    db.session.execute(
-        update(VolunteerRole)
-        .where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
-        .values(activity_id=activity.id)
-        .execution_options(synchronize_session=False)
-    )
-    carry_over_to_activity(idea, activity)
-    recipients = [idea.author] + supporters_of(idea) + followers_of(idea) + volunteers_of(activity)
-    notify("idea_promoted", recipients, actor=actor, idea=idea, activity=activity)
     return activity
 
 
@@ -205,15 +175,8 @@ def too_many_registered_message(registered, capacity):
 
 def move_to_waiting_list(activity, registration):
     """Give a registration's places back and put it on the waiting list (it keeps its place in the order)."""
-    changed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.state == RegistrationState.REGISTERED)
-        .values(state=RegistrationState.WAITING, promoted_at=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed == 1:
+    if try_move_state(registration, RegistrationState.WAITING, RegistrationState.REGISTERED, promoted_at=None):
         free_places(activity, registration.places)
-        set_committed_value(registration, "state", RegistrationState.WAITING)
 
 
 # The lifecycle ---------------------------------------------------------------------------------------------
@@ -243,22 +206,12 @@ def transition(activity, action, actor, reason=""):
     if action == "cancel" and not reason:
         raise InvalidTransition(_l("Please write a reason: everyone registered is told why."))
     now = utcnow()
-    values = {"state": target, "updated_at": now}
+    values = {"updated_at": now}
     if action == "cancel":
         values.update(cancel_reason=reason, cancelled_at=now)
     if action == "complete":
         values["completed_at"] = now
-    from_state = activity.state
-    changed = db.session.execute(
-        update(Activity)
-        .where(Activity.id == activity.id, Activity.state == from_state)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    for key, value in values.items():
-        set_committed_value(activity, key, value)
+    move_state(activity, target, activity.state, **values)
     record_audit(f"activity.{action}", actor=actor, subject=activity, centre_id=activity.centre_id, reason=reason)
     if action == "cancel":
         people = participants_of(activity, RegistrationState.ACTIVE) + volunteers_of(activity)
@@ -376,22 +329,12 @@ def cancel_registration(user, registration):
     activity = registration.activity
     if not (permissions.is_signed_in(user) and registration.user_id == user.id):
         raise NotAllowed()
-    if activity.state not in (ActivityState.PLANNED, ActivityState.OPEN) or activity.has_started:
+    if not activity.open_for_people:
         raise InvalidTransition(_l("This activity has already started or ended."))
     from_state = registration.state
-    if from_state not in RegistrationState.ACTIVE:
+    if not registration.is_active:
         raise InvalidTransition()
-    now = utcnow()
-    changed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.state == from_state)
-        .values(state=RegistrationState.CANCELLED, cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    set_committed_value(registration, "state", RegistrationState.CANCELLED)
-    set_committed_value(registration, "cancelled_at", now)
+    move_state(registration, RegistrationState.CANCELLED, from_state, cancelled_at=utcnow())
     if from_state == RegistrationState.REGISTERED:
         free_places(activity, registration.places)
         promote_from_waiting_list(activity)
@@ -426,16 +369,9 @@ def promote_from_waiting_list(activity, passing_over=()):
         )
         if candidate is None or not take_places(activity, candidate.places):
             break
-        moved = db.session.execute(
-            update(Registration)
-            .where(Registration.id == candidate.id, Registration.state == RegistrationState.WAITING)
-            .values(state=RegistrationState.REGISTERED, promoted_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if moved != 1:  # cancelled a moment ago: give the places back and look again
-            free_places(activity, candidate.places)
+        if not try_move_state(candidate, RegistrationState.REGISTERED, RegistrationState.WAITING, promoted_at=utcnow()):
+            free_places(activity, candidate.places)  # cancelled a moment ago: give the places back and look again
             continue
-        db.session.refresh(candidate)
         promoted.append(candidate)
     db.session.expire(activity, ["registered_count"])
     notify("registration_promoted", [registration.user for registration in promoted], activity=activity)
@@ -457,17 +393,7 @@ def record_attendance(actor, registration, attended):
     target = RegistrationState.ATTENDED if attended else RegistrationState.NO_SHOW
     if registration.state == target:
         return registration
-    changed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.state.in_(ATTENDANCE_SOURCES))
-        .values(state=target, attendance_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    set_committed_value(registration, "state", target)
-    set_committed_value(registration, "attendance_by_id", actor.id)
-    return registration
+    return move_state(registration, target, ATTENDANCE_SOURCES, attendance_by_id=actor.id)
 
 
 # Reminders and the private calendar feed -------------------------------------------------------------------
@@ -493,7 +419,7 @@ def send_reminders(timezone, now=None):
     activities = db.session.scalars(
         select(Activity)
         .where(
-            Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+            Activity.state.in_(ActivityState.ACTIVE),
             Activity.starts_at >= day_start,
             Activity.starts_at < day_end,
         )

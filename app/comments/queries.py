@@ -16,6 +16,18 @@ from app.ideas.models import Idea
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+class CommentView:
+    """How a comment shows on the idea's page (CommentItem.state); not stored, worked out from the comment."""
+
+    SHOWN = "shown"
+    #: hidden by reports until a moderator looks at it
+    AWAITING_REVIEW = "awaiting_review"
+    #: hidden by a moderator
+    HIDDEN = "hidden"
+    #: deleted by its author: the text is gone, the thread stays
+    DELETED = "deleted"
+
+
 @dataclass
 class CommentItem:
     """One comment as a given person sees it."""
@@ -31,14 +43,15 @@ class CommentItem:
     def state(self):
         """deleted, awaiting_review (hidden by reports), hidden (by a moderator) or shown."""
         if self.comment.deleted_at is not None:
-            return "deleted"
+            return CommentView.DELETED
         if self.comment.hidden_at is not None:
-            return "awaiting_review" if awaiting_review(self.comment) else "hidden"
-        return "shown"
+            return CommentView.AWAITING_REVIEW if awaiting_review(self.comment) else CommentView.HIDDEN
+        return CommentView.SHOWN
 
     @property
     def show_text(self):
-        return self.state == "shown" or (self.state != "deleted" and self.moderator_view)
+        """Shown to everyone, or hidden but the viewer moderates (deleted text is gone for all)."""
+        return self.state == CommentView.SHOWN or (self.state != CommentView.DELETED and self.moderator_view)
 
     @property
     def paragraphs(self):

@@ -23,6 +23,10 @@ class IdeaState:
     ALL = (DRAFT, SUBMITTED, PUBLISHED, CHANGES_REQUESTED, DECLINED, PROMOTED, ARCHIVED)
     #: visible to everyone; the others only to the author and the centre's moderators
     PUBLIC = (PUBLISHED, PROMOTED, ARCHIVED)
+    #: the author may change the text (and submit it again)
+    EDITABLE_BY_AUTHOR = (DRAFT, CHANGES_REQUESTED)
+    #: people may comment
+    OPEN_FOR_COMMENTS = (PUBLISHED, PROMOTED)
     LABELS = {
         DRAFT: _l("Draft"),
         SUBMITTED: _l("Waiting for review"),
@@ -133,9 +137,43 @@ class Idea(db.Model):
     centre: Mapped[Centre] = relationship()
     events: Mapped[list["IdeaEvent"]] = relationship(back_populates="idea", order_by="IdeaEvent.id", cascade="all, delete-orphan")
 
+    #: what this is, for pages and rules that take an idea or an activity (Activity.project_kind is "activity");
+    #: not `kind`, which is the column for a local improvement or a social enterprise
+    project_kind = "idea"
+
     @property
     def is_public(self):
         return self.state in IdeaState.PUBLIC
+
+    @property
+    def is_draft(self):
+        """Only its author sees a draft; no moderator decides on it."""
+        return self.state == IdeaState.DRAFT
+
+    @property
+    def is_published(self):
+        """Published (and not yet promoted or archived): open for support, volunteers and promotion."""
+        return self.state == IdeaState.PUBLISHED
+
+    @property
+    def is_promoted(self):
+        """It became a centre activity."""
+        return self.state == IdeaState.PROMOTED
+
+    @property
+    def editable_by_author(self):
+        """A draft, or changes were requested: its author may change it."""
+        return self.state in IdeaState.EDITABLE_BY_AUTHOR
+
+    @property
+    def open_for_comments(self):
+        """Published or promoted: people may comment."""
+        return self.state in IdeaState.OPEN_FOR_COMMENTS
+
+    @property
+    def open_for_partners(self):
+        """It seeks a school partner and is published."""
+        return bool(self.seeking_school_partner) and self.is_published
 
     @property
     def state_label(self):

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.audit.services import record_audit
@@ -14,6 +13,7 @@ from app.ideas.queries import followers_of, supporters_of
 from app.ideas.search import searchable_text
 from app.notifications.services import notify
 from app.timeutil import utcnow
+from app.transitions import move_state
 
 AUTHOR = "author"
 MODERATOR = "moderator"
@@ -37,7 +37,7 @@ EVENTS = {
     "request_changes": "idea_changes_requested",
     "decline": "idea_declined",
     "archive": "idea_archived",
-    # "promote": activities.services.promote_idea tells the people, with a link to the new activity
+    # "promote": app.promotion.services.promote_idea tells the people, with a link to the new activity
 }
 
 
@@ -69,22 +69,13 @@ def transition(idea, action, actor, reason=""):
     if action in REASON_REQUIRED and not reason:
         raise InvalidTransition(_l("Please write a reason: the author is told why."))
     now = utcnow()
-    values = {"state": target, "updated_at": now}
+    values = {"updated_at": now}
     if target == IdeaState.SUBMITTED:
         values["submitted_at"] = now
     if target == IdeaState.PUBLISHED:
         values["published_at"] = now
     from_state = idea.state
-    changed = db.session.execute(
-        update(Idea)
-        .where(Idea.id == idea.id, Idea.state == from_state)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:  # someone else moved it first
-        raise InvalidTransition()
-    for key, value in values.items():
-        set_committed_value(idea, key, value)
+    move_state(idea, target, from_state, **values)  # someone else moved it first: InvalidTransition
     db.session.add(
         IdeaEvent(idea_id=idea.id, actor_id=actor.id, from_state=from_state, to_state=target, reason=reason, created_at=now)
     )

@@ -39,7 +39,7 @@ def render_detail(idea_id, archive_form=None):
     # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
     roles = roles_of_idea(idea, current_user) if idea.is_public else None
     # the activity a promoted idea became: one statement, only on promoted ideas' pages
-    promoted_activity = activity_of_idea(idea.id) if idea.state == "promoted" else None
+    promoted_activity = activity_of_idea(idea.id) if idea.is_promoted else None
     return render_template(
         "ideas/detail.html",
         page=page,

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from app.accounts import bp as accounts_bp
 from app.activities import bp, services
-from app.activities.models import ActivityState
 from app.activities.queries import (
     attended_registrations_of,
     attended_signups_of,
@@ -105,12 +104,6 @@ def me():
 # My registrations ----------------------------------------------------------------------------------------------
 
 
-def can_cancel(registration):
-    """Whether the person may still cancel the registration (shown as a button on "My registrations")."""
-    activity = registration.activity
-    return registration.is_active and activity.state in (ActivityState.PLANNED, ActivityState.OPEN) and not activity.has_started
-
-
 def cancel_path(registration):
     """The address the cancel button posts to."""
     return url_for("activities.cancel_registration", registration_id=registration.id)
@@ -128,7 +121,6 @@ def my_registrations():
         "activities/my_registrations.html",
         upcoming=upcoming,
         earlier=earlier,
-        can_cancel=can_cancel,
         cancel_path=cancel_path,
         button_form=EmptyForm(),
     )

@@ -1,10 +1,8 @@
-"""Demo organisations and a partner call for `flask seed-demo` (development only), made through the services.
+"""Demo organisations for `flask seed-demo` (development only), made through the services.
 
 Needs the demo people and centres (app/cli.py). An organisation whose name is already there is skipped, so
 running seed-demo again adds nothing twice.
 """
-
-from datetime import date
 
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ def person(email):
 
 
 def seed_demo_organisations():
-    """Add the demo school (verified, with a partner call) and an NGO; return how many organisations were added."""
+    """Add the demo school (verified) and an NGO; return how many organisations were added."""
     existing = set(db.session.scalars(select(Organisation.name)))
     preili = db.session.scalar(select(Centre).where(Centre.slug == "preili"))
     teacher, anna = person("skolotaja.ilga@kopiena.example"), person("anna@kopiena.example")
@@ -43,19 +41,6 @@ def seed_demo_organisations():
             contact_phone="+371 65300000",
         )
         services.verify_organisation(coordinator, school)
-        year = date.today().year + 1
-        services.create_partner_call(
-            teacher,
-            school,
-            title="6. klase meklē kopienas projektu par atkritumu šķirošanu",
-            description="Pavasara semestrī 6. klases skolēni vēlas kopā ar kopienu izpētīt, kā Preiļos šķiro "
-            "atkritumus, un izveidot kaut ko noderīgu.",
-            age_groups="10-12",
-            subjects="environment,science",
-            starts_on=date(year, 3, 1),
-            ends_on=date(year, 5, 31),
-            contact_person="Ilga, 6. klases audzinātāja",
-        )
         added += 1
     if NGO not in existing:
         services.create_organisation(

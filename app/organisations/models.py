@@ -1,9 +1,9 @@
-"""Organisations (schools, NGOs, institutions…), their representatives, partner calls and partnerships."""
+"""Organisations (schools, NGOs, institutions…) and their representatives."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -129,56 +129,3 @@ class Representative(db.Model):
     @property
     def state_label(self):
         return MembershipState.LABELS.get(self.state, self.state)
-
-
-class PartnerCallState:
-    OPEN = "open"
-    MATCHED = "matched"
-    CLOSED = "closed"
-    ALL = (OPEN, MATCHED, CLOSED)
-    LABELS = {OPEN: _l("Looking for a partner"), MATCHED: _l("Partner found"), CLOSED: _l("Closed")}
-
-
-class PartnerCall(db.Model):
-    """What an organisation (usually a school) seeks a community partner for: topic, ages, subjects, period."""
-
-    __tablename__ = "partner_calls"
-    __table_args__ = (
-        CheckConstraint("state IN ('open', 'matched', 'closed')", name="call_state_known"),
-        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_in_order"),
-        Index("ix_partner_calls_state_centre", "state", "centre_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
-    title: Mapped[str] = mapped_column(String(150))
-    #: Markdown: what the project is about, what the partner would do
-    description: Mapped[str] = mapped_column(Text, default="")
-    #: comma-separated codes of ideas.models.AGE_GROUPS and SUBJECTS (as on ideas)
-    age_groups: Mapped[str] = mapped_column(String(200), default="")
-    subjects: Mapped[str] = mapped_column(String(300), default="")
-    #: the period the project should happen in
-    starts_on: Mapped[date | None] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
-    #: who to talk to, e.g. "Ilze Liepa, class teacher of grade 6" (contact details stay on the organisation)
-    contact_person: Mapped[str] = mapped_column(String(150), default="")
-    state: Mapped[str] = mapped_column(String(20), default=PartnerCallState.OPEN)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    organisation: Mapped[Organisation] = relationship()
-    centre: Mapped[Centre] = relationship()
-
-    @property
-    def state_label(self):
-        return PartnerCallState.LABELS.get(self.state, self.state)
-
-    @property
-    def age_group_codes(self):
-        return [code for code in self.age_groups.split(",") if code]
-
-    @property
-    def subject_codes(self):
-        return [code for code in self.subjects.split(",") if code]

@@ -1,19 +1,11 @@
 """Reading organisations and their representatives for pages, each in a fixed number of statements."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.organisations.models import (
-    MembershipState,
-    Organisation,
-    OrganisationType,
-    PartnerCall,
-    PartnerCallState,
-    Representative,
-)
+from app.organisations.models import MembershipState, Organisation, OrganisationType, Representative
 from app.pagination import page_of
-from app.partnerships.models import Partnership, PartnershipState
 
 PER_PAGE = 24
 
@@ -65,25 +57,6 @@ def pending_request(organisation, user):
     )
 
 
-def accepted_partnerships(organisation):
-    """The organisation's accepted partnerships with their ideas and activities, newest first: one statement."""
-    return db.session.scalars(
-        select(Partnership)
-        .options(joinedload(Partnership.idea), joinedload(Partnership.activity))
-        .where(Partnership.organisation_id == organisation.id, Partnership.state == PartnershipState.ACCEPTED)
-        .order_by(Partnership.created_at.desc(), Partnership.id.desc())
-    ).all()
-
-
-def open_calls(organisation):
-    """The organisation's partner calls still looking for a partner, newest first: one statement."""
-    return db.session.scalars(
-        select(PartnerCall)
-        .where(PartnerCall.organisation_id == organisation.id, PartnerCall.state == PartnerCallState.OPEN)
-        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
-    ).all()
-
-
 def my_representations(user):
     """The organisations the person represents (approved), with their centres, by name: one statement."""
     return db.session.scalars(
@@ -94,15 +67,3 @@ def my_representations(user):
         .where(Representative.user_id == user.id, Representative.state == MembershipState.APPROVED)
         .order_by(Organisation.name, Organisation.id)
     ).all()
-
-
-def split_partnerships(partnerships, can_view_idea):
-    """(ideas, activities) the organisation partners: an activity's partnership shows the activity; an idea's
-    one shows the idea when the viewer may see it."""
-    activities, ideas = [], []
-    for partnership in partnerships:
-        if partnership.activity_id is not None and partnership.activity is not None:
-            activities.append(partnership.activity)
-        elif partnership.idea is not None and can_view_idea(partnership.idea):
-            ideas.append(partnership.idea)
-    return ideas, activities

@@ -1,4 +1,7 @@
-"""Pages of the organisations domain: the directory, an organisation's page, logo and form, its representatives."""
+"""Pages of the organisations domain: the directory, an organisation's logo and form, its representatives.
+
+The organisation's own page shows partner calls and partnerships as well: it is app/main/organisation_page.py.
+"""
 
 from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
@@ -69,26 +72,8 @@ def organisation_list():
 # An organisation's page and logo ---------------------------------------------------------------------------------
 
 
-@bp.route("/organisations/<int:organisation_id>")
-def organisation_detail(organisation_id):
-    organisation = visible_organisation(organisation_id)
-    representatives = [item.user for item in queries.memberships_of(organisation) if item.state == MembershipState.APPROVED]
-    ideas, activities = queries.split_partnerships(
-        queries.accepted_partnerships(organisation), lambda idea: permissions.can_view_idea(current_user, idea)
-    )
-    can_ask = permissions.can_ask_to_represent(current_user, organisation)
-    waiting = queries.pending_request(organisation, current_user) if can_ask else None
-    return render_template(
-        "organisations/detail.html",
-        organisation=organisation,
-        representatives=representatives,
-        ideas=ideas,
-        activities=activities,
-        calls=queries.open_calls(organisation),
-        waiting_request=waiting,
-        can_ask=can_ask and waiting is None,
-        button_form=EmptyForm(),
-    )
+# The page itself (/organisations/<id>, endpoint organisations.organisation_detail) shows the organisation's partner
+# calls and partnerships too, so it is composed above both domains: app/main/organisation_page.py.
 
 
 @bp.route("/organisations/<int:organisation_id>/logo")
@@ -332,7 +317,3 @@ def end_representative(representative_id):
         return back_to_organisation(representative.organisation_id)
     flash(_("%(name)s no longer represents the organisation.", name=representative.user.display_name), "success")
     return back_to_representatives(representative.organisation_id)
-
-
-# Partner calls and /partners live in their own module of the same blueprint.
-from app.organisations import call_routes  # noqa: E402,F401

@@ -1,28 +1,21 @@
-"""What can happen to organisations, their representatives and their partner calls."""
+"""What can happen to organisations and their representatives."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record_audit
-from app.errors import AlreadyDone, InvalidTransition, NotAllowed
+from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
 from app.notifications.services import notify
-from app.organisations.models import (
-    MembershipState,
-    Organisation,
-    PartnerCall,
-    PartnerCallState,
-    Representative,
-)
+from app.organisations.models import MembershipState, Organisation, Representative
 from app.timeutil import utcnow
+from app.transitions import move_state
 
 ORGANISATION_FIELDS = ("name", "kind", "centre_id", "description", "website", "contact_email", "contact_phone", "logo_name")
 #: what a moderator vouches for when verifying: a change to any of these takes the badge away until they check again
 VERIFIED_FIELDS = ("name", "website")
-CALL_FIELDS = ("title", "description", "centre_id", "age_groups", "subjects", "starts_on", "ends_on", "contact_person")
 
 
 # Organisations -----------------------------------------------------------------------------------------------
@@ -168,17 +161,7 @@ def decide_representative(actor, request, approve):
     if not permissions.can_decide_representatives(actor, organisation):
         raise NotAllowed()
     target = MembershipState.APPROVED if approve else MembershipState.DECLINED
-    now = utcnow()
-    changed = db.session.execute(
-        update(Representative)
-        .where(Representative.id == request.id, Representative.state == MembershipState.REQUESTED)
-        .values(state=target, decided_by_id=actor.id, decided_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    for key, value in {"state": target, "decided_by_id": actor.id, "decided_at": now}.items():
-        set_committed_value(request, key, value)
+    move_state(request, target, MembershipState.REQUESTED, decided_by_id=actor.id, decided_at=utcnow())
     db.session.expire(request.user, ["representations"])  # so represents() sees the decision at once
     record_audit(
         "representative.approve" if approve else "representative.decline",
@@ -203,15 +186,7 @@ def end_representation(actor, representative):
     own = permissions.is_signed_in(actor) and representative.user_id == actor.id
     if not (own or permissions.can_decide_representatives(actor, organisation)):
         raise NotAllowed()
-    changed = db.session.execute(
-        update(Representative)
-        .where(Representative.id == representative.id, Representative.state.in_(MembershipState.ACTIVE))
-        .values(state=MembershipState.LEFT)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    set_committed_value(representative, "state", MembershipState.LEFT)
+    move_state(representative, MembershipState.LEFT, MembershipState.ACTIVE)
     db.session.expire(representative.user, ["representations"])  # so represents() is False at once
     record_audit(
         "representative.end",
@@ -222,73 +197,3 @@ def end_representation(actor, representative):
         organisation_id=organisation.id,
     )
     return representative
-
-
-# Partner calls -----------------------------------------------------------------------------------------------
-
-#: action → (the states it may start from, the state it leads to); all by the organisation's representatives
-CALL_TRANSITIONS = {
-    "mark_matched": ({PartnerCallState.OPEN}, PartnerCallState.MATCHED),
-    "close": ({PartnerCallState.OPEN, PartnerCallState.MATCHED}, PartnerCallState.CLOSED),
-    "reopen": ({PartnerCallState.MATCHED, PartnerCallState.CLOSED}, PartnerCallState.OPEN),
-}
-
-
-def create_partner_call(actor, organisation, **fields):
-    """A representative posts what the organisation seeks a partner for."""
-    if not permissions.can_post_partner_call(actor, organisation):
-        raise NotAllowed()
-    now = utcnow()
-    values = {key: fields[key] for key in CALL_FIELDS if key in fields}
-    values.setdefault("centre_id", organisation.centre_id)
-    call = PartnerCall(
-        organisation_id=organisation.id,
-        state=PartnerCallState.OPEN,
-        created_by_id=actor.id,
-        created_at=now,
-        updated_at=now,
-        **values,
-    )
-    db.session.add(call)
-    db.session.flush()
-    record_audit("partner_call.create", actor=actor, subject=call, centre_id=call.centre_id, title=call.title)
-    return call
-
-
-def update_partner_call(actor, call, **fields):
-    if not permissions.can_edit_partner_call(actor, call):
-        raise NotAllowed()
-    for key in CALL_FIELDS:
-        if key in fields:
-            setattr(call, key, fields[key])
-    call.updated_at = utcnow()
-    return call
-
-
-def call_actions(actor, call):
-    """The moves this person may make on the call now (for buttons)."""
-    if not permissions.can_edit_partner_call(actor, call):
-        return []
-    return [action for action, (sources, _target) in CALL_TRANSITIONS.items() if call.state in sources]
-
-
-def change_call_state(actor, call, action):
-    """Mark the call matched, close it, or open it again."""
-    sources, target = CALL_TRANSITIONS[action]
-    if not permissions.can_edit_partner_call(actor, call):
-        raise NotAllowed()
-    return move_call(call, sources, target, actor)
-
-
-def move_call(call, sources, target, actor):
-    changed = db.session.execute(
-        update(PartnerCall)
-        .where(PartnerCall.id == call.id, PartnerCall.state.in_(sources))
-        .values(state=target, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    set_committed_value(call, "state", target)
-    record_audit(f"partner_call.{target}", actor=actor, subject=call, centre_id=call.centre_id)
-    return call

@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
-from app.organisations.models import Organisation, OrganisationType, PartnerCall, PartnerCallState
+from app.organisations.models import Organisation, OrganisationType
+from app.partnerships.models import PartnerCall, PartnerCallState
 
 CANDIDATES = 300
 SAME_CENTRE, PER_SUBJECT, PER_AGE_GROUP = 4, 2, 1
@@ -72,7 +73,7 @@ def projects_for_call(call, limit=5):
     activities = db.session.scalars(
         select(Activity)
         .options(joinedload(Activity.centre))
-        .where(Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)), Activity.seeking_school_partner.is_(True))
+        .where(Activity.state.in_(ActivityState.ACTIVE), Activity.seeking_school_partner.is_(True))
         .order_by(Activity.starts_at, Activity.id)
         .limit(CANDIDATES)
     ).all()

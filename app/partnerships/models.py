@@ -1,15 +1,75 @@
-"""Partnerships: an organisation working with an idea or an activity, offered by one side and accepted by the other."""
+"""Partner calls (what an organisation seeks a partner for) and partnerships: an organisation working with an idea
+or an activity, offered by one side and accepted by the other."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.centres.models import Centre
 from app.extensions import db
-from app.organisations.models import Organisation, PartnerCall
+from app.organisations.models import Organisation
 from app.timeutil import utcnow
+
+
+class PartnerCallState:
+    OPEN = "open"
+    MATCHED = "matched"
+    CLOSED = "closed"
+    ALL = (OPEN, MATCHED, CLOSED)
+    LABELS = {OPEN: _l("Looking for a partner"), MATCHED: _l("Partner found"), CLOSED: _l("Closed")}
+
+
+class PartnerCall(db.Model):
+    """What an organisation (usually a school) seeks a community partner for: topic, ages, subjects, period."""
+
+    __tablename__ = "partner_calls"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'matched', 'closed')", name="call_state_known"),
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_in_order"),
+        Index("ix_partner_calls_state_centre", "state", "centre_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    #: Markdown: what the project is about, what the partner would do
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: comma-separated codes of ideas.models.AGE_GROUPS and SUBJECTS (as on ideas)
+    age_groups: Mapped[str] = mapped_column(String(200), default="")
+    subjects: Mapped[str] = mapped_column(String(300), default="")
+    #: the period the project should happen in
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: who to talk to, e.g. "Ilze Liepa, class teacher of grade 6" (contact details stay on the organisation)
+    contact_person: Mapped[str] = mapped_column(String(150), default="")
+    state: Mapped[str] = mapped_column(String(20), default=PartnerCallState.OPEN)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    centre: Mapped[Centre] = relationship()
+
+    @property
+    def state_label(self):
+        return PartnerCallState.LABELS.get(self.state, self.state)
+
+    @property
+    def is_open(self):
+        """Still looking for a partner: organisations can be invited through it."""
+        return self.state == PartnerCallState.OPEN
+
+    @property
+    def age_group_codes(self):
+        return [code for code in self.age_groups.split(",") if code]
+
+    @property
+    def subject_codes(self):
+        return [code for code in self.subjects.split(",") if code]
 
 
 class PartnershipState:
@@ -80,3 +140,8 @@ class Partnership(db.Model):
     @property
     def is_active(self):
         return self.state in PartnershipState.ACTIVE
+
+    @property
+    def is_accepted(self):
+        """Both sides agreed: the partnership is public."""
+        return self.state == PartnershipState.ACCEPTED

@@ -9,8 +9,8 @@ from app import permissions
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import Idea, IdeaState
-from app.organisations.models import MembershipState, Organisation, PartnerCall, Representative
-from app.partnerships.models import Partnership, PartnershipState
+from app.organisations.models import MembershipState, Organisation, Representative
+from app.partnerships.models import PartnerCall, Partnership, PartnershipState
 from app.partnerships.services import allowed_actions, is_activity
 
 #: /me/partnerships shows at most this many (the newest)
@@ -118,7 +118,7 @@ def invitable_projects(user, call):
             select(Activity)
             .where(
                 Activity.centre_id.in_(centre_ids),
-                Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+                Activity.state.in_(ActivityState.ACTIVE),
                 Activity.seeking_school_partner.is_(True),
             )
             .order_by(Activity.starts_at, Activity.id)
@@ -176,3 +176,25 @@ def my_partnerships(user):
     rows = [PartnershipRow(partnership, allowed_actions(user, partnership)) for partnership in partnerships]
     # sorted() keeps the newest-first order within each group
     return sorted(rows, key=lambda row: (not row.awaits_viewer, row.partnership.state != PartnershipState.OFFERED))
+
+
+def accepted_partnerships(organisation):
+    """The organisation's accepted partnerships with their ideas and activities, newest first: one statement."""
+    return db.session.scalars(
+        select(Partnership)
+        .options(joinedload(Partnership.idea), joinedload(Partnership.activity))
+        .where(Partnership.organisation_id == organisation.id, Partnership.state == PartnershipState.ACCEPTED)
+        .order_by(Partnership.created_at.desc(), Partnership.id.desc())
+    ).all()
+
+
+def split_partnerships(partnerships, can_view_idea):
+    """(ideas, activities) the organisation partners: an activity's partnership shows the activity; an idea's
+    one shows the idea when the viewer may see it."""
+    activities, ideas = [], []
+    for partnership in partnerships:
+        if partnership.activity_id is not None and partnership.activity is not None:
+            activities.append(partnership.activity)
+        elif partnership.idea is not None and can_view_idea(partnership.idea):
+            ideas.append(partnership.idea)
+    return ideas, activities

@@ -14,6 +14,7 @@ from app.forms import EmptyForm, checked_button_form
 from app.ideas.queries import idea_for
 from app.partnerships import bp, queries, services
 from app.partnerships.forms import InviteForm, OfferForm
+from app.partnerships.models import PartnershipState
 from app.urls import is_local_path
 
 # {{ project_partnerships(idea, current_user) }} on the idea and activity pages (templates/partnerships/_on_project.html)
@@ -104,9 +105,9 @@ def invite(call_id):
     call = queries.call_for_page(call_id)
     if call is None:
         abort(404)
-    if call.state != "open":
+    if not call.is_open:
         flash(_("This partner call is not open any more."), "error")
-        return redirect(url_for("organisations.call_detail", call_id=call.id))
+        return redirect(url_for("partnerships.call_detail", call_id=call.id))
     ideas, activities = queries.invitable_projects(current_user, call)
     if not ideas and not activities:
         raise NotAllowed(what="partnerships.invite")
@@ -207,6 +208,10 @@ def my_partnerships():
         rows=rows,
         button_form=EmptyForm(),
         waiting=[row for row in rows if row.awaits_viewer],
-        pending=[row for row in rows if not row.awaits_viewer and row.partnership.state == "offered"],
-        earlier=[row for row in rows if not row.awaits_viewer and row.partnership.state != "offered"],
+        pending=[row for row in rows if not row.awaits_viewer and row.partnership.state == PartnershipState.OFFERED],
+        earlier=[row for row in rows if not row.awaits_viewer and row.partnership.state != PartnershipState.OFFERED],
     )
+
+
+# Partner calls and /partners live in their own module of the same blueprint.
+from app.partnerships import call_routes  # noqa: E402,F401

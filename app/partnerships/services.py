@@ -7,17 +7,17 @@ organisation behind a partner call ("invitation"). offered → accepted | declin
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.audit.services import record_audit
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.services import notify
-from app.organisations.models import PartnerCallState
-from app.organisations.services import moderators_of_centre, move_call, representatives_of
-from app.partnerships.models import Partnership, PartnershipState
+from app.organisations.services import moderators_of_centre, representatives_of
+from app.partnerships.call_services import move_call
+from app.partnerships.models import PartnerCallState, Partnership, PartnershipState
 from app.timeutil import utcnow
+from app.transitions import move_state
 
 DECIDER = "decider"
 PROPOSER = "proposer"
@@ -31,7 +31,8 @@ TRANSITIONS = {
 
 
 def is_activity(target):
-    return hasattr(target, "capacity")
+    """Whether the partnership's project is an activity (else an idea)."""
+    return target.project_kind == "activity"
 
 
 def project_people(target):
@@ -124,19 +125,8 @@ def transition(partnership, action, actor):
         raise NotAllowed()
     if partnership.state not in sources:
         raise InvalidTransition()
-    values = {"state": target}
-    if who == DECIDER:
-        values.update(decided_by_id=actor.id, decided_at=utcnow())
-    changed = db.session.execute(
-        update(Partnership)
-        .where(Partnership.id == partnership.id, Partnership.state == partnership.state)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise InvalidTransition()
-    for key, value in values.items():
-        set_committed_value(partnership, key, value)
+    decision = {"decided_by_id": actor.id, "decided_at": utcnow()} if who == DECIDER else {}
+    move_state(partnership, target, partnership.state, **decision)
     project = permissions.partnership_target(partnership)
     record_audit(
         f"partnership.{action}",

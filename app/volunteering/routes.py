@@ -16,6 +16,7 @@ from app.ideas.queries import idea_for
 from app.timeutil import local_for_form
 from app.volunteering import bp, queries, services
 from app.volunteering.forms import RoleForm, SignUpForm
+from app.volunteering.models import SignUpState
 
 
 def visible_role(role_id):
@@ -148,7 +149,7 @@ def apply(role_id):
         return render_template("volunteering/apply.html", form=form, role=role, **owners(role))
     signup = services.apply_for_role(current_user, role, form.message.data or "")
     db.session.commit()
-    if signup.state == "accepted":
+    if signup.state == SignUpState.ACCEPTED:
         flash(_("Thank you! You are accepted for this role."), "success")
     else:
         flash(_("Thank you! The organiser will answer your offer; you will get a notification."), "success")

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
 from app.accounts.models import User
@@ -13,6 +12,7 @@ from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllow
 from app.extensions import db
 from app.notifications.services import notify
 from app.timeutil import utcnow
+from app.transitions import move_state
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 VOLUNTEER = "volunteer"
@@ -116,6 +116,16 @@ def remove_role(actor, role):
     db.session.delete(role)
 
 
+def carry_over_to_activity(idea, activity):
+    """When an idea becomes an activity, its volunteer roles (with their sign-ups) go with it."""
+    db.session.execute(
+        update(VolunteerRole)
+        .where(VolunteerRole.idea_id == idea.id, VolunteerRole.activity_id.is_(None))
+        .values(activity_id=activity.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 # Sign-ups ----------------------------------------------------------------------------------------------------
 
 
@@ -200,24 +210,13 @@ def transition(signup, action, actor):
     if signup.state not in sources:
         raise InvalidTransition()
     from_state = signup.state
-    values = {"state": target}
-    if who == MANAGER:
-        values.update(decided_by_id=actor.id, decided_at=utcnow())
-    changed = db.session.execute(
-        update(SignUp)
-        .where(SignUp.id == signup.id, SignUp.state == from_state)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:  # someone else moved it first
-        raise InvalidTransition()
+    decision = {"decided_by_id": actor.id, "decided_at": utcnow()} if who == MANAGER else {}
+    move_state(signup, target, from_state, **decision)  # someone else moved it first: InvalidTransition
     role = signup.role
     if target == SignUpState.ACCEPTED and not take_place(role):
         raise CapacityReached(_no_place_message())
     if from_state == SignUpState.ACCEPTED:
         free_place(role)
-    for key, value in values.items():
-        set_committed_value(signup, key, value)
     db.session.expire(role, ["accepted_count"])
     if who == MANAGER:
         audit_role_action(f"signup.{action}", actor, role, signup, role=role.name)
@@ -271,15 +270,8 @@ def record_volunteer_attendance(actor, signup, attended, minutes=None):
     minutes = minutes if attended else None
     if signup.state == target and signup.minutes == minutes:
         return signup
-    changed = db.session.execute(
-        update(SignUp)
-        .where(SignUp.id == signup.id, SignUp.state.in_(ATTENDANCE_SOURCES))
-        .values(state=target, minutes=minutes, attendance_by_id=actor.id, attendance_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:  # withdrawn a moment ago
-        raise InvalidTransition()
-    db.session.refresh(signup)
+    # withdrawn a moment ago: InvalidTransition
+    move_state(signup, target, ATTENDANCE_SOURCES, minutes=minutes, attendance_by_id=actor.id, attendance_at=utcnow())
     audit_role_action("signup.attendance", actor, role, signup, role=role.name, state=target, minutes=minutes)
     if attended:
         notify("hours_recorded", [signup.user], actor=actor, activity=role.activity, role=role.name, hours=round(minutes / 60, 2))

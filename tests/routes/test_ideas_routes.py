@@ -60,15 +60,15 @@ def idea_of(idea_people, state, **fields):
     )
 
 
-def idea_form(world, **overrides):
+def idea_form(idea_people, **overrides):
     """The idea form's fields, all filled; None leaves a field out (as an unticked box)."""
     data = {
         "title": "Soliņi Raiņa parkā",
         "summary": "Pieci jauni soliņi gar galveno celiņu.",
         "description": "Parkā trūkst **soliņu**.\n\n- pie strūklakas\n- pie tilta",
         "kind": "local_improvement",
-        "category": str(world["category"].id),
-        "centre": str(world["centre"].id),
+        "category": str(idea_people["category"].id),
+        "centre": str(idea_people["centre"].id),
         "place": "Raiņa parks, Preiļi",
         "latitude": "56,2942",
         "longitude": "26.7246",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.activities.models import Activity
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.organisations.models import PartnerCall
+from app.partnerships.models import PartnerCall
 from app.timeutil import utcnow
 from tests.factories import (
     make_activity,
@@ -135,10 +135,10 @@ def test_another_organisations_representative_gets_403_and_is_audited(client, pa
     for action in ("mark_matched", "close"):
         assert post_form(client, f"/partner-calls/{call.id}/{action}").status_code == 403
 
-    assert len(denials("organisations.new_call")) == 2
-    assert len(denials("organisations.edit_call")) == 2
-    assert len(denials("organisations.change_call")) == 2
-    assert all(entry.actor_id == partners["other_rep"].id for entry in denials("organisations."))
+    assert len(denials("partnerships.new_call")) == 2
+    assert len(denials("partnerships.edit_call")) == 2
+    assert len(denials("partnerships.change_call")) == 2
+    assert all(entry.actor_id == partners["other_rep"].id for entry in denials("partnerships."))
     [kept] = calls()
     assert (kept.title, kept.state) == (call.title, "open")
 
@@ -532,7 +532,7 @@ def test_partners_and_a_call_run_a_fixed_small_number_of_statements(client, part
 
 # The suggestions partial on an idea's or activity's page ------------------------------------------------------
 
-PARTIAL = '{% with project=project %}{% include "partners/_suggestions.html" %}{% endwith %}'
+PARTIAL = '{% with project=project %}{% include "partnerships/_suggestions.html" %}{% endwith %}'
 
 
 def render_partial(app, user, project):

@@ -8,14 +8,13 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from app.activities.services import promote_idea
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
-from app.organisations.models import PartnerCall
 from app.partnerships import queries
-from app.partnerships.models import Partnership
+from app.partnerships.models import PartnerCall, Partnership
 from app.partnerships.services import offer_partnership
+from app.promotion.services import promote_idea
 from app.timeutil import utcnow
 from tests.factories import make_idea, make_organisation, make_partner_call, make_user
 from tests.helpers import client_for, post_form

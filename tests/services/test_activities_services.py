@@ -16,6 +16,7 @@ from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllow
 from app.extensions import db
 from app.ideas.models import Idea
 from app.notifications.models import Notification
+from app.promotion.services import promote_idea
 from app.timeutil import utcnow
 from app.volunteering import services as volunteering
 from app.volunteering.models import SignUp
@@ -295,7 +296,7 @@ def promotable_idea(activity_people, author):
 def promote(activity_people, promotable_idea, actor=None):
     fields = activity_fields(activity_people)
     del fields["centre_id"]
-    activity = services.promote_idea(actor or activity_people.coordinator, promotable_idea.idea, **fields)
+    activity = promote_idea(actor or activity_people.coordinator, promotable_idea.idea, **fields)
     db.session.commit()
     return activity
 
@@ -366,7 +367,7 @@ def test_only_published_ideas_are_promoted(activity_people, state):
     fields = activity_fields(activity_people)
     del fields["centre_id"]
     with pytest.raises(NotAllowed):
-        services.promote_idea(activity_people.coordinator, idea, **fields)
+        promote_idea(activity_people.coordinator, idea, **fields)
     db.session.rollback()
     assert count(Activity) == 0 and reloaded(idea).state == state
 

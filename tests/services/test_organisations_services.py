@@ -12,7 +12,9 @@ from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.models import Notification
 from app.organisations import services
-from app.organisations.models import Organisation, PartnerCall, PartnerCallState, Representative
+from app.organisations.models import Organisation, Representative
+from app.partnerships import call_services
+from app.partnerships.models import PartnerCall, PartnerCallState
 from tests.factories import make_organisation, make_partner_call, make_user
 from tests.helpers import count, reloaded
 
@@ -397,7 +399,7 @@ def test_representatives_of_lists_the_approved_only(schools_and_people):
 
 
 def test_a_representative_posts_a_partner_call(schools_and_people):
-    call = services.create_partner_call(
+    call = call_services.create_partner_call(
         schools_and_people.representative,
         schools_and_people.school,
         title="6. klase meklē projektu par atkritumiem",
@@ -425,17 +427,17 @@ def test_a_representative_posts_a_partner_call(schools_and_people):
 def test_only_its_representatives_post_and_change_calls(schools_and_people, who):
     actor = getattr(schools_and_people, who)
     with pytest.raises(NotAllowed):
-        services.create_partner_call(actor, schools_and_people.school, title="Svešs")
+        call_services.create_partner_call(actor, schools_and_people.school, title="Svešs")
     db.session.rollback()
     call = make_partner_call(schools_and_people.school)
     with pytest.raises(NotAllowed):
-        services.update_partner_call(actor, call, title="Pārņemts")
+        call_services.update_partner_call(actor, call, title="Pārņemts")
     db.session.rollback()
-    for action in services.CALL_TRANSITIONS:
+    for action in call_services.CALL_TRANSITIONS:
         with pytest.raises(NotAllowed):
-            services.change_call_state(actor, call, action)
+            call_services.change_call_state(actor, call, action)
         db.session.rollback()
-    assert services.call_actions(actor, call) == []
+    assert call_services.call_actions(actor, call) == []
     call = reloaded(call)
     assert (call.title, call.state) == ("6. klase meklē projektu par atkritumu šķirošanu", "open")
     assert count(PartnerCall) == 1
@@ -443,7 +445,7 @@ def test_only_its_representatives_post_and_change_calls(schools_and_people, who)
 
 def test_a_representative_changes_a_call(schools_and_people):
     call = make_partner_call(schools_and_people.school)
-    services.update_partner_call(
+    call_services.update_partner_call(
         schools_and_people.representative,
         call,
         title="Jauns nosaukums",
@@ -466,15 +468,15 @@ def test_a_representative_changes_a_call(schools_and_people):
 def test_every_call_action_from_every_state(schools_and_people, action, state):
     call = make_partner_call(schools_and_people.school, state=state)
     expected = EXPECTED_CALL_MOVES.get((action, state))
-    assert (action in services.call_actions(schools_and_people.representative, call)) is (expected is not None)
+    assert (action in call_services.call_actions(schools_and_people.representative, call)) is (expected is not None)
     if expected is None:
         with pytest.raises(InvalidTransition):
-            services.change_call_state(schools_and_people.representative, call, action)
+            call_services.change_call_state(schools_and_people.representative, call, action)
         db.session.rollback()
         assert reloaded(call).state == state
         assert audited(f"partner_call.{state}") == []
         return
-    services.change_call_state(schools_and_people.representative, call, action)
+    call_services.change_call_state(schools_and_people.representative, call, action)
     assert call.state == expected
     db.session.commit()
     assert reloaded(call).state == expected
@@ -483,5 +485,7 @@ def test_every_call_action_from_every_state(schools_and_people, action, state):
 
 
 def test_the_call_table_in_the_code_is_the_design():
-    moves = {(action, source): target for action, (sources, target) in services.CALL_TRANSITIONS.items() for source in sources}
+    moves = {
+        (action, source): target for action, (sources, target) in call_services.CALL_TRANSITIONS.items() for source in sources
+    }
     assert moves == EXPECTED_CALL_MOVES

@@ -8,15 +8,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select, update
 
-from app.activities import services as activity_services
 from app.audit.models import AuditEntry
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.models import Notification
 from app.organisations import services as organisation_services
-from app.organisations.models import PartnerCall
 from app.partnerships import services
-from app.partnerships.models import Partnership, PartnershipState
+from app.partnerships.models import PartnerCall, Partnership, PartnershipState
+from app.promotion.services import promote_idea
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_idea, make_organisation, make_partner_call, make_partnership, make_user
 from tests.helpers import count, reloaded
@@ -439,7 +438,7 @@ def test_accepted_partners(idea_and_schools):
 
 def promote(idea_and_schools):
     starts_at = (utcnow() + timedelta(days=5)).replace(second=0, microsecond=0)
-    activity = activity_services.promote_idea(
+    activity = promote_idea(
         idea_and_schools.moderator,
         idea_and_schools.idea,
         title="Talka parkā",

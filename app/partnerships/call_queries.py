@@ -11,15 +11,17 @@ from sqlalchemy.orm import joinedload
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
-from app.organisations.models import Organisation, PartnerCall
+from app.organisations.models import Organisation
 from app.pagination import page_of, requested_page
+from app.partnerships.models import PartnerCall, PartnerCallState
 from app.timeutil import utcnow
 
 #: rows of one kind on a page showing one kind, and on the page showing all three side by side
 PER_PAGE = 20
 PER_SECTION = 10
 TYPES = ("all", "calls", "ideas", "activities")
-CALL_STATES = ("open", "matched", "closed", "any")
+#: "any" shows calls in every state
+CALL_STATES = (*PartnerCallState.ALL, "any")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -34,7 +36,7 @@ class Filters:
     #: (year, month)
     month: tuple | None = None
     type: str = "all"
-    state: str = "open"
+    state: str = PartnerCallState.OPEN
     page: int = 1
 
     @property
@@ -50,7 +52,7 @@ class Filters:
             "subject": self.subject,
             "period": self.period,
             "type": self.type if self.type != "all" else None,
-            "state": self.state if self.state != "open" else None,
+            "state": self.state if self.state != PartnerCallState.OPEN else None,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value is not None}
@@ -79,7 +81,7 @@ def parse_filters(args, centres):
         subject=subject if subject in SUBJECTS else None,
         month=parse_month(args.get("period")),
         type=kind if kind in TYPES else "all",
-        state=state if state in CALL_STATES else "open",
+        state=state if state in CALL_STATES else PartnerCallState.OPEN,
         page=requested_page(args),
     )
 
@@ -151,7 +153,7 @@ def activities_seeking_partner(filters, now=None):
         select(Activity)
         .options(joinedload(Activity.centre))
         .where(
-            Activity.state.in_((ActivityState.PLANNED, ActivityState.OPEN)),
+            Activity.state.in_(ActivityState.ACTIVE),
             Activity.seeking_school_partner.is_(True),
             Activity.ends_at >= (now or utcnow()),
         )
@@ -185,3 +187,12 @@ def organisation_with_centre(organisation_id):
     return db.session.scalar(
         select(Organisation).options(joinedload(Organisation.centre)).where(Organisation.id == organisation_id)
     )
+
+
+def open_calls(organisation):
+    """The organisation's partner calls still looking for a partner, newest first: one statement."""
+    return db.session.scalars(
+        select(PartnerCall)
+        .where(PartnerCall.organisation_id == organisation.id, PartnerCall.state == PartnerCallState.OPEN)
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
+    ).all()

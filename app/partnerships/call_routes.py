@@ -12,10 +12,9 @@ from app.errors import NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas.models import AGE_GROUPS, SUBJECTS
-from app.organisations import bp, call_queries, services
-from app.organisations.call_forms import PartnerCallForm
-from app.organisations.models import PartnerCallState
-from app.partnerships import matching
+from app.partnerships import bp, call_queries, call_services, matching
+from app.partnerships.call_forms import PartnerCallForm
+from app.partnerships.models import PartnerCallState
 
 STATE_MESSAGES = {
     "mark_matched": _l("Marked as “partner found”: the call no longer asks for partners."),
@@ -66,7 +65,7 @@ def editable_call(call_id, what):
 
 
 def back_to_call(call_id):
-    return redirect(url_for("organisations.call_detail", call_id=call_id))
+    return redirect(url_for("partnerships.call_detail", call_id=call_id))
 
 
 # /partners ----------------------------------------------------------------------------------------------------
@@ -84,7 +83,7 @@ def partners():
         "activities": call_queries.activities_seeking_partner(filters) if "activities" in shows else None,
     }
     return render_template(
-        "partners/partners.html",
+        "partnerships/partners.html",
         filters=filters,
         centres=centres,
         sections=sections,
@@ -103,10 +102,10 @@ def call_detail(call_id):
     # suggestions help while the organisation still looks for a partner
     suggestions = matching.projects_for_call(call) if call.state == PartnerCallState.OPEN else []
     return render_template(
-        "partners/call_detail.html",
+        "partnerships/call_detail.html",
         call=call,
         suggestions=suggestions,
-        actions=services.call_actions(current_user, call),
+        actions=call_services.call_actions(current_user, call),
         state_form=EmptyForm(),
         may_edit=permissions.can_edit_partner_call(current_user, call),
         represents=permissions.represents(current_user, call.organisation),
@@ -145,12 +144,12 @@ def new_call(organisation_id):
     if organisation is None:
         abort(404)
     if not permissions.can_post_partner_call(current_user, organisation):
-        raise NotAllowed(what="organisations.new_call")
+        raise NotAllowed(what="partnerships.new_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data={"centre": organisation.centre_id})
     offer_centres(form, organisation.centre)
     if not form.validate_on_submit():
-        return render_template("partners/call_form.html", form=form, organisation=organisation, call=None)
-    call = services.create_partner_call(current_user, organisation, **form.content())
+        return render_template("partnerships/call_form.html", form=form, organisation=organisation, call=None)
+    call = call_services.create_partner_call(current_user, organisation, **form.content())
     db.session.commit()
     flash(_("Your partner call is published. People with a suitable idea or activity can now find it."), "success")
     return back_to_call(call.id)
@@ -159,12 +158,12 @@ def new_call(organisation_id):
 @bp.route("/partner-calls/<int:call_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_call(call_id):
-    call = editable_call(call_id, "organisations.edit_call")
+    call = editable_call(call_id, "partnerships.edit_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
     offer_centres(form, call.centre)
     if not form.validate_on_submit():
-        return render_template("partners/call_form.html", form=form, organisation=call.organisation, call=call)
-    services.update_partner_call(current_user, call, **form.content())
+        return render_template("partnerships/call_form.html", form=form, organisation=call.organisation, call=call)
+    call_services.update_partner_call(current_user, call, **form.content())
     db.session.commit()
     flash(_("Your changes are saved."), "success")
     return back_to_call(call.id)
@@ -173,12 +172,12 @@ def edit_call(call_id):
 @bp.route("/partner-calls/<int:call_id>/<any(mark_matched, close, reopen):action>", methods=["POST"])
 @login_required
 def change_call(call_id, action):
-    call = editable_call(call_id, f"organisations.change_call.{action}")
+    call = editable_call(call_id, f"partnerships.change_call.{action}")
     checked_button_form()
-    if action not in services.call_actions(current_user, call):
+    if action not in call_services.call_actions(current_user, call):
         flash(_("This cannot be done any more: someone may have changed it just now. Please look at the page again."), "error")
         return back_to_call(call.id)
-    services.change_call_state(current_user, call, action)
+    call_services.change_call_state(current_user, call, action)
     db.session.commit()
     flash(str(STATE_MESSAGES[action]), "success")
     return back_to_call(call.id)
