@@ -88,6 +88,7 @@ def check_production_settings(config):
 
 
 def secret_key_problem(config):
+    """What to fix when SECRET_KEY is missing or shorter than 32 characters, else None."""
     if len(config.get("SECRET_KEY") or "") < 32:
         return (
             "SECRET_KEY must be set to a random value of at least 32 characters, "
@@ -97,6 +98,7 @@ def secret_key_problem(config):
 
 
 def base_url_problem(config):
+    """What to fix when BASE_URL is unset, not https, or not the site's public address, else None."""
     example = "e.g. BASE_URL=https://kopiena.example.lv"
     base_url = config.get("BASE_URL") or ""
     if base_url in ("", DEFAULT_BASE_URL):
@@ -111,6 +113,7 @@ def base_url_problem(config):
 
 
 def is_loopback(hostname):
+    """Whether a host name or IP address means this machine itself (127.0.0.1, ::1, localhost, *.localhost)."""
     try:
         return ipaddress.ip_address(hostname).is_loopback
     except ValueError:
@@ -118,6 +121,7 @@ def is_loopback(hostname):
 
 
 def database_problem(config):
+    """What to fix when the database is not PostgreSQL (an unset DATABASE_URL means a SQLite file), else None."""
     backend = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
     if backend != "postgresql":
         return (
@@ -128,6 +132,7 @@ def database_problem(config):
 
 
 def rate_limit_problem(config):
+    """What to fix when rate limits would be counted in each worker's memory instead of a shared store, else None."""
     storage = config.get("RATELIMIT_STORAGE_URI") or ""
     if storage.split(":", 1)[0] in ("", "memory"):
         return (
@@ -175,6 +180,7 @@ def development_secret_key(path):
 
 
 def register_extensions(app):
+    """Bind the extensions: database (and SQLite's set-up), migrations, CSRF, rate limits, languages, log-in, security headers."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
@@ -227,6 +233,7 @@ def register_extensions(app):
 
 
 def set_sqlite_pragmas(dbapi_connection, _record):
+    """Set up each new SQLite connection: WAL, foreign keys, a busy timeout, and a lower() that knows every alphabet."""
     # We emit BEGIN ourselves (begin_sqlite_transaction); the driver's own handling would defer it.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -259,6 +266,8 @@ def unicode_lower(value):
 
 
 def register_request_id(app):
+    """Give every request an id (the caller's X-Request-ID when it looks sane) and send it back in the answer's header."""
+
     @app.before_request
     def assign_request_id():
         incoming = request.headers.get("X-Request-ID", "")
@@ -271,6 +280,7 @@ def register_request_id(app):
 
 
 def register_blueprints(app):
+    """Attach every domain's pages; pages composing several domains are first put on those domains' blueprints."""
     from app.accounts.routes import bp as accounts_bp
     from app.activities.routes import bp as activities_bp
     from app.admin.routes import bp as admin_bp
@@ -303,24 +313,28 @@ def register_blueprints(app):
 
 
 def register_error_handlers(app):
+    """Install the error pages and the handlers turning domain errors into a 403 or a message (app/errors.py)."""
     from app.errors import register_error_handlers as register
 
     register(app)
 
 
 def register_cache_rule(app):
+    """Install the rule that keeps personal answers out of browser and proxy caches (app/caching.py)."""
     from app.caching import register_cache_rule as register
 
     register(app)
 
 
 def register_template_helpers(app):
+    """Give templates the markdown filter, the state names and the header's values (app/templating.py)."""
     from app.templating import register_template_helpers as register
 
     register(app)
 
 
 def register_cli(app):
+    """Add Kopiena's `flask` commands: seeding, create-admin, mail, digests and reminders, generate-data (app/cli.py)."""
     from app.cli import register_commands
 
     register_commands(app)

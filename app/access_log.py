@@ -32,6 +32,7 @@ class SecretMaskingFilter(logging.Filter):
     """Masks tokens in a log record's final message."""
 
     def filter(self, record):
+        """Replace the secret tokens in the record's message with [secret]; the record is always logged."""
         message = record.getMessage()
         masked = mask_secrets(message)
         if masked != message:
@@ -53,5 +54,6 @@ class MaskingGunicornLogger(GunicornLogger):
     """
 
     def atoms(self, resp, req, environ, request_time):
+        """gunicorn's access-log fields, with the secret tokens in every text field masked."""
         atoms = super().atoms(resp, req, environ, request_time)
         return {name: mask_secrets(value) if isinstance(value, str) else value for name, value in atoms.items()}

@@ -20,6 +20,7 @@ PERSONAL_FOR_EVERYONE = frozenset({"accounts"})
 
 
 def register_cache_rule(app):
+    """Apply keep_personal_answers_out_of_caches to every answer the app sends."""
     app.after_request(keep_personal_answers_out_of_caches)
 
 

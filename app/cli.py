@@ -45,6 +45,7 @@ DEMO_PEOPLE = [
 
 
 def register_commands(app):
+    """Add Kopiena's commands to `flask`: seeding, create-admin, send-mail, digests, reminders and generate-data."""
     app.cli.add_command(seed_centres_command)
     app.cli.add_command(seed_categories_command)
     app.cli.add_command(seed_demo_command)

@@ -59,6 +59,7 @@ ERROR_TEXTS = {
 
 
 def render_error(code, message=None):
+    """The error page for an HTTP status (its title, the given or usual message, the request id), as (html, status)."""
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return render_template(
         "errors/error.html", code=code, title=title, message=message or default_message, request_id=g.get("request_id", "")
@@ -73,6 +74,8 @@ CONFLICT_TEXTS = {
 
 
 def register_error_handlers(app):
+    """Answer refusals (403, audited), conflicts (back with a message), expired forms, HTTP errors, no database, crashes."""
+
     @app.errorhandler(NotAllowed)
     def not_allowed(error):
         """Record the refusal in the audit log, then answer 403 with the error's message (or the general one)."""

@@ -29,6 +29,7 @@ class Form(FlaskForm):
     """FlaskForm, with every field's sent value checked before any validator or route sees it."""
 
     def process(self, *args, **kwargs):
+        """Fill the fields from what was sent, then turn any value the database cannot store into an error on its field."""
         super().process(*args, **kwargs)
         for field in self:
             refuse_unstorable(field)

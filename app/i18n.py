@@ -10,10 +10,12 @@ LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
 
 
 def language_choices():
+    """The languages a person can pick, each named in itself (Latviešu, English)."""
     return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 def select_locale():
+    """The page's language: the signed-in person's setting, else the language cookie, else the browser's, else the default."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # a command or a background job: nobody's browser to ask
         return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -24,6 +24,7 @@ def shift_headings(state):
 
 
 def build_renderer():
+    """A CommonMark renderer passing no raw HTML and no pictures, with the author's headings moved below the page's own."""
     renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Pictures from elsewhere are not shown (tracking, broken layouts); the text stays as a link.
     renderer.disable("image")

@@ -6,14 +6,17 @@ activity.open_for_people…), which is where services and templates ask them too
 
 
 def is_signed_in(user):
+    """Whether someone is logged in (None and anonymous visitors are not)."""
     return user is not None and user.is_authenticated
 
 
 def can_manage_centres(user):
+    """Admins only: add centres, change them, make them inactive."""
     return is_signed_in(user) and user.is_admin
 
 
 def can_manage_users(user):
+    """Admins only: the list of people and their roles."""
     return is_signed_in(user) and user.is_admin
 
 
@@ -23,6 +26,7 @@ def can_view_audit_log(user):
 
 
 def can_moderate_centre(user, centre_id):
+    """A moderator of this centre, or an admin."""
     return is_signed_in(user) and user.moderates(centre_id)
 
 
@@ -52,6 +56,7 @@ def can_view_idea(user, idea):
 
 
 def can_create_idea(user):
+    """Any active member (signed in, confirmed, not suspended)."""
     return is_active_member(user)
 
 
@@ -67,14 +72,17 @@ def can_decide_idea(user, idea):
 
 
 def can_support_idea(user, idea):
+    """Any active member but the author, while the idea is published."""
     return is_active_member(user) and idea.author_id != user.id and idea.is_published
 
 
 def can_follow_idea(user, idea):
+    """Any active member, while the idea is public (published, promoted or archived)."""
     return is_active_member(user) and idea.is_public
 
 
 def can_comment_on_idea(user, idea):
+    """Any active member, while the idea is published or promoted."""
     return is_active_member(user) and idea.open_for_comments
 
 
@@ -103,6 +111,7 @@ def can_manage_role(user, role):
 
 
 def can_view_role(user, role):
+    """A role on an activity is public; a role on an idea is for whoever may see the idea."""
     return role.activity_id is not None or can_view_idea(user, role.idea)
 
 
@@ -127,10 +136,12 @@ def can_manage_activity(user, activity):
 
 
 def can_edit_activity(user, activity):
+    """A moderator of the activity's centre, while it is planned or open (not held, not cancelled)."""
     return can_manage_activity(user, activity) and activity.open_for_changes
 
 
 def can_add_activity_roles(user, activity):
+    """Whoever may edit the activity: its coordinators, while it is planned or open."""
     return can_edit_activity(user, activity)
 
 
@@ -150,6 +161,7 @@ def can_record_attendance(user, activity):
 
 
 def can_write_outcome(user, activity):
+    """A moderator of the activity's centre, once the activity has taken place."""
     return can_manage_activity(user, activity) and activity.is_completed
 
 
@@ -157,14 +169,17 @@ def can_write_outcome(user, activity):
 
 
 def can_edit_comment(user, comment):
+    """Its author, while an active member and the comment is neither deleted nor hidden."""
     return is_active_member(user) and comment.author_id == user.id and not comment.is_deleted and not comment.is_hidden
 
 
 def can_report_comment(user, comment):
+    """Any active member but the author, while the comment is not deleted."""
     return is_active_member(user) and comment.author_id != user.id and not comment.is_deleted
 
 
 def can_moderate_comment(user, comment, idea):
+    """A moderator of the centre of the idea the comment is on."""
     return is_signed_in(user) and user.moderates(idea.centre_id)
 
 
@@ -172,10 +187,12 @@ def can_moderate_comment(user, comment, idea):
 
 
 def can_manage_categories(user):
+    """Admins only: add categories of ideas and change them."""
     return is_signed_in(user) and user.is_admin
 
 
 def can_suspend_users(user):
+    """Admins only: suspend a person or lift the suspension."""
     return is_signed_in(user) and user.is_admin
 
 
@@ -185,6 +202,7 @@ def can_suspend_users(user):
 
 
 def represents(user, organisation):
+    """An active member who is an approved representative of the organisation."""
     return is_active_member(user) and user.represents(organisation.id)
 
 
@@ -194,10 +212,12 @@ def can_create_organisation(user):
 
 
 def can_edit_organisation(user, organisation):
+    """Its representatives, and admins."""
     return represents(user, organisation) or (is_signed_in(user) and user.is_admin)
 
 
 def can_ask_to_represent(user, organisation):
+    """Any active member who is not yet an approved representative of the organisation."""
     return is_active_member(user) and not user.represents(organisation.id)
 
 
@@ -207,6 +227,7 @@ def can_decide_representatives(user, organisation):
 
 
 def can_verify_organisation(user, organisation):
+    """A moderator of the organisation's centre, or an admin."""
     return is_signed_in(user) and user.moderates(organisation.centre_id)
 
 
@@ -216,6 +237,7 @@ def can_see_contacts(user):
 
 
 def can_post_partner_call(user, organisation):
+    """The organisation's representatives."""
     return represents(user, organisation)
 
 
@@ -249,6 +271,7 @@ def can_invite_organisation(user, target, call):
 
 
 def partnership_target(partnership):
+    """The project a partnership is about: its activity when it has one, else its idea."""
     return partnership.activity if partnership.activity_id is not None else partnership.idea
 
 

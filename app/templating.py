@@ -28,6 +28,7 @@ STATES = {
 
 
 def register_template_helpers(app):
+    """Give every template the markdown filter, the state names, permissions and the header's values."""
     # {{ idea.description|markdown }}: user Markdown, sanitised with an allow-list (app/markdown.py)
     app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals.update(STATES)

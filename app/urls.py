@@ -6,6 +6,7 @@ from flask import current_app, request, url_for
 
 
 def is_local_path(target):
+    """Whether a `next` address is a path on this site (not another host, not //, no backslash or control character)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
     parts = urlsplit(target)

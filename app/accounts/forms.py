@@ -10,6 +10,7 @@ from app.i18n import language_choices
 
 
 def email_field(label=None):
+    """A required e-mail address on one line, at most 254 characters, labelled as given or "E-mail address"."""
     return EmailField(
         label or _l("E-mail address"),
         validators=[
@@ -22,6 +23,7 @@ def email_field(label=None):
 
 
 def new_password_field(label=None):
+    """A field for choosing a password, with a hint on strong ones; the rules are checked by check_new_password."""
     return PasswordField(
         label or _l("Password"),
         description=_l("At least 12 characters. A few words in a row make a strong password."),
@@ -30,16 +32,19 @@ def new_password_field(label=None):
 
 
 def check_new_password(password, *user_inputs):
+    """Refuse a new password that is too short or long, common, easy to guess or like the person's name or e-mail."""
     problem = password_problem(password or "", user_inputs)
     if problem:
         raise ValidationError(problem)
 
 
 def language_field():
+    """The choice of the site's languages, each named in itself; Latvian unless chosen otherwise."""
     return SelectField(_l("Language"), choices=language_choices(), default="lv")
 
 
 def display_name_field():
+    """The required name shown next to what a person writes: one line, at most 80 characters."""
     return StringField(
         _l("Your name"),
         description=_l("Shown next to what you write. Your first name is enough."),
@@ -64,6 +69,7 @@ class RegisterForm(Form):
     language = language_field()
 
     def validate_password(self, field):
+        """The password must pass the rules and be unlike the name and e-mail typed in this form."""
         check_new_password(field.data, self.display_name.data, self.email.data)
 
 
@@ -85,6 +91,7 @@ class ResetPasswordForm(Form):
         self.user = user
 
     def validate_password(self, field):
+        """The new password must pass the rules and be unlike the account's name and e-mail."""
         check_new_password(field.data, self.user.display_name, self.user.email)
 
 
@@ -97,6 +104,7 @@ class ChangePasswordForm(Form):
         self.user = user
 
     def validate_new_password(self, field):
+        """The new password must pass the rules and be unlike the account's name and e-mail."""
         check_new_password(field.data, self.user.display_name, self.user.email)
 
 

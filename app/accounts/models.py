@@ -57,14 +57,17 @@ class User(UserMixin, db.Model):
     session_token = None
 
     def get_id(self):
+        """What Flask-Login keeps in the cookie: the raw token of this session, not the user id."""
         return self.session_token
 
     @property
     def is_active(self):
+        """False once the person is suspended: they cannot log in and their sessions end."""
         return self.suspended_at is None
 
     @property
     def is_confirmed(self):
+        """Whether the person has confirmed their e-mail address; until then they cannot log in."""
         return self.email_confirmed_at is not None
 
     def moderates(self, centre_id):
@@ -77,6 +80,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_moderator(self):
+        """Whether the person moderates at least one centre or is an admin."""
         return self.is_admin or bool(self.moderated_centres)
 
     def __repr__(self):

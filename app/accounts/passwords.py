@@ -36,6 +36,7 @@ LATVIAN_COMMON = {
 
 @lru_cache(maxsize=1)
 def common_passwords():
+    """Passwords too common to allow: zxcvbn's list of frequent ones and Latvian favourites."""
     return frozenset(FREQUENCY_LISTS["passwords"]) | LATVIAN_COMMON
 
 
@@ -46,6 +47,7 @@ def dummy_hash(method):
 
 
 def hash_password(password):
+    """The hash to store instead of the password, at the cost PASSWORD_HASH_METHOD names."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -87,6 +89,7 @@ def comparable_parts(value):
 
 
 def without_diacritics(text):
+    """The text with its diacritics dropped (bērziņa: berzina)."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 

@@ -31,10 +31,12 @@ def login_form_failed(response):
 
 
 def submitted_email():
+    """The log-in limits' key for one account: the e-mail as sent, normalised, whether or not it has an account."""
     return "login:" + services.normalise_email(request.form.get("email"))
 
 
 def submitted_email_from_this_address():
+    """The log-in limits' key for one account tried from one client address."""
     return submitted_email() + "|from:" + client_ip()
 
 
@@ -59,6 +61,7 @@ def setup_centre_field(form, user=None):
 
 
 def chosen_centre(form, only_centre):
+    """The home centre picked in the form, or the only active centre when there was nothing to pick."""
     if only_centre is not None or not hasattr(form, "home_centre"):
         return only_centre
     return next((c for c in active_centres() if c.id == form.home_centre.data), None)
@@ -67,6 +70,7 @@ def chosen_centre(form, only_centre):
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"])
 def register():
+    """The sign-up page for visitors: make an account and mail a confirmation link (the same answer for a taken address)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -110,6 +114,7 @@ def confirm_email(token):
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["MAIL_REQUEST_LIMIT"], methods=["POST"])
 def resend_confirmation():
+    """Ask for a new confirmation link by e-mail; the answer never tells whether the address has an account."""
     form = EmailForm()
     if form.validate_on_submit():
         services.resend_confirmation(form.email.data)
@@ -137,6 +142,7 @@ def resend_confirmation():
     deduct_when=login_form_failed,
 )
 def login():
+    """The log-in page: a new session for a confirmed, unsuspended account; failures are throttled and audited."""
     if current_user.is_authenticated:
         return redirect(next_url())
     form = LoginForm()
@@ -166,6 +172,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out (POST): this browser's session ends in the database and its cookie is cleared."""
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("main.home"))
@@ -181,6 +188,7 @@ def logout():
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["MAIL_REQUEST_LIMIT"], methods=["POST"])
 def reset_request():
+    """The forgotten-password page: mail a single-use reset link, answering the same whether or not the address has an account."""
     form = EmailForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
@@ -196,6 +204,7 @@ def reset_request():
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token):
+    """Where a reset link leads: choose a new password; every session ends and the person logs in again."""
     try:
         user = services.reset_token_row(token).user
     except InvalidToken:
@@ -214,6 +223,7 @@ def reset_password(token):
 @bp.route("/me/profile", methods=["GET", "POST"])
 @login_required
 def profile():
+    """The signed-in person's own profile: name, about, skills, interests, language and home centre."""
     form = ProfileForm(obj=current_user)
     only_centre = setup_centre_field(form, current_user)
     if form.validate_on_submit():
@@ -233,6 +243,7 @@ def profile():
 
 
 def render_security(password_form=None, email_form=None, status=200):
+    """The security page with the given (else empty) password and e-mail forms and the person's live sessions."""
     return render_template(
         "accounts/security.html",
         password_form=password_form or ChangePasswordForm(current_user, formdata=None),
@@ -246,12 +257,14 @@ def render_security(password_form=None, email_form=None, status=200):
 @bp.route("/me/security")
 @login_required
 def security():
+    """The signed-in person's security page: change the password or e-mail, see the sessions, log out everywhere."""
     return render_security()
 
 
 @bp.route("/me/password", methods=["POST"])
 @login_required
 def change_password():
+    """Change one's password (POST, with the current one); every other device is logged out."""
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
         try:
@@ -270,6 +283,7 @@ def change_password():
 @bp.route("/me/email", methods=["POST"])
 @login_required
 def change_email():
+    """Ask to change one's e-mail address (POST, with the current password): a confirmation link goes to the new one."""
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
@@ -287,6 +301,7 @@ def change_email():
 
 @bp.route("/me/email/confirm/<token>", methods=["GET", "POST"])
 def confirm_email_change(token):
+    """Where a change-of-address link leads: a button moves the account to the new address (only the POST changes it)."""
     form = EmptyForm()
     try:
         user, new_email = services.email_change_from_token(token)
@@ -306,6 +321,7 @@ def confirm_email_change(token):
 @bp.route("/me/sessions/logout-all", methods=["POST"])
 @login_required
 def logout_everywhere():
+    """Log the signed-in person out on every device, this one included (POST)."""
     form = EmptyForm()
     if form.validate_on_submit():
         services.log_out_everywhere(current_user)

@@ -18,10 +18,12 @@ from app.urls import external_url
 
 
 def normalise_email(email):
+    """The address as stored and compared: without surrounding spaces, lower-cased ('' for none)."""
     return (email or "").strip().lower()
 
 
 def find_user_by_email(email):
+    """The account with this e-mail address (compared normalised), or None."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
@@ -110,6 +112,7 @@ def authenticate(email, password, ip_address=""):
 
 
 def record_login(user, ip_address=""):
+    """Note a successful log-in, with the client's address, in the audit log."""
     record_audit("account.login", actor=user, subject=user, ip_address=ip_address)
 
 
@@ -266,6 +269,7 @@ def update_profile(user, display_name, about, skills, interests, language, home_
 
 
 def set_language(user, language):
+    """The language the person's pages and mail are in from now on."""
     user.language = language
 
 

@@ -34,6 +34,7 @@ EPOCH = datetime(1970, 1, 1)
 
 
 def hash_token(token):
+    """The SHA-256 of a raw token: what the database keeps instead of the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -39,4 +39,5 @@ def fingerprint(purpose, value):
 
 
 def same_fingerprint(purpose, value, claimed):
+    """Whether the fingerprint a link carries still matches the value (compared in constant time)."""
     return isinstance(claimed, str) and hmac.compare_digest(fingerprint(purpose, value), claimed)

@@ -11,6 +11,7 @@ class RolesForm(Form):
 
 
 def category_name_field(label, description):
+    """A category's required name in one language: one line, at most 80 characters."""
     return StringField(
         label,
         description=description,

@@ -22,6 +22,7 @@ from app.permissions import can_manage_categories, can_manage_users, can_suspend
 @bp.route("/users")
 @login_required
 def users():
+    """Admins' list of people: search by name or e-mail, optionally only the suspended, one page at a time."""
     if not can_manage_users(current_user):
         raise NotAllowed(what="admin.users")
     query = request.args.get("q", "").strip()[:100]
@@ -53,6 +54,7 @@ def render_user_page(user, form=None, suspend_form=None, centres=None):
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def user_roles(user_id):
+    """Admins' page of one person: make them an admin or a moderator of chosen centres, suspend them or lift it."""
     if not can_manage_users(current_user):
         raise NotAllowed(what="admin.user_roles")
     user = db.session.get(User, user_id) or abort(404)
@@ -75,6 +77,7 @@ def user_roles(user_id):
 
 
 def user_to_suspend(user_id):
+    """The person whose suspension an admin changes, or 404; NotAllowed for anyone but an admin."""
     if not can_suspend_users(current_user):
         raise NotAllowed(what="admin.suspension")
     return db.session.get(User, user_id) or abort(404)
@@ -83,6 +86,7 @@ def user_to_suspend(user_id):
 @bp.route("/users/<int:user_id>/suspend", methods=["POST"])
 @login_required
 def suspend_user(user_id):
+    """An admin suspends a person (POST, with a reason): logged out everywhere, refused at log-in."""
     user = user_to_suspend(user_id)
     form = SuspendForm()
     if form.validate_on_submit():
@@ -105,6 +109,7 @@ def suspend_user(user_id):
 @bp.route("/users/<int:user_id>/lift-suspension", methods=["POST"])
 @login_required
 def lift_suspension(user_id):
+    """An admin lets a suspended person log in again (POST)."""
     user = user_to_suspend(user_id)
     if EmptyForm().validate_on_submit():
         try:
@@ -124,6 +129,7 @@ def lift_suspension(user_id):
 @bp.route("/categories")
 @login_required
 def categories():
+    """Admins' list of the categories of ideas."""
     if not can_manage_categories(current_user):
         raise NotAllowed(what="admin.categories")
     return render_template("admin/categories.html", categories=queries.all_categories())
@@ -132,6 +138,7 @@ def categories():
 @bp.route("/categories/new", methods=["GET", "POST"])
 @login_required
 def new_category():
+    """Admins add a category of ideas: short name, Latvian and English names, position, active or not."""
     if not can_manage_categories(current_user):
         raise NotAllowed(what="admin.categories")
     form = CategoryForm()
@@ -152,6 +159,7 @@ def new_category():
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_category(category_id):
+    """Admins change a category of ideas, or stop offering it for new ideas."""
     if not can_manage_categories(current_user):
         raise NotAllowed(what="admin.categories")
     category = db.session.get(Category, category_id) or abort(404)
@@ -182,6 +190,7 @@ def edit_category(category_id):
 @bp.route("/audit")
 @login_required
 def audit_log():
+    """The audit log, filtered by action, actor and centre: admins see all of it, moderators their centres' and their own."""
     if not can_view_audit_log(current_user):
         raise NotAllowed(what="admin.audit")
     action = request.args.get("action", "").strip()[:64]

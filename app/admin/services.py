@@ -20,6 +20,7 @@ class OwnAccount(DomainError):
 
 
 def check_slug_free(slug, category=None):
+    """Raise SlugTaken when another category already uses this short name."""
     other = db.session.scalar(select(Category).where(Category.slug == slug))
     if other is not None and other is not category:
         raise SlugTaken()

@@ -13,6 +13,7 @@ def active_centres():
 
 
 def all_centres():
+    """Every centre, the active ones first, then by name."""
     return db.session.scalars(select(Centre).order_by(Centre.is_active.desc(), Centre.name)).all()
 
 

@@ -16,17 +16,20 @@ from app.permissions import can_manage_centres
 @bp.before_request
 @login_required
 def require_admin():
+    """Every page under /admin/centres is for signed-in admins only."""
     if not can_manage_centres(current_user):
         raise NotAllowed(what="centres")
 
 
 @bp.route("/admin/centres")
 def list_centres():
+    """Admins' list of centres, the active ones first."""
     return render_template("centres/list.html", centres=all_centres())
 
 
 @bp.route("/admin/centres/new", methods=["GET", "POST"])
 def new_centre():
+    """Admins add a centre: name, municipality, short name for addresses, active or not."""
     form = CentreForm()
     if form.validate_on_submit():
         try:
@@ -42,6 +45,7 @@ def new_centre():
 
 @bp.route("/admin/centres/<int:centre_id>/edit", methods=["GET", "POST"])
 def edit_centre(centre_id):
+    """Admins change a centre, or make it inactive (it keeps its history but is no longer offered)."""
     centre = db.session.get(Centre, centre_id) or abort(404)
     form = CentreForm(obj=centre)
     if form.validate_on_submit():

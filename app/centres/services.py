@@ -22,12 +22,14 @@ class SlugTaken(DomainError):
 
 
 def check_slug_free(slug, centre=None):
+    """Raise SlugTaken when another centre already uses this short name."""
     other = db.session.scalar(select(Centre).where(Centre.slug == slug))
     if other is not None and other is not centre:
         raise SlugTaken()
 
 
 def create_centre(actor, name, municipality, slug, is_active=True):
+    """Add a centre (admins only), recorded in the audit log."""
     if not can_manage_centres(actor):
         raise NotAllowed()
     check_slug_free(slug)
@@ -39,6 +41,7 @@ def create_centre(actor, name, municipality, slug, is_active=True):
 
 
 def update_centre(actor, centre, name, municipality, slug, is_active):
+    """Change a centre's names, short name or whether it is active (admins only), recorded in the audit log."""
     if not can_manage_centres(actor):
         raise NotAllowed()
     check_slug_free(slug, centre)

@@ -16,6 +16,7 @@ from app.urls import next_url
 
 @bp.route("/")
 def home():
+    """The home page, for everyone: the centres and their next activities, the newest and the most supported open ideas."""
     new_ideas, most_supported = home_ideas()
     # the centres and the next activities come in one statement (app/activities/queries.py)
     centres, upcoming = home_centres_and_activities()

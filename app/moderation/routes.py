@@ -27,18 +27,21 @@ DONE_MESSAGES = {
 @bp.before_request
 @login_required
 def require_moderator():
+    """Every moderation page is for signed-in moderators and admins only."""
     if not can_moderate(current_user):
         raise NotAllowed(what=request.endpoint or "moderation")
 
 
 @bp.route("/moderation")
 def queue():
+    """The moderators' review queue: submitted ideas of their centres, the one waiting longest first."""
     page = requested_page(request.args, queries.LAST_PAGE)
     return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page), now=utcnow())
 
 
 @bp.route("/moderation/reports")
 def reports():
+    """Comments reported (or hidden after reports) in the moderator's centres, the one waiting longest first."""
     from app.comments import queries as comment_queries
 
     return render_template(
@@ -49,6 +52,7 @@ def reports():
 
 @bp.route("/moderation/ideas/<int:idea_id>", methods=["GET", "POST"])
 def review_idea(idea_id):
+    """A moderator's review of one submitted idea of their centre: publish, ask for changes or decline."""
     idea = queries.idea_for_review(idea_id)
     # A draft is its author's alone, even for moderators.
     if idea is None or idea.state == IdeaState.DRAFT:
@@ -118,6 +122,7 @@ def photo_url(idea):
 
 @bp.route("/moderation/reasons")
 def reasons():
+    """The moderator's saved reason texts, for every centre they moderate."""
     return render_template(
         "moderation/reasons.html",
         templates=queries.reason_templates_for(current_user),
@@ -129,6 +134,7 @@ def reasons():
 
 
 def reason_form(centres, template=None):
+    """The reason-text form, with a centre to pick only for someone moderating several centres."""
     form = ReasonTemplateForm(obj=template)
     if len(centres) > 1:
         form.centre.choices = centre_choices(centres)
@@ -140,11 +146,13 @@ def reason_form(centres, template=None):
 
 
 def chosen_centre_id(form, centres):
+    """The centre picked in the reason-text form, or the moderator's only centre."""
     return form.centre.data if "centre" in form else centres[0].id
 
 
 @bp.route("/moderation/reasons/new", methods=["GET", "POST"])
 def new_reason():
+    """A moderator saves a reusable reason text for one decision (publish, ask for changes, decline) in one of their centres."""
     centres = queries.centres_moderated_by(current_user)
     if not centres:
         abort(404)
@@ -162,6 +170,7 @@ def new_reason():
 
 
 def own_template(template_id):
+    """A saved reason text of a centre the person moderates, or 404; NotAllowed for another centre's."""
     template = db.session.get(ReasonTemplate, template_id) or abort(404)
     if not can_moderate_centre(current_user, template.centre_id):
         raise NotAllowed(what="moderation.reason_template")
@@ -170,6 +179,7 @@ def own_template(template_id):
 
 @bp.route("/moderation/reasons/<int:template_id>/edit", methods=["GET", "POST"])
 def edit_reason(template_id):
+    """A moderator changes a saved reason text of one of their centres."""
     template = own_template(template_id)
     centres = queries.centres_moderated_by(current_user)
     form = reason_form(centres, template)
@@ -185,6 +195,7 @@ def edit_reason(template_id):
 
 @bp.route("/moderation/reasons/<int:template_id>/delete", methods=["POST"])
 def delete_reason(template_id):
+    """A moderator deletes a saved reason text of one of their centres (POST)."""
     template = own_template(template_id)
     if EmptyForm().validate_on_submit():
         title = template.title

@@ -19,6 +19,7 @@ from app.urls import external_url
 
 
 def check_centre(actor, centre_id):
+    """Raise NotAllowed unless the person moderates this centre."""
     if not permissions.can_moderate_centre(actor, centre_id):
         raise NotAllowed()
 

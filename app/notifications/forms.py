@@ -12,6 +12,7 @@ CHOOSE_ONE = _l("Please choose one of the options.")
 
 
 def frequency_field(label, hint):
+    """How often to e-mail: each time, once a day in a summary, or never (still shown on the site)."""
     return RadioField(
         label,
         description=hint,

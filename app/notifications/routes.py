@@ -18,11 +18,13 @@ MAX_PAGE = 10_000
 @bp.route("/me/notifications")
 @login_required
 def notification_list():
+    """The signed-in person's notifications, newest first, one page at a time."""
     page = queries.notifications_page(current_user, requested_page(request.args, MAX_PAGE))
     return render_template("notifications/list.html", page=page, form=EmptyForm(), describe=describe, link=link)
 
 
 def back_to_list():
+    """Back to the page of the notification list the button was on."""
     page = requested_page(request.form, MAX_PAGE)
     return redirect(url_for("notifications.notification_list", page=page if page > 1 else None))
 
@@ -30,6 +32,7 @@ def back_to_list():
 @bp.route("/me/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id):
+    """Mark one of one's own notifications read (POST); another person's is a 404."""
     notification = queries.own_notification(current_user, notification_id) or abort(404)
     if EmptyForm().validate_on_submit():
         services.mark_read(notification)
@@ -40,6 +43,7 @@ def mark_read(notification_id):
 @bp.route("/me/notifications/read-all", methods=["POST"])
 @login_required
 def mark_all_read():
+    """Mark all of the signed-in person's notifications read (POST)."""
     if EmptyForm().validate_on_submit():
         services.mark_all_read(current_user)
         db.session.commit()
@@ -50,6 +54,7 @@ def mark_all_read():
 @bp.route("/me/notifications/settings", methods=["GET", "POST"])
 @login_required
 def settings():
+    """The signed-in person's choice of how often notifications come by e-mail."""
     form = NotificationSettingsForm(obj=current_user)
     if form.validate_on_submit():
         services.update_settings(current_user, form.email_own_ideas.data, form.email_other.data)

@@ -171,6 +171,7 @@ def may_be_mailed(user):
 
 
 def mail_context(user):
+    """What every notification mail's template needs: the recipient, the text helpers and the settings link."""
     from app.notifications import messages
 
     return {

@@ -149,6 +149,7 @@ def record_result(claim, error):
 
 
 def record_failure(message, error):
+    """Note a failed delivery: try again later, waiting twice as long each time (up to MAX_BACKOFF), or give up at the last."""
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         give_up(message, error)
@@ -160,12 +161,14 @@ def record_failure(message, error):
 
 
 def give_up(message, reason):
+    """Mark the mail failed for good: it is not tried again."""
     message.status = OutboxMessage.FAILED
     message.claimed_until = None
     log.error("giving up on mail %s after %s attempts: %s", message.id, message.attempts, reason)
 
 
 def build_email(message):
+    """The mail as sent: from the site's sender to the recipient, the row's subject and plain-text body."""
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
