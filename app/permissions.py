@@ -21,7 +21,7 @@ def can_manage_users(user):
 
 
 def can_view_audit_log(user):
-    """Admins see every entry; moderators see the log too (issue 3 narrows it to their centres)."""
+    """Admins see every entry; moderators see their centres' entries and their own (admin/queries.py narrows it)."""
     return is_signed_in(user) and user.is_moderator
 
 
