@@ -23,7 +23,7 @@ from app import permissions
 from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import checked_button_form
-from app.ideas import bp, photos, queries, services
+from app.ideas import bp, list_queries, photos, queries, services
 from app.ideas.forms import IdeaForm
 
 #: the buttons of the idea form; anything else counts as "save"
@@ -60,7 +60,7 @@ def setup_choices(form, idea=None):
     With a single active centre the centre field goes away; returns the centre id to use then.
     """
     language = str(get_locale())
-    categories, centres = queries.filter_choices()
+    categories, centres = list_queries.filter_choices()
     category_choices = [SelectChoice(category.id, category.name(language)) for category in categories]
     centre_choices = [SelectChoice(centre.id, centre.name) for centre in centres]
     if idea is not None and idea.category_id not in {choice.value for choice in category_choices}:
@@ -298,26 +298,27 @@ def unfollow(idea_id):
     return back_to_idea(idea)
 
 
-# The list of ideas: filters, search, sort and keyset pagination (app/ideas/queries.py, "Lists and search").
+# The list of ideas: filters, search, sort and keyset pagination (app/ideas/list_queries.py).
 @bp.route("/ideas")
 def list_ideas_page():
     """Public ideas, filtered and searched; every parameter is allow-listed, so a bad one means its default."""
     from flask import render_template, request
     from flask_babel import gettext
 
-    from app.ideas import queries
     from app.ideas.models import IdeaKind, IdeaState
 
-    categories, centres = queries.filter_choices()
-    filters = queries.parse_filters(request.args, {category.id for category in categories}, {centre.id for centre in centres})
-    sort = queries.parse_sort(request.args.get("sort"))
-    per_page = queries.parse_per_page(request.args.get("per_page"))
+    categories, centres = list_queries.filter_choices()
+    filters = list_queries.parse_filters(
+        request.args, {category.id for category in categories}, {centre.id for centre in centres}
+    )
+    sort = list_queries.parse_sort(request.args.get("sort"))
+    per_page = list_queries.parse_per_page(request.args.get("per_page"))
     cursor = request.args.get("cursor")
-    page = queries.list_ideas(filters, sort, cursor, per_page)
+    page = list_queries.list_ideas(filters, sort, cursor, per_page)
     link_args = filters.as_args()
-    if sort != queries.DEFAULT_SORT:
+    if sort != list_queries.DEFAULT_SORT:
         link_args["sort"] = sort
-    if per_page != queries.DEFAULT_PER_PAGE:
+    if per_page != list_queries.DEFAULT_PER_PAGE:
         link_args["per_page"] = per_page
     states = [
         ("", gettext("Open or became an activity")),
@@ -338,7 +339,7 @@ def list_ideas_page():
         kinds=IdeaKind.LABELS,
         states=states,
         sorts=sorts,
-        per_page_choices=queries.PER_PAGE_CHOICES,
+        per_page_choices=list_queries.PER_PAGE_CHOICES,
         link_args=link_args,
         cursor_given=bool(cursor),
     )

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.extensions import db
+from app.ideas.list_queries import encode_cursor
 from app.ideas.models import Idea
-from app.ideas.queries import encode_cursor
 from app.ideas.search import searchable_text
 from app.timeutil import utcnow
 from tests.conftest import log_in
