@@ -61,9 +61,11 @@ class IdeaFilters:
 
     @property
     def terms(self):
+        """The words searched for, folded as the search index holds them; none without a search."""
         return search_terms(self.q)
 
     def is_empty(self):
+        """Nothing narrows the list: every filter is at its default."""
         return self == IdeaFilters()
 
     def as_args(self):
@@ -89,6 +91,7 @@ class IdeaPage(ListPage):
 
 
 def int_or_none(value):
+    """The value as a whole number above 0 and below 2³¹ (a usable id), else None."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -116,10 +119,12 @@ def parse_filters(args, category_ids=None, centre_ids=None):
 
 
 def parse_sort(value):
+    """The sort order asked for when it is one of SORTS, else the default (newest first)."""
     return value if value in SORTS else DEFAULT_SORT
 
 
 def parse_per_page(value):
+    """The page size asked for when it is one of those offered (10, 20, 50), else 20."""
     number = int_or_none(value)
     return number if number in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
 
@@ -134,6 +139,7 @@ def search_terms(text):
 
 
 def encode_cursor(sort, direction, value, idea_id):
+    """The opaque cursor for "the ideas after/before this one" in this sort; None when the idea has no sort value."""
     if value is None:
         return None
     value = value.isoformat() if isinstance(value, datetime) else str(value)
@@ -305,6 +311,7 @@ class CategoryChoice:
     name_en: str
 
     def name(self, language):
+        """The category's name in this language (Latvian for "lv", English otherwise)."""
         return self.name_lv if language == "lv" else self.name_en
 
 
