@@ -151,7 +151,7 @@ class IdeaForm(Form):
             raise ValidationError(refused.message) from refused
 
     def validate(self, extra_validators=None):
-        """The fields' own checks, plus both coordinates or neither, and an age group and a subject when a school is sought."""
+        """The fields' checks, plus both coordinates or neither, and an age group and a subject when seeking a school partner."""
         valid = super().validate(extra_validators)
         if bool(self.latitude.data) != bool(self.longitude.data):
             missing = self.longitude if self.latitude.data else self.latitude
