@@ -3,7 +3,7 @@
 Two kinds of list use it. Most are paged by number (?page=2): requested_page() reads the number and page_of()
 reads the rows, either with one row more than shown (that row tells whether a next page exists, so no count is
 needed) or, where the page says "page 2 of 7", with a count. The list of ideas is paged by keyset (?cursor=…,
-"the ideas after this one", see app/ideas/queries.py); its page carries the cursors of its neighbours instead
+"the ideas after this one", see app/ideas/list_queries.py); its page carries the cursors of its neighbours instead
 of their numbers.
 """
 

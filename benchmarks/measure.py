@@ -110,8 +110,8 @@ def deep_cursor(position):
     from sqlalchemy import select
 
     from app.extensions import db
+    from app.ideas.list_queries import encode_cursor
     from app.ideas.models import Idea, IdeaState
-    from app.ideas.queries import encode_cursor
 
     row = db.session.execute(
         select(Idea.published_at, Idea.id)
@@ -125,7 +125,7 @@ def deep_cursor(position):
 
 def search_times(queries_module, rounds):
     """{search: [ms, …]} for the first page of the default list with each search."""
-    from app.ideas.queries import IdeaFilters
+    from app.ideas.list_queries import IdeaFilters
 
     times = {text: [] for text in SEARCHES}
     for _ in range(rounds):
@@ -145,8 +145,8 @@ def matches_share(text):
     from sqlalchemy import func, select
 
     from app.extensions import db
+    from app.ideas.list_queries import search_condition, search_terms
     from app.ideas.models import Idea
-    from app.ideas.queries import search_condition, search_terms
 
     total = db.session.scalar(select(func.count()).select_from(Idea))
     found = db.session.scalar(select(func.count()).select_from(Idea).where(search_condition(search_terms(text))))
@@ -155,24 +155,24 @@ def matches_share(text):
 
 def measure_search(fts_rounds, like_rounds):
     """p95 of the list query with a search: the full-text index vs LIKE on the same folded text."""
-    from app.ideas import queries
+    from app.ideas import list_queries
     from app.ideas.models import Idea
 
-    search_times(queries, 1)  # warm the caches
-    fts = search_times(queries, fts_rounds)
-    original = queries.search_condition
+    search_times(list_queries, 1)  # warm the caches
+    fts = search_times(list_queries, fts_rounds)
+    original = list_queries.search_condition
 
     def like_condition(terms):
         from sqlalchemy import and_
 
         return and_(*(Idea.search_text.like(f"%{term}%") for term in terms))
 
-    queries.search_condition = like_condition
+    list_queries.search_condition = like_condition
     try:
-        search_times(queries, 1)
-        like = search_times(queries, like_rounds)
+        search_times(list_queries, 1)
+        like = search_times(list_queries, like_rounds)
     finally:
-        queries.search_condition = original
+        list_queries.search_condition = original
     return fts, like
 
 

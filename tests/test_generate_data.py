@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.ideas.list_queries import IdeaFilters, list_ideas
 from app.ideas.models import Idea, IdeaState
-from app.ideas.queries import IdeaFilters, list_ideas
 from app.ideas.search import fold, searchable_text
 from tests.apps import another_app, production_database_url, production_settings
 from tests.helpers import count

@@ -191,6 +191,7 @@ OTHERS = [
 
 
 def sentence(rng):
+    """One made-up Latvian sentence from the word lists: someone does something somewhere together with others."""
     words = [rng.choice(VERBS), rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(PLACES), "kopā ar", rng.choice(OTHERS)]
     if rng.random() < 0.5:
         words += ["un", rng.choice(NOUNS)]
@@ -205,6 +206,7 @@ class TextPool:
         self.sentences = [(text, fold(text)) for text in (sentence(rng) for _ in range(size))]
 
     def paragraph(self, count):
+        """(text, folded text) of `count` sentences picked at random from the pool."""
         chosen = [self.rng.choice(self.sentences) for _ in range(count)]
         return " ".join(text for text, _ in chosen), " ".join(folded for _, folded in chosen)
 
@@ -221,6 +223,7 @@ class TextPool:
 
 
 def ensure_centres_and_categories():
+    """Add the initiative's centres and the default categories where missing; return the ids of the active ones."""
     seed_initiative_centres()
     seed_categories()
     centres = list(db.session.scalars(select(Centre.id).where(Centre.is_active.is_(True))))
@@ -229,6 +232,7 @@ def ensure_centres_and_categories():
 
 
 def insert_in_batches(table, rows):
+    """Insert the rows into the table BATCH rows at a time, without ORM objects."""
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(table), rows[start : start + BATCH])
 
@@ -260,6 +264,7 @@ def generate_users(count, centres, rng):
 
 
 def random_state(rng):
+    """A made-up idea's state: 88 % published, 5 % promoted, 4 % archived, the rest submitted or drafts."""
     roll = rng.random()
     if roll < 0.88:
         return IdeaState.PUBLISHED

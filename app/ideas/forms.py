@@ -120,9 +120,11 @@ class IdeaForm(Form):
         )
 
     def validate_latitude(self, field):
+        """Refuse a latitude that is not a number between -90 and 90 (none at all is fine)."""
         self._check_coordinate(field, 90, _l("A latitude is a number between -90 and 90, e.g. 56.2942."))
 
     def validate_longitude(self, field):
+        """Refuse a longitude that is not a number between -180 and 180 (none at all is fine)."""
         self._check_coordinate(field, 180, _l("A longitude is a number between -180 and 180, e.g. 26.7246."))
 
     @staticmethod
@@ -137,6 +139,7 @@ class IdeaForm(Form):
             raise ValidationError(message)
 
     def validate_photo(self, field):
+        """Re-encode an uploaded photo as JPEG into photo_jpeg, or refuse it (too big, too many pixels, not a picture)."""
         upload = field.data
         if not upload or not getattr(upload, "filename", ""):
             return
@@ -148,6 +151,7 @@ class IdeaForm(Form):
             raise ValidationError(refused.message) from refused
 
     def validate(self, extra_validators=None):
+        """The fields' checks, plus both coordinates or neither, and an age group and a subject when seeking a school partner."""
         valid = super().validate(extra_validators)
         if bool(self.latitude.data) != bool(self.longitude.data):
             missing = self.longitude if self.latitude.data else self.latitude

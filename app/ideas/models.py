@@ -84,6 +84,7 @@ class Category(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def name(self, language):
+        """The category's name in this language (Latvian for "lv", English otherwise)."""
         return self.name_lv if language == "lv" else self.name_en
 
 
@@ -143,6 +144,7 @@ class Idea(db.Model):
 
     @property
     def is_public(self):
+        """Published, promoted or archived: everyone may see it, signed in or not."""
         return self.state in IdeaState.PUBLIC
 
     @property
@@ -177,16 +179,20 @@ class Idea(db.Model):
 
     @property
     def state_label(self):
+        """The idea's state in words people read ("Waiting for review", "Became an activity", …)."""
         return IdeaState.LABELS[self.state]
 
     @property
     def kind_label(self):
+        """What kind of idea it is (a local improvement or a social enterprise), in words people read."""
         return IdeaKind.LABELS[self.kind]
 
     def age_group_codes(self):
+        """The age groups (AGE_GROUPS codes) the idea suits, for the school partner it seeks."""
         return [code for code in self.partner_age_groups.split(",") if code]
 
     def subject_codes(self):
+        """The school subjects (SUBJECTS codes) the idea relates to, for the school partner it seeks."""
         return [code for code in self.partner_subjects.split(",") if code]
 
 

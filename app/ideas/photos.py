@@ -115,6 +115,7 @@ def fitted_size(size):
 
 
 def too_many_pixels(width, height, allowed):
+    """The refusal for a picture with too many pixels: its size, and the most megapixels allowed."""
     return _l(
         "This picture has too many pixels (%(width)d × %(height)d). Please make it smaller, at most "
         "%(megapixels)d megapixels, and choose it again.",
@@ -138,6 +139,7 @@ def flatten(image):
 
 
 def upload_folder():
+    """The folder (UPLOAD_FOLDER) where the photos of ideas and activities and the logos are kept."""
     return current_app.config["UPLOAD_FOLDER"]
 
 

@@ -23,7 +23,7 @@ from app import permissions
 from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import checked_button_form
-from app.ideas import bp, photos, queries, services
+from app.ideas import bp, list_queries, photos, queries, services
 from app.ideas.forms import IdeaForm
 
 #: the buttons of the idea form; anything else counts as "save"
@@ -47,6 +47,7 @@ def saved_or_photo_sent(response):
 
 
 def chosen_action():
+    """The button the idea form was sent with (preview, save or submit); anything else counts as save."""
     action = request.form.get("action", "save")
     return action if action in FORM_ACTIONS else "save"
 
@@ -60,7 +61,7 @@ def setup_choices(form, idea=None):
     With a single active centre the centre field goes away; returns the centre id to use then.
     """
     language = str(get_locale())
-    categories, centres = queries.filter_choices()
+    categories, centres = list_queries.filter_choices()
     category_choices = [SelectChoice(category.id, category.name(language)) for category in categories]
     centre_choices = [SelectChoice(centre.id, centre.name) for centre in centres]
     if idea is not None and idea.category_id not in {choice.value for choice in category_choices}:
@@ -97,14 +98,17 @@ def initial_data(idea):
 
 
 def render_form(form, idea=None, preview=False, photo_dropped=False):
+    """The idea form page, for a new idea or one being changed, with the preview above it when asked for."""
     return render_template("ideas/form.html", form=form, idea=idea, preview=preview, photo_dropped=photo_dropped)
 
 
 def create_limit():
+    """How many new ideas one person may post in a while (IDEA_CREATE_LIMIT, e.g. "10 per day")."""
     return current_app.config["IDEA_CREATE_LIMIT"]
 
 
 def edit_limit():
+    """How many times one person may save changes to ideas in a while (IDEA_EDIT_LIMIT)."""
     return current_app.config["IDEA_EDIT_LIMIT"]
 
 
@@ -112,6 +116,7 @@ def edit_limit():
 @limiter.limit(create_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def new_idea():
+    """The page to write a new idea (preview, save as a draft, submit for review): for confirmed, unsuspended members."""
     if not permissions.can_create_idea(current_user):
         if not current_user.is_confirmed:
             raise NotAllowed(_("Please confirm your e-mail address before you post ideas: follow the link we sent you."))
@@ -156,6 +161,7 @@ def new_idea():
 @limiter.limit(edit_limit, key_func=poster_key, methods=["POST"], deduct_when=saved_or_photo_sent)
 @login_required
 def edit_idea(idea_id):
+    """The page to change an idea (preview, save, submit again): its author, while a draft or when changes were requested."""
     idea = queries.idea_for(current_user, idea_id)
     if not permissions.can_edit_idea(current_user, idea):
         if idea.author_id == current_user.id:
@@ -227,12 +233,14 @@ def photo(idea_id):
 
 
 def back_to_idea(idea):
+    """Redirect to the idea's page."""
     return redirect(url_for("ideas.idea_detail", idea_id=idea.id))
 
 
 @bp.route("/ideas/<int:idea_id>/submit", methods=["POST"])
 @login_required
 def submit_idea(idea_id):
+    """Send the idea for the centre coordinator's review: a POST by its author, while a draft or when changes were requested."""
     idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.transition(idea, "submit", current_user)
@@ -246,6 +254,7 @@ def submit_idea(idea_id):
 @bp.route("/ideas/<int:idea_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_idea(idea_id):
+    """Take an idea waiting for review back among the author's drafts: a POST by its author."""
     idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.transition(idea, "withdraw", current_user)
@@ -257,6 +266,7 @@ def withdraw_idea(idea_id):
 @bp.route("/ideas/<int:idea_id>/support", methods=["POST"])
 @login_required
 def support(idea_id):
+    """Support a published idea: a POST by a member, never on their own idea."""
     idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.support_idea(current_user, idea)
@@ -268,6 +278,7 @@ def support(idea_id):
 @bp.route("/ideas/<int:idea_id>/unsupport", methods=["POST"])
 @login_required
 def unsupport(idea_id):
+    """Take one's support of an idea back: a POST by a signed-in person (none given: nothing happens)."""
     idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.withdraw_support(current_user, idea)
@@ -279,6 +290,7 @@ def unsupport(idea_id):
 @bp.route("/ideas/<int:idea_id>/follow", methods=["POST"])
 @login_required
 def follow(idea_id):
+    """Follow a public idea to be told of its comments and decisions: a POST by a member."""
     idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.follow_idea(current_user, idea)
@@ -290,6 +302,7 @@ def follow(idea_id):
 @bp.route("/ideas/<int:idea_id>/unfollow", methods=["POST"])
 @login_required
 def unfollow(idea_id):
+    """Stop following an idea: a POST by a signed-in person."""
     idea = queries.idea_for(current_user, idea_id)
     checked_button_form()
     services.unfollow_idea(current_user, idea)
@@ -298,26 +311,27 @@ def unfollow(idea_id):
     return back_to_idea(idea)
 
 
-# The list of ideas: filters, search, sort and keyset pagination (app/ideas/queries.py, "Lists and search").
+# The list of ideas: filters, search, sort and keyset pagination (app/ideas/list_queries.py).
 @bp.route("/ideas")
 def list_ideas_page():
     """Public ideas, filtered and searched; every parameter is allow-listed, so a bad one means its default."""
     from flask import render_template, request
     from flask_babel import gettext
 
-    from app.ideas import queries
     from app.ideas.models import IdeaKind, IdeaState
 
-    categories, centres = queries.filter_choices()
-    filters = queries.parse_filters(request.args, {category.id for category in categories}, {centre.id for centre in centres})
-    sort = queries.parse_sort(request.args.get("sort"))
-    per_page = queries.parse_per_page(request.args.get("per_page"))
+    categories, centres = list_queries.filter_choices()
+    filters = list_queries.parse_filters(
+        request.args, {category.id for category in categories}, {centre.id for centre in centres}
+    )
+    sort = list_queries.parse_sort(request.args.get("sort"))
+    per_page = list_queries.parse_per_page(request.args.get("per_page"))
     cursor = request.args.get("cursor")
-    page = queries.list_ideas(filters, sort, cursor, per_page)
+    page = list_queries.list_ideas(filters, sort, cursor, per_page)
     link_args = filters.as_args()
-    if sort != queries.DEFAULT_SORT:
+    if sort != list_queries.DEFAULT_SORT:
         link_args["sort"] = sort
-    if per_page != queries.DEFAULT_PER_PAGE:
+    if per_page != list_queries.DEFAULT_PER_PAGE:
         link_args["per_page"] = per_page
     states = [
         ("", gettext("Open or became an activity")),
@@ -338,7 +352,7 @@ def list_ideas_page():
         kinds=IdeaKind.LABELS,
         states=states,
         sorts=sorts,
-        per_page_choices=queries.PER_PAGE_CHOICES,
+        per_page_choices=list_queries.PER_PAGE_CHOICES,
         link_args=link_args,
         cursor_given=bool(cursor),
     )

@@ -1,4 +1,4 @@
-"""Text normalisation for full-text search (the query side lives in ideas/queries.py)."""
+"""Text normalisation for full-text search (the query side lives in ideas/list_queries.py)."""
 
 import unicodedata
 

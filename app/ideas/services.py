@@ -42,6 +42,7 @@ EVENTS = {
 
 
 def may_act(actor, idea, who):
+    """Whether the person may make an author's move (they wrote it) or a moderator's (of its centre) on the idea."""
     if who == AUTHOR:
         return permissions.is_active_member(actor) and idea.author_id == actor.id
     return permissions.can_decide_idea(actor, idea)
@@ -86,6 +87,7 @@ def transition(idea, action, actor, reason=""):
 
 
 def notify_transition(idea, action, actor, reason):
+    """Notify the author of a moderator's decision, and on archiving the supporters and followers too; nothing else here."""
     event = EVENTS.get(action)
     if event is None:
         return
@@ -151,6 +153,7 @@ def withdraw_support(user, idea):
 
 
 def follow_idea(user, idea):
+    """Make the person follow the public idea (members only); following it already is no error."""
     if not permissions.can_follow_idea(user, idea):
         raise NotAllowed()
     exists = db.session.scalar(select(Follow).where(Follow.idea_id == idea.id, Follow.user_id == user.id))
@@ -163,6 +166,7 @@ def follow_idea(user, idea):
 
 
 def unfollow_idea(user, idea):
+    """Stop the person following the idea; nothing happens when they did not."""
     db.session.execute(delete(Follow).where(Follow.idea_id == idea.id, Follow.user_id == user.id))
 
 

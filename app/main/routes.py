@@ -8,7 +8,7 @@ from app.accounts.services import set_language
 from app.activities.queries import home_centres_and_activities
 from app.extensions import csrf, db, limiter
 from app.i18n import LANGUAGE_COOKIE
-from app.ideas.queries import home_ideas
+from app.ideas.list_queries import home_ideas
 from app.main import bp
 from app.main.forms import LanguageForm
 from app.urls import next_url

@@ -17,6 +17,7 @@ NGO = "Biedrība „Preiļu rokdarbnieces”"
 
 
 def person(email):
+    """The demo person with this e-mail address, or None when seed-demo has not made them."""
     return db.session.scalar(select(User).where(User.email == email))
 
 

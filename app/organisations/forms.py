@@ -34,6 +34,7 @@ def web_address(_form, field):
 
 
 def phone_number(_form, field):
+    """Refuse a phone number other than digits, spaces and ( ) . / - (at least five, a + first allowed)."""
     if field.data and not PHONE_PATTERN.match(field.data.strip()):
         raise ValidationError(_l("Please give a phone number using digits, e.g. +371 2612 3456."))
 
@@ -114,6 +115,7 @@ class OrganisationForm(Form):
         )
 
     def validate_logo(self, field):
+        """Re-encode an uploaded logo as JPEG into logo_jpeg, or refuse it (too big, too many pixels, not a picture)."""
         upload = field.data
         if not upload or not getattr(upload, "filename", ""):
             return

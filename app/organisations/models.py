@@ -69,14 +69,17 @@ class Organisation(db.Model):
 
     @property
     def kind_label(self):
+        """The organisation's type in words people read (School, NGO, Local media, …)."""
         return OrganisationType.LABELS.get(self.kind, self.kind)
 
     @property
     def is_verified(self):
+        """A moderator of its centre checked that the organisation is real (the "Verified" badge)."""
         return self.verified_at is not None
 
     @property
     def is_school(self):
+        """A school or a kindergarten: the kinds that answer an idea seeking a school partner."""
         return self.kind in OrganisationType.SCHOOLS
 
 
@@ -128,4 +131,5 @@ class Representative(db.Model):
 
     @property
     def state_label(self):
+        """Where the request to represent stands, in words people read (Asked to represent, Representative, …)."""
         return MembershipState.LABELS.get(self.state, self.state)

@@ -29,6 +29,7 @@ def visible_organisation(organisation_id):
 
 
 def membership(representative_id):
+    """The request to represent (or the representation) with this id, or 404."""
     representative = db.session.get(Representative, representative_id)
     if representative is None:
         abort(404)
@@ -36,10 +37,12 @@ def membership(representative_id):
 
 
 def back_to_organisation(organisation_id):
+    """Redirect to the organisation's page."""
     return redirect(url_for("organisations.organisation_detail", organisation_id=organisation_id))
 
 
 def back_to_representatives(organisation_id):
+    """Redirect to the organisation's page of requests to represent it and its representatives."""
     return redirect(url_for("organisations.representatives", organisation_id=organisation_id))
 
 
@@ -109,6 +112,7 @@ def setup_centres(form, organisation=None):
 
 
 def initial_data(organisation):
+    """The organisation's fields as form data, for the edit form."""
     return {
         "name": organisation.name,
         "kind": organisation.kind,
@@ -121,6 +125,7 @@ def initial_data(organisation):
 
 
 def render_form(form, organisation=None):
+    """The organisation form page (register or change), saying so when a chosen logo must be chosen again."""
     return render_template(
         "organisations/form.html", form=form, organisation=organisation, logo_dropped=form.logo_jpeg is not None
     )
@@ -129,6 +134,7 @@ def render_form(form, organisation=None):
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @login_required
 def new_organisation():
+    """The page to register an organisation and become its first representative: for confirmed, unsuspended members."""
     if not permissions.can_create_organisation(current_user):
         if not current_user.is_confirmed:
             raise NotAllowed(_("Please confirm your e-mail address first: follow the link we sent you."))
@@ -163,6 +169,7 @@ def new_organisation():
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_organisation(organisation_id):
+    """The page to change an organisation's profile and logo: its representatives and admins."""
     organisation = visible_organisation(organisation_id)
     if not permissions.can_edit_organisation(current_user, organisation):
         raise NotAllowed(what="organisations.edit_organisation")
@@ -204,6 +211,7 @@ def edit_organisation(organisation_id):
 
 
 def set_verified(organisation_id, verified, what):
+    """Give or take away the organisation's "Verified" badge (moderators of its centre), then back to its page."""
     organisation = visible_organisation(organisation_id)
     if not permissions.can_verify_organisation(current_user, organisation):
         raise NotAllowed(what=what)
@@ -220,12 +228,14 @@ def set_verified(organisation_id, verified, what):
 @bp.route("/organisations/<int:organisation_id>/verify", methods=["POST"])
 @login_required
 def verify_organisation(organisation_id):
+    """Mark an organisation as checked and real (the badge): a POST by a moderator of its centre."""
     return set_verified(organisation_id, True, "organisations.verify_organisation")
 
 
 @bp.route("/organisations/<int:organisation_id>/unverify", methods=["POST"])
 @login_required
 def unverify_organisation(organisation_id):
+    """Take an organisation's "Verified" badge away: a POST by a moderator of its centre."""
     return set_verified(organisation_id, False, "organisations.unverify_organisation")
 
 
@@ -235,6 +245,7 @@ def unverify_organisation(organisation_id):
 @bp.route("/organisations/<int:organisation_id>/represent", methods=["GET", "POST"])
 @login_required
 def ask_to_represent(organisation_id):
+    """The page to ask to represent an organisation, saying one's role: for members not representing it yet."""
     organisation = visible_organisation(organisation_id)
     if current_user.represents(organisation.id):
         flash(_("You already represent this organisation."), "info")
@@ -275,6 +286,7 @@ def representatives(organisation_id):
 
 
 def decide(representative_id, approve, what):
+    """Approve or decline a request to represent (its representatives, the centre's moderators), then back to the list."""
     representative = membership(representative_id)
     if not permissions.can_decide_representatives(current_user, representative.organisation):
         raise NotAllowed(what=what)
@@ -292,12 +304,14 @@ def decide(representative_id, approve, what):
 @bp.route("/representatives/<int:representative_id>/approve", methods=["POST"])
 @login_required
 def approve_representative(representative_id):
+    """Approve a request to represent an organisation: a POST by its representatives or a moderator of its centre."""
     return decide(representative_id, True, "organisations.approve_representative")
 
 
 @bp.route("/representatives/<int:representative_id>/decline", methods=["POST"])
 @login_required
 def decline_representative(representative_id):
+    """Decline a request to represent an organisation: a POST by its representatives or a moderator of its centre."""
     return decide(representative_id, False, "organisations.decline_representative")
 
 

@@ -120,6 +120,7 @@ def representatives_of(organisation):
 
 
 def moderators_of_centre(centre_id):
+    """The people named moderators of the centre (admins only when named too), as recipients of notifications."""
     from app.accounts.models import moderator_centres
 
     return db.session.scalars(

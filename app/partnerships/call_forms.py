@@ -80,14 +80,17 @@ class PartnerCallForm(Form):
     )
 
     def validate_age_groups(self, field):
+        """Refuse a call that names no age group."""
         if not field.data:
             raise ValidationError(_l("Please choose at least one age group."))
 
     def validate_subjects(self, field):
+        """Refuse a call that names no school subject."""
         if not field.data:
             raise ValidationError(_l("Please choose at least one subject."))
 
     def validate_ends_on(self, field):
+        """Refuse a last day before the first day."""
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
 

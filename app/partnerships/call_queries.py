@@ -184,6 +184,7 @@ def call_with_organisation(call_id):
 
 
 def organisation_with_centre(organisation_id):
+    """The organisation with its centre, or None: one statement."""
     return db.session.scalar(
         select(Organisation).options(joinedload(Organisation.centre)).where(Organisation.id == organisation_id)
     )

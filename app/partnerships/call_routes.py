@@ -34,6 +34,7 @@ def age_group_names(codes):
 
 @bp.app_template_global()
 def subject_names(codes):
+    """The names of these school subjects, comma-separated, for pages (unknown codes are left out)."""
     return ", ".join(str(SUBJECTS[code]) for code in codes if code in SUBJECTS)
 
 
@@ -65,6 +66,7 @@ def editable_call(call_id, what):
 
 
 def back_to_call(call_id):
+    """Redirect to the partner call's page."""
     return redirect(url_for("partnerships.call_detail", call_id=call_id))
 
 
@@ -98,6 +100,7 @@ def partners():
 
 @bp.route("/partner-calls/<int:call_id>")
 def call_detail(call_id):
+    """A partner call's page, for everyone: suggested ideas and activities while it is open; buttons for its representatives."""
     call = visible_call(call_id)
     # suggestions help while the organisation still looks for a partner
     suggestions = matching.projects_for_call(call) if call.state == PartnerCallState.OPEN else []
@@ -125,6 +128,7 @@ def offer_centres(form, current_centre=None):
 
 
 def call_data(call):
+    """The call's fields as form data, for the edit form."""
     return {
         "title": call.title,
         "description": call.description,
@@ -140,6 +144,7 @@ def call_data(call):
 @bp.route("/organisations/<int:organisation_id>/calls/new", methods=["GET", "POST"])
 @login_required
 def new_call(organisation_id):
+    """The page to post a partner call for an organisation: its representatives only."""
     organisation = call_queries.organisation_with_centre(organisation_id)
     if organisation is None:
         abort(404)
@@ -158,6 +163,7 @@ def new_call(organisation_id):
 @bp.route("/partner-calls/<int:call_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_call(call_id):
+    """The page to change what a partner call says: its organisation's representatives only."""
     call = editable_call(call_id, "partnerships.edit_call")
     form = PartnerCallForm() if request.method == "POST" else PartnerCallForm(data=call_data(call))
     offer_centres(form, call.centre)
@@ -172,6 +178,7 @@ def edit_call(call_id):
 @bp.route("/partner-calls/<int:call_id>/<any(mark_matched, close, reopen):action>", methods=["POST"])
 @login_required
 def change_call(call_id, action):
+    """Mark a call as partner found, close it or open it again: a POST by its organisation's representatives."""
     call = editable_call(call_id, f"partnerships.change_call.{action}")
     checked_button_form()
     if action not in call_services.call_actions(current_user, call):

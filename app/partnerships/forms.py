@@ -11,6 +11,7 @@ MESSAGE_MAX = 2000
 
 
 def message_field(label, description):
+    """An optional message box of up to MESSAGE_MAX characters, with this label and hint."""
     return TextAreaField(
         label,
         filters=[strip],

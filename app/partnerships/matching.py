@@ -30,10 +30,12 @@ class Suggestion:
 
     @property
     def explanation(self):
+        """Why it is suggested, as people read it: same centre, both about environment, Ages 10–12."""
         return ", ".join(self.reasons)
 
 
 def codes(value):
+    """The set of codes in a comma-separated column (age groups or subjects)."""
     return {code for code in (value or "").split(",") if code}
 
 

@@ -56,6 +56,7 @@ class PartnerCall(db.Model):
 
     @property
     def state_label(self):
+        """Where the call stands, in words people read (Looking for a partner, Partner found, Closed)."""
         return PartnerCallState.LABELS.get(self.state, self.state)
 
     @property
@@ -65,10 +66,12 @@ class PartnerCall(db.Model):
 
     @property
     def age_group_codes(self):
+        """The age groups (AGE_GROUPS codes) the call seeks a partner for."""
         return [code for code in self.age_groups.split(",") if code]
 
     @property
     def subject_codes(self):
+        """The school subjects (SUBJECTS codes) the call's project is about."""
         return [code for code in self.subjects.split(",") if code]
 
 
@@ -135,10 +138,12 @@ class Partnership(db.Model):
 
     @property
     def state_label(self):
+        """Where the partnership stands, in words people read (Offered, Partner, Declined, Withdrawn)."""
         return PartnershipState.LABELS.get(self.state, self.state)
 
     @property
     def is_active(self):
+        """Offered or accepted: the organisation cannot be offered or invited to the same project again."""
         return self.state in PartnershipState.ACTIVE
 
     @property

@@ -25,6 +25,7 @@ class PartnershipRow:
 
     @property
     def awaits_viewer(self):
+        """The viewer may accept it: it waits for their answer."""
         return "accept" in self.actions
 
 
@@ -147,6 +148,7 @@ def partnership_for_page(partnership_id):
 
 
 def call_for_page(call_id):
+    """The partner call with its organisation, or None: one statement."""
     return db.session.scalars(
         select(PartnerCall).options(joinedload(PartnerCall.organisation)).where(PartnerCall.id == call_id)
     ).first()

@@ -29,6 +29,7 @@ def project_url(project):
 
 
 def page(template, **values):
+    """The page of this template, with these values."""
     return render_template(template, **values)
 
 
@@ -69,12 +70,14 @@ def offer(project, what):
 @bp.route("/ideas/<int:idea_id>/offer-partnership", methods=["GET", "POST"])
 @login_required
 def offer_to_idea(idea_id):
+    """The page to offer one's organisation as a partner of an idea seeking one: for representatives of organisations."""
     return offer(idea_for(current_user, idea_id), "partnerships.offer_to_idea")
 
 
 @bp.route("/activities/<int:activity_id>/offer-partnership", methods=["GET", "POST"])
 @login_required
 def offer_to_activity(activity_id):
+    """The page to offer one's organisation as a partner of an activity seeking one: for representatives of organisations."""
     activity = db.session.get(Activity, activity_id)
     if activity is None:
         abort(404)
@@ -102,6 +105,7 @@ def project_choices(ideas, activities):
 @bp.route("/partner-calls/<int:call_id>/invite", methods=["GET", "POST"])
 @login_required
 def invite(call_id):
+    """The page to invite an open call's organisation to an idea or activity seeking partners: its author or coordinators."""
     call = queries.call_for_page(call_id)
     if call is None:
         abort(404)
@@ -160,6 +164,7 @@ DONE_TEXTS = {
 
 
 def target_title(partnership):
+    """The title of the idea or activity the partnership is with."""
     return permissions.partnership_target(partnership).title
 
 
@@ -181,18 +186,21 @@ def move(partnership_id, action):
 @bp.route("/partnerships/<int:partnership_id>/accept", methods=["POST"])
 @login_required
 def accept(partnership_id):
+    """Accept an offered partnership: a POST by the side that did not propose it."""
     return move(partnership_id, "accept")
 
 
 @bp.route("/partnerships/<int:partnership_id>/decline", methods=["POST"])
 @login_required
 def decline(partnership_id):
+    """Decline an offered partnership: a POST by the side that did not propose it."""
     return move(partnership_id, "decline")
 
 
 @bp.route("/partnerships/<int:partnership_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(partnership_id):
+    """Withdraw an offered or accepted partnership: a POST by the side that proposed it."""
     return move(partnership_id, "withdraw")
 
 
@@ -202,6 +210,7 @@ def withdraw(partnership_id):
 @bp.route("/me/partnerships")
 @login_required
 def my_partnerships():
+    """Partnerships of the person's organisations, ideas and coordinated activities, those awaiting their answer first."""
     rows = queries.my_partnerships(current_user)
     return page(
         "partnerships/mine.html",

@@ -43,10 +43,12 @@ def project_people(target):
 
 
 def project_fields(target):
+    """The column tying a partnership to this project: activity_id for an activity, idea_id for an idea."""
     return {"activity_id": target.id} if is_activity(target) else {"idea_id": target.id}
 
 
 def notify_about(event, recipients, actor, partnership):
+    """Notify these people of a partnership event, naming the organisation and the idea or activity."""
     target = permissions.partnership_target(partnership)
     about = {"activity": target} if is_activity(target) else {"idea": target}
     notify(
@@ -60,6 +62,7 @@ def notify_about(event, recipients, actor, partnership):
 
 
 def propose(actor, organisation, target, direction, message, call):
+    """Save an offer or invitation as offered (the caller checks who may); AlreadyDone when one is already there."""
     partnership = Partnership(
         organisation_id=organisation.id,
         direction=direction,
@@ -101,6 +104,7 @@ def invite_organisation(actor, call, target, message=""):
 
 
 def may_act(actor, partnership, who):
+    """Whether the person is on the side that acts: the deciding side (DECIDER) or the proposing side (PROPOSER)."""
     if who == DECIDER:
         return permissions.can_decide_partnership(actor, partnership)
     return permissions.can_withdraw_partnership(actor, partnership)
@@ -148,14 +152,17 @@ def transition(partnership, action, actor):
 
 
 def accept_partnership(actor, partnership):
+    """Accept an offered partnership (the side that did not propose it); the proposers are told."""
     return transition(partnership, "accept", actor)
 
 
 def decline_partnership(actor, partnership):
+    """Decline an offered partnership (the side that did not propose it); the proposers are told."""
     return transition(partnership, "decline", actor)
 
 
 def withdraw_partnership(actor, partnership):
+    """Withdraw an offered or accepted partnership (the side that proposed it); the other side is told."""
     return transition(partnership, "withdraw", actor)
 
 

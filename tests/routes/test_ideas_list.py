@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.extensions import db
-from app.ideas.queries import encode_cursor
+from app.ideas.list_queries import encode_cursor
 from app.timeutil import utcnow
 from tests.factories import make_category, make_idea, make_user
 from tests.helpers import signed_in

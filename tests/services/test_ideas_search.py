@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from app.extensions import db
-from app.ideas.queries import (
+from app.ideas.list_queries import (
     IdeaFilters,
     decode_cursor,
     encode_cursor,

@@ -1,0 +1,368 @@
+"""Reading the lists of ideas: filters, search, sort and keyset pagination, for /ideas and the home page."""
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, func, literal, literal_column, select, table, tuple_, union_all
+from sqlalchemy.orm import contains_eager, defer
+
+from app.centres.models import Centre
+from app.extensions import db
+from app.ideas.models import Category, Idea, IdeaKind, IdeaState
+from app.ideas.search import fold
+from app.pagination import ListPage
+
+# The list is paginated by keyset ("the ideas after this one"), never by OFFSET, so page 5,000 costs what page 1
+# costs: each public state is read in the order of an index (ix_ideas_state_published/_supports/_comments) from
+# the cursor on, and only a page of rows is touched. How each database is led there: see page_of_ids().
+
+#: the sort orders people can choose; each is "this column, highest first, then the newest id"
+SORTS = {
+    "newest": Idea.published_at,
+    "supported": Idea.support_count,
+    "discussed": Idea.comment_count,
+}
+DEFAULT_SORT = "newest"
+PER_PAGE_CHOICES = (10, 20, 50)
+DEFAULT_PER_PAGE = 20
+#: the state filter: "" lists the open ideas and those that became activities; never other states
+STATE_CHOICES = {
+    "": (IdeaState.PUBLISHED, IdeaState.PROMOTED),
+    IdeaState.PUBLISHED: (IdeaState.PUBLISHED,),
+    IdeaState.PROMOTED: (IdeaState.PROMOTED,),
+    IdeaState.ARCHIVED: (IdeaState.ARCHIVED,),
+    "all": IdeaState.PUBLIC,
+}
+MAX_QUERY_LENGTH = 100
+MAX_SEARCH_TERMS = 8
+#: letters and digits of any alphabet; everything else (quotes, *, parentheses, -, :) separates words
+SEARCH_TERM = re.compile(r"[^\W_]+")
+FTS_TABLE = table("ideas_fts", literal_column("rowid"))
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    """What the list is narrowed to; build it with parse_filters() so that every value is allowed."""
+
+    kind: str = ""
+    category_id: int | None = None
+    centre_id: int | None = None
+    state: str = ""
+    seeking_school_partner: bool = False
+    q: str = ""
+
+    @property
+    def states(self):
+        """The public states to list; an unknown state filter means the default, never other states."""
+        return STATE_CHOICES.get(self.state, STATE_CHOICES[""])
+
+    @property
+    def terms(self):
+        """The words searched for, folded as the search index holds them; none without a search."""
+        return search_terms(self.q)
+
+    def is_empty(self):
+        """Nothing narrows the list: every filter is at its default."""
+        return self == IdeaFilters()
+
+    def as_args(self):
+        """The filters as URL parameters (only those that differ from the default)."""
+        args = {
+            "kind": self.kind,
+            "category": self.category_id,
+            "centre": self.centre_id,
+            "state": self.state,
+            "partner": "1" if self.seeking_school_partner else "",
+            "q": self.q,
+        }
+        return {key: value for key, value in args.items() if value not in ("", None)}
+
+
+class IdeaPage(ListPage):
+    """One page of ideas and the cursors of its neighbours (None where there is none)."""
+
+    @property
+    def ideas(self):
+        """The ideas of the page (its items)."""
+        return self.items
+
+
+def int_or_none(value):
+    """The value as a whole number above 0 and below 2³¹ (a usable id), else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def parse_filters(args, category_ids=None, centre_ids=None):
+    """IdeaFilters from request arguments; unknown or malformed values are ignored, never an error.
+
+    category_ids/centre_ids, when given, are the ids that may be chosen (the ones offered in the form).
+    """
+    kind = args.get("kind", "")
+    category_id = int_or_none(args.get("category"))
+    centre_id = int_or_none(args.get("centre"))
+    state = args.get("state", "")
+    return IdeaFilters(
+        kind=kind if kind in IdeaKind.ALL else "",
+        category_id=category_id if category_ids is None or category_id in category_ids else None,
+        centre_id=centre_id if centre_ids is None or centre_id in centre_ids else None,
+        state=state if state in STATE_CHOICES else "",
+        seeking_school_partner=args.get("partner", "") in ("1", "y", "on", "true"),
+        q=" ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH],
+    )
+
+
+def parse_sort(value):
+    """The sort order asked for when it is one of SORTS, else the default (newest first)."""
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def parse_per_page(value):
+    """The page size asked for when it is one of those offered (10, 20, 50), else 20."""
+    number = int_or_none(value)
+    return number if number in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
+
+
+def search_terms(text):
+    """The words of a search, folded (lower-case, no diacritics) as ideas.search_text is: "Ēdnīca!" → ["ednica"]."""
+    return SEARCH_TERM.findall(fold(text))[:MAX_SEARCH_TERMS]
+
+
+# An opaque cursor: base64 of "sort|direction|value|id". It only says where to continue; a forged one can
+# only move the reader to another place in the same public list. Anything malformed means "the first page".
+
+
+def encode_cursor(sort, direction, value, idea_id):
+    """The opaque cursor for "the ideas after/before this one" in this sort; None when the idea has no sort value."""
+    if value is None:
+        return None
+    value = value.isoformat() if isinstance(value, datetime) else str(value)
+    raw = f"{sort}|{direction}|{value}|{idea_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor, sort):
+    """(direction, value, id) from a cursor made for this sort, or None."""
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        cursor_sort, direction, value, idea_id = raw.split("|")
+        idea_id = int(idea_id)
+        value = datetime.fromisoformat(value) if sort == "newest" else int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if cursor_sort != sort or direction not in ("next", "prev") or not 0 <= idea_id < 2**63:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return None
+    elif not -(2**63) < value < 2**63:
+        return None
+    return direction, value, idea_id
+
+
+def filter_conditions(filters):
+    """WHERE conditions of the filters other than the state (which list_ideas handles)."""
+    conditions = []
+    if filters.kind:
+        conditions.append(Idea.kind == filters.kind)
+    if filters.category_id:
+        conditions.append(Idea.category_id == filters.category_id)
+    if filters.centre_id:
+        conditions.append(Idea.centre_id == filters.centre_id)
+    if filters.seeking_school_partner:
+        conditions.append(Idea.seeking_school_partner.is_(True))
+    return conditions
+
+
+def sqlite_match_query(terms):
+    """An FTS5 query: every term as a quoted prefix ("ednica"* "preil"*), all required.
+
+    Terms hold only letters and digits (search_terms), and quoting makes words like AND, OR, NEAR plain
+    words, so nothing a person types can change the query's meaning or break it.
+    """
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def postgresql_tsquery(terms):
+    """A tsquery for to_tsquery('simple', …): every term as a prefix, all required (ednica:* & preil:*)."""
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def search_condition(terms):
+    """The ideas containing every term (as a word or the start of one), on this database's full-text index."""
+    if db.engine.dialect.name == "postgresql":
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), literal(postgresql_tsquery(terms)))
+        return literal_column("ideas.search_vector").op("@@")(tsquery)
+    match = literal_column("ideas_fts").op("MATCH")(literal(sqlite_match_query(terms)))
+    return Idea.id.in_(select(FTS_TABLE.c.rowid).where(match))
+
+
+def page_of_ids(filters, sort, position, limit):
+    """A SELECT of the ids of one page (`limit` rows) in page order, from `position` on (None: the start)."""
+    key = SORTS[sort]
+    backwards = position is not None and position[0] == "prev"
+    conditions = filter_conditions(filters)
+    if position is not None:
+        _direction, value, idea_id = position
+        here = tuple_(literal(value, key.type), literal(idea_id, Integer))
+        conditions.append(tuple_(key, Idea.id) > here if backwards else tuple_(key, Idea.id) < here)
+    ordering = (key.asc(), Idea.id.asc()) if backwards else (key.desc(), Idea.id.desc())
+    terms = filters.terms
+    if terms:
+        conditions.append(search_condition(terms))
+    if db.engine.dialect.name != "postgresql":
+        # SQLite walks the index once per state of `state IN (…)` and stops each walk after `limit` rows
+        # (its ORDER BY … LIMIT optimisation), so one plain query is fast at any depth.
+        inner = (
+            select(Idea.id.label("id"), key.label("sort_key"))
+            .where(Idea.state.in_(filters.states), *conditions)
+            .order_by(*ordering)
+            .limit(limit)
+            .subquery()
+        )
+        return select(inner.c.id)
+    if terms:
+        # The planner guesses how common a word is; with LIMIT it may walk the whole index looking for a rare
+        # one (half a second at 100,000 ideas). Collecting the matches first (GIN index) is fast either way.
+        merged = (
+            select(Idea.id.label("id"), key.label("sort_key"))
+            .where(Idea.state.in_(filters.states), *conditions)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+    else:
+        # PostgreSQL cannot walk one index in order for `state IN (…)` and would sort every public idea;
+        # each state's walk is limited on its own and the few rows merged (a Merge Append).
+        branches = [
+            select(Idea.id.label("id"), key.label("sort_key"))
+            .where(Idea.state == state, *conditions)
+            .order_by(*ordering)
+            .limit(limit)
+            .subquery()
+            for state in filters.states
+        ]
+        merged = (
+            branches[0]
+            if len(branches) == 1
+            else union_all(*(select(branch.c.id, branch.c.sort_key) for branch in branches)).subquery()
+        )
+    merged_ordering = (
+        (merged.c.sort_key.asc(), merged.c.id.asc()) if backwards else (merged.c.sort_key.desc(), merged.c.id.desc())
+    )
+    return select(merged.c.id).order_by(*merged_ordering).limit(limit)
+
+
+def cards_of(ids):
+    """A SELECT of the ideas with these ids and what their cards show (category, centre), in one statement.
+
+    The long texts are not loaded (and touching them raises), so a card cannot quietly run a query per idea.
+    """
+    return (
+        select(Idea)
+        .join(Idea.category)
+        .join(Idea.centre)
+        .options(
+            contains_eager(Idea.category),
+            contains_eager(Idea.centre),
+            *(defer(column, raiseload=True) for column in (Idea.description, Idea.needs, Idea.search_text)),
+        )
+        .where(Idea.id.in_(ids))
+    )
+
+
+def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAGE):
+    """One page of public ideas with their category and centre, in one SQL statement.
+
+    `cursor` comes from a previous page's next_cursor/prev_cursor; a missing, malformed or foreign one
+    gives the first page.
+    """
+    sort = parse_sort(sort)
+    key = SORTS[sort]
+    position = decode_cursor(cursor, sort)
+    backwards = position is not None and position[0] == "prev"
+    statement = cards_of(page_of_ids(filters, sort, position, per_page + 1)).order_by(key.desc(), Idea.id.desc())
+    ideas = list(db.session.scalars(statement).unique())
+    more = len(ideas) > per_page
+    if more:  # one row beyond the page, on the side we were going to
+        ideas = ideas[1:] if backwards else ideas[:-1]
+    page = IdeaPage(items=ideas, per_page=per_page)
+    if ideas:
+        first, last = ideas[0], ideas[-1]
+        if more or backwards:
+            page.next_cursor = encode_cursor(sort, "next", getattr(last, key.key), last.id)
+            page.has_next = True
+        if (more and backwards) or (position is not None and not backwards):
+            page.prev_cursor = encode_cursor(sort, "prev", getattr(first, key.key), first.id)
+    return page
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    id: int
+    name_lv: str
+    name_en: str
+
+    def name(self, language):
+        """The category's name in this language (Latvian for "lv", English otherwise)."""
+        return self.name_lv if language == "lv" else self.name_en
+
+
+@dataclass(frozen=True)
+class CentreChoice:
+    id: int
+    name: str
+
+
+def filter_choices():
+    """(active categories by position, active centres by name) for the filters, in one SQL statement.
+
+    One, not two: the header of a signed-in person's page already costs up to four of the list page's
+    budget of five (the user, their centres, unread notifications, a moderator's waiting items).
+    """
+    categories = select(
+        literal("category").label("what"),
+        Category.id,
+        Category.name_lv.label("name"),
+        Category.name_en.label("other_name"),
+        Category.position,
+    ).where(Category.is_active.is_(True))
+    centres = select(literal("centre"), Centre.id, Centre.name, Centre.name, literal(0)).where(Centre.is_active.is_(True))
+    rows = db.session.execute(union_all(categories, centres)).all()
+    return (
+        [
+            CategoryChoice(row.id, row.name, row.other_name)
+            for row in sorted((row for row in rows if row.what == "category"), key=lambda row: (row.position, row.id))
+        ],
+        [
+            CentreChoice(row.id, row.name)
+            for row in sorted((row for row in rows if row.what == "centre"), key=lambda row: (row.name, row.id))
+        ],
+    )
+
+
+HOME_LIST_LENGTH = 6
+
+
+def home_ideas():
+    """(the newest open ideas, the open ideas with the most supporters) for the home page, in one statement.
+
+    Both pages of ids are read together; the newest six of the union are the newest six overall (any
+    newer idea would have been among them), and likewise for the most supported.
+    """
+    open_ideas = IdeaFilters(state=IdeaState.PUBLISHED)
+    newest = page_of_ids(open_ideas, "newest", None, HOME_LIST_LENGTH).subquery()
+    supported = page_of_ids(open_ideas, "supported", None, HOME_LIST_LENGTH).subquery()
+    ideas = list(db.session.scalars(cards_of(union_all(select(newest.c.id), select(supported.c.id)))).unique())
+
+    def top(column):
+        return sorted(ideas, key=lambda idea: (getattr(idea, column.key), idea.id), reverse=True)[:HOME_LIST_LENGTH]
+
+    return top(Idea.published_at), top(Idea.support_count)
