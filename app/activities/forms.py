@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.activities.services import COMPANION_NAME_LENGTH, MAX_COMPANIONS
+from app.activities.registrations import COMPANION_NAME_LENGTH, MAX_COMPANIONS
 from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS

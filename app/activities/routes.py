@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import permissions
 from app.activities import bp, queries, services
+from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import Registration, RegistrationState
 from app.centres.queries import active_centres
@@ -140,7 +141,7 @@ def render_detail(activity, register_form=None):
         roles=roles_of_activity(activity, current_user),
         actions=services.allowed_actions(current_user, activity),
         button_form=EmptyForm(),
-        max_companions=services.MAX_COMPANIONS,
+        max_companions=registration_services.MAX_COMPANIONS,
     )
 
 
@@ -335,7 +336,7 @@ def register(activity_id):
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_detail(activity, register_form=form)
-    registration = services.register(current_user, activity, form.includes_self.data, form.names())
+    registration = registration_services.register(current_user, activity, form.includes_self.data, form.names())
     db.session.commit()
     if registration.state == RegistrationState.REGISTERED:
         flash(_("You are registered. See you there!"), "success")
@@ -358,7 +359,7 @@ def cancel_registration(registration_id):
         abort(404)
     checked_button_form()
     was_waiting = registration.state == RegistrationState.WAITING
-    services.cancel_registration(current_user, registration)
+    registration_services.cancel_registration(current_user, registration)
     db.session.commit()
     flash(_("You have left the waiting list.") if was_waiting else _("Your registration is cancelled."), "success")
     return back_to_activity(registration.activity_id, "registration")

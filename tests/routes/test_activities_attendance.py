@@ -12,7 +12,7 @@ from flask import render_template_string
 from PIL import Image
 from sqlalchemy import select
 
-from app.activities import services
+from app.activities import registrations as registration_services
 from app.activities.models import ActivityPhoto, Registration
 from app.activities.outcome import outcome_figures
 from app.activities.photos import MAX_PHOTOS
@@ -47,9 +47,9 @@ def place(ctx):
         for number, name in enumerate(("Anna Ozola", "Brencis Kalns", "Cilda Upe"))
     ]
     registrations = [
-        services.register(people[0], activity, companions=["Marta", "Jānis"]),
-        services.register(people[1], activity),
-        services.register(people[2], activity),
+        registration_services.register(people[0], activity, companions=["Marta", "Jānis"]),
+        registration_services.register(people[1], activity),
+        registration_services.register(people[2], activity),
     ]
     volunteer = make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en")
     role = VolunteerRole(activity_id=activity.id, name="Podu apgleznotājs", places=3, accepted_count=1)
@@ -244,7 +244,7 @@ def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_saved(client, plac
 def test_rows_of_another_activity_in_the_form_are_ignored(client, place):
     stranger = make_user(email="stranger@example.com")
     other = make_activity(centre=place["centre"], state="open", starts_in_days=2)
-    foreign = services.register(stranger, other)
+    foreign = registration_services.register(stranger, other)
     db.session.commit()
     as_(client, place["moderator"])
     data = attendance_form(place, came=(0,))

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.activities import registrations as registration_services
 from app.activities import services
 from app.activities.models import Activity, ActivityState, Registration, RegistrationState
 from app.audit.models import AuditEntry
@@ -77,7 +78,7 @@ def registration_in(activity, user, state, places=1):
 
 
 def register(user, activity, companions=(), includes_self=True):
-    registration = services.register(user, activity, includes_self=includes_self, companions=companions)
+    registration = registration_services.register(user, activity, includes_self=includes_self, companions=companions)
     db.session.commit()
     return registration
 
@@ -414,7 +415,9 @@ def test_companions_are_cleaned(world):
     registration = reloaded(registration)
     assert registration.companions == ["Jānis", "Anna Marija", "x" * 40]
     assert registration.places == 1 + len(registration.companions)
-    assert all(len(name) <= services.COMPANION_NAME_LENGTH and name == name.strip() for name in registration.companions)
+    assert all(
+        len(name) <= registration_services.COMPANION_NAME_LENGTH and name == name.strip() for name in registration.companions
+    )
     assert assert_places_add_up(activity) == registration.places
 
 
@@ -434,21 +437,21 @@ def test_a_parent_registers_only_their_children(world):
 
 def test_at_most_max_companions(world):
     activity = an_activity(world, capacity=20)
-    too_many = [f"Bērns {n}" for n in range(services.MAX_COMPANIONS + 1)]
+    too_many = [f"Bērns {n}" for n in range(registration_services.MAX_COMPANIONS + 1)]
     with pytest.raises(InvalidTransition):
-        services.register(world.resident, activity, companions=too_many)
+        registration_services.register(world.resident, activity, companions=too_many)
     db.session.rollback()
     assert count(Registration) == 0
     registration = register(world.resident, activity, companions=too_many[:-1])
-    assert reloaded(registration).places == services.MAX_COMPANIONS + 1
-    assert assert_places_add_up(activity) == services.MAX_COMPANIONS + 1
+    assert reloaded(registration).places == registration_services.MAX_COMPANIONS + 1
+    assert assert_places_add_up(activity) == registration_services.MAX_COMPANIONS + 1
 
 
 @pytest.mark.parametrize("companions", [[], ["", "  "]])
 def test_registering_nobody_is_refused(world, companions):
     activity = an_activity(world)
     with pytest.raises(InvalidTransition):
-        services.register(world.resident, activity, includes_self=False, companions=companions)
+        registration_services.register(world.resident, activity, includes_self=False, companions=companions)
     db.session.rollback()
     assert count(Registration) == 0
     assert assert_places_add_up(activity) == 0
@@ -458,7 +461,7 @@ def test_a_second_active_registration_is_already_done(world):
     activity = an_activity(world, capacity=1)
     register(world.resident, activity)
     with pytest.raises(AlreadyDone):
-        services.register(world.resident, activity, companions=["Jānis"])
+        registration_services.register(world.resident, activity, companions=["Jānis"])
     db.session.rollback()
     assert count(Registration) == 1
     assert assert_places_add_up(activity) == 1
@@ -469,7 +472,7 @@ def test_a_second_registration_while_waiting_is_already_done(world):
     register(make_user(), activity)
     register(world.resident, activity)
     with pytest.raises(AlreadyDone):
-        services.register(world.resident, activity)
+        registration_services.register(world.resident, activity)
     db.session.rollback()
     assert count(Registration, Registration.user_id == world.resident.id) == 1
     assert assert_places_add_up(activity) == 1
@@ -478,7 +481,7 @@ def test_a_second_registration_while_waiting_is_already_done(world):
 def test_after_cancelling_one_may_register_again(world):
     activity = an_activity(world)
     registration = register(world.resident, activity)
-    services.cancel_registration(world.resident, registration)
+    registration_services.cancel_registration(world.resident, registration)
     db.session.commit()
     register(world.resident, activity, companions=["Jānis"])
     assert count(Registration, Registration.state == "registered") == 1 and count(Registration) == 2
@@ -506,7 +509,7 @@ def test_the_database_refuses_more_registered_than_capacity(world):
 def test_registration_only_while_open_and_not_started(world, state, starts_in_days):
     activity = an_activity(world, state=state, starts_in_days=starts_in_days)
     with pytest.raises(NotAllowed):
-        services.register(world.resident, activity)
+        registration_services.register(world.resident, activity)
     db.session.rollback()
     assert count(Registration) == 0
 
@@ -515,7 +518,7 @@ def test_registration_only_while_open_and_not_started(world, state, starts_in_da
 def test_who_may_not_register(world, who):
     person = make_user(email=f"{who}@example.com", confirmed=who != "unconfirmed", suspended=who == "suspended")
     with pytest.raises(NotAllowed):
-        services.register(person, an_activity(world))
+        registration_services.register(person, an_activity(world))
     db.session.rollback()
     assert count(Registration) == 0
 
@@ -526,7 +529,7 @@ def test_only_the_person_cancels_their_registration(world, who):
     registration = register(world.resident, activity)
     actor = make_user() if who == "other" else world.coordinator
     with pytest.raises(NotAllowed):
-        services.cancel_registration(actor, registration)
+        registration_services.cancel_registration(actor, registration)
     db.session.rollback()
     assert states(registration) == ["registered"]
     assert assert_places_add_up(activity) == 1
@@ -536,7 +539,7 @@ def test_cancelling_after_the_start_is_refused(world):
     activity = an_activity(world, starts_in_days=STARTED)
     registration = registration_in(activity, world.resident, "registered")
     with pytest.raises(InvalidTransition):
-        services.cancel_registration(world.resident, registration)
+        registration_services.cancel_registration(world.resident, registration)
     db.session.rollback()
     assert states(registration) == ["registered"]
 
@@ -544,10 +547,10 @@ def test_cancelling_after_the_start_is_refused(world):
 def test_cancelling_twice_is_refused(world):
     activity = an_activity(world)
     registration = register(world.resident, activity)
-    services.cancel_registration(world.resident, registration)
+    registration_services.cancel_registration(world.resident, registration)
     db.session.commit()
     with pytest.raises(InvalidTransition):
-        services.cancel_registration(world.resident, reloaded(registration))
+        registration_services.cancel_registration(world.resident, reloaded(registration))
     db.session.rollback()
     assert assert_places_add_up(activity) == 0
 
@@ -562,7 +565,7 @@ def test_cancelling_frees_places_for_the_first_who_fit(world):
     another_registration = register(another, activity)  # 1: waits
     assert states(group_registration, single_registration, another_registration) == ["waiting"] * 3
 
-    services.cancel_registration(leaving, leaving_registration)
+    registration_services.cancel_registration(leaving, leaving_registration)
     db.session.commit()
 
     # 2 free places: the group of 3 does not fit and does not block the two singles behind it
@@ -584,7 +587,7 @@ def test_the_waiting_list_is_served_in_order(world):
     leaving_registration = register(leaving, activity)
     first_registration = register(first, activity)
     second_registration = register(second, activity)
-    services.cancel_registration(leaving, leaving_registration)
+    registration_services.cancel_registration(leaving, leaving_registration)
     db.session.commit()
     assert states(first_registration, second_registration) == ["registered", "waiting"]
     assert told("registration_promoted") == [first.id]
@@ -597,7 +600,7 @@ def test_cancelling_a_waiting_registration_promotes_nobody(world):
     register(holder, activity)
     leaving_registration = register(leaving, activity)
     other_registration = register(other, activity)
-    services.cancel_registration(leaving, leaving_registration)
+    registration_services.cancel_registration(leaving, leaving_registration)
     db.session.commit()
     assert states(leaving_registration, other_registration) == ["cancelled", "waiting"]
     assert notes(event="registration_promoted") == []
@@ -760,7 +763,7 @@ def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(worl
     registered, waiting, cancelled = people(3)
     register(registered, activity, companions=["Bērns"])
     register(waiting, activity)
-    services.cancel_registration(cancelled, register(cancelled, activity))
+    registration_services.cancel_registration(cancelled, register(cancelled, activity))
     db.session.commit()
     helpers = volunteers(world, activity)
     # one person both registered and volunteering: one notification
