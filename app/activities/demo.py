@@ -30,6 +30,7 @@ def local_time(day, hour, minute=0):
 
 
 def today():
+    """Today's date in the site's time zone (Europe/Riga)."""
     return utcnow().replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 

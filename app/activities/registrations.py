@@ -38,6 +38,7 @@ def take_places(activity, count):
 
 
 def free_places(activity, count):
+    """Give count places of the activity back with one UPDATE (none when fewer are taken, so never below zero)."""
     db.session.execute(
         update(Activity)
         .where(Activity.id == activity.id, Activity.registered_count >= count)

@@ -49,6 +49,7 @@ ACTIVITY_FIELDS = (
 
 
 def check_centre(actor, centre_id):
+    """Refuse (NotAllowed) unless the person moderates that centre: an activity is made or changed only within one's centres."""
     if not permissions.can_moderate_centre(actor, centre_id):
         raise NotAllowed()
 
@@ -159,6 +160,7 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
 
 
 def too_many_registered_message(registered, capacity):
+    """What to say when the new capacity is below the places that would still be taken."""
     return ngettext(
         "%(num)d place would still be taken, more than the new capacity (%(capacity)d). Choose whom "
         "to move to the waiting list, or keep more places.",
