@@ -51,6 +51,7 @@ class OutcomePhotoForm(Form):
         )
 
     def validate_photo(self, field):
+        """Refuse a missing, too large or unreadable picture; keep the accepted one, re-encoded as JPEG, in photo_jpeg."""
         upload = field.data
         if not upload or not getattr(upload, "filename", ""):
             raise ValidationError(_l("Please choose a photo."))

@@ -45,6 +45,7 @@ HOURS_MISSING = _l("Please give the hours this person helped (from 0 to 24).")
 
 
 def activity_or_404(activity_id):
+    """The activity with this id, or 404 (each page checks who may use it)."""
     activity = db.session.get(Activity, activity_id)
     if activity is None:
         abort(404)
@@ -67,6 +68,7 @@ class AttendanceRow:
 
     @property
     def id(self):
+        """The id of the registration or sign-up, as in the row's field names."""
         return self.record.id
 
 
@@ -118,6 +120,7 @@ def parse_minutes(text):
 
 
 def rows_from_records(activity, registrations, signups):
+    """The form's rows as recorded so far: who is marked as having come, and the hours to offer each volunteer."""
     rows = [AttendanceRow("r", registration, registration.state == RegistrationState.ATTENDED) for registration in registrations]
     rows += [
         AttendanceRow("s", signup, signup.state == SignUpState.ATTENDED, hours=hours_text(expected_minutes(signup, activity)))
@@ -161,6 +164,7 @@ def rows_from_form(registrations, signups):
 
 
 def render_attendance(activity, rows, form):
+    """The attendance page: the participants' rows, the volunteers' rows, and whether any row has an error."""
     return render_template(
         "activities/attendance.html",
         activity=activity,
@@ -203,6 +207,7 @@ def attendance(activity_id):
 
 
 def render_outcome(activity, outcome_form, photo_form):
+    """The outcome report page: the report form, the photos, the photo form, and whether no more photos fit."""
     photos = activity.photos
     return render_template(
         "activities/outcome.html",
@@ -245,6 +250,7 @@ def edit_outcome(activity_id):
 
 
 def add_photo(activity, outcome_form, photo_form):
+    """Add the uploaded photo to the outcome report (the outcome page's photo form); when saving fails, its file is deleted."""
     if photo_count(activity) >= MAX_PHOTOS:  # before reading the file: there is no room for it anyway
         photo_form.photo.errors = [TOO_MANY_PHOTOS]
         return render_outcome(activity, outcome_form, photo_form)
@@ -264,6 +270,7 @@ def add_photo(activity, outcome_form, photo_form):
 @bp.route("/activity-photos/<int:photo_id>/delete", methods=["POST"])
 @login_required
 def delete_photo(photo_id):
+    """Remove a photo from an outcome report (POST; the activity's coordinators, once it is marked as held)."""
     photo = db.session.get(ActivityPhoto, photo_id)
     if photo is None:
         abort(404)

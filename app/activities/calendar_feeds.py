@@ -31,6 +31,7 @@ PUBLIC_FEED_MAX_AGE = 15 * 60
 
 
 def calendar_response(body, filename, private=False, download=False):
+    """An .ics answer, inline or to download; others may cache a public feed (PUBLIC_FEED_MAX_AGE), never the private one."""
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     disposition = "attachment" if download else "inline"
@@ -43,6 +44,7 @@ def calendar_response(body, filename, private=False, download=False):
 
 
 def active_centre_or_404(slug):
+    """The active centre with this slug, or 404."""
     centre = db.session.scalar(select(Centre).where(Centre.slug == slug, Centre.is_active.is_(True)))
     if centre is None:
         abort(404)
@@ -71,6 +73,7 @@ def feed_activities(centre=None):
 @bp.route("/calendar.ics", defaults={"slug": None})
 @bp.route("/centres/<slug>/calendar.ics")
 def centre_ics(slug):
+    """The public calendar feed of every active centre's activities, or of one centre (by its address or ?centre=)."""
     slug = slug or request.args.get("centre") or None
     centre = active_centre_or_404(slug) if slug else None
     name = f"Kopiena — {centre.name}" if centre else "Kopiena"
@@ -80,6 +83,7 @@ def centre_ics(slug):
 
 @bp.route("/activities/<int:activity_id>.ics")
 def activity_ics(activity_id):
+    """One activity as an .ics file to add to a calendar, for everyone (every activity is public)."""
     activity = db.session.scalar(select(Activity).options(joinedload(Activity.centre)).where(Activity.id == activity_id))
     if activity is None:
         abort(404)
@@ -138,6 +142,7 @@ def my_feed_content(user):
 
 @bp.route("/me/calendar/<token>.ics")
 def my_ics(token):
+    """A person's private calendar feed, opened by the secret token in its address (no login), in their language."""
     feed = db.session.scalar(select(CalendarFeed).options(joinedload(CalendarFeed.user)).where(CalendarFeed.token == token))
     if feed is None or not feed.user.is_active:
         abort(404)

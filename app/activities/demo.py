@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.activities import registrations as registration_services
 from app.activities import services
 from app.activities.models import Activity
 from app.centres.models import Centre
@@ -29,6 +30,7 @@ def local_time(day, hour, minute=0):
 
 
 def today():
+    """Today's date in the site's time zone (Europe/Riga)."""
     return utcnow().replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
@@ -64,7 +66,9 @@ def seed_clean_up_day(people, centres):
         description="Uzvārīt tēju, sagriezt maizi un parūpēties, lai talciniekiem nav auksti.",
     )
     signup = volunteering_services.apply_for_role(people["marija@kopiena.example"], role)
-    registrations = [services.register(people[email], activity) for email in ("anna@kopiena.example", "valdis@kopiena.example")]
+    registrations = [
+        registration_services.register(people[email], activity) for email in ("anna@kopiena.example", "valdis@kopiena.example")
+    ]
     # The demo needs an activity that already happened, and registering for one is refused: it is made
     # for next week and then moved back three weeks, as if time had passed.
     past_day = today() - timedelta(days=21)

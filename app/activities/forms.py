@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.activities.services import COMPANION_NAME_LENGTH, MAX_COMPANIONS
+from app.activities.registrations import COMPANION_NAME_LENGTH, MAX_COMPANIONS
 from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS
@@ -100,14 +100,17 @@ class ActivityForm(Form):
         self.is_new = is_new
 
     def validate_starts_at(self, field):
+        """A new activity must start in the future (a change to an existing one is not held to this)."""
         if self.is_new and field.data and to_utc(field.data).replace(tzinfo=None) <= utcnow():
             raise ValidationError(_l("The start must be in the future."))
 
     def validate_ends_at(self, field):
+        """The end must come after the start."""
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("The end must be after the start."))
 
     def validate(self, extra_validators=None):
+        """The fields' checks, and for an activity seeking a school partner at least one age group and one subject."""
         valid = super().validate(extra_validators)
         if self.seeking_school_partner.data:
             if not self.partner_age_groups.data:
@@ -158,9 +161,11 @@ class RegisterForm(Form):
     )
 
     def names(self):
+        """The first names written in the companion fields, empty ones left out."""
         return [name for name in (entry.data for entry in self.companions) if name]
 
     def validate_includes_self(self, field):
+        """Refuse a registration with nobody in it: neither the person nor anyone they bring."""
         if not field.data and not self.names():
             raise ValidationError(_l("Tick “I take part myself” or write the name of at least one person you bring."))
 

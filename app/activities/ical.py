@@ -24,14 +24,17 @@ def feed_host():
 
 
 def absolute(path):
+    """The full address of a path on this site (BASE_URL in front of it)."""
     return current_app.config["BASE_URL"] + path
 
 
 def utc(value):
+    """A stored time (naive UTC) marked as UTC, as the calendar file needs it."""
     return value.replace(tzinfo=UTC)
 
 
 def activity_url(activity):
+    """The full address of the activity's page."""
     return absolute(url_for("activities.activity_detail", activity_id=activity.id))
 
 

@@ -113,6 +113,7 @@ class Activity(db.Model):
 
     @property
     def state_label(self):
+        """The activity's state in words for people (translated), e.g. "Registration open"."""
         return ActivityState.LABELS.get(self.state, self.state)
 
     @property
@@ -152,18 +153,22 @@ class Activity(db.Model):
 
     @property
     def free_places(self):
+        """How many places are still free to register for (never below zero)."""
         return max(self.capacity - self.registered_count, 0)
 
     @property
     def age_group_codes(self):
+        """The codes of the school age groups the activity suits, for a school partner."""
         return [code for code in self.partner_age_groups.split(",") if code]
 
     @property
     def subject_codes(self):
+        """The codes of the school subjects the activity relates to, for a school partner."""
         return [code for code in self.partner_subjects.split(",") if code]
 
     @property
     def has_started(self):
+        """Its start time has passed: the activity is going on or over."""
         return self.starts_at <= utcnow()
 
 
@@ -213,10 +218,12 @@ class Registration(db.Model):
 
     @property
     def state_label(self):
+        """The registration's state in words for people (translated)."""
         return RegistrationState.LABELS.get(self.state, self.state)
 
     @property
     def is_active(self):
+        """Registered or on the waiting list: not cancelled, and attendance not recorded yet."""
         return self.state in RegistrationState.ACTIVE
 
     @property

@@ -23,6 +23,7 @@ class OutcomeFigures(NamedTuple):
 
     @property
     def any(self):
+        """Anyone is recorded as having come (participants or volunteers), so there are figures to show."""
         return bool(self.participants or self.volunteers)
 
 

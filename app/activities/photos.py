@@ -22,6 +22,7 @@ TOO_MANY_PHOTOS = _l("An activity can have at most %(num)d photos. Please remove
 
 
 def photo_count(activity):
+    """How many photos the activity's outcome report has."""
     return db.session.scalar(select(func.count()).select_from(ActivityPhoto).where(ActivityPhoto.activity_id == activity.id))
 
 

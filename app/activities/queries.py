@@ -22,6 +22,7 @@ MY_REGISTRATIONS_LIMIT = 200
 
 
 def parse_when(value):
+    """The list's view from the address: "past", else "upcoming"."""
     return value if value in WHEN_CHOICES else "upcoming"
 
 
@@ -161,6 +162,7 @@ class RegistrationLists:
 
     @property
     def places_taken(self):
+        """The places held by the people taking part (themselves and those they bring)."""
         return sum(registration.places for registration in self.taking_part)
 
 

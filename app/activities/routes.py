@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import permissions
 from app.activities import bp, queries, services
+from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import Registration, RegistrationState
 from app.centres.queries import active_centres
@@ -47,6 +48,7 @@ def managed_activity(activity_id, what):
 
 
 def back_to_activity(activity_id, anchor=None):
+    """Redirect to the activity's page, at the given part of it."""
     return redirect(url_for("activities.activity_detail", activity_id=activity_id, _anchor=anchor))
 
 
@@ -79,6 +81,7 @@ def parse_month(value, today):
 
 
 def shift_month(year, month, step):
+    """The (year, month) that is step months after the given one (before it when step is negative)."""
     index = year * 12 + (month - 1) + step
     return index // 12, index % 12 + 1
 
@@ -126,6 +129,7 @@ def calendar():
 
 
 def render_detail(activity, register_form=None):
+    """The activity's page: the viewer's registration or form to register, the waiting list, roles, the coordinators' buttons."""
     mine = queries.my_registration(activity, current_user)
     may_register = permissions.can_register_for_activity(current_user, activity)
     if register_form is None and mine is None and may_register:
@@ -140,12 +144,13 @@ def render_detail(activity, register_form=None):
         roles=roles_of_activity(activity, current_user),
         actions=services.allowed_actions(current_user, activity),
         button_form=EmptyForm(),
-        max_companions=services.MAX_COMPANIONS,
+        max_companions=registration_services.MAX_COMPANIONS,
     )
 
 
 @bp.route("/activities/<int:activity_id>")
 def activity_detail(activity_id):
+    """An activity's page, for everyone (every activity is public)."""
     return render_detail(visible_activity(activity_id))
 
 
@@ -171,12 +176,14 @@ def centre_choices_for(form, activity=None):
 
 
 def render_form(form, activity=None, idea=None, capacity_message=None):
+    """The page of the form for a new or changed activity, with the capacity message when there is one."""
     return render_template("activities/form.html", form=form, activity=activity, idea=idea, capacity_message=capacity_message)
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
 @login_required
 def new_activity():
+    """The form for a new activity of a centre one coordinates (moderators); it is saved planned or open."""
     if not permissions.can_create_activity(current_user):
         raise NotAllowed(what="activities.new_activity")
     form = ActivityForm()
@@ -198,6 +205,7 @@ def new_activity():
 
 
 def initial_data(activity):
+    """The activity's values for the edit form, its times in local time."""
     return {
         "title": activity.title,
         "description": activity.description,
@@ -229,6 +237,7 @@ def move_choices(registrations):
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_activity(activity_id):
+    """The form to change a planned or open activity (its coordinators); less capacity asks whom to move to the waiting list."""
     activity = visible_activity(activity_id)
     if not permissions.can_edit_activity(current_user, activity):
         raise NotAllowed(what="activities.edit_activity")
@@ -260,6 +269,7 @@ def edit_activity(activity_id):
 @bp.route("/activities/<int:activity_id>/open", methods=["POST"])
 @login_required
 def open_registration(activity_id):
+    """Open registration so people can register (POST; the activity's coordinators)."""
     activity = managed_activity(activity_id, "activities.open_registration")
     checked_button_form()
     services.open_registration(current_user, activity)
@@ -279,6 +289,7 @@ def not_now(activity, action):
 @bp.route("/activities/<int:activity_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_activity(activity_id):
+    """The form to cancel a planned or open activity with a reason everyone is told (its coordinators)."""
     activity = managed_activity(activity_id, "activities.cancel_activity")
     if (leave := not_now(activity, "cancel")) is not None:
         return leave
@@ -294,6 +305,7 @@ def cancel_activity(activity_id):
 @bp.route("/activities/<int:activity_id>/complete", methods=["GET", "POST"])
 @login_required
 def complete_activity(activity_id):
+    """The form to mark an activity as held, with its outcome if known (its coordinators, once it has started)."""
     activity = managed_activity(activity_id, "activities.complete_activity")
     if (leave := not_now(activity, "complete")) is not None:
         return leave
@@ -309,6 +321,7 @@ def complete_activity(activity_id):
 @bp.route("/activities/<int:activity_id>/registrations")
 @login_required
 def registrations(activity_id):
+    """Who takes part, who is waiting, and the volunteers of an activity (its coordinators only)."""
     activity = managed_activity(activity_id, "activities.registrations")
     return render_template(
         "activities/registrations.html",
@@ -324,6 +337,7 @@ def registrations(activity_id):
 @bp.route("/activities/<int:activity_id>/register", methods=["POST"])
 @login_required
 def register(activity_id):
+    """Register to take part, with the people one brings (POST; members with a confirmed e-mail, while it is open)."""
     activity = visible_activity(activity_id)
     if not activity.registration_open:
         flash(_("Registration for this activity is not open."), "error")
@@ -335,7 +349,7 @@ def register(activity_id):
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_detail(activity, register_form=form)
-    registration = services.register(current_user, activity, form.includes_self.data, form.names())
+    registration = registration_services.register(current_user, activity, form.includes_self.data, form.names())
     db.session.commit()
     if registration.state == RegistrationState.REGISTERED:
         flash(_("You are registered. See you there!"), "success")
@@ -353,12 +367,13 @@ def register(activity_id):
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
 @login_required
 def cancel_registration(registration_id):
+    """Cancel one's own registration or leave the waiting list (POST; only the person who registered)."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.user_id != current_user.id:
         abort(404)
     checked_button_form()
     was_waiting = registration.state == RegistrationState.WAITING
-    services.cancel_registration(current_user, registration)
+    registration_services.cancel_registration(current_user, registration)
     db.session.commit()
     flash(_("You have left the waiting list.") if was_waiting else _("Your registration is cancelled."), "success")
     return back_to_activity(registration.activity_id, "registration")

@@ -1,8 +1,6 @@
-"""What can happen to an activity and its registrations. Places are taken and freed with conditional UPDATEs.
+"""What can happen to an activity: created, changed, opened, cancelled, held; attendance, reminders and calendar feeds.
 
-The waiting-list rule: a registration gets places when all its people fit in the free places; when
-places become free (a cancellation, more capacity) the waiting list is offered them in the order people
-registered, the first who fit moving up.
+Registrations and the waiting list are in registrations.py.
 """
 
 import secrets
@@ -11,18 +9,19 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
 from app.accounts.models import User
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
+from app.activities.registrations import move_to_waiting_list, promote_from_waiting_list
 from app.audit.services import record_audit
-from app.errors import AlreadyDone, CapacityReached, InvalidTransition, NotAllowed
+from app.errors import CapacityReached, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.notifications.services import notify
 from app.timeutil import utcnow
-from app.transitions import move_state, try_move_state
+from app.transitions import move_state
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 #: action → (the states it may start from, the state it leads to); every one is the coordinators'
@@ -44,15 +43,13 @@ ACTIVITY_FIELDS = (
     "partner_age_groups",
     "partner_subjects",
 )
-#: a registration brings at most this many other people
-MAX_COMPANIONS = 8
-COMPANION_NAME_LENGTH = 40
 
 
 # Creating and changing activities ----------------------------------------------------------------------------
 
 
 def check_centre(actor, centre_id):
+    """Refuse (NotAllowed) unless the person moderates that centre: an activity is made or changed only within one's centres."""
     if not permissions.can_moderate_centre(actor, centre_id):
         raise NotAllowed()
 
@@ -163,6 +160,7 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
 
 
 def too_many_registered_message(registered, capacity):
+    """What to say when the new capacity is below the places that would still be taken."""
     return ngettext(
         "%(num)d place would still be taken, more than the new capacity (%(capacity)d). Choose whom "
         "to move to the waiting list, or keep more places.",
@@ -171,12 +169,6 @@ def too_many_registered_message(registered, capacity):
         registered,
         capacity=capacity,
     )
-
-
-def move_to_waiting_list(activity, registration):
-    """Give a registration's places back and put it on the waiting list (it keeps its place in the order)."""
-    if try_move_state(registration, RegistrationState.WAITING, RegistrationState.REGISTERED, promoted_at=None):
-        free_places(activity, registration.places)
 
 
 # The lifecycle ---------------------------------------------------------------------------------------------
@@ -245,137 +237,6 @@ def write_outcome(actor, activity, outcome):
     activity.updated_at = utcnow()
     record_audit("activity.outcome", actor=actor, subject=activity, centre_id=activity.centre_id)
     return activity
-
-
-# Registration --------------------------------------------------------------------------------------------
-
-
-def take_places(activity, count):
-    """Take count places of the activity at once, or return False when they are not all free.
-
-    One conditional UPDATE: the database checks and adds in the same step, so however many people
-    register at the same instant, registered_count never passes capacity.
-    """
-    taken = db.session.execute(
-        update(Activity)
-        .where(Activity.id == activity.id, Activity.registered_count + count <= Activity.capacity)
-        .values(registered_count=Activity.registered_count + count)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return taken == 1
-
-
-def free_places(activity, count):
-    db.session.execute(
-        update(Activity)
-        .where(Activity.id == activity.id, Activity.registered_count >= count)
-        .values(registered_count=Activity.registered_count - count)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def clean_companions(names):
-    """First names only: trimmed, one line each, empty ones dropped."""
-    cleaned = [" ".join(str(name).split())[:COMPANION_NAME_LENGTH].rstrip() for name in names or ()]
-    return [name for name in cleaned if name]
-
-
-def register(user, activity, includes_self=True, companions=()):
-    """Register the person (and/or the people they bring) to take part.
-
-    They are registered when all their places are free, else they join the waiting list. One active
-    registration per person and activity (the unique index uq_registrations_active): a second one,
-    e.g. a double-submitted form, raises AlreadyDone and adds nothing.
-    """
-    if not permissions.can_register_for_activity(user, activity):
-        raise NotAllowed()
-    companions = clean_companions(companions)
-    if len(companions) > MAX_COMPANIONS:
-        raise InvalidTransition(_l("You can bring at most %(num)d people.", num=MAX_COMPANIONS))
-    places = int(bool(includes_self)) + len(companions)
-    if places < 1:
-        raise InvalidTransition(_l("Register yourself or at least one person you bring."))
-    # Lock the activity's row first (PostgreSQL; SQLite's writers queue anyway): a cancellation at the same
-    # moment then either frees its places before this looks for them, or waits and sees this waiting
-    # registration when it offers them to the list. Without it a place could stay free while this one waits.
-    db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
-    registration = Registration(
-        activity_id=activity.id,
-        user_id=user.id,
-        includes_self=bool(includes_self),
-        companions=companions,
-        places=places,
-        state=RegistrationState.WAITING,
-        created_at=utcnow(),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-            db.session.flush()
-    except IntegrityError as error:
-        raise AlreadyDone() from error
-    if take_places(activity, places):
-        registration.state = RegistrationState.REGISTERED
-        db.session.flush()
-    db.session.expire(activity, ["registered_count"])
-    return registration
-
-
-def cancel_registration(user, registration):
-    """The person cancels their registration (or leaves the waiting list) before the activity starts.
-
-    Freed places go to the waiting list in order; the people who move up are told.
-    """
-    activity = registration.activity
-    if not (permissions.is_signed_in(user) and registration.user_id == user.id):
-        raise NotAllowed()
-    if not activity.open_for_people:
-        raise InvalidTransition(_l("This activity has already started or ended."))
-    from_state = registration.state
-    if not registration.is_active:
-        raise InvalidTransition()
-    move_state(registration, RegistrationState.CANCELLED, from_state, cancelled_at=utcnow())
-    if from_state == RegistrationState.REGISTERED:
-        free_places(activity, registration.places)
-        promote_from_waiting_list(activity)
-    return registration
-
-
-def promote_from_waiting_list(activity, passing_over=()):
-    """Offer the free places to the waiting list in order; each registration that fits moves up and is told.
-
-    Runs in the transaction that freed the places. The places are taken with the same conditional
-    UPDATE as a new registration, and each registration moves with a conditional UPDATE too, so a
-    cancellation at the same moment cannot make anyone move up twice or the count pass the capacity.
-    Registrations in passing_over (ids) are left waiting this time.
-    """
-    promoted = []
-    while True:
-        free = db.session.execute(
-            select(Activity.capacity - Activity.registered_count).where(Activity.id == activity.id)
-        ).scalar_one()
-        if free <= 0:
-            break
-        candidate = db.session.scalar(
-            select(Registration)
-            .where(
-                Registration.activity_id == activity.id,
-                Registration.state == RegistrationState.WAITING,
-                Registration.places <= free,
-                Registration.id.not_in(list(passing_over)),
-            )
-            .order_by(Registration.created_at, Registration.id)
-            .limit(1)
-        )
-        if candidate is None or not take_places(activity, candidate.places):
-            break
-        if not try_move_state(candidate, RegistrationState.REGISTERED, RegistrationState.WAITING, promoted_at=utcnow()):
-            free_places(activity, candidate.places)  # cancelled a moment ago: give the places back and look again
-            continue
-        promoted.append(candidate)
-    db.session.expire(activity, ["registered_count"])
-    notify("registration_promoted", [registration.user for registration in promoted], activity=activity)
-    return promoted
 
 
 # Attendance ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from app.volunteering.routes import role_fields
 @volunteering_bp.route("/activities/<int:activity_id>/roles/new", methods=["GET", "POST"])
 @login_required
 def new_activity_role(activity_id):
+    """The form to add a volunteer role to a planned or open activity (its coordinators)."""
     activity = db.session.get(Activity, activity_id)
     if activity is None:
         abort(404)

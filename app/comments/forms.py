@@ -25,10 +25,12 @@ def new_submission_key():
 
 
 def submission_key_or_none(value):
+    """The form's submission key when it looks like one new_submission_key makes, else None."""
     return value if value and SUBMISSION_KEY.match(value) else None
 
 
 def body_field(label):
+    """A field for a comment's text: required, at most BODY_MAX characters."""
     return TextAreaField(
         label,
         filters=[strip],
@@ -41,6 +43,7 @@ def body_field(label):
 
 
 def reason_field(label, description=None):
+    """A field for the reason of a report or a moderator's decision: required, at most REASON_MAX characters."""
     return TextAreaField(
         label,
         description=description,

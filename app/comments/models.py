@@ -49,10 +49,12 @@ class Comment(db.Model):
 
     @property
     def is_hidden(self):
+        """Hidden, by a moderator or by several people's reports."""
         return self.hidden_at is not None
 
     @property
     def is_deleted(self):
+        """Deleted by its author: its place stays, without the text, so that its replies keep theirs."""
         return self.deleted_at is not None
 
 

@@ -107,6 +107,7 @@ class ReportedComment:
 
     @property
     def awaiting_review(self):
+        """Hidden by reports and not yet looked at by a moderator."""
         return awaiting_review(self.comment)
 
 

@@ -19,6 +19,7 @@ from app.urls import is_local_path
 
 @bp.app_template_filter("comment_paragraphs")
 def comment_paragraphs(text):
+    """Template filter: a comment's plain text as paragraphs of lines."""
     return paragraphs(text)
 
 
@@ -33,6 +34,7 @@ def poster_key():
 
 
 def comment_limit():
+    """How often a person may post comments, replies, edits and reports (COMMENT_LIMIT)."""
     return current_app.config["COMMENT_LIMIT"]
 
 
@@ -54,6 +56,7 @@ def back_to(default):
 
 
 def visible_comment(comment_id):
+    """The comment and its idea, or 404 when either is missing or the viewer may not see the idea."""
     comment, idea = comment_page_data(comment_id, current_user)
     if comment is None:
         abort(404)
@@ -64,6 +67,7 @@ def visible_comment(comment_id):
 @login_required
 @posting_limit
 def add(idea_id):
+    """Post a comment or a reply on an idea (POST; members, while the idea is open for comments)."""
     idea = idea_for(current_user, idea_id)
     if not permissions.can_comment_on_idea(current_user, idea):
         raise NotAllowed()
@@ -85,6 +89,7 @@ def add(idea_id):
 @login_required
 @posting_limit
 def edit(comment_id):
+    """The form to change one's own comment (its author, while the idea is open for comments)."""
     comment, idea = visible_comment(comment_id)
     if not (permissions.can_edit_comment(current_user, comment) and permissions.can_comment_on_idea(current_user, idea)):
         raise NotAllowed()
@@ -119,6 +124,7 @@ def delete(comment_id):
 @login_required
 @posting_limit
 def report(comment_id):
+    """The form to report a comment to the centre's moderators with a reason (members other than its author)."""
     comment, idea = visible_comment(comment_id)
     if not permissions.can_report_comment(current_user, comment):
         raise NotAllowed()
@@ -161,6 +167,7 @@ def moderation_texts(action):
 
 
 def moderate(comment_id, action):
+    """The page of one moderator action on a comment, with the open reports; the POST carries it out."""
     comment, idea = visible_comment(comment_id)
     if not permissions.can_moderate_comment(current_user, comment, idea):
         raise NotAllowed(what=f"comments.{action}")
@@ -193,16 +200,19 @@ def moderate(comment_id, action):
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
 @login_required
 def hide(comment_id):
+    """Hide a comment with a reason everyone sees in its place (moderators of the idea's centre)."""
     return moderate(comment_id, "hide")
 
 
 @bp.route("/comments/<int:comment_id>/restore", methods=["GET", "POST"])
 @login_required
 def restore(comment_id):
+    """Show a comment again and close its reports (moderators of the idea's centre)."""
     return moderate(comment_id, "restore")
 
 
 @bp.route("/comments/<int:comment_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(comment_id):
+    """Keep a reported comment hidden, with the moderator's reason, and close its reports (moderators of the idea's centre)."""
     return moderate(comment_id, "confirm")

@@ -38,6 +38,7 @@ def awaiting_review(comment):
 
 
 def clean_body(body):
+    """The comment's text trimmed; InvalidTransition when it is empty or too long."""
     body = strip(body or "")
     if not body:
         raise InvalidTransition(str(EMPTY_BODY))
@@ -47,6 +48,7 @@ def clean_body(body):
 
 
 def clean_reason(reason):
+    """The reason trimmed and cut to REASON_MAX; InvalidTransition when there is none."""
     reason = strip(reason or "")
     if not reason:
         raise InvalidTransition(str(REASON_NEEDED))
@@ -54,6 +56,7 @@ def clean_reason(reason):
 
 
 def idea_of(comment):
+    """The idea the comment is on."""
     return db.session.get(Idea, comment.idea_id)
 
 
@@ -71,6 +74,7 @@ def comment_of_form(author, submission_key):
 
 
 def change_count(idea_id, delta):
+    """Move the idea's count of readable comments by delta, in one UPDATE (nothing when delta is 0)."""
     if delta:
         db.session.execute(
             update(Idea)
@@ -81,6 +85,7 @@ def change_count(idea_id, delta):
 
 
 def count_change(was_readable, comment):
+    """How a change moved the readable comments: +1 (readable now), -1 (not any more) or 0."""
     return int(is_readable(comment)) - int(was_readable)
 
 
@@ -146,6 +151,7 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
 
 
 def start_following(user, idea):
+    """The person follows the idea from now on, if they may and do not already."""
     if not permissions.can_follow_idea(user, idea):
         return
     if db.session.get(Follow, (idea.id, user.id)) is None:
@@ -237,6 +243,7 @@ def report_comment(user, comment, reason):
 
 
 def resolve_reports(comment, now):
+    """Close the comment's open reports at the given time, and set its open-report count to zero."""
     db.session.execute(
         update(CommentReport)
         .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
@@ -283,6 +290,7 @@ def confirm_hidden(moderator, comment, reason):
 
 
 def set_hidden_by(moderator, comment, reason):
+    """Hide the comment with the moderator's name and reason (keeping when it was first hidden) and close its reports."""
     was_readable = is_readable(comment)
     now = utcnow()
     if comment.hidden_at is None:

@@ -7,6 +7,7 @@ Promoting is this package's, so this part of the demo lives here. Needs the demo
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.activities import registrations as registration_services
 from app.activities import services as activity_services
 from app.activities.demo import local_time, next_saturday
 from app.activities.models import Activity
@@ -58,8 +59,8 @@ def seed_ceramics_workshop(people, centres):
     volunteering_services.apply_for_role(
         people["skolotaja.ilga@kopiena.example"], role, "Varu atnākt ar diviem saviem skolēniem."
     )
-    activity_services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=["Elza", "Markuss"])
-    activity_services.register(people["valdis@kopiena.example"], activity, includes_self=True)
+    registration_services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=["Elza", "Markuss"])
+    registration_services.register(people["valdis@kopiena.example"], activity, includes_self=True)
     return activity
 
 

@@ -52,6 +52,7 @@ class RoleForm(Form):
     auto_accept = BooleanField(_l("Accept volunteers automatically while places are free"))
 
     def validate_ends_at(self, field):
+        """A shift's end needs its start, and must come after it."""
         if field.data and not self.starts_at.data:
             raise ValidationError(_l("Please also give the start of the shift."))
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:

@@ -69,6 +69,7 @@ class VolunteerRole(db.Model):
 
     @property
     def free_places(self):
+        """How many more people can still be accepted in the role."""
         return max(self.places - self.accepted_count, 0)
 
 
@@ -116,12 +117,15 @@ class SignUp(db.Model):
 
     @property
     def hours(self):
+        """The volunteer time confirmed by the coordinator, in hours, or None when not recorded."""
         return None if self.minutes is None else self.minutes / 60
 
     @property
     def state_label(self):
+        """The sign-up's state in words for people (translated)."""
         return SignUpState.LABELS.get(self.state, self.state)
 
     @property
     def is_active(self):
+        """Applied or accepted: the offer to help still stands."""
         return self.state in SignUpState.ACTIVE

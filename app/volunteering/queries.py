@@ -57,6 +57,7 @@ def role_with_owner(role_id):
 
 
 def signup_with_role(signup_id):
+    """The sign-up with its person, its role and the role's idea or activity, or None."""
     return db.session.scalar(
         select(SignUp)
         .options(

@@ -28,6 +28,7 @@ def visible_role(role_id):
 
 
 def visible_signup(signup_id):
+    """The sign-up, or 404 when there is none or the viewer may not see its role."""
     signup = queries.signup_with_role(signup_id)
     if signup is None or not permissions.can_view_role(current_user, signup.role):
         abort(404)
@@ -35,6 +36,7 @@ def visible_signup(signup_id):
 
 
 def managed_role(role_id, what):
+    """The role, for the people who manage it (others: 403, recorded in the audit log)."""
     role = visible_role(role_id)
     if not permissions.can_manage_role(current_user, role):
         raise NotAllowed(what=what)
@@ -42,6 +44,7 @@ def managed_role(role_id, what):
 
 
 def back_to_idea(idea_id):
+    """Redirect to the idea's page, at its volunteer roles."""
     return redirect(url_for("ideas.idea_detail", idea_id=idea_id, _anchor="volunteers"))
 
 
@@ -76,6 +79,7 @@ def role_fields(form):
 @bp.route("/ideas/<int:idea_id>/roles/new", methods=["GET", "POST"])
 @login_required
 def new_role(idea_id):
+    """The form to add a volunteer role to a published idea (its author or a moderator of its centre)."""
     idea = idea_for(current_user, idea_id)
     if not permissions.can_manage_volunteer_roles(current_user, idea):
         raise NotAllowed(what="volunteering.new_role")
@@ -91,6 +95,7 @@ def new_role(idea_id):
 @bp.route("/roles/<int:role_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_role(role_id):
+    """The form to change a volunteer role (the people who manage it)."""
     role = managed_role(role_id, "volunteering.edit_role")
     if not EmptyForm().is_submitted():
         form = RoleForm(
@@ -117,6 +122,7 @@ def edit_role(role_id):
 @bp.route("/roles/<int:role_id>/delete", methods=["POST"])
 @login_required
 def delete_role(role_id):
+    """Remove a role with its sign-ups (POST; the people who manage it); those who had offered to help are told."""
     role = managed_role(role_id, "volunteering.delete_role")
     checked_button_form()
     back = back_to_owner(role)
@@ -129,6 +135,7 @@ def delete_role(role_id):
 @bp.route("/roles/<int:role_id>/signups")
 @login_required
 def role_signups(role_id):
+    """Everyone who offered to help in a role, to accept or decline (the people who manage the role)."""
     role = managed_role(role_id, "volunteering.role_signups")
     return render_template(
         "volunteering/signups.html", role=role, **owners(role), signups=queries.signups_of_role(role), button_form=EmptyForm()
@@ -141,6 +148,7 @@ def role_signups(role_id):
 @bp.route("/roles/<int:role_id>/apply", methods=["POST"])
 @login_required
 def apply(role_id):
+    """Offer to help in a role, with a message if one likes (POST; members who may volunteer for it)."""
     role = visible_role(role_id)
     if not permissions.can_volunteer_for_role(current_user, role):
         raise NotAllowed()
@@ -157,6 +165,7 @@ def apply(role_id):
 
 
 def decide(signup_id, action, message):
+    """Make one move on a sign-up (the service checks who may), save it and show the message; returns the sign-up."""
     signup = visible_signup(signup_id)
     checked_button_form()
     services.transition(signup, action, current_user)
@@ -168,6 +177,7 @@ def decide(signup_id, action, message):
 @bp.route("/signups/<int:signup_id>/accept", methods=["POST"])
 @login_required
 def accept(signup_id):
+    """Accept a volunteer's offer if a place is free (POST; the people who manage the role)."""
     signup = decide(signup_id, "accept", _("The volunteer is accepted and notified."))
     return redirect(url_for("volunteering.role_signups", role_id=signup.role_id))
 
@@ -175,6 +185,7 @@ def accept(signup_id):
 @bp.route("/signups/<int:signup_id>/decline", methods=["POST"])
 @login_required
 def decline(signup_id):
+    """Decline a volunteer's offer (POST; the people who manage the role)."""
     signup = decide(signup_id, "decline", _("The offer is declined and the person notified."))
     return redirect(url_for("volunteering.role_signups", role_id=signup.role_id))
 
@@ -182,6 +193,7 @@ def decline(signup_id):
 @bp.route("/signups/<int:signup_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(signup_id):
+    """Take back one's own offer or acceptance (POST; only the volunteer)."""
     signup = decide(signup_id, "withdraw", _("Your sign-up is withdrawn."))
     return back_to_owner(signup.role)
 
@@ -189,4 +201,5 @@ def withdraw(signup_id):
 @bp.route("/me/signups")
 @login_required
 def my_signups():
+    """The signed-in person's offers to help, with their roles and what the roles belong to."""
     return render_template("volunteering/mine.html", signups=queries.my_signups(current_user), button_form=EmptyForm())

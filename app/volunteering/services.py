@@ -40,6 +40,7 @@ def audit_role_action(action, actor, volunteer_role, subject, **details):
 
 
 def new_role(actor, fields, idea=None, activity=None):
+    """Make the role on the idea or the activity (callers check who may); audited unless an idea's author adds it."""
     role = VolunteerRole(
         idea_id=idea.id if idea else None,
         activity_id=activity.id if activity else None,
@@ -145,6 +146,7 @@ def take_place(role):
 
 
 def free_place(role):
+    """Give one accepted place of the role back with one UPDATE (never below zero)."""
     db.session.execute(
         update(VolunteerRole)
         .where(VolunteerRole.id == role.id, VolunteerRole.accepted_count > 0)
@@ -183,6 +185,7 @@ def apply_for_role(user, role, message=""):
 
 
 def may_act(actor, signup, who):
+    """Whether the person may make a move meant for `who`: the volunteer themselves, or those managing the role."""
     if who == VOLUNTEER:
         return permissions.is_signed_in(actor) and signup.user_id == actor.id
     return permissions.can_manage_role(actor, signup.role)

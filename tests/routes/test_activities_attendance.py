@@ -12,7 +12,7 @@ from flask import render_template_string
 from PIL import Image
 from sqlalchemy import select
 
-from app.activities import services
+from app.activities import registrations as registration_services
 from app.activities.models import ActivityPhoto, Registration
 from app.activities.outcome import outcome_figures
 from app.activities.photos import MAX_PHOTOS
@@ -38,9 +38,9 @@ def started_activity(preili, aglona):
         for number, name in enumerate(("Anna Ozola", "Brencis Kalns", "Cilda Upe"))
     ]
     registrations = [
-        services.register(people[0], activity, companions=["Marta", "Jānis"]),
-        services.register(people[1], activity),
-        services.register(people[2], activity),
+        registration_services.register(people[0], activity, companions=["Marta", "Jānis"]),
+        registration_services.register(people[1], activity),
+        registration_services.register(people[2], activity),
     ]
     volunteer = make_user(email="volunteer@example.com", display_name="Valdis Palīgs", language="en")
     role = make_role(activity=activity, name="Podu apgleznotājs", places=3)
@@ -231,7 +231,7 @@ def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_saved(client, star
 def test_rows_of_another_activity_in_the_form_are_ignored(client, started_activity):
     stranger = make_user(email="stranger@example.com")
     other = make_activity(centre=started_activity["centre"], state="open", starts_in_days=2)
-    foreign = services.register(stranger, other)
+    foreign = registration_services.register(stranger, other)
     db.session.commit()
     signed_in(client, started_activity["moderator"])
     data = attendance_form(started_activity, came=(0,))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
+from app.activities import registrations as registration_services
 from app.activities import services
 from app.extensions import db
 from app.timeutil import utcnow
@@ -149,11 +150,11 @@ def person(activities_in_time):
     left = make_activity(preili, None, title="Atteiktā darbnīca", starts_in_days=10)
     shift_activity = make_activity(preili, None, title="Tirdziņš", starts_in_days=12)
     not_mine = make_activity(preili, None, title="Citu darbnīca", starts_in_days=13)
-    services.register(anna, activities_in_time["workshop"], includes_self=True, companions=["Elzīte", "Markuss"])
-    services.register(other, full)
-    services.register(anna, full)  # waiting list
-    services.cancel_registration(anna, services.register(anna, left))
-    services.register(other, not_mine, companions=["Svešs Bērns"])
+    registration_services.register(anna, activities_in_time["workshop"], includes_self=True, companions=["Elzīte", "Markuss"])
+    registration_services.register(other, full)
+    registration_services.register(anna, full)  # waiting list
+    registration_services.cancel_registration(anna, registration_services.register(anna, left))
+    registration_services.register(other, not_mine, companions=["Svešs Bērns"])
     make_registration(activities_in_time["last_week"], anna, "attended", companions=["Elzīte"])
     role = make_role(
         activity=shift_activity,

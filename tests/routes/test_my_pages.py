@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.activities import services
+from app.activities import registrations as registration_services
 from app.activities.models import Activity, CalendarFeed, Registration
 from app.extensions import db
 from app.timeutil import utcnow
@@ -33,10 +33,10 @@ def annas_activities(preili):
     workshop = make_activity(preili, coordinator, title="Keramikas darbnīca", starts_in_days=5)
     full = make_activity(preili, coordinator, title="Pilna darbnīca", capacity=1, starts_in_days=8)
     past = make_activity(preili, coordinator, state="completed", title="Rudens talka", starts_in_days=-20)
-    services.register(anna, workshop, includes_self=True, companions=["Elzīte", "Markuss"])
-    services.register(other, full)
-    services.register(anna, full)  # on the waiting list
-    services.register(other, workshop, companions=["Svešs Bērns"])
+    registration_services.register(anna, workshop, includes_self=True, companions=["Elzīte", "Markuss"])
+    registration_services.register(other, full)
+    registration_services.register(anna, full)  # on the waiting list
+    registration_services.register(other, workshop, companions=["Svešs Bērns"])
     make_registration(past, anna, "attended")
     make_registration(past, other, "attended")
     role = make_role(activity=past, name="Tējas galda saimniece", places=3)
@@ -95,7 +95,7 @@ def test_my_page_runs_a_fixed_number_of_statements(client, annas_activities):
         client.get("/me")
     for number in range(6):  # more of everything
         activity = make_activity(annas_activities["workshop"].centre, None, title=f"Darbnīca {number}", starts_in_days=number + 1)
-        services.register(annas_activities["anna"], activity)
+        registration_services.register(annas_activities["anna"], activity)
         make_idea(author=annas_activities["anna"], centre=annas_activities["workshop"].centre, title=f"Ideja {number}")
     db.session.commit()
     with recorded_statements(requests_only=True) as many:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.activities import services
+from app.activities import registrations as registration_services
 from app.activities.models import Activity, Registration, RegistrationState
 from app.extensions import db
 from app.notifications.models import Notification
@@ -28,7 +28,7 @@ def like_commands(ctx, monkeypatch):
 def registering(user_id, activity_id, companions=()):
     def job():
         user, activity = db.session.get(User, user_id), db.session.get(Activity, activity_id)
-        return lambda: services.register(user, activity, companions=companions)
+        return lambda: registration_services.register(user, activity, companions=companions)
 
     return job
 
@@ -36,7 +36,7 @@ def registering(user_id, activity_id, companions=()):
 def cancelling(user_id, registration_id):
     def job():
         user, registration = db.session.get(User, user_id), db.session.get(Registration, registration_id)
-        return lambda: services.cancel_registration(user, registration)
+        return lambda: registration_services.cancel_registration(user, registration)
 
     return job
 
@@ -164,7 +164,7 @@ def test_a_place_freed_while_someone_is_joining_the_waiting_list_goes_to_them(ct
         with ctx.app_context():
             try:
                 user, activity = db.session.get(User, newcomer_id), db.session.get(Activity, activity_id)
-                registration = services.register(user, activity)
+                registration = registration_services.register(user, activity)
                 outcomes["newcomer_before_commit"] = registration.state
                 joining.set()
                 cancelling_started.wait(timeout=30)
@@ -179,7 +179,9 @@ def test_a_place_freed_while_someone_is_joining_the_waiting_list_goes_to_them(ct
         with ctx.app_context():
             try:
                 cancelling_started.set()
-                services.cancel_registration(db.session.get(User, holder_id), db.session.get(Registration, holding_id))
+                registration_services.cancel_registration(
+                    db.session.get(User, holder_id), db.session.get(Registration, holding_id)
+                )
                 db.session.commit()
                 outcomes["holder"] = "cancelled"
             except Exception as error:  # noqa: BLE001  (the outcome the test looks at)

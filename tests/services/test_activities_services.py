@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.activities import registrations as registration_services
 from app.activities import services
 from app.activities.models import Activity, ActivityState, Registration, RegistrationState
 from app.audit.models import AuditEntry
@@ -75,7 +76,7 @@ def registration_in(activity, user, state, places=1):
 
 
 def register(user, activity, companions=(), includes_self=True):
-    registration = services.register(user, activity, includes_self=includes_self, companions=companions)
+    registration = registration_services.register(user, activity, includes_self=includes_self, companions=companions)
     db.session.commit()
     return registration
 
@@ -413,7 +414,9 @@ def test_companions_are_cleaned(activity_people):
     registration = reloaded(registration)
     assert registration.companions == ["Jānis", "Anna Marija", "x" * 40]
     assert registration.places == 1 + len(registration.companions)
-    assert all(len(name) <= services.COMPANION_NAME_LENGTH and name == name.strip() for name in registration.companions)
+    assert all(
+        len(name) <= registration_services.COMPANION_NAME_LENGTH and name == name.strip() for name in registration.companions
+    )
     assert assert_places_add_up(activity) == registration.places
 
 
@@ -433,21 +436,21 @@ def test_a_parent_registers_only_their_children(activity_people):
 
 def test_at_most_max_companions(activity_people):
     activity = an_activity(activity_people, capacity=20)
-    too_many = [f"Bērns {n}" for n in range(services.MAX_COMPANIONS + 1)]
+    too_many = [f"Bērns {n}" for n in range(registration_services.MAX_COMPANIONS + 1)]
     with pytest.raises(InvalidTransition):
-        services.register(activity_people.resident, activity, companions=too_many)
+        registration_services.register(activity_people.resident, activity, companions=too_many)
     db.session.rollback()
     assert count(Registration) == 0
     registration = register(activity_people.resident, activity, companions=too_many[:-1])
-    assert reloaded(registration).places == services.MAX_COMPANIONS + 1
-    assert assert_places_add_up(activity) == services.MAX_COMPANIONS + 1
+    assert reloaded(registration).places == registration_services.MAX_COMPANIONS + 1
+    assert assert_places_add_up(activity) == registration_services.MAX_COMPANIONS + 1
 
 
 @pytest.mark.parametrize("companions", [[], ["", "  "]])
 def test_registering_nobody_is_refused(activity_people, companions):
     activity = an_activity(activity_people)
     with pytest.raises(InvalidTransition):
-        services.register(activity_people.resident, activity, includes_self=False, companions=companions)
+        registration_services.register(activity_people.resident, activity, includes_self=False, companions=companions)
     db.session.rollback()
     assert count(Registration) == 0
     assert assert_places_add_up(activity) == 0
@@ -457,7 +460,7 @@ def test_a_second_active_registration_is_already_done(activity_people):
     activity = an_activity(activity_people, capacity=1)
     register(activity_people.resident, activity)
     with pytest.raises(AlreadyDone):
-        services.register(activity_people.resident, activity, companions=["Jānis"])
+        registration_services.register(activity_people.resident, activity, companions=["Jānis"])
     db.session.rollback()
     assert count(Registration) == 1
     assert assert_places_add_up(activity) == 1
@@ -468,7 +471,7 @@ def test_a_second_registration_while_waiting_is_already_done(activity_people):
     register(make_user(), activity)
     register(activity_people.resident, activity)
     with pytest.raises(AlreadyDone):
-        services.register(activity_people.resident, activity)
+        registration_services.register(activity_people.resident, activity)
     db.session.rollback()
     assert count(Registration, Registration.user_id == activity_people.resident.id) == 1
     assert assert_places_add_up(activity) == 1
@@ -477,7 +480,7 @@ def test_a_second_registration_while_waiting_is_already_done(activity_people):
 def test_after_cancelling_one_may_register_again(activity_people):
     activity = an_activity(activity_people)
     registration = register(activity_people.resident, activity)
-    services.cancel_registration(activity_people.resident, registration)
+    registration_services.cancel_registration(activity_people.resident, registration)
     db.session.commit()
     register(activity_people.resident, activity, companions=["Jānis"])
     assert count(Registration, Registration.state == "registered") == 1 and count(Registration) == 2
@@ -504,7 +507,7 @@ def test_the_database_refuses_more_registered_than_capacity(activity_people):
 def test_registration_only_while_open_and_not_started(activity_people, state, starts_in_days):
     activity = an_activity(activity_people, state=state, starts_in_days=starts_in_days)
     with pytest.raises(NotAllowed):
-        services.register(activity_people.resident, activity)
+        registration_services.register(activity_people.resident, activity)
     db.session.rollback()
     assert count(Registration) == 0
 
@@ -513,7 +516,7 @@ def test_registration_only_while_open_and_not_started(activity_people, state, st
 def test_who_may_not_register(activity_people, who):
     person = make_user(email=f"{who}@example.com", confirmed=who != "unconfirmed", suspended=who == "suspended")
     with pytest.raises(NotAllowed):
-        services.register(person, an_activity(activity_people))
+        registration_services.register(person, an_activity(activity_people))
     db.session.rollback()
     assert count(Registration) == 0
 
@@ -524,7 +527,7 @@ def test_only_the_person_cancels_their_registration(activity_people, who):
     registration = register(activity_people.resident, activity)
     actor = make_user() if who == "other" else activity_people.coordinator
     with pytest.raises(NotAllowed):
-        services.cancel_registration(actor, registration)
+        registration_services.cancel_registration(actor, registration)
     db.session.rollback()
     assert states(registration) == ["registered"]
     assert assert_places_add_up(activity) == 1
@@ -534,7 +537,7 @@ def test_cancelling_after_the_start_is_refused(activity_people):
     activity = an_activity(activity_people, starts_in_days=STARTED)
     registration = registration_in(activity, activity_people.resident, "registered")
     with pytest.raises(InvalidTransition):
-        services.cancel_registration(activity_people.resident, registration)
+        registration_services.cancel_registration(activity_people.resident, registration)
     db.session.rollback()
     assert states(registration) == ["registered"]
 
@@ -542,10 +545,10 @@ def test_cancelling_after_the_start_is_refused(activity_people):
 def test_cancelling_twice_is_refused(activity_people):
     activity = an_activity(activity_people)
     registration = register(activity_people.resident, activity)
-    services.cancel_registration(activity_people.resident, registration)
+    registration_services.cancel_registration(activity_people.resident, registration)
     db.session.commit()
     with pytest.raises(InvalidTransition):
-        services.cancel_registration(activity_people.resident, reloaded(registration))
+        registration_services.cancel_registration(activity_people.resident, reloaded(registration))
     db.session.rollback()
     assert assert_places_add_up(activity) == 0
 
@@ -560,7 +563,7 @@ def test_cancelling_frees_places_for_the_first_who_fit(activity_people):
     another_registration = register(another, activity)  # 1: waits
     assert states(group_registration, single_registration, another_registration) == ["waiting"] * 3
 
-    services.cancel_registration(leaving, leaving_registration)
+    registration_services.cancel_registration(leaving, leaving_registration)
     db.session.commit()
 
     # 2 free places: the group of 3 does not fit and does not block the two singles behind it
@@ -582,7 +585,7 @@ def test_the_waiting_list_is_served_in_order(activity_people):
     leaving_registration = register(leaving, activity)
     first_registration = register(first, activity)
     second_registration = register(second, activity)
-    services.cancel_registration(leaving, leaving_registration)
+    registration_services.cancel_registration(leaving, leaving_registration)
     db.session.commit()
     assert states(first_registration, second_registration) == ["registered", "waiting"]
     assert told("registration_promoted") == [first.id]
@@ -595,7 +598,7 @@ def test_cancelling_a_waiting_registration_promotes_nobody(activity_people):
     register(holder, activity)
     leaving_registration = register(leaving, activity)
     other_registration = register(other, activity)
-    services.cancel_registration(leaving, leaving_registration)
+    registration_services.cancel_registration(leaving, leaving_registration)
     db.session.commit()
     assert states(leaving_registration, other_registration) == ["cancelled", "waiting"]
     assert notes(event="registration_promoted") == []
@@ -760,7 +763,7 @@ def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(acti
     registered, waiting, cancelled = make_people(3)
     register(registered, activity, companions=["Bērns"])
     register(waiting, activity)
-    services.cancel_registration(cancelled, register(cancelled, activity))
+    registration_services.cancel_registration(cancelled, register(cancelled, activity))
     db.session.commit()
     helpers = volunteers(activity_people, activity)
     # one person both registered and volunteering: one notification
