@@ -33,17 +33,7 @@ from app.extensions import db, limiter
 from app.outbox.services import deliver_due_mail
 from tests.databases import BACKENDS, database_with_schema, drop_template
 from tests.factories import make_centre, make_user
-from tests.helpers import (  # the unused ones stay importable from here for older tests; import them from tests.helpers
-    CSRF_PATTERN,  # noqa: F401
-    RecordingHandler,
-    csrf_token,  # noqa: F401
-    free_port,
-    link_in,  # noqa: F401
-    log_in,
-    post_form,  # noqa: F401
-    queued_mail,  # noqa: F401
-    set_idle_clock,  # noqa: F401
-)
+from tests.helpers import RecordingHandler, free_port, log_in
 from tests.scenes import make_discussion
 
 
