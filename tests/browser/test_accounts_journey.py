@@ -14,7 +14,17 @@ try:
 except ImportError:  # the `browser` fixture skips these tests (fails them with CI=true) and says why
     expect = None
 
-from tests.browser.helpers import A11yAudit, assert_accessible, link_path, mail_text, serious_axe_violations, unlabelled_fields
+from tests.browser.helpers import (
+    PERSON_PASSWORD,
+    A11yAudit,
+    assert_accessible,
+    assert_no_sideways_scroll,
+    link_path,
+    log_in,
+    mail_text,
+    serious_axe_violations,
+    unlabelled_fields,
+)
 
 PASSWORD = "zaļā laiva peld pa Daugavu"
 NEW_PASSWORD = "sarkanais tramvajs brauc uz Jūrmalu"
@@ -323,3 +333,13 @@ def test_the_accessibility_checks_do_find_problems(page):
     violations = {line.split()[1] for line in serious_axe_violations(page) if line.startswith("- ")}
     assert {"image-alt", "label"} <= violations
     assert len(unlabelled_fields(page)) == 1 + 2  # the heading line, the second "code" and "nothing"
+
+
+def test_my_pages_fit_a_phone_screen(new_page, live_person):
+    """The e-mail address and the other facts on /me wrap instead of pushing the page sideways."""
+    email = live_person("Anna Bērziņa-Kalniņa")
+    page = new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    log_in(page, email, PERSON_PASSWORD)
+    for path in ("/me", "/me/ideas", "/me/signups", "/me/registrations", "/me/record", "/me/partnerships", "/me/security"):
+        page.goto(path)
+        assert_no_sideways_scroll(page, 360)
