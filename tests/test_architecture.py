@@ -32,6 +32,7 @@ LAYERS = [
         "outbox",
     },
     {"centres"},
+    {"legal"},
     {"accounts"},
     {"notifications"},
     {"ideas"},
@@ -40,7 +41,7 @@ LAYERS = [
     {"organisations"},
     {"partnerships"},
     # pages and commands that compose several domains, and the one orchestrator (promotion)
-    {"main", "moderation", "admin", "promotion", "templating", "cli", "models", "__init__"},
+    {"main", "moderation", "admin", "promotion", "privacy", "templating", "cli", "models", "__init__"},
 ]
 KERNEL, COMPOSERS = 0, len(LAYERS) - 1
 LAYER_OF = {name: number for number, names in enumerate(LAYERS) for name in names}

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,6 +8,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.centres.models import Centre
 from app.extensions import db
 from app.timeutil import utcnow
+
+#: from this age (the age turned this year) a person's full name may be shown publicly
+ADULT_NAME_AGE = 16
+
+
+def first_name_and_initial(name):
+    """ "Anna Bērziņa" → "Anna B."; a single word stays as it is."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    return f"{words[0]} {words[-1][0]}."
+
 
 moderator_centres = Table(
     "moderator_centres",
@@ -44,6 +57,11 @@ class User(UserMixin, db.Model):
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: when the last moderator digest (waiting ideas, reported comments) was sent: one a day at most
     last_moderator_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: given at registration by people younger than 16 (empty: the person said they are 16 or older);
+    #: a person counts as the age they turn this year, as schools count classes
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    #: the person deleted their account: personal data is gone, contributions show "former member"
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     home_centre: Mapped[Centre | None] = relationship()
     moderated_centres: Mapped[list[Centre]] = relationship(secondary=moderator_centres, order_by=Centre.name)
@@ -64,6 +82,30 @@ class User(UserMixin, db.Model):
     def is_active(self):
         """False once the person is suspended: they cannot log in and their sessions end."""
         return self.suspended_at is None
+
+    @property
+    def is_deleted(self):
+        """The account was deleted: nothing personal is left, only the contributions."""
+        return self.deleted_at is not None
+
+    @property
+    def is_young_teen(self):
+        """13–15 this year: such a person's name is shown publicly only as first name and initial."""
+        return self.birth_year is not None and utcnow().year - self.birth_year < ADULT_NAME_AGE
+
+    @property
+    def full_name(self):
+        """The name as the person gave it, for the person and the coordinators; "former member" once deleted."""
+        return _("former member") if self.is_deleted else self.display_name
+
+    @property
+    def public_name(self):
+        """The name shown to everyone else: "Anna K." for people under 16, "former member" once deleted."""
+        if self.is_deleted:
+            return _("former member")
+        if self.is_young_teen:
+            return first_name_and_initial(self.display_name)
+        return self.display_name
 
     @property
     def is_confirmed(self):

@@ -242,6 +242,10 @@ class ActivityPhoto(db.Model):
     image_name: Mapped[str] = mapped_column(String(64))
     #: what the photo shows, read out by screen readers
     caption: Mapped[str] = mapped_column(String(200), default="")
+    #: the coordinator who confirmed that the people shown agreed (and no child is recognisable without a
+    #: parent's consent), and when
+    consent_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    consent_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     activity: Mapped[Activity] = relationship(back_populates="photos")

@@ -227,7 +227,7 @@ def move_choices(registrations):
         SelectChoice(
             registration.id,
             ngettext(
-                "%(name)s (%(num)d place)", "%(name)s (%(num)d places)", registration.places, name=registration.user.display_name
+                "%(name)s (%(num)d place)", "%(name)s (%(num)d places)", registration.places, name=registration.user.full_name
             ),
         )
         for registration in registrations

@@ -71,7 +71,7 @@ def user_roles(user_id):
             form.is_admin.errors.append(_("You cannot remove your own administrator role."))
         else:
             db.session.commit()
-            flash(_("The roles of %(name)s are saved.", name=user.display_name), "success")
+            flash(_("The roles of %(name)s are saved.", name=user.full_name), "success")
             return redirect(url_for("admin.user_roles", user_id=user.id))
     return render_user_page(user, form=form)
 
@@ -97,11 +97,11 @@ def suspend_user(user_id):
             return redirect(url_for("admin.user_roles", user_id=user.id))
         except AlreadyDone:
             db.session.rollback()
-            flash(_("%(name)s was already suspended.", name=user.display_name), "info")
+            flash(_("%(name)s was already suspended.", name=user.full_name), "info")
             return redirect(url_for("admin.user_roles", user_id=user.id))
         else:
             db.session.commit()
-            flash(_("%(name)s is suspended and logged out everywhere.", name=user.display_name), "success")
+            flash(_("%(name)s is suspended and logged out everywhere.", name=user.full_name), "success")
             return redirect(url_for("admin.user_roles", user_id=user.id))
     return render_user_page(user, suspend_form=form), 200
 
@@ -116,10 +116,10 @@ def lift_suspension(user_id):
             services.lift_suspension(current_user, user)
         except AlreadyDone:
             db.session.rollback()
-            flash(_("%(name)s is not suspended.", name=user.display_name), "info")
+            flash(_("%(name)s is not suspended.", name=user.full_name), "info")
         else:
             db.session.commit()
-            flash(_("%(name)s can log in again.", name=user.display_name), "success")
+            flash(_("%(name)s can log in again.", name=user.full_name), "success")
     return redirect(url_for("admin.user_roles", user_id=user.id))
 
 

@@ -94,7 +94,7 @@ def decided_already(idea):
         flash(_("The author has withdrawn this idea, so there is nothing to decide any more."), "info")
         return redirect(url_for("moderation.queue"))
     last = idea.events[-1] if idea.events else None
-    who = last.actor.display_name if last is not None and last.actor is not None else None
+    who = last.actor.full_name if last is not None and last.actor is not None else None
     if who:
         message = _(
             "%(name)s decided on “%(title)s” before you: it is now “%(state)s”. Your decision was not saved.",

@@ -68,7 +68,7 @@ def describe(notification):
     texts = TEXTS.get(notification.event)
     template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
     values = {
-        "actor": folded_whitespace(notification.actor.display_name) if notification.actor else _("Someone"),
+        "actor": folded_whitespace(notification.actor.public_name) if notification.actor else _("Someone"),
         "title": folded_whitespace(
             notification.idea.title
             if notification.idea

@@ -293,7 +293,7 @@ def decide(representative_id, approve, what):
     checked_button_form()
     services.decide_representative(current_user, representative, approve)
     db.session.commit()
-    name = representative.user.display_name
+    name = representative.user.full_name
     if approve:
         flash(_("%(name)s now represents the organisation.", name=name), "success")
     else:
@@ -329,5 +329,5 @@ def end_representative(representative_id):
     if own:
         flash(_("You no longer represent “%(name)s”.", name=representative.organisation.name), "success")
         return back_to_organisation(representative.organisation_id)
-    flash(_("%(name)s no longer represents the organisation.", name=representative.user.display_name), "success")
+    flash(_("%(name)s no longer represents the organisation.", name=representative.user.full_name), "success")
     return back_to_representatives(representative.organisation_id)

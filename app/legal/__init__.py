@@ -1,0 +1,1 @@
+"""The pages a public body must publish (privacy notice, terms, accessibility, contact, cookies) and consents to them."""

@@ -1,0 +1,1 @@
+"""A person's own data: the download of everything Kopiena holds about them, and deleting their account."""
