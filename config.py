@@ -113,6 +113,26 @@ class Config:
     #: JPEG photos are unpacked at a reduced size, so larger ones pass; WebP and non-RGB pictures count more
     #: (app/ideas/photos.py). 12 million: at most about 90 MB of memory for one picture.
     MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(12_000_000)))
+    #: where prepared downloads of a person's data are kept (ZIP files under random names), outside static/
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER", str(BASE_DIR / "instance" / "exports"))
+    #: how long a prepared download of a person's data can be fetched
+    DATA_EXPORT_DAYS = int(os.environ.get("DATA_EXPORT_DAYS", "7"))
+
+    # Retention (`flask purge`, daily): after how many days personal data that is no longer needed is removed.
+    # The privacy notice states these same numbers.
+    #: the body and address of mail that was sent (or given up on)
+    RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
+    #: children's and companions' names on registrations, counted from the end of the activity
+    RETENTION_COMPANION_NAMES_DAYS = int(os.environ.get("RETENTION_COMPANION_NAMES_DAYS", "30"))
+    #: the messages volunteers wrote with their offer to help, counted from the offer
+    RETENTION_SIGNUP_MESSAGES_DAYS = int(os.environ.get("RETENTION_SIGNUP_MESSAGES_DAYS", "180"))
+    #: IP addresses in the audit log and browser names (user agents) of sessions
+    RETENTION_NETWORK_DAYS = int(os.environ.get("RETENTION_NETWORK_DAYS", "90"))
+    #: accounts whose e-mail address was never confirmed
+    RETENTION_UNCONFIRMED_ACCOUNT_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", "30"))
+    #: notifications the person has read
+    RETENTION_READ_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", "180"))
+
     #: commands (no request) start SQLite transactions with BEGIN IMMEDIATE, as writing requests do
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
     FORCE_HTTPS = False
@@ -136,6 +156,7 @@ class TestingConfig(Config):
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
     #: tests that look at the files point this at their own tmp_path; nothing lands in the project
     UPLOAD_FOLDER = os.path.join(tempfile.gettempdir(), "kopiena-test-uploads")
+    EXPORT_FOLDER = os.path.join(tempfile.gettempdir(), "kopiena-test-exports")
 
 
 class ProductionConfig(Config):
