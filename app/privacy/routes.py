@@ -55,7 +55,7 @@ def my_data():
     if not form.validate_on_submit():
         return render_data_page(form, 400 if form.errors else 200)
     try:
-        prepare_export(current_user, form.password.data)
+        prepare_export(current_user._get_current_object(), form.password.data)
     except WrongPassword:
         db.session.rollback()
         form.password.errors.append(_("The current password is not right."))
@@ -90,7 +90,7 @@ def delete_my_account():
     last_admin = is_last_admin(current_user)
     if form.validate_on_submit():
         try:
-            delete_account(current_user, form.password.data)
+            delete_account(current_user._get_current_object(), form.password.data)
         except WrongPassword:
             db.session.rollback()
             form.password.errors.append(_("The current password is not right."))
