@@ -35,7 +35,7 @@ def built(response):
     return response.status_code == 302
 
 
-def render_data_page(form, status=200):
+def render_data_page(form):
     """The download page: what is in it, the prepared downloads, and the password form."""
     return render_template(
         "privacy/my_data.html",
@@ -43,7 +43,7 @@ def render_data_page(form, status=200):
         exports=current_exports(current_user),
         sections=SECTIONS,
         days=current_app.config["DATA_EXPORT_DAYS"],
-    ), status
+    )
 
 
 @bp.route("/me/data", methods=["GET", "POST"])
@@ -53,13 +53,13 @@ def my_data():
     """Explain the download and list the prepared ones (GET); build one after the password is entered again (POST)."""
     form = DataExportForm()
     if not form.validate_on_submit():
-        return render_data_page(form, 400 if form.errors else 200)
+        return render_data_page(form)  # a form shown again with its errors answers 200, as the log-in page does
     try:
         prepare_export(current_user._get_current_object(), form.password.data)
     except WrongPassword:
         db.session.rollback()
         form.password.errors.append(_("The current password is not right."))
-        return render_data_page(form, 400)
+        return render_data_page(form)
     db.session.commit()
     days = current_app.config["DATA_EXPORT_DAYS"]
     flash(
@@ -102,5 +102,4 @@ def delete_my_account():
             session.clear()
             flash(_("Your account is deleted. Thank you for taking part in Kopiena."), "success")
             return redirect(url_for("main.home"))
-    status = 400 if form.errors or (form.is_submitted() and last_admin) else 200
-    return render_template("privacy/delete_account.html", form=form, last_admin=last_admin), status
+    return render_template("privacy/delete_account.html", form=form, last_admin=last_admin)
