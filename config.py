@@ -117,6 +117,8 @@ class Config:
     EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER", str(BASE_DIR / "instance" / "exports"))
     #: how long a prepared download of a person's data can be fetched
     DATA_EXPORT_DAYS = int(os.environ.get("DATA_EXPORT_DAYS", "7"))
+    #: how many downloads of their data one person may prepare in a while (each is built within the request)
+    DATA_EXPORT_LIMIT = os.environ.get("DATA_EXPORT_LIMIT", "5 per hour")
 
     # Retention (`flask purge`, daily): after how many days personal data that is no longer needed is removed.
     # The privacy notice states these same numbers.

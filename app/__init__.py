@@ -295,6 +295,7 @@ def register_blueprints(app):
     from app.notifications.routes import bp as notifications_bp
     from app.organisations.routes import bp as organisations_bp
     from app.partnerships.routes import bp as partnerships_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.promotion import routes as promotion_routes  # noqa: F401  (the promote page, on the activities blueprint)
     from app.volunteering.routes import bp as volunteering_bp
 
@@ -307,6 +308,7 @@ def register_blueprints(app):
     app.register_blueprint(activities_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(partnerships_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)

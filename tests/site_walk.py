@@ -23,6 +23,7 @@ from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
+from app.privacy.models import DataExport
 from app.volunteering.models import SignUp, VolunteerRole
 from tests.helpers import log_in
 
@@ -42,6 +43,7 @@ ID_ARGUMENTS = {
     "category_id": Category,
     "centre_id": Centre,
     "comment_id": Comment,
+    "export_id": DataExport,
     "idea_id": Idea,
     "notification_id": Notification,
     "organisation_id": Organisation,

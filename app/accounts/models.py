@@ -80,8 +80,8 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self):
-        """False once the person is suspended: they cannot log in and their sessions end."""
-        return self.suspended_at is None
+        """False once the person is suspended or the account deleted: no log-in, no sessions, no notifications."""
+        return self.suspended_at is None and self.deleted_at is None
 
     @property
     def is_deleted(self):

@@ -49,6 +49,7 @@ from tests.factories import (
     make_signup,
     make_user,
 )
+from tests.factories_mydata import make_data_export
 from tests.helpers import csrf_token, html, log_in, post_form, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -284,6 +285,7 @@ def rows_for_every_url(client, admin, preili, aglona):
             "representative_id": asking.id,
             "call_id": partner_call.id,
             "partnership_id": partnership.id,
+            "export_id": make_data_export(admin).id,  # the admin's own prepared download
             "action": "close",
         },
         # Values that every form of the app would accept, so that a missing CSRF check would show.
