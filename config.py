@@ -135,6 +135,14 @@ class Config:
     #: notifications the person has read
     RETENTION_READ_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", "180"))
 
+    # The legal pages (/privacy, /terms, /accessibility, /contact, /cookies) name these; set them for your centre.
+    #: who decides about the personal data (the controller): the municipality the centre belongs to
+    LEGAL_CONTROLLER_NAME = os.environ.get("LEGAL_CONTROLLER_NAME", "Preiļu novada pašvaldība")
+    #: where residents write about the site, their data and its accessibility
+    LEGAL_CONTACT_EMAIL = os.environ.get("LEGAL_CONTACT_EMAIL", "kopiena@example.lv")
+    #: the municipality's data protection officer
+    LEGAL_DPO_EMAIL = os.environ.get("LEGAL_DPO_EMAIL", "datu.aizsardziba@example.lv")
+
     #: commands (no request) start SQLite transactions with BEGIN IMMEDIATE, as writing requests do
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
     FORCE_HTTPS = False

@@ -287,6 +287,7 @@ def register_blueprints(app):
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
     from app.ideas.routes import bp as ideas_bp
+    from app.legal.routes import bp as legal_bp
 
     # pages showing several domains at once, on those domains' blueprints: imported before registering them
     from app.main import idea_page, me, organisation_page  # noqa: F401
@@ -312,6 +313,7 @@ def register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(legal_bp)
 
 
 def register_error_handlers(app):

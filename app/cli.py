@@ -19,6 +19,7 @@ from app.centres.services import seed_initiative_centres
 from app.extensions import db
 from app.ideas.demo import seed_demo_ideas
 from app.ideas.services import seed_categories
+from app.legal.services import record_consents
 from app.notifications.services import digest_recipients, queue_immediate_notification_mail, send_digest
 from app.organisations.demo import seed_demo_organisations
 from app.outbox.services import deliver_due_mail
@@ -112,6 +113,10 @@ def seed_demo():
             )
         )
         added += 1
+    db.session.flush()
+    # The demo people have accepted the current terms and privacy notice, as registering records it: nobody is stopped.
+    for user_id in db.session.scalars(select(User.id).where(User.email.in_([person[0] for person in DEMO_PEOPLE]))):
+        record_consents(user_id)
     db.session.commit()
     seed_categories()
     ideas_added = seed_demo_ideas()  # through the services, so each has its history and notifications

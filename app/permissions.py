@@ -196,6 +196,11 @@ def can_suspend_users(user):
     return is_signed_in(user) and user.is_admin
 
 
+def can_manage_legal_pages(user):
+    """Admins only: publish new versions of the privacy notice, terms, accessibility statement, contact and cookies."""
+    return is_signed_in(user) and user.is_admin
+
+
 # Organisations, partner calls and partnerships. Only representatives act for an organisation; moderators of
 # its centre approve representatives when none can, verify organisations, and decide partnerships on ideas and
 # activities of their centre.

@@ -57,7 +57,11 @@ ID_ARGUMENTS = {
     "user_id": User,
 }
 #: the other arguments of addresses, by name: a value that names something real (or a well-formed stranger)
-OTHER_ARGUMENTS = {"slug": lambda: db.session.scalars(select(Centre.slug)).all(), "token": lambda: ["x" * 40]}
+OTHER_ARGUMENTS = {
+    "slug": lambda: db.session.scalars(select(Centre.slug)).all(),
+    "token": lambda: ["x" * 40],
+    "version": lambda: ["1"],  # of a legal page (the default text is version 1)
+}
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^:<>()]+)(?:\((?P<options>[^)]*)\))?:)?(?P<name>[^<>:]+)>")
 
 

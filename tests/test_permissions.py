@@ -105,6 +105,7 @@ PERSON_CHECKS = {
     "can_manage_categories": lambda user: permissions.can_manage_categories(user),
     "can_suspend_users": lambda user: permissions.can_suspend_users(user),
     "can_create_activity": lambda user: permissions.can_create_activity(user),
+    "can_manage_legal_pages": lambda user: permissions.can_manage_legal_pages(user),
 }
 
 # A suspended person counts as signed out everywhere: their sessions end and Flask-Login treats an
@@ -123,24 +124,25 @@ PERSON_COLUMNS_IN_ORDER = [
     "categories",
     "suspend",
     "activity",
+    "legal",
 ]
 PERSON_TABLE = parse_grid(
     """
-                signed_in member create moderate centre_own centre_other audit centres users categories suspend activity
-nobody              .       .      .       .         .           .         .      .      .       .         .       .
-anonymous           .       .      .       .         .           .         .      .      .       .         .       .
-resident            Y       Y      Y       .         .           .         .      .      .       .         .       .
-unconfirmed         Y       .      .       .         .           .         .      .      .       .         .       .
-suspended           .       .      .       .         .           .         .      .      .       .         .       .
-author              Y       Y      Y       .         .           .         .      .      .       .         .       .
-moderator           Y       Y      Y       Y         Y           .         Y      .      .       .         .       Y
-other_moderator     Y       Y      Y       Y         .           Y         Y      .      .       .         .       Y
-admin               Y       Y      Y       Y         Y           Y         Y      Y      Y       Y         Y       Y
+                signed_in member create moderate centre_own centre_other audit centres users categories suspend activity legal
+nobody              .       .      .       .         .           .         .      .      .       .         .       .     .
+anonymous           .       .      .       .         .           .         .      .      .       .         .       .     .
+resident            Y       Y      Y       .         .           .         .      .      .       .         .       .     .
+unconfirmed         Y       .      .       .         .           .         .      .      .       .         .       .     .
+suspended           .       .      .       .         .           .         .      .      .       .         .       .     .
+author              Y       Y      Y       .         .           .         .      .      .       .         .       .     .
+moderator           Y       Y      Y       Y         Y           .         Y      .      .       .         .       Y     .
+other_moderator     Y       Y      Y       Y         .           Y         Y      .      .       .         .       Y     .
+admin               Y       Y      Y       Y         Y           Y         Y      Y      Y       Y         Y       Y     Y
 """,
     PERSON_COLUMNS_IN_ORDER,
 )
 # "activity": creating activities, for coordinators (moderators of a centre) only; which centre is checked
-# by the service (the centre_own / centre_other columns)
+# by the service (the centre_own / centre_other columns); "legal": publishing the legal pages, admins only
 PERSON_COLUMNS = dict(zip(PERSON_CHECKS, PERSON_COLUMNS_IN_ORDER, strict=True))
 
 

@@ -248,7 +248,15 @@ def register(base_url, email):
     browser.submit(
         "/register",
         "/register",
-        {"display_name": "Laura", "email": email, "password": "zils ezers aiz Preiļiem", "home_centre": centre, "language": "en"},
+        {
+            "display_name": "Laura",
+            "email": email,
+            "password": "zils ezers aiz Preiļiem",
+            "home_centre": centre,
+            "language": "en",
+            "is_16_or_older": "y",
+            "accept_terms": "y",
+        },
     )
 
 

@@ -1,11 +1,15 @@
 """Account forms: field validation and choices only."""
 
+import re
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.accounts.ages import FIRST_BIRTH_YEAR, current_year
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.forms import Form, one_line
+from app.forms import Form, one_line, strip
 from app.i18n import language_choices
 
 
@@ -56,6 +60,9 @@ def display_name_field():
     )
 
 
+YEAR = re.compile(r"[0-9]{4}")
+
+
 class RegisterForm(Form):
     display_name = display_name_field()
     email = email_field()
@@ -67,10 +74,43 @@ class RegisterForm(Form):
         validators=[DataRequired(_l("Please choose a centre."))],
     )
     language = language_field()
+    is_16_or_older = BooleanField(_l("I am 16 or older"))
+    birth_year = StringField(
+        _l("Or your year of birth"),
+        description=_l("If you are younger than 16, e.g. 2011."),
+        filters=[strip],
+        render_kw={"inputmode": "numeric", "maxlength": 4},
+    )
+    accept_terms = BooleanField(
+        _l("I accept the terms of use and the privacy notice"),
+        validators=[DataRequired(_l("Please accept the terms of use and the privacy notice to create an account."))],
+    )
+    #: the year of birth typed, once it is found to be a real one
+    valid_birth_year = None
 
     def validate_password(self, field):
         """The password must pass the rules and be unlike the name and e-mail typed in this form."""
         check_new_password(field.data, self.display_name.data, self.email.data)
+
+    def validate_birth_year(self, field):
+        """Either the box "16 or older" or a year: four digits, not in the future, not before 1900 (a year given counts)."""
+        if not field.data:
+            if not self.is_16_or_older.data:
+                raise ValidationError(_("Please tick “I am 16 or older” or give your year of birth."))
+            return
+        if not YEAR.fullmatch(field.data):
+            raise ValidationError(_("Please give the year as four digits, e.g. 2011."))
+        year = int(field.data)
+        if year > current_year():
+            raise ValidationError(_("This year has not come yet. Please check the year of birth."))
+        if year < FIRST_BIRTH_YEAR:
+            raise ValidationError(_("Please check the year: it is before %(year)d.", year=FIRST_BIRTH_YEAR))
+        if not field.errors:  # e.g. a NUL byte removed from it: not a year the person really gave
+            self.valid_birth_year = year
+
+    def given_birth_year(self):
+        """The year of birth typed, when it is a real one (None when not given or not valid)."""
+        return self.valid_birth_year if not self.birth_year.errors else None
 
 
 class LoginForm(Form):

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import bp, services
+from app.accounts.ages import too_young_for_an_account
 from app.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -77,7 +78,11 @@ def register():
     if request.method == "GET":
         form.language.data = session.get("lang") or request.cookies.get(LANGUAGE_COOKIE) or "lv"
     only_centre = setup_centre_field(form)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and too_young_for_an_account(form.given_birth_year()):
+        # Nothing of what a child typed is kept, mailed or logged: the page only explains how they can take part.
+        return render_template("accounts/register_too_young.html")
+    if valid:
         services.register_user(
             form.display_name.data,
             form.email.data,
@@ -85,6 +90,7 @@ def register():
             form.language.data,
             chosen_centre(form, only_centre),
             ip_address=client_ip(),
+            birth_year=form.given_birth_year(),
         )
         try:
             db.session.commit()

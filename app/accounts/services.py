@@ -5,13 +5,16 @@ import secrets
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.accounts.ages import birth_year_to_keep, too_young_for_an_account
 from app.accounts.models import PasswordResetToken, User
 from app.accounts.passwords import hash_password, verify_password
 from app.accounts.sessions import end_all_sessions, end_session, hash_token
 from app.accounts.tokens import InvalidToken, fingerprint, make_token, read_token, same_fingerprint
 from app.audit.services import record_audit
-from app.errors import NotAllowed
+from app.errors import DomainError, NotAllowed
 from app.extensions import db
+from app.legal.documents import CONSENT_SLUGS
+from app.legal.services import record_consents
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
 from app.urls import external_url
@@ -27,12 +30,20 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register_user(display_name, email, password, language, home_centre=None, ip_address=""):
-    """Create an unconfirmed account and mail a confirmation link.
+class TooYoung(DomainError):
+    """Children under 13 have no account of their own: a parent or the school registers them for activities."""
+
+
+def register_user(display_name, email, password, language, home_centre=None, ip_address="", birth_year=None):
+    """Create an unconfirmed account, record that the person accepted the current terms and privacy notice (the form
+    asks), and mail a confirmation link.
 
     When the address is taken, the owner is mailed instead and None is returned: the page looks the
-    same either way, so nobody can find out who has an account.
+    same either way, so nobody can find out who has an account. birth_year: None when the person said they are 16
+    or older; under 13 nothing is stored (TooYoung); it is kept only for 13–15-year-olds (app/accounts/ages.py).
     """
+    if too_young_for_an_account(birth_year):
+        raise TooYoung()
     email = normalise_email(email)
     existing = find_user_by_email(email)
     # Hash in both cases: skipping the slow scrypt for a taken address would tell by the answer's speed.
@@ -48,10 +59,16 @@ def register_user(display_name, email, password, language, home_centre=None, ip_
         )
         return None
     user = User(
-        display_name=display_name.strip(), email=email, password_hash=password_hash, language=language, home_centre=home_centre
+        display_name=display_name.strip(),
+        email=email,
+        password_hash=password_hash,
+        language=language,
+        home_centre=home_centre,
+        birth_year=birth_year_to_keep(birth_year),
     )
     db.session.add(user)
     db.session.flush()
+    record_consents(user.id, CONSENT_SLUGS)
     send_confirmation(user)
     record_audit("account.registered", actor=user, subject=user, ip_address=ip_address)
     return user

@@ -75,6 +75,12 @@ def submit(page):
     page.locator("main button[type=submit]").click()
 
 
+def say_16_or_older_and_accept_the_terms(page):
+    """The registration form's age question and the acceptance of the terms (tests/browser/test_legal_journey.py)."""
+    page.locator("#is_16_or_older").check()
+    page.locator("#accept_terms").check()
+
+
 def header_nav(page, texts):
     return page.get_by_role("navigation", name=texts["main_menu"])
 
@@ -126,6 +132,7 @@ def test_register_confirm_log_in_switch_language_log_out_and_reset_password(page
     page.get_by_label(LV["password"]).fill(TOO_SHORT)
     page.get_by_label(LV["centre"]).select_option(label="Aglona")
     expect(page.get_by_label(LV["language"])).to_have_value("lv")
+    say_16_or_older_and_accept_the_terms(page)
     submit(page)
 
     expect(field_error(page, "password")).to_contain_text(LV["too_short"])
@@ -273,9 +280,9 @@ def test_register_errors_in_english_are_accessible(new_page):
     page.goto("/register")
     submit(page)  # everything empty
     expect_language(page, "en", EN["register_heading"])
-    for field_id in ("display_name", "email", "password"):
+    for field_id in ("display_name", "email", "password", "birth_year", "accept_terms"):
         field_error(page, field_id)
-    expect(page.get_by_role("alert").get_by_role("link")).to_have_count(3)
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_count(5)
     assert_accessible(page)
 
 
@@ -302,6 +309,7 @@ def test_phone_sized_screen_has_no_sideways_scrolling_and_registration_works(new
     page.get_by_label(LV["email"]).fill(address)
     page.get_by_label(LV["password"]).fill(PASSWORD)
     page.get_by_label(LV["centre"]).select_option(label="Rēzekne")
+    say_16_or_older_and_accept_the_terms(page)
     page.locator("main button[type=submit]").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(LV["check_email"])
     expect_fits_the_screen()

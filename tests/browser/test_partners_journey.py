@@ -119,6 +119,8 @@ def register_and_confirm(page, mailbox, name, address, password):
     page.locator("#email").fill(address)
     page.locator("#password").fill(password)
     page.locator("#home_centre").select_option(label="Preiļi")
+    page.locator("#is_16_or_older").check()
+    page.locator("#accept_terms").check()
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#display_name")).to_have_count(0)  # "check your e-mail" (the form went away)
     page.goto(link_path(mailbox.latest_to(address), "/confirm/"))

@@ -58,9 +58,9 @@ def is_sent_to_login(response):
 
 
 def register(client, email="janis@example.com", name="Jānis Kalns", password=NEW_PASSWORD, language="lv", **extra):
-    return post_form(
-        client, "/register", {"display_name": name, "email": email, "password": password, "language": language, **extra}
-    )
+    # the age and the acceptance of the terms are asked too (tests/routes/test_registration_age.py)
+    fields = {"display_name": name, "email": email, "password": password, "language": language}
+    return post_form(client, "/register", {**fields, "is_16_or_older": "y", "accept_terms": "y", **extra})
 
 
 def attempt_login(client, email, password, **kwargs):

@@ -64,7 +64,16 @@ def assert_links_on_base_url_only(message):
 
 def register(client, email):
     return post_form(
-        client, "/register", {"display_name": "Jānis Kalns", "email": email, "password": NEW_PASSWORD, "language": "lv"}
+        client,
+        "/register",
+        {
+            "display_name": "Jānis Kalns",
+            "email": email,
+            "password": NEW_PASSWORD,
+            "language": "lv",
+            "is_16_or_older": "y",
+            "accept_terms": "y",
+        },
     )
 
 

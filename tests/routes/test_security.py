@@ -264,6 +264,10 @@ def rows_for_every_url(client, admin, preili, aglona):
             ("accounts.confirm_email", "token"): confirmation_token(newcomer),
             ("accounts.reset_password", "token"): reset,
             ("accounts.confirm_email_change", "token"): email_change_token(resident, "valdis.jauns@example.com"),
+            # the legal pages are named by their own short names, not a centre's
+            **{(endpoint, "slug"): "privacy" for endpoint in ("legal.page", "legal.admin_edit", "legal.admin_history")},
+            ("legal.admin_version", "slug"): "privacy",
+            ("legal.admin_version", "version"): 1,
         },
         by_name={
             "user_id": resident.id,
@@ -370,6 +374,7 @@ ACCESS = {
     "/admin/centres/new": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/centres/{centre_id}/edit": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/categories": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
+    "/admin/legal": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/moderation": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
     "/moderation/reasons": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
 }
