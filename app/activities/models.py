@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
+from app.ideas.models import AGE_GROUPS
 from app.timeutil import utcnow
 
 
@@ -250,6 +251,12 @@ class Registration(db.Model):
     def state_label(self):
         """The registration's state in words for people (translated)."""
         return RegistrationState.LABELS.get(self.state, self.state)
+
+    @property
+    def people_brought(self):
+        """The people they bring as (first name, age group in words, "" when not known), for them and the coordinators."""
+        people = (item if isinstance(item, dict) else {"name": str(item)} for item in self.companions or ())
+        return [(person.get("name", ""), AGE_GROUPS.get(person.get("age_group", ""), "")) for person in people]
 
     @property
     def is_class(self):

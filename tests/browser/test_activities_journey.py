@@ -106,12 +106,13 @@ def activity_id_of(page):
 
 
 def register(page, activity_id, companions=()):
-    """Register on the activity's page: oneself, plus the first names of the people one brings."""
+    """Register on the activity's page: oneself, plus the people one brings (first name, age group code)."""
     page.goto(f"/activities/{activity_id}")
     form = page.locator(f"main form[action='/activities/{activity_id}/register']")
     expect(form.locator("#includes_self")).to_be_checked()  # taking part oneself is the default
-    for number, name in enumerate(companions):
-        form.locator(f"#companions-{number}").fill(name)
+    for number, (name, age_group) in enumerate(companions):
+        form.locator(f"#companions-{number}-name").fill(name)
+        form.locator(f"#companions-{number}-age_group").select_option(age_group)
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/activities/{activity_id}#registration$"))
 
