@@ -29,8 +29,10 @@ def seed_before_0009():
             "INSERT INTO users (id, email, display_name, password_hash, language, about, skills, interests, is_admin,"
             f" created_at) VALUES ({user_id}, 'p{user_id}@example.lv', 'P', 'x', 'lv', '', '', '', false, '{NOW}')"
         )
-    run(f"INSERT INTO organisations (id, name, kind, centre_id, description, website, contact_email, contact_phone, created_at,"
-        f" updated_at) VALUES (1, 'Skola', 'school', 1, '', '', '', '', '{NOW}', '{NOW}')")
+    run(
+        f"INSERT INTO organisations (id, name, kind, centre_id, description, website, contact_email, contact_phone, created_at,"
+        f" updated_at) VALUES (1, 'Skola', 'school', 1, '', '', '', '', '{NOW}', '{NOW}')"
+    )
     run(
         "INSERT INTO activities (id, title, description, centre_id, place, starts_at, ends_at, leader_name, capacity,"
         " registered_count, state, cancel_reason, outcome, created_at, updated_at) VALUES (1, 'A', '', 1, '',"
@@ -58,7 +60,7 @@ def add_class(reg_id, label, pupils=24, state="registered"):
     )
 
 
-def test_companions_get_an_age_group_and_classes_their_own_rule_and_downgrade_goes_back(empty_database_app):
+def test_companions_get_an_age_group_and_classes_their_own_rule_and_downgrade_goes_back(empty_database_app):  # noqa: F811
     upgrade(revision="0008")
     seed_before_0009()
     upgrade(revision="0009")

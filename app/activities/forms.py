@@ -172,7 +172,8 @@ class CompanionForm(Form):
     )
     age_group = SelectField(
         _l("Age group"),
-        choices=[SelectChoice("", _l("Choose the age group"))] + [SelectChoice(code, label) for code, label in AGE_GROUPS.items()],
+        choices=[SelectChoice("", _l("Choose the age group"))]
+        + [SelectChoice(code, label) for code, label in AGE_GROUPS.items()],
         default="",
         invalid_choice_message=_l("Please choose an age group from the list."),
     )
@@ -219,7 +220,9 @@ class RegisterForm(Form):
 
     def people(self):
         """The people written in the companion rows, as {"name", "age_group"}; unused rows left out."""
-        return [{"name": entry.form.name.data, "age_group": entry.form.age_group.data} for entry in self.companions if entry.form.used]
+        return [
+            {"name": entry.form.name.data, "age_group": entry.form.age_group.data} for entry in self.companions if entry.form.used
+        ]
 
     def validate(self, extra_validators=None):
         """The rows' checks; at most MAX_COMPANIONS people; and somebody must take part."""

@@ -95,5 +95,11 @@ def register_class(activity_id):
     if registration.state == RegistrationState.REGISTERED:
         flash(_("The class is registered. See you there!"), "success")
     else:
-        flash(_("Not enough places are free, so the class is on the waiting list. If places become free, it moves up and you are told."), "success")
+        flash(
+            _(
+                "Not enough places are free, so the class is on the waiting list. "
+                "If places become free, it moves up and you are told."
+            ),
+            "success",
+        )
     return redirect(back)

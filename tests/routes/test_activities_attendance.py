@@ -21,9 +21,9 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.volunteering.models import SignUp
 from tests.factories import make_activity, make_activity_photo, make_role, make_signup, make_user
+from tests.factories_children import children
 from tests.helpers import client_for, csrf_token, post_form, signed_in
 from tests.statements import recorded_statements
-from tests.factories_children import children
 
 EN = {"Accept-Language": "en"}
 GPS_IFD = 0x8825

@@ -151,7 +151,9 @@ def person(activities_in_time):
     left = make_activity(preili, None, title="Atteiktā darbnīca", starts_in_days=10)
     shift_activity = make_activity(preili, None, title="Tirdziņš", starts_in_days=12)
     not_mine = make_activity(preili, None, title="Citu darbnīca", starts_in_days=13)
-    registration_services.register(anna, activities_in_time["workshop"], includes_self=True, companions=children("Elzīte", "Markuss"))
+    registration_services.register(
+        anna, activities_in_time["workshop"], includes_self=True, companions=children("Elzīte", "Markuss")
+    )
     registration_services.register(other, full)
     registration_services.register(anna, full)  # waiting list
     registration_services.cancel_registration(anna, registration_services.register(anna, left))

@@ -339,7 +339,12 @@ def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(cli
     for who in ("anna", "valdis"):
         person = client.application.test_client()
         log_in(person, activity_and_people[who].email)
-        assert register(person, activity, {"includes_self": "y", "companions-0-name": "Bērns", "companions-0-age_group": "10-12"}).status_code == 302
+        assert (
+            register(
+                person, activity, {"includes_self": "y", "companions-0-name": "Bērns", "companions-0-age_group": "10-12"}
+            ).status_code
+            == 302
+        )
     signed_in(client, activity_and_people["moderator"])
     edit_page = text(client.get(f"/activities/{activity.id}/edit", headers=EN))
     assert 'value="Talka"' in edit_page and 'name="capacity"' in edit_page

@@ -12,9 +12,9 @@ from app.activities.models import Activity, CalendarFeed, Registration
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_idea, make_registration, make_role, make_signup, make_user
+from tests.factories_children import children
 from tests.helpers import log_in, post_form, signed_in
 from tests.statements import recorded_statements
-from tests.factories_children import children
 
 EN = {"Accept-Language": "en"}
 

@@ -13,8 +13,8 @@ from app.activities.models import Activity, Registration, RegistrationState
 from app.extensions import db
 from app.notifications.models import Notification
 from tests.factories import make_activity, make_people, make_registration
-from tests.helpers import count, run_at_once
 from tests.factories_children import children
+from tests.helpers import count, run_at_once
 
 #: the threads' own sessions must see the rows the test commits, and each other's commits
 pytestmark = pytest.mark.real_commits

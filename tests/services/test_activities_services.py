@@ -32,8 +32,8 @@ from tests.factories import (
     make_support,
     make_user,
 )
-from tests.helpers import count, reloaded
 from tests.factories_children import children
+from tests.helpers import count, reloaded
 
 #: the design's activity lifecycle written out on its own: (action, from state) → the state it leads to;
 #: every other pair must be refused
