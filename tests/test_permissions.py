@@ -1235,7 +1235,9 @@ SCHOOL_CLASS_CHECKS = {
     "can_register_class": permissions.can_register_class,
     "represents_a_school": lambda user, _organisation, _activity: permissions.represents_a_school(user),
 }
-PARSED_SCHOOL_CLASS_TABLES = {name: parse_grid(grid, SCHOOL_CLASS_COLUMNS, ORG_ROLES) for name, grid in SCHOOL_CLASS_TABLES.items()}
+PARSED_SCHOOL_CLASS_TABLES = {
+    name: parse_grid(grid, SCHOOL_CLASS_COLUMNS, ORG_ROLES) for name, grid in SCHOOL_CLASS_TABLES.items()
+}
 
 
 def school_class_case(role, column):
