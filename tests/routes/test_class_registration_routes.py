@@ -9,7 +9,7 @@ from app.activities.models import Registration
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.timeutil import utcnow
-from tests.factories import make_activity, make_organisation, make_user
+from tests.factories import make_activity, make_organisation, make_registration, make_user
 from tests.factories_children import make_class_registration, make_school_with_representative
 from tests.helpers import client_for, count, html, post_form
 
@@ -173,3 +173,33 @@ def test_cancelling_a_class_frees_its_places_and_only_its_representative_may(cli
     assert post_form(ilga, cancel, token_from="/").status_code == 302
     db.session.expire_all()
     assert (db.session.get(Registration, registration.id).state, activity.registered_count) == ("cancelled", 0)
+
+
+def test_lowering_the_capacity_offers_the_class_by_its_name(client, scene):
+    activity = scene["activity"]
+    make_class_registration(activity, scene["ilga"], scene["school"])
+    coordinator = client_for(client.application, scene["coordinator"])
+    form = {
+        "title": activity.title,
+        "description": activity.description,
+        "place": activity.place,
+        "starts_at": "2099-06-01T10:00",
+        "ends_at": "2099-06-01T13:00",
+        "leader_name": "",
+        "capacity": "10",
+    }
+    response = post_form(coordinator, f"/activities/{activity.id}/edit", form, token_from=f"/activities/{activity.id}/edit")
+    assert response.status_code == 200
+    assert "Preiļu 1. pamatskola, 6.b (25 places)" in html(response)
+
+
+def test_names_taken_away_later_leave_the_age_groups(client, scene):
+    registration = make_class_registration(scene["activity"], scene["ilga"], scene["school"], teacher="")
+    coordinator = client_for(client.application, scene["coordinator"])
+    listing = html(coordinator.get(f"/activities/{scene['activity'].id}/registrations", headers=EN))
+    assert "Preiļu 1. pamatskola, 6.b — 24 pupils, no teacher named" in listing
+    family = make_user(email="family@example.com")
+    make_registration(scene["activity"], family, companions=[{"name": "", "age_group": "7-9"}])
+    listing = html(coordinator.get(f"/activities/{scene['activity'].id}/registrations", headers=EN))
+    assert "<td>Ages 7–9</td>" in listing
+    assert registration.places == 25
