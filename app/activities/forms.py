@@ -211,6 +211,7 @@ class RegisterForm(Form):
         """Fill the fields; rows beyond the boxes on the page (only a hand-made request sends them) are counted."""
         formdata = self.meta.wrap_formdata(self, formdata)  # FlaskForm: the request's form unless told otherwise
         super().process(formdata, *args, **kwargs)
+        self.companion_errors = []  # mistakes of the list as a whole, shown above its rows
         rows = set()
         for key in formdata or ():
             match = COMPANION_ROW.match(key)
@@ -241,7 +242,7 @@ class RegisterForm(Form):
     def error_items(self):
         """(field id, message) for every mistake, in the order of the page, for the summary at the top."""
         items = [(self.includes_self.id, error) for error in self.includes_self.errors]
-        items += [(self.companions.id, error) for error in getattr(self, "companion_errors", ())]
+        items += [(self.companions.id, error) for error in self.companion_errors]
         for entry in self.companions:
             for field in (entry.form.name, entry.form.age_group):
                 items += [(field.id, error) for error in field.errors]
