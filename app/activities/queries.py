@@ -143,8 +143,8 @@ def my_registration(activity, user):
 
 def my_class_registrations(activity, user):
     """The active registrations of school classes the person made for the activity, with their schools: one statement
-    (none for visitors and for people who represent no organisation)."""
-    if not permissions.is_signed_in(user) or not user.representations:
+    (none for visitors). Not limited to the schools they represent now: one who left can still see and cancel them."""
+    if not permissions.is_signed_in(user):
         return []
     return db.session.scalars(
         select(Registration)
