@@ -211,6 +211,19 @@ def represents(user, organisation):
     return is_active_member(user) and user.represents(organisation.id)
 
 
+def represents_a_school(user):
+    """An active member who is an approved representative of a school or a kindergarten."""
+    return is_active_member(user) and any(
+        representation.organisation is not None and representation.organisation.is_school
+        for representation in user.representations
+    )
+
+
+def can_register_class(user, organisation, activity):
+    """A representative of this school or kindergarten registers a class, while the activity's registration is open."""
+    return represents(user, organisation) and organisation.is_school and can_register_for_activity(user, activity)
+
+
 def can_create_organisation(user):
     """Any active member may register an organisation; they become its first representative."""
     return is_active_member(user)

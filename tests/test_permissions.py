@@ -1190,6 +1190,72 @@ def test_every_permission_function_is_in_the_table():
             *PROJECT_ACTIVITY_CHECKS,
             *PARTNERSHIP_CHECKS,
             *TARGET_CHECKS,
+            *SCHOOL_CLASS_CHECKS,
         ]
     }
     assert functions == covered, "add the new permission to a table above (one of the *_CHECKS)"
+
+
+# --- school classes on activities (a representative of a school or kindergarten registers a class) -----------------
+
+#: a class of school X for an open activity, for one not open yet, a class of school Y, and X when it is an NGO
+SCHOOL_CLASS_COLUMNS = ("X:open", "X:planned", "Y:open", "X-ngo:open")
+SCHOOL_CLASS_TABLES = {
+    # only an approved (active) representative of that very school, while registration is open
+    "can_register_class": """
+    X:open X:planned Y:open X-ngo:open
+    nobody                 .   .   .   .
+    anonymous              .   .   .   .
+    resident               .   .   .   .
+    unconfirmed            .   .   .   .
+    suspended              .   .   .   .
+    author                 .   .   .   .
+    moderator              .   .   .   .
+    other_moderator        .   .   .   .
+    admin                  .   .   .   .
+    representative         Y   .   .   .
+    other_representative   .   .   Y   .
+    """,
+    # the "Register a school class" button: an approved representative of any school (the activity does not matter;
+    # Y is always a school, X is an NGO in the last column)
+    "represents_a_school": """
+    X:open X:planned Y:open X-ngo:open
+    nobody                 .   .   .   .
+    anonymous              .   .   .   .
+    resident               .   .   .   .
+    unconfirmed            .   .   .   .
+    suspended              .   .   .   .
+    author                 .   .   .   .
+    moderator              .   .   .   .
+    other_moderator        .   .   .   .
+    admin                  .   .   .   .
+    representative         Y   Y   Y   .
+    other_representative   Y   Y   Y   Y
+    """,
+}
+SCHOOL_CLASS_CHECKS = {
+    "can_register_class": permissions.can_register_class,
+    "represents_a_school": lambda user, _organisation, _activity: permissions.represents_a_school(user),
+}
+PARSED_SCHOOL_CLASS_TABLES = {
+    name: parse_grid(grid, SCHOOL_CLASS_COLUMNS, ORG_ROLES) for name, grid in SCHOOL_CLASS_TABLES.items()
+}
+
+
+def school_class_case(role, column):
+    """(the person, whose representations know their organisations, the organisation, the activity) of a column."""
+    side, state = column.split(":")
+    kind = "ngo" if side.endswith("-ngo") else "school"
+    organisations = {org_id: organisation(org_id) for org_id in (ORG_X, ORG_Y)}
+    organisations[ORG_X].kind = kind
+    user = person(role)
+    for representation in getattr(user, "representations", None) or ():
+        representation.organisation = organisations[representation.organisation_id]
+    return user, organisations[ORG_X if side.startswith("X") else ORG_Y], activity_in(state)
+
+
+@pytest.mark.parametrize("column", SCHOOL_CLASS_COLUMNS)
+@pytest.mark.parametrize("role", ORG_ROLES)
+@pytest.mark.parametrize("check", SCHOOL_CLASS_CHECKS)
+def test_school_class_permissions(check, role, column):
+    assert SCHOOL_CLASS_CHECKS[check](*school_class_case(role, column)) is PARSED_SCHOOL_CLASS_TABLES[check][role][column]

@@ -76,7 +76,7 @@ def attendance_rows(activity):
     """The registrations holding places and the volunteers accepted in the activity's roles: two statements."""
     registrations = db.session.scalars(
         select(Registration)
-        .options(joinedload(Registration.user))
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
         .where(Registration.activity_id == activity.id, Registration.state.in_(RegistrationState.HOLDING_PLACES))
         .order_by(Registration.created_at, Registration.id)
     ).all()

@@ -1,8 +1,19 @@
 """Activity forms: field validation and choices only."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
-from wtforms import BooleanField, DateTimeLocalField, FieldList, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -143,31 +154,101 @@ class ActivityForm(Form):
         }
 
 
+class CompanionForm(Form):
+    """One person someone brings: a first name and an age group (both, or neither when the row is not used)."""
+
+    class Meta:
+        csrf = False  # a part of RegisterForm, which carries the token
+
+    name = StringField(
+        _l("First name"),
+        filters=[strip],
+        render_kw={"maxlength": COMPANION_NAME_LENGTH, "autocomplete": "off"},
+        validators=[
+            Optional(),
+            Length(max=COMPANION_NAME_LENGTH, message=_l("Please keep a name under %(max)d characters.")),
+            one_line,
+        ],
+    )
+    age_group = SelectField(
+        _l("Age group"),
+        choices=[SelectChoice("", _l("Choose the age group"))]
+        + [SelectChoice(code, label) for code, label in AGE_GROUPS.items()],
+        default="",
+        invalid_choice_message=_l("Please choose an age group from the list."),
+    )
+
+    def validate(self, extra_validators=None):
+        """A used row needs both: the first name and the age group."""
+        valid = super().validate(extra_validators)
+        if self.name.data and not self.age_group.data and not self.age_group.errors:
+            self.age_group.errors = [*self.age_group.errors, _l("Please choose the age group of %(name)s.", name=self.name.data)]
+            valid = False
+        if self.age_group.data and not self.name.data and not self.name.errors:
+            self.name.errors = [*self.name.errors, _l("Please write the first name of this person.")]
+            valid = False
+        return valid
+
+    @property
+    def used(self):
+        """Something was written or chosen in this row."""
+        return bool(self.name.data or self.age_group.data)
+
+
+COMPANION_ROW = re.compile(r"^companions-(\d+)-(name|age_group)$")
+
+
 class RegisterForm(Form):
     includes_self = BooleanField(_l("I take part myself"), default=True)
     companions = FieldList(
-        StringField(
-            filters=[strip],
-            render_kw={"maxlength": COMPANION_NAME_LENGTH, "autocomplete": "off"},
-            validators=[
-                Optional(),
-                Length(max=COMPANION_NAME_LENGTH, message=_l("Please keep a name under %(max)d characters.")),
-                one_line,
-            ],
-        ),
-        label=_l("People I bring (first names)"),
+        FormField(CompanionForm),
+        label=_l("People I bring (first name and age group)"),
         min_entries=MAX_COMPANIONS,
         max_entries=MAX_COMPANIONS,
     )
 
-    def names(self):
-        """The first names written in the companion fields, empty ones left out."""
-        return [name for name in (entry.data for entry in self.companions) if name]
+    def process(self, formdata=None, *args, **kwargs):
+        """Fill the fields; rows beyond the boxes on the page (only a hand-made request sends them) are counted."""
+        formdata = self.meta.wrap_formdata(self, formdata)  # FlaskForm: the request's form unless told otherwise
+        super().process(formdata, *args, **kwargs)
+        self.companion_errors = []  # mistakes of the list as a whole, shown above its rows
+        rows = set()
+        for key in formdata or ():
+            match = COMPANION_ROW.match(key)
+            if match and any(value.strip() for value in formdata.getlist(key)):
+                rows.add(int(match.group(1)))
+        self.rows_sent = len(rows)
+
+    def people(self):
+        """The people written in the companion rows, as {"name", "age_group"}; unused rows left out."""
+        return [
+            {"name": entry.form.name.data, "age_group": entry.form.age_group.data} for entry in self.companions if entry.form.used
+        ]
+
+    def validate(self, extra_validators=None):
+        """The rows' checks; at most MAX_COMPANIONS people; and somebody must take part."""
+        valid = super().validate(extra_validators)
+        self.companion_errors = []
+        if self.rows_sent > MAX_COMPANIONS:
+            self.companion_errors.append(_l("You can bring at most %(num)d people.", num=MAX_COMPANIONS))
+            valid = False
+        return valid
 
     def validate_includes_self(self, field):
         """Refuse a registration with nobody in it: neither the person nor anyone they bring."""
-        if not field.data and not self.names():
+        if not field.data and not self.people():
             raise ValidationError(_l("Tick “I take part myself” or write the name of at least one person you bring."))
+
+    def error_items(self):
+        """(field id, message) for every mistake, in the order of the page, for the summary at the top."""
+        items = [(self.includes_self.id, error) for error in self.includes_self.errors]
+        items += [(self.companions.id, error) for error in self.companion_errors]
+        for entry in self.companions:
+            for field in (entry.form.name, entry.form.age_group):
+                items += [(field.id, error) for error in field.errors]
+        if self.csrf_token.errors:
+            items.append((None, _l("The form had expired. Please send it again.")))
+        return items
 
 
 class CancelActivityForm(Form):

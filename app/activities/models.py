@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
+from app.ideas.models import AGE_GROUPS
 from app.timeutil import utcnow
 
 
@@ -53,6 +54,11 @@ class RegistrationState:
         ATTENDED: _l("Took part"),
         NO_SHOW: _l("Did not come"),
     }
+
+
+#: which registrations the unique indexes of registrations cover: a person's own, or a school's class
+PERSONAL = "pupils IS NULL"
+A_CLASS = "pupils IS NOT NULL"
 
 
 class Activity(db.Model):
@@ -173,7 +179,8 @@ class Activity(db.Model):
 
 
 class Registration(db.Model):
-    """A person takes part in an activity, themselves and/or with people they bring (children: first names)."""
+    """A person takes part in an activity, themselves and/or with people they bring (children: first name and age
+    group), or a school's representative registers a class (a number of pupils and their teacher)."""
 
     __tablename__ = "registrations"
     __table_args__ = (
@@ -181,13 +188,27 @@ class Registration(db.Model):
             "state IN ('registered', 'waiting', 'cancelled', 'attended', 'no_show')", name="registration_state_known"
         ),
         CheckConstraint("places >= 1", name="places_positive"),
+        CheckConstraint("pupils IS NULL OR (pupils >= 1 AND places = pupils + 1)", name="class_places"),
+        # One active registration per person and activity for themselves and the people they bring. A school's
+        # classes are left out of it: a representative registers several classes of their school (and may still
+        # come along privately); a class is one per school, label and activity instead, so a double-submitted
+        # class form adds nothing, and two classes of one school are told apart by their labels ("6.a", "6.b").
         Index(
             "uq_registrations_active",
             "activity_id",
             "user_id",
             unique=True,
-            sqlite_where=text("state IN ('registered', 'waiting')"),
-            postgresql_where=text("state IN ('registered', 'waiting')"),
+            sqlite_where=text(f"state IN ('registered', 'waiting') AND {PERSONAL}"),
+            postgresql_where=text(f"state IN ('registered', 'waiting') AND {PERSONAL}"),
+        ),
+        Index(
+            "uq_registrations_active_class",
+            "activity_id",
+            "organisation_id",
+            "class_label",
+            unique=True,
+            sqlite_where=text(f"state IN ('registered', 'waiting') AND {A_CLASS}"),
+            postgresql_where=text(f"state IN ('registered', 'waiting') AND {A_CLASS}"),
         ),
         Index("ix_registrations_activity_state", "activity_id", "state", "created_at"),
         Index("ix_registrations_user", "user_id", "created_at"),
@@ -198,10 +219,18 @@ class Registration(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     #: the person takes part too (a parent may register only their children)
     includes_self: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: first names of the people they bring; never shown publicly, only to them and the coordinators
+    #: the people they bring, e.g. [{"name": "Līva", "age_group": "7-9"}]: a first name and a code of
+    #: ideas.models.AGE_GROUPS ("" for those registered before the age group was asked). A plain list of dicts,
+    #: never shown publicly: only to the person and the coordinators (flask purge and account deletion empty it)
     companions: Mapped[list] = mapped_column(JSON, default=list)
-    #: places this registration takes: the person (if taking part) and their companions
+    #: places this registration takes: the person (if taking part) and their companions; a class: pupils + teacher
     places: Mapped[int] = mapped_column(Integer)
+    #: a school class registered by a representative of its school (app/organisations/class_registrations.py):
+    #: the number of pupils (NULL: a person's own registration), the teacher responsible, the class's label
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    pupils: Mapped[int | None] = mapped_column(Integer)
+    responsible_teacher: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    class_label: Mapped[str] = mapped_column(String(40), default="", server_default="")
     state: Mapped[str] = mapped_column(String(20), default=RegistrationState.REGISTERED)
     #: the waiting list is served in this order
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -215,11 +244,30 @@ class Registration(db.Model):
 
     activity: Mapped[Activity] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    #: by name: organisations sit above activities, which never import them
+    organisation = relationship("Organisation")
 
     @property
     def state_label(self):
         """The registration's state in words for people (translated)."""
         return RegistrationState.LABELS.get(self.state, self.state)
+
+    @property
+    def people_brought(self):
+        """The people they bring as (first name, age group in words, "" when not known), for them and the coordinators."""
+        people = (item if isinstance(item, dict) else {"name": str(item)} for item in self.companions or ())
+        return [(person.get("name", ""), AGE_GROUPS.get(person.get("age_group", ""), "")) for person in people]
+
+    @property
+    def is_class(self):
+        """A school class registered by its school's representative (pupils and their teacher)."""
+        return self.pupils is not None
+
+    @property
+    def class_name(self):
+        """The class as coordinators read it: "Preiļu 1. pamatskola, 6.b" (the school's name alone without a label)."""
+        school = self.organisation.name if self.organisation is not None else _l("a school")
+        return f"{school}, {self.class_label}" if self.class_label else str(school)
 
     @property
     def is_active(self):

@@ -110,7 +110,8 @@ class MyRegistration:
 
 
 def my_registration(activity, user):
-    """The person's active registration with their place on the waiting list, or None: one statement."""
+    """The person's own active registration (not a class they registered) with their place on the waiting list, or
+    None: one statement."""
     if not permissions.is_signed_in(user):
         return None
     ahead = Registration.__table__.alias("ahead")
@@ -130,6 +131,7 @@ def my_registration(activity, user):
             Registration.activity_id == activity.id,
             Registration.user_id == user.id,
             Registration.state.in_(RegistrationState.ACTIVE),
+            Registration.pupils.is_(None),
         )
     ).first()
     if row is None:
@@ -137,6 +139,24 @@ def my_registration(activity, user):
     registration, ahead_count = row
     position = ahead_count + 1 if registration.state == RegistrationState.WAITING else None
     return MyRegistration(registration=registration, position=position)
+
+
+def my_class_registrations(activity, user):
+    """The active registrations of school classes the person made for the activity, with their schools: one statement
+    (none for visitors). Not limited to the schools they represent now: one who left can still see and cancel them."""
+    if not permissions.is_signed_in(user):
+        return []
+    return db.session.scalars(
+        select(Registration)
+        .options(joinedload(Registration.organisation))
+        .where(
+            Registration.activity_id == activity.id,
+            Registration.user_id == user.id,
+            Registration.state.in_(RegistrationState.ACTIVE),
+            Registration.pupils.is_not(None),
+        )
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
 
 
 @dataclass
@@ -170,7 +190,7 @@ def registrations_of(activity):
     """Everyone taking part (in the order they registered), then the waiting list in its order: one statement."""
     rows = db.session.scalars(
         select(Registration)
-        .options(joinedload(Registration.user))
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
         .where(
             Registration.activity_id == activity.id,
             Registration.state.in_((*RegistrationState.HOLDING_PLACES, RegistrationState.WAITING)),
@@ -187,7 +207,7 @@ def registered_places(activity):
     """The registrations holding places now (for choosing whom to move to the waiting list): one statement."""
     return db.session.scalars(
         select(Registration)
-        .options(joinedload(Registration.user))
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
         .where(Registration.activity_id == activity.id, Registration.state == RegistrationState.REGISTERED)
         .order_by(Registration.created_at.desc(), Registration.id.desc())
     ).all()
@@ -233,7 +253,7 @@ def my_registrations_of(user):
         select(Registration)
         .join(Registration.activity)
         .join(Activity.centre)
-        .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
+        .options(contains_eager(Registration.activity).contains_eager(Activity.centre), joinedload(Registration.organisation))
         .where(Registration.user_id == user.id)
         .order_by(Activity.starts_at.desc(), Registration.id.desc())
         .limit(MY_REGISTRATIONS_LIMIT)
@@ -258,12 +278,13 @@ def attended_signups_of(user):
 
 
 def attended_registrations_of(user):
-    """The activities the person took part in (attended registrations), with their centres, oldest first: one statement."""
+    """The activities the person took part in (attended registrations of their own, not the classes they registered),
+    with their centres, oldest first: one statement."""
     return db.session.scalars(
         select(Registration)
         .join(Registration.activity)
         .join(Activity.centre)
         .options(contains_eager(Registration.activity).contains_eager(Activity.centre))
-        .where(Registration.user_id == user.id, Registration.state == RegistrationState.ATTENDED)
+        .where(Registration.user_id == user.id, Registration.state == RegistrationState.ATTENDED, Registration.pupils.is_(None))
         .order_by(Activity.starts_at, Registration.id)
     ).all()

@@ -5,6 +5,10 @@ places become free (a cancellation, more capacity) the waiting list is offered t
 registered, the first who fit moving up.
 """
 
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +17,7 @@ from app import permissions
 from app.activities.models import Activity, Registration, RegistrationState
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
+from app.ideas.models import AGE_GROUPS
 from app.notifications.services import notify
 from app.timeutil import utcnow
 from app.transitions import move_state, try_move_state
@@ -20,6 +25,23 @@ from app.transitions import move_state, try_move_state
 #: a registration brings at most this many other people
 MAX_COMPANIONS = 8
 COMPANION_NAME_LENGTH = 40
+#: a school class: at most this many pupils (their teacher takes one place more)
+MAX_PUPILS = 60
+TEACHER_NAME_LENGTH = 120
+CLASS_LABEL_LENGTH = 40
+CLASS_ALREADY_REGISTERED = _l(
+    "This class is already registered for the activity. To register another class, give it its own label, e.g. 6.b."
+)
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    """A class a school's representative registers (app/organisations/class_registrations.py checks who may)."""
+
+    organisation_id: int
+    pupils: int
+    teacher: str
+    label: str = ""
 
 
 def take_places(activity, count):
@@ -53,47 +75,90 @@ def move_to_waiting_list(activity, registration):
         free_places(activity, registration.places)
 
 
-def clean_companions(names):
-    """First names only: trimmed, one line each, empty ones dropped."""
-    cleaned = [" ".join(str(name).split())[:COMPANION_NAME_LENGTH].rstrip() for name in names or ()]
-    return [name for name in cleaned if name]
+def one_line_text(value, limit):
+    """The text on one line (runs of spaces and line breaks made one space), control characters dropped, cut to limit."""
+    text = " ".join(str(value or "").split())
+    return "".join(char for char in text if unicodedata.category(char) != "Cc")[:limit].rstrip()
 
 
-def register(user, activity, includes_self=True, companions=()):
-    """Register the person (and/or the people they bring) to take part.
+def clean_companions(companions):
+    """Each person brought as {"name": first name, "age_group": a code of AGE_GROUPS}; rows with neither are dropped.
 
-    They are registered when all their places are free, else they join the waiting list. One active
-    registration per person and activity (the unique index uq_registrations_active): a second one,
-    e.g. a double-submitted form, raises AlreadyDone and adds nothing.
+    A name without an age group, or an age group without a name, is refused (InvalidTransition).
     """
-    if not permissions.can_register_for_activity(user, activity):
-        raise NotAllowed()
+    cleaned = []
+    for companion in companions or ():
+        if not isinstance(companion, Mapping):
+            raise InvalidTransition(_l("Please give the first name and the age group of each person you bring."))
+        name = one_line_text(companion.get("name"), COMPANION_NAME_LENGTH)
+        age_group = companion.get("age_group") or ""
+        if not name and not age_group:
+            continue
+        if not name:
+            raise InvalidTransition(_l("Please write the first name of each person you bring."))
+        if age_group not in AGE_GROUPS:
+            raise InvalidTransition(_l("Please choose the age group of each person you bring."))
+        cleaned.append({"name": name, "age_group": age_group})
+    return cleaned
+
+
+def personal_fields(includes_self, companions):
+    """The columns of a person's own registration: themselves (or not) and the people they bring."""
     companions = clean_companions(companions)
     if len(companions) > MAX_COMPANIONS:
         raise InvalidTransition(_l("You can bring at most %(num)d people.", num=MAX_COMPANIONS))
     places = int(bool(includes_self)) + len(companions)
     if places < 1:
         raise InvalidTransition(_l("Register yourself or at least one person you bring."))
+    return {"includes_self": bool(includes_self), "companions": companions, "places": places}
+
+
+def class_fields(school_class):
+    """The columns of a school class: its pupils and their teacher take pupils + 1 places."""
+    pupils = school_class.pupils
+    if not isinstance(pupils, int) or not 1 <= pupils <= MAX_PUPILS:
+        raise InvalidTransition(_l("A class can have from 1 to %(max)d pupils.", max=MAX_PUPILS))
+    teacher = one_line_text(school_class.teacher, TEACHER_NAME_LENGTH)
+    if not teacher:
+        raise InvalidTransition(_l("Please name the teacher responsible for the class."))
+    return {
+        "includes_self": False,
+        "companions": [],
+        "places": pupils + 1,
+        "organisation_id": school_class.organisation_id,
+        "pupils": pupils,
+        "responsible_teacher": teacher,
+        "class_label": one_line_text(school_class.label, CLASS_LABEL_LENGTH),
+    }
+
+
+def register(user, activity, includes_self=True, companions=(), school_class=None):
+    """Register the person (and/or the people they bring), or a school class, to take part.
+
+    They are registered when all their places are free, else they join the waiting list. One active
+    registration per person and activity (the unique index uq_registrations_active), and per class of a school
+    (uq_registrations_active_class): a second one, e.g. a double-submitted form, raises AlreadyDone and adds
+    nothing. Whoever calls it with a school_class has checked that the person represents that school.
+    """
+    if not permissions.can_register_for_activity(user, activity):
+        raise NotAllowed()
+    fields = class_fields(school_class) if school_class is not None else personal_fields(includes_self, companions)
     # Lock the activity's row first (PostgreSQL; SQLite's writers queue anyway): a cancellation at the same
     # moment then either frees its places before this looks for them, or waits and sees this waiting
     # registration when it offers them to the list. Without it a place could stay free while this one waits.
     db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
     registration = Registration(
-        activity_id=activity.id,
-        user_id=user.id,
-        includes_self=bool(includes_self),
-        companions=companions,
-        places=places,
-        state=RegistrationState.WAITING,
-        created_at=utcnow(),
+        activity_id=activity.id, user_id=user.id, state=RegistrationState.WAITING, created_at=utcnow(), **fields
     )
     try:
         with db.session.begin_nested():
             db.session.add(registration)
             db.session.flush()
     except IntegrityError as error:
+        if school_class is not None:
+            raise AlreadyDone(CLASS_ALREADY_REGISTERED) from error
         raise AlreadyDone() from error
-    if take_places(activity, places):
+    if take_places(activity, registration.places):
         registration.state = RegistrationState.REGISTERED
         db.session.flush()
     db.session.expire(activity, ["registered_count"])
@@ -101,7 +166,8 @@ def register(user, activity, includes_self=True, companions=()):
 
 
 def cancel_registration(user, registration):
-    """The person cancels their registration (or leaves the waiting list) before the activity starts.
+    """The person cancels their registration (or leaves the waiting list, or takes back a class they registered)
+    before the activity starts.
 
     Freed places go to the waiting list in order; the people who move up are told.
     """

@@ -140,6 +140,7 @@ def render_detail(activity, register_form=None):
         mine=mine,
         register_form=register_form,
         may_register=may_register,
+        my_classes=queries.my_class_registrations(activity, current_user),
         waiting=queries.waiting_list_of(activity),
         roles=roles_of_activity(activity, current_user),
         actions=services.allowed_actions(current_user, activity),
@@ -222,12 +223,15 @@ def initial_data(activity):
 
 
 def move_choices(registrations):
-    """Registered people as choices "name (n places)" for moving to the waiting list."""
+    """Registered people (and school classes) as choices "name (n places)" for moving to the waiting list."""
     return [
         SelectChoice(
             registration.id,
             ngettext(
-                "%(name)s (%(num)d place)", "%(name)s (%(num)d places)", registration.places, name=registration.user.full_name
+                "%(name)s (%(num)d place)",
+                "%(name)s (%(num)d places)",
+                registration.places,
+                name=registration.class_name if registration.is_class else registration.user.full_name,
             ),
         )
         for registration in registrations
@@ -349,7 +353,7 @@ def register(activity_id):
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_detail(activity, register_form=form)
-    registration = registration_services.register(current_user, activity, form.includes_self.data, form.names())
+    registration = registration_services.register(current_user, activity, form.includes_self.data, form.people())
     db.session.commit()
     if registration.state == RegistrationState.REGISTERED:
         flash(_("You are registered. See you there!"), "success")

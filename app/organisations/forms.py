@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import Form, one_line
+from app.activities.registrations import CLASS_LABEL_LENGTH, MAX_PUPILS, TEACHER_NAME_LENGTH
+from app.forms import Form, one_line, strip
 from app.ideas import photos
 from app.ideas.forms import optional_int
 from app.organisations.models import OrganisationType
@@ -147,5 +148,48 @@ class RepresentForm(Form):
         validators=[
             DataRequired(_l("Please write a few words about your role in the organisation.")),
             Length(max=MESSAGE_MAX, message=_l("Please keep it under %(max)d characters.")),
+        ],
+    )
+
+
+class ClassRegistrationForm(Form):
+    """A school class for an activity: the school (choices: those the person represents), label, pupils, teacher."""
+
+    organisation = SelectField(
+        _l("School"),
+        coerce=optional_int,
+        validators=[DataRequired(_l("Please choose the school."))],
+        invalid_value_message=_l("Please choose the school from the list."),
+        invalid_choice_message=_l("Please choose the school from the list."),
+    )
+    class_label = StringField(
+        _l("Class (optional)"),
+        filters=[strip],
+        render_kw={"maxlength": CLASS_LABEL_LENGTH},
+        description=_l("For example “6.b”. Needed when you register more than one class of the school."),
+        validators=[
+            Optional(),
+            Length(max=CLASS_LABEL_LENGTH, message=_l("Please keep this under %(max)d characters.")),
+            one_line,
+        ],
+    )
+    pupils = IntegerField(
+        _l("Number of pupils"),
+        description=_l("Only the number: the pupils' names are not asked. Their teacher takes one more place."),
+        render_kw={"min": 1, "max": MAX_PUPILS, "inputmode": "numeric"},
+        validators=[
+            InputRequired(_l("Please say how many pupils come.")),
+            NumberRange(min=1, max=MAX_PUPILS, message=_l("Please give a number from %(min)d to %(max)d.")),
+        ],
+    )
+    responsible_teacher = StringField(
+        _l("Teacher responsible"),
+        filters=[strip],
+        render_kw={"maxlength": TEACHER_NAME_LENGTH, "autocomplete": "off"},
+        description=_l("The teacher who comes with the class, e.g. “Ilze Liepa”. Only the centre's coordinators see it."),
+        validators=[
+            DataRequired(_l("Please name the teacher responsible for the class.")),
+            Length(max=TEACHER_NAME_LENGTH, message=_l("Please keep this under %(max)d characters.")),
+            one_line,
         ],
     )

@@ -331,3 +331,8 @@ def end_representative(representative_id):
         return back_to_organisation(representative.organisation_id)
     flash(_("%(name)s no longer represents the organisation.", name=representative.user.full_name), "success")
     return back_to_representatives(representative.organisation_id)
+
+
+# Registering a school class for an activity is its own module of the same blueprint (imported here so that
+# registering the blueprint brings it).
+from app.organisations import class_registrations  # noqa: E402,F401  (a school registers a class for an activity)

@@ -59,7 +59,8 @@ def seed_ceramics_workshop(people, centres):
     volunteering_services.apply_for_role(
         people["skolotaja.ilga@kopiena.example"], role, "Varu atnākt ar diviem saviem skolēniem."
     )
-    registration_services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=["Elza", "Markuss"])
+    children = [{"name": "Elza", "age_group": "7-9"}, {"name": "Markuss", "age_group": "preschool"}]
+    registration_services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=children)
     registration_services.register(people["valdis@kopiena.example"], activity, includes_self=True)
     return activity
 

@@ -43,7 +43,8 @@ PHONE = {"width": 360, "height": 740}
 
 TITLE = "Puķu podu apgleznošana ģimenēm"
 ROLE_NAME = "Palīgs pie krāsām"
-CHILDREN = ("Anniņa", "Kārlītis")
+#: the people the parent brings: first name and age group (code)
+CHILDREN = (("Anniņa", "7-9"), ("Kārlītis", "preschool"))
 OUTCOME = "40 puķu podi aizceļoja uz bērnudārzu."
 VOLUNTEER_HOURS = "3"
 
@@ -106,12 +107,13 @@ def activity_id_of(page):
 
 
 def register(page, activity_id, companions=()):
-    """Register on the activity's page: oneself, plus the first names of the people one brings."""
+    """Register on the activity's page: oneself, plus the people one brings (first name, age group code)."""
     page.goto(f"/activities/{activity_id}")
     form = page.locator(f"main form[action='/activities/{activity_id}/register']")
     expect(form.locator("#includes_self")).to_be_checked()  # taking part oneself is the default
-    for number, name in enumerate(companions):
-        form.locator(f"#companions-{number}").fill(name)
+    for number, (name, age_group) in enumerate(companions):
+        form.locator(f"#companions-{number}-name").fill(name)
+        form.locator(f"#companions-{number}-age_group").select_option(age_group)
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/activities/{activity_id}#registration$"))
 
@@ -204,7 +206,7 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     log_in(parent, parent_email, PERSON_PASSWORD)
     register(parent, activity_id, CHILDREN)
     expect_registration(parent, "registered")
-    for child in CHILDREN:  # the parent sees whom they bring
+    for child, _age in CHILDREN:  # the parent sees whom they bring
         expect(parent.locator("main #registration")).to_contain_text(child)
     second = new_page()
     log_in(second, second_email, PERSON_PASSWORD)
@@ -226,7 +228,7 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     visitor = new_page()
     visitor.goto(f"/activities/{activity_id}")
     expect(visitor.locator("main h1")).to_have_text(TITLE)
-    for child in CHILDREN:
+    for child, _age in CHILDREN:
         expect(visitor.locator("body")).not_to_contain_text(child)
     a11y.check(visitor)  # the activity's page, as a visitor
     visitor.goto("/activities")
@@ -273,7 +275,7 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     expect(rows).to_have_count(3)  # the parent and the person who moved up; the volunteer
     for name in ("Māra Mamma", "Baiba Gaidītāja", "Rūdolfs Palīgs"):
         rows.filter(has_text=name).locator(".attendance-row__came input[type=checkbox]").check()
-    for child in CHILDREN:  # the coordinator knows whom the parent brought
+    for child, _age in CHILDREN:  # the coordinator knows whom the parent brought
         expect(rows.filter(has_text="Māra Mamma")).to_contain_text(child)
     volunteer_row = rows.filter(has_text="Rūdolfs Palīgs")
     volunteer_row.locator("input[type=number]").fill(VOLUNTEER_HOURS)

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.volunteering.models import SignUp
 from tests.factories import make_activity, make_activity_photo, make_role, make_signup, make_user
+from tests.factories_children import children
 from tests.helpers import client_for, csrf_token, post_form, signed_in
 from tests.statements import recorded_statements
 
@@ -38,7 +39,7 @@ def started_activity(preili, aglona):
         for number, name in enumerate(("Anna Ozola", "Brencis Kalns", "Cilda Upe"))
     ]
     registrations = [
-        registration_services.register(people[0], activity, companions=["Marta", "Jānis"]),
+        registration_services.register(people[0], activity, companions=children("Marta", "Jānis")),
         registration_services.register(people[1], activity),
         registration_services.register(people[2], activity),
     ]
@@ -157,7 +158,7 @@ def test_the_attendance_page_is_for_the_centres_coordinators(client, started_act
     response = client.get(path, headers=EN)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = text(response)
-    assert "Anna Ozola" in page and "brings Marta, Jānis" in page and "3 places" in page
+    assert "Anna Ozola" in page and "brings Marta, Ages 7–9; Jānis, Ages 7–9" in page and "3 places" in page
     assert "Valdis Palīgs" in page and "Podu apgleznotājs" in page
     # the volunteer's hours are offered from the activity's length (3 h), as a number field
     assert re.search(rf'name="hours-s-{started_activity["signup"].id}" value="3" step="0.5" min="0" max="24"', page)

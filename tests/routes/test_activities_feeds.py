@@ -11,6 +11,7 @@ from app.activities import services
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_centre, make_registration, make_role, make_signup, make_user
+from tests.factories_children import children
 
 
 def parse(response):
@@ -150,12 +151,14 @@ def person(activities_in_time):
     left = make_activity(preili, None, title="Atteiktā darbnīca", starts_in_days=10)
     shift_activity = make_activity(preili, None, title="Tirdziņš", starts_in_days=12)
     not_mine = make_activity(preili, None, title="Citu darbnīca", starts_in_days=13)
-    registration_services.register(anna, activities_in_time["workshop"], includes_self=True, companions=["Elzīte", "Markuss"])
+    registration_services.register(
+        anna, activities_in_time["workshop"], includes_self=True, companions=children("Elzīte", "Markuss")
+    )
     registration_services.register(other, full)
     registration_services.register(anna, full)  # waiting list
     registration_services.cancel_registration(anna, registration_services.register(anna, left))
-    registration_services.register(other, not_mine, companions=["Svešs Bērns"])
-    make_registration(activities_in_time["last_week"], anna, "attended", companions=["Elzīte"])
+    registration_services.register(other, not_mine, companions=children("Svešs Bērns"))
+    make_registration(activities_in_time["last_week"], anna, "attended", companions=children("Elzīte"))
     role = make_role(
         activity=shift_activity,
         name="Kasiere",

@@ -253,12 +253,23 @@ def registration_of(user, activity):
 def test_registering_with_two_children_keeps_their_names_private(client, activity_and_people):
     activity = activity_and_people["activity"]
     signed_in(client, activity_and_people["anna"])
-    response = register(client, activity, {"includes_self": "y", "companions-0": "Jānītis", "companions-1": "Ilzīte"})
+    response = register(
+        client,
+        activity,
+        {
+            "includes_self": "y",
+            "companions-0-name": "Jānītis",
+            "companions-0-age_group": "7-9",
+            "companions-1-name": "Ilzīte",
+            "companions-1-age_group": "preschool",
+        },
+    )
     assert response.status_code == 302
     registration = registration_of(activity_and_people["anna"], activity)
-    assert (registration.state, registration.places, registration.companions) == ("registered", 3, ["Jānītis", "Ilzīte"])
+    assert (registration.state, registration.places) == ("registered", 3)
+    assert registration.companions == [{"name": "Jānītis", "age_group": "7-9"}, {"name": "Ilzīte", "age_group": "preschool"}]
     own = client.get(f"/activities/{activity.id}", headers=EN)
-    assert "You are registered." in text(own) and "Jānītis, Ilzīte" in text(own)
+    assert "You are registered." in text(own) and "Jānītis, Ages 7–9; Ilzīte, Pre-school (up to 6)" in text(own)
     assert own.headers["Cache-Control"] == "no-store"
     assert "3 taken" in text(own) and "7 free" in text(own)
 
@@ -273,16 +284,16 @@ def test_registering_with_two_children_keeps_their_names_private(client, activit
     log_in(coordinator, activity_and_people["moderator"].email)
     listing = coordinator.get(f"/activities/{activity.id}/registrations", headers=EN)
     assert listing.headers["Cache-Control"] == "no-store"
-    assert "Anna Bērziņa" in text(listing) and "Jānītis, Ilzīte" in text(listing)
+    assert "Anna Bērziņa" in text(listing) and "Jānītis, Ages 7–9; Ilzīte, Pre-school (up to 6)" in text(listing)
 
 
 def test_registration_mistakes_are_shown_next_to_the_fields(client, activity_and_people):
     activity = activity_and_people["activity"]
     signed_in(client, activity_and_people["anna"])
-    response = register(client, activity, {"companions-0": ""})
+    response = register(client, activity, {"companions-0-name": ""})
     assert response.status_code == 200
     assert "Tick “I take part myself” or write the name of at least one person you bring." in text(response)
-    response = register(client, activity, {"includes_self": "y", "companions-0": "J" * 60})
+    response = register(client, activity, {"includes_self": "y", "companions-0-name": "J" * 60, "companions-0-age_group": "7-9"})
     assert response.status_code == 200 and "Please keep a name under 40 characters." in text(response)
     assert 'value="' + "J" * 60 + '"' in text(response)
     assert registration_of(activity_and_people["anna"], activity) is None
@@ -328,7 +339,12 @@ def test_lowering_the_capacity_below_the_registered_places_asks_whom_to_move(cli
     for who in ("anna", "valdis"):
         person = client.application.test_client()
         log_in(person, activity_and_people[who].email)
-        assert register(person, activity, {"includes_self": "y", "companions-0": "Bērns"}).status_code == 302
+        assert (
+            register(
+                person, activity, {"includes_self": "y", "companions-0-name": "Bērns", "companions-0-age_group": "10-12"}
+            ).status_code
+            == 302
+        )
     signed_in(client, activity_and_people["moderator"])
     edit_page = text(client.get(f"/activities/{activity.id}/edit", headers=EN))
     assert 'value="Talka"' in edit_page and 'name="capacity"' in edit_page

@@ -12,6 +12,7 @@ from app.activities.models import Activity, CalendarFeed, Registration
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.factories import make_activity, make_idea, make_registration, make_role, make_signup, make_user
+from tests.factories_children import children
 from tests.helpers import log_in, post_form, signed_in
 from tests.statements import recorded_statements
 
@@ -33,10 +34,10 @@ def annas_activities(preili):
     workshop = make_activity(preili, coordinator, title="Keramikas darbnīca", starts_in_days=5)
     full = make_activity(preili, coordinator, title="Pilna darbnīca", capacity=1, starts_in_days=8)
     past = make_activity(preili, coordinator, state="completed", title="Rudens talka", starts_in_days=-20)
-    registration_services.register(anna, workshop, includes_self=True, companions=["Elzīte", "Markuss"])
+    registration_services.register(anna, workshop, includes_self=True, companions=children("Elzīte", "Markuss"))
     registration_services.register(other, full)
     registration_services.register(anna, full)  # on the waiting list
-    registration_services.register(other, workshop, companions=["Svešs Bērns"])
+    registration_services.register(other, workshop, companions=children("Svešs Bērns"))
     make_registration(past, anna, "attended")
     make_registration(past, other, "attended")
     role = make_role(activity=past, name="Tējas galda saimniece", places=3)
@@ -147,7 +148,7 @@ def test_my_registrations_upcoming_first_with_companions_and_cancel_buttons(clie
     page = text(response)
     assert response.headers["Cache-Control"] == "no-store"
     assert page.index("Keramikas darbnīca") < page.index("Pilna darbnīca") < page.index("Rudens talka")
-    assert "Elzīte, Markuss" in page  # my own companions
+    assert "Elzīte, Ages 7–9; Markuss, Ages 7–9" in page  # my own companions
     assert "Svešs Bērns" not in page and "Pēteris" not in page
     assert "Registered" in page and "On the waiting list" in page and "Took part" in page
     mine = db.session.scalars(
@@ -220,4 +221,4 @@ def test_seed_demo_adds_the_demo_activities_once_and_they_show_on_my_pages(clien
     anna = client.application.test_client()
     log_in(anna, "anna@kopiena.example", "kopiena-demo-parole")
     assert "Keramikas darbnīca" in text(anna.get("/me"))
-    assert "Elza, Markuss" in text(anna.get("/me/registrations"))
+    assert "Elza, 7–9 gadi; Markuss, Pirmsskola (līdz 6 gadiem)" in text(anna.get("/me/registrations"))

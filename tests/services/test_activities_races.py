@@ -13,6 +13,7 @@ from app.activities.models import Activity, Registration, RegistrationState
 from app.extensions import db
 from app.notifications.models import Notification
 from tests.factories import make_activity, make_people, make_registration
+from tests.factories_children import children
 from tests.helpers import count, run_at_once
 
 #: the threads' own sessions must see the rows the test commits, and each other's commits
@@ -77,7 +78,7 @@ def test_fifty_families_at_once_never_pass_the_capacity(ctx, preili):
     activity = make_activity(centre=preili, capacity=25)
     activity_id, ids = activity.id, people(50, "f")
     db.session.commit()
-    groups = [["Jānis", "Marta"][: n % 3] for n in range(50)]  # 1, 2 or 3 places each
+    groups = [children("Jānis", "Marta")[: n % 3] for n in range(50)]  # 1, 2 or 3 places each
 
     outcomes = run_at_once(ctx, [registering(user_id, activity_id, group) for user_id, group in zip(ids, groups, strict=True)])
 
@@ -93,7 +94,7 @@ def test_five_double_submits_of_one_person_make_one_registration(ctx, preili):
     activity_id, [user_id] = activity.id, people(1, "d")
     db.session.commit()
 
-    outcomes = run_at_once(ctx, [registering(user_id, activity_id, ["Jānis"]) for _ in range(5)])
+    outcomes = run_at_once(ctx, [registering(user_id, activity_id, children("Jānis")) for _ in range(5)])
 
     assert sorted(outcomes) == ["AlreadyDone"] * 4 + ["registered"], outcomes
     assert count(Registration) == 1

@@ -32,6 +32,7 @@ from tests.factories import (
     make_support,
     make_user,
 )
+from tests.factories_children import children
 from tests.helpers import count, reloaded
 
 #: the design's activity lifecycle written out on its own: (action, from state) → the state it leads to;
@@ -72,7 +73,7 @@ def an_activity(activity_people, state="open", capacity=10, starts_in_days=7, **
 
 def registration_in(activity, user, state, places=1):
     """A registration already in the given state, for the person and places - 1 children (written directly)."""
-    return make_registration(activity, user, state, companions=[f"Bērns {n}" for n in range(places - 1)])
+    return make_registration(activity, user, state, companions=children(*(f"Bērns {n}" for n in range(places - 1))))
 
 
 def register(user, activity, companions=(), includes_self=True):
@@ -390,8 +391,8 @@ def test_an_activity_links_to_one_idea_only(activity_people):
 def test_registered_while_places_are_free_then_waiting(activity_people):
     activity = an_activity(activity_people, capacity=5)
     mother, father, grandmother = make_people(3)
-    first = register(mother, activity, companions=["Jānis", "Marta"])
-    second = register(father, activity, companions=["Pēteris"])
+    first = register(mother, activity, companions=children("Jānis", "Marta"))
+    second = register(father, activity, companions=children("Pēteris"))
     third = register(grandmother, activity)
     assert states(first, second, third) == ["registered", "registered", "waiting"]
     assert [reloaded(r).places for r in (first, second, third)] == [3, 2, 1]
@@ -403,32 +404,60 @@ def test_a_group_bigger_than_the_free_places_waits(activity_people):
     activity = an_activity(activity_people, capacity=3)
     single, parent = make_people(2)
     register(single, activity)
-    group = register(parent, activity, companions=["A", "B"])
+    group = register(parent, activity, companions=children("A", "B"))
     assert states(group) == ["waiting"]
     assert assert_places_add_up(activity) == 1
 
 
 def test_companions_are_cleaned(activity_people):
     activity = an_activity(activity_people)
-    registration = register(activity_people.resident, activity, companions=["  Jānis ", "", "   ", "Anna\n  Marija", "x" * 60])
-    registration = reloaded(registration)
-    assert registration.companions == ["Jānis", "Anna Marija", "x" * 40]
+    sent = [
+        {"name": "  Jānis ", "age_group": "7-9"},
+        {"name": "", "age_group": ""},
+        {"name": "   ", "age_group": ""},
+        {"name": "Anna\n  Marija", "age_group": "10-12"},
+        {"name": "x" * 60, "age_group": "adults"},
+        {"name": "Lī\x00va\x07", "age_group": "preschool"},
+    ]
+    registration = reloaded(register(activity_people.resident, activity, companions=sent))
+    assert registration.companions == [
+        {"name": "Jānis", "age_group": "7-9"},
+        {"name": "Anna Marija", "age_group": "10-12"},
+        {"name": "x" * 40, "age_group": "adults"},
+        {"name": "Līva", "age_group": "preschool"},
+    ]
     assert registration.places == 1 + len(registration.companions)
-    assert all(
-        len(name) <= registration_services.COMPANION_NAME_LENGTH and name == name.strip() for name in registration.companions
-    )
     assert assert_places_add_up(activity) == registration.places
 
 
 def test_a_name_cut_at_forty_characters_has_no_trailing_space(activity_people):
     activity = an_activity(activity_people)
-    registration = register(activity_people.resident, activity, companions=["a" * 39 + " Bērziņa"])
-    assert reloaded(registration).companions == ["a" * 39]
+    registration = register(activity_people.resident, activity, companions=children("a" * 39 + " Bērziņa"))
+    assert reloaded(registration).companions == children("a" * 39)
+
+
+@pytest.mark.parametrize(
+    "companion",
+    [
+        {"name": "Līva", "age_group": ""},
+        {"name": "Līva", "age_group": "toddlers"},
+        {"name": "", "age_group": "7-9"},
+        {"name": "  ", "age_group": "7-9"},
+        "Līva",
+    ],
+)
+def test_each_companion_needs_a_first_name_and_a_known_age_group(activity_people, companion):
+    activity = an_activity(activity_people)
+    with pytest.raises(InvalidTransition):
+        registration_services.register(activity_people.resident, activity, companions=[companion])
+    db.session.rollback()
+    assert count(Registration) == 0
+    assert assert_places_add_up(activity) == 0
 
 
 def test_a_parent_registers_only_their_children(activity_people):
     activity = an_activity(activity_people)
-    registration = register(activity_people.resident, activity, companions=["Jānis", "Marta"], includes_self=False)
+    registration = register(activity_people.resident, activity, companions=children("Jānis", "Marta"), includes_self=False)
     registration = reloaded(registration)
     assert (registration.includes_self, registration.places, registration.state) == (False, 2, "registered")
     assert assert_places_add_up(activity) == 2
@@ -436,7 +465,7 @@ def test_a_parent_registers_only_their_children(activity_people):
 
 def test_at_most_max_companions(activity_people):
     activity = an_activity(activity_people, capacity=20)
-    too_many = [f"Bērns {n}" for n in range(registration_services.MAX_COMPANIONS + 1)]
+    too_many = children(*(f"Bērns {n}" for n in range(registration_services.MAX_COMPANIONS + 1)))
     with pytest.raises(InvalidTransition):
         registration_services.register(activity_people.resident, activity, companions=too_many)
     db.session.rollback()
@@ -446,7 +475,7 @@ def test_at_most_max_companions(activity_people):
     assert assert_places_add_up(activity) == registration_services.MAX_COMPANIONS + 1
 
 
-@pytest.mark.parametrize("companions", [[], ["", "  "]])
+@pytest.mark.parametrize("companions", [[], [{"name": "", "age_group": ""}, {"name": "  ", "age_group": ""}]])
 def test_registering_nobody_is_refused(activity_people, companions):
     activity = an_activity(activity_people)
     with pytest.raises(InvalidTransition):
@@ -460,7 +489,7 @@ def test_a_second_active_registration_is_already_done(activity_people):
     activity = an_activity(activity_people, capacity=1)
     register(activity_people.resident, activity)
     with pytest.raises(AlreadyDone):
-        registration_services.register(activity_people.resident, activity, companions=["Jānis"])
+        registration_services.register(activity_people.resident, activity, companions=children("Jānis"))
     db.session.rollback()
     assert count(Registration) == 1
     assert assert_places_add_up(activity) == 1
@@ -482,7 +511,7 @@ def test_after_cancelling_one_may_register_again(activity_people):
     registration = register(activity_people.resident, activity)
     registration_services.cancel_registration(activity_people.resident, registration)
     db.session.commit()
-    register(activity_people.resident, activity, companions=["Jānis"])
+    register(activity_people.resident, activity, companions=children("Jānis"))
     assert count(Registration, Registration.state == "registered") == 1 and count(Registration) == 2
     assert assert_places_add_up(activity) == 2
 
@@ -556,9 +585,9 @@ def test_cancelling_twice_is_refused(activity_people):
 def test_cancelling_frees_places_for_the_first_who_fit(activity_people):
     activity = an_activity(activity_people, capacity=4)
     leaving, staying, group, single, another = make_people(5)
-    leaving_registration = register(leaving, activity, companions=["Jānis"])  # 2 places
-    register(staying, activity, companions=["Marta"])  # 2 places: full
-    group_registration = register(group, activity, companions=["A", "B"])  # 3: waits
+    leaving_registration = register(leaving, activity, companions=children("Jānis"))  # 2 places
+    register(staying, activity, companions=children("Marta"))  # 2 places: full
+    group_registration = register(group, activity, companions=children("A", "B"))  # 3: waits
     single_registration = register(single, activity)  # 1: waits
     another_registration = register(another, activity)  # 1: waits
     assert states(group_registration, single_registration, another_registration) == ["waiting"] * 3
@@ -613,7 +642,7 @@ def full(activity_people):
     """An open activity for 6 with three registrations of 2 places each, and a single person waiting."""
     activity = an_activity(activity_people, capacity=6)
     a, b, c, w = make_people(4, "full")
-    registrations = [register(user, activity, companions=["Bērns"]) for user in (a, b, c)]
+    registrations = [register(user, activity, companions=children("Bērns")) for user in (a, b, c)]
     waiting = register(w, activity)
     assert states(*registrations, waiting) == ["registered"] * 3 + ["waiting"]
     return SimpleNamespace(activity=activity, people=(a, b, c), registrations=registrations, waiter=w, waiting=waiting)
@@ -670,7 +699,7 @@ def test_capacity_not_lowered_below_the_registered_moves_nobody(activity_people,
 
 def test_registrations_of_another_activity_are_not_moved(activity_people, full):
     other_activity = an_activity(activity_people, capacity=5)
-    stranger = register(make_user(), other_activity, companions=["X", "Y"])
+    stranger = register(make_user(), other_activity, companions=children("X", "Y"))
     with pytest.raises(CapacityReached):
         services.update_activity(
             activity_people.coordinator, full.activity, capacity=4, move_to_waiting=[stranger.id, full.waiting.id]
@@ -682,7 +711,7 @@ def test_registrations_of_another_activity_are_not_moved(activity_people, full):
 
 
 def test_more_capacity_moves_people_up(activity_people, full):
-    late = register(make_user(), full.activity, companions=["Bērns"])  # 2 places, waiting after the single
+    late = register(make_user(), full.activity, companions=children("Bērns"))  # 2 places, waiting after the single
     services.update_activity(activity_people.coordinator, full.activity, capacity=8)
     db.session.commit()
     assert states(full.waiting, late) == ["registered", "waiting"]  # 2 new places: 1 for the single, 1 left
@@ -761,7 +790,7 @@ def test_finished_activities_are_not_changed(activity_people, state):
 def test_cancelling_tells_everyone_registered_waiting_and_volunteering_once(activity_people):
     activity = an_activity(activity_people, capacity=2)
     registered, waiting, cancelled = make_people(3)
-    register(registered, activity, companions=["Bērns"])
+    register(registered, activity, companions=children("Bērns"))
     register(waiting, activity)
     registration_services.cancel_registration(cancelled, register(cancelled, activity))
     db.session.commit()
