@@ -149,3 +149,10 @@ class RepresentForm(Form):
             Length(max=MESSAGE_MAX, message=_l("Please keep it under %(max)d characters.")),
         ],
     )
+
+
+class NamedPubliclyForm(Form):
+    named_publicly = BooleanField(
+        _l("Show my name on the organisation's public page"),
+        description=_l("Otherwise the page only says how many representatives the organisation has."),
+    )
