@@ -48,8 +48,8 @@ GOES_WITH_ACCOUNT = {
 #: the audit action whose details keep the e-mail address someone typed (removed with the network data)
 LOGIN_FAILED = "account.login_failed"
 
-#: a prepared download's file name: random letters, never a path
-EXPORT_FILE_NAME = re.compile(r"[A-Za-z0-9_-]{8,60}(\.zip)?")
+#: a prepared download's file name is a plain name in EXPORT_FOLDER (random letters), never a path elsewhere
+EXPORT_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}")
 
 
 class Step(NamedTuple):
@@ -263,6 +263,8 @@ def purge_expired_exports(now):
             path = export_file(file_name)
             if path is not None:
                 path.unlink(missing_ok=True)
+            elif file_name:
+                log.warning("purge: export file name %r is not a plain name in EXPORT_FOLDER; not followed", file_name)
         if rows:
             total += rows_changed(delete(DataExport).where(DataExport.id.in_([row[0] for row in rows]), old))
         db.session.commit()
