@@ -1,4 +1,4 @@
-"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders."""
+"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders, purge."""
 
 import getpass
 import logging
@@ -24,6 +24,7 @@ from app.notifications.services import digest_recipients, queue_immediate_notifi
 from app.organisations.demo import seed_demo_organisations
 from app.outbox.services import deliver_due_mail
 from app.partnerships.demo import seed_demo_partner_calls
+from app.privacy.retention import purge
 from app.promotion.demo import seed_demo_promoted_activity
 from app.timeutil import utcnow
 
@@ -46,7 +47,7 @@ DEMO_PEOPLE = [
 
 
 def register_commands(app):
-    """Add Kopiena's commands to `flask`: seeding, create-admin, send-mail, digests, reminders and generate-data."""
+    """Add Kopiena's commands to `flask`: seeding, create-admin, send-mail, digests, reminders, purge and generate-data."""
     app.cli.add_command(seed_centres_command)
     app.cli.add_command(seed_categories_command)
     app.cli.add_command(seed_demo_command)
@@ -55,6 +56,7 @@ def register_commands(app):
     app.cli.add_command(send_digests_command)
     app.cli.add_command(send_moderator_digest_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(generate_data_command)
 
 
@@ -206,6 +208,15 @@ def send_reminders_command():
         made = send_reminders(timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
         db.session.commit()
     click.echo(f"{made} reminder(s) made; `flask send-mail` mails them.")
+
+
+@click.command("purge")
+def purge_command():
+    """Remove personal data kept longer than its retention period (run once a day, e.g. from cron; safe to repeat)."""
+    try:
+        purge(report=click.echo)  # each step commits its own short batches; one line per step
+    finally:
+        db.session.rollback()  # nothing is left open (a failed step's batch is undone, the committed ones stay)
 
 
 @click.command("generate-data")

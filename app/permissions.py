@@ -249,11 +249,6 @@ def can_verify_organisation(user, organisation):
     return is_signed_in(user) and user.moderates(organisation.centre_id)
 
 
-def can_see_contacts(user):
-    """Contact details of organisations are for signed-in people only."""
-    return is_signed_in(user)
-
-
 def can_post_partner_call(user, organisation):
     """The organisation's representatives."""
     return represents(user, organisation)

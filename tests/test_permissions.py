@@ -642,25 +642,24 @@ def call_of(org_id, state):
 
 ORG_PERSON_CHECKS = {
     "can_create_organisation": permissions.can_create_organisation,
-    "can_see_contacts": permissions.can_see_contacts,
 }
-ORG_PERSON_COLUMNS_IN_ORDER = ["create", "contacts"]
-# "create": any active member registers an organisation (and becomes its first representative);
-# "contacts": an organisation's e-mail and phone are for signed-in people only
+ORG_PERSON_COLUMNS_IN_ORDER = ["create"]
+# "create": any active member registers an organisation (and becomes its first representative).
+# Who sees an organisation's contacts depends on its partnerships: tests/routes/test_who_sees_what.py.
 ORG_PERSON_TABLE = parse_grid(
     """
-                      create contacts
-nobody                  .       .
-anonymous               .       .
-resident                Y       Y
-unconfirmed             .       Y
-suspended               .       .
-author                  Y       Y
-moderator               Y       Y
-other_moderator         Y       Y
-admin                   Y       Y
-representative          Y       Y
-other_representative    Y       Y
+                      create
+nobody                  .
+anonymous               .
+resident                Y
+unconfirmed             .
+suspended               .
+author                  Y
+moderator               Y
+other_moderator         Y
+admin                   Y
+representative          Y
+other_representative    Y
 """,
     ORG_PERSON_COLUMNS_IN_ORDER,
     ORG_ROLES,

@@ -7,10 +7,10 @@ and read in attendance_routes.py against the activity's own rows (never by the i
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.activities.photos import CAPTION_LENGTH
+from app.activities.photos import CAPTION_LENGTH, CONSENT_NEEDED
 from app.forms import Form, one_line
 from app.ideas import photos as photo_files
 
@@ -38,6 +38,13 @@ class OutcomePhotoForm(Form):
             Length(max=CAPTION_LENGTH, message=_l("Please keep this under %(max)d characters.")),
             one_line,
         ],
+    )
+    consent = BooleanField(
+        _l(
+            "I confirm that the people shown agreed to this photo being published, "
+            "and that no child can be recognised without a parent's consent."
+        ),
+        validators=[DataRequired(CONSENT_NEEDED)],
     )
 
     #: the uploaded photo re-encoded as JPEG bytes, set by validate_photo

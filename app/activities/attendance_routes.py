@@ -258,7 +258,7 @@ def add_photo(activity, outcome_form, photo_form):
         return render_outcome(activity, outcome_form, photo_form)
     image_name = photo_files.save_photo(photo_form.photo_jpeg)
     try:
-        add_outcome_photo(current_user, activity, image_name, photo_form.caption.data)
+        add_outcome_photo(current_user, activity, image_name, photo_form.caption.data, photo_form.consent.data)
         db.session.commit()
     except BaseException:
         photo_files.delete_photo(image_name)  # nothing was saved, so the file must not stay either

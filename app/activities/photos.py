@@ -18,6 +18,7 @@ from app.timeutil import utcnow
 MAX_PHOTOS = 12
 CAPTION_LENGTH = 200
 
+CONSENT_NEEDED = _l("Please confirm that the people shown agreed (and no child is recognisable without consent).")
 TOO_MANY_PHOTOS = _l("An activity can have at most %(num)d photos. Please remove one before adding another.", num=MAX_PHOTOS)
 
 
@@ -26,17 +27,26 @@ def photo_count(activity):
     return db.session.scalar(select(func.count()).select_from(ActivityPhoto).where(ActivityPhoto.activity_id == activity.id))
 
 
-def add_outcome_photo(actor, activity, jpeg_name, caption):
-    """Add a stored (re-encoded) photo with its caption to the outcome report of an activity that took place."""
+def add_outcome_photo(actor, activity, jpeg_name, caption, consent_confirmed=False):
+    """Add a stored (re-encoded) photo with its caption to the outcome report of an activity that took place.
+
+    The coordinator must confirm that the people shown agreed (and no child is recognisable without a parent's
+    consent); who confirmed it and when is kept with the photo.
+    """
     if not permissions.can_write_outcome(actor, activity):
         raise NotAllowed()
+    if not consent_confirmed:
+        raise InvalidTransition(CONSENT_NEEDED)
     if photo_count(activity) >= MAX_PHOTOS:
         raise InvalidTransition(TOO_MANY_PHOTOS)
+    now = utcnow()
     photo = ActivityPhoto(
         activity_id=activity.id,
         image_name=jpeg_name,
         caption=" ".join((caption or "").split())[:CAPTION_LENGTH],
-        created_at=utcnow(),
+        consent_confirmed_by_id=actor.id,
+        consent_confirmed_at=now,
+        created_at=now,
     )
     db.session.add(photo)
     db.session.flush()

@@ -23,7 +23,10 @@ def organisation_detail(organisation_id):
     """The organisation's public page, with what the viewer may do there."""
     organisation = visible_organisation(organisation_id)
     memberships = organisation_queries.memberships_of(organisation)
-    representatives = [item.user for item in memberships if item.state == MembershipState.APPROVED]
+    approved = [item for item in memberships if item.state == MembershipState.APPROVED]
+    # named only with their own consent; the others are counted (the template never gets their names)
+    named = [item.user for item in approved if item.named_publicly]
+    own = next((item for item in approved if permissions.is_signed_in(current_user) and item.user_id == current_user.id), None)
     ideas, activities = partnership_queries.split_partnerships(
         partnership_queries.accepted_partnerships(organisation), lambda idea: permissions.can_view_idea(current_user, idea)
     )
@@ -32,7 +35,10 @@ def organisation_detail(organisation_id):
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
-        representatives=representatives,
+        named_representatives=named,
+        unnamed_representatives=len(approved) - len(named),
+        own_membership=own,
+        show_contacts=partnership_queries.can_see_contacts(current_user, organisation),
         ideas=ideas,
         activities=activities,
         calls=call_queries.open_calls(organisation),

@@ -193,3 +193,10 @@ class ClassRegistrationForm(Form):
             one_line,
         ],
     )
+
+
+class NamedPubliclyForm(Form):
+    named_publicly = BooleanField(
+        _l("Show my name on the organisation's public page"),
+        description=_l("Otherwise the page only says how many representatives the organisation has."),
+    )

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas import photos
 from app.organisations import bp, queries, services
-from app.organisations.forms import OrganisationForm, RepresentForm
+from app.organisations.forms import NamedPubliclyForm, OrganisationForm, RepresentForm
 from app.organisations.models import MembershipState, OrganisationType, Representative
 from app.pagination import requested_page
 
@@ -276,12 +276,16 @@ def representatives(organisation_id):
     if not permissions.can_decide_representatives(current_user, organisation):
         raise NotAllowed(what="organisations.representatives")
     memberships = queries.memberships_of(organisation)
+    current = [item for item in memberships if item.state == MembershipState.APPROVED]
+    own = next((item for item in current if item.user_id == current_user.id), None)
     return render_template(
         "organisations/representatives.html",
         organisation=organisation,
         requests=[item for item in memberships if item.state == MembershipState.REQUESTED],
-        current=[item for item in memberships if item.state == MembershipState.APPROVED],
+        current=current,
         button_form=EmptyForm(),
+        # the checkbox for one's own consent to be named on the public page, as it is now
+        named_form=NamedPubliclyForm(formdata=None, data={"named_publicly": own.named_publicly}) if own else None,
     )
 
 
@@ -330,6 +334,25 @@ def end_representative(representative_id):
         flash(_("You no longer represent “%(name)s”.", name=representative.organisation.name), "success")
         return back_to_organisation(representative.organisation_id)
     flash(_("%(name)s no longer represents the organisation.", name=representative.user.full_name), "success")
+    return back_to_representatives(representative.organisation_id)
+
+
+@bp.route("/representatives/<int:representative_id>/named", methods=["POST"])
+@login_required
+def set_named_publicly(representative_id):
+    """Show one's own name on the organisation's public page, or stop showing it (a POST by that person only)."""
+    representative = membership(representative_id)
+    if representative.user_id != current_user.id or representative.state != MembershipState.APPROVED:
+        abort(404)  # another person's consent is theirs alone to give
+    form = NamedPubliclyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_named_publicly(current_user, representative, form.named_publicly.data)
+    db.session.commit()
+    if representative.named_publicly:
+        flash(_("Your name is shown on the organisation's public page."), "success")
+    else:
+        flash(_("Your name is no longer shown on the organisation's public page."), "success")
     return back_to_representatives(representative.organisation_id)
 
 

@@ -198,3 +198,14 @@ def end_representation(actor, representative):
         organisation_id=organisation.id,
     )
     return representative
+
+
+def set_named_publicly(actor, representative, named):
+    """A representative agrees, or stops agreeing, to be named on the organisation's public page: only for
+    themselves (nobody else may give or take this consent)."""
+    own = permissions.is_signed_in(actor) and representative.user_id == actor.id
+    if not own or representative.state != MembershipState.APPROVED:
+        raise NotAllowed()
+    representative.named_publicly = bool(named)
+    db.session.flush()
+    return representative

@@ -15,6 +15,7 @@ from app.ideas.models import AGE_GROUPS, SUBJECTS
 from app.partnerships import bp, call_queries, call_services, matching
 from app.partnerships.call_forms import PartnerCallForm
 from app.partnerships.models import PartnerCallState
+from app.partnerships.queries import can_see_contacts
 
 STATE_MESSAGES = {
     "mark_matched": _l("Marked as “partner found”: the call no longer asks for partners."),
@@ -112,6 +113,7 @@ def call_detail(call_id):
         state_form=EmptyForm(),
         may_edit=permissions.can_edit_partner_call(current_user, call),
         represents=permissions.represents(current_user, call.organisation),
+        show_contacts=can_see_contacts(current_user, call.organisation),
     )
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import permissions
@@ -200,3 +200,31 @@ def split_partnerships(partnerships, can_view_idea):
         elif partnership.idea is not None and can_view_idea(partnership.idea):
             ideas.append(partnership.idea)
     return ideas, activities
+
+
+def can_see_contacts(user, organisation):
+    """Whether the person may see the organisation's e-mail and phone, and its partner calls' contact person.
+
+    Its representatives, the coordinators of its centre (and admins), and its partners: the author of an idea, or
+    the coordinators of an activity's centre, it has an accepted partnership with. Not every account. At most one
+    statement (none for visitors, representatives and the centre's coordinators).
+    """
+    if not permissions.is_signed_in(user):
+        return False
+    if permissions.represents(user, organisation) or user.moderates(organisation.centre_id):
+        return True
+    partner_sides = [Partnership.idea_id.in_(select(Idea.id).where(Idea.author_id == user.id))]
+    coordinated = [centre.id for centre in user.moderated_centres]
+    if coordinated:
+        partner_sides.append(Partnership.activity_id.in_(select(Activity.id).where(Activity.centre_id.in_(coordinated))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Partnership.organisation_id == organisation.id,
+                    Partnership.state == PartnershipState.ACCEPTED,
+                    or_(*partner_sides),
+                )
+            )
+        )
+    )

@@ -121,9 +121,11 @@ def completed(started_activity):
     return started_activity["activity"]
 
 
-def post_photo(client, activity, content, name="pots.jpg", caption="Bērni apglezno puķu podus"):
+def post_photo(client, activity, content, name="pots.jpg", caption="Bērni apglezno puķu podus", consent="y"):
     path = f"/activities/{activity.id}/outcome"
     data = {"action": "photo", "caption": caption, "photo": (BytesIO(content), name), "csrf_token": csrf_token(client, path)}
+    if consent:
+        data["consent"] = consent  # the coordinator ticks that the people shown agreed
     return client.post(path, data=data, content_type="multipart/form-data", headers=EN)
 
 

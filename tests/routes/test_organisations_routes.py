@@ -173,21 +173,27 @@ def test_a_visitor_sees_the_page_but_not_the_contacts(client, school_and_ngo):
     school = school_and_ngo["school"]
     page = text(client.get(f"/organisations/{school.id}", headers=EN))
     assert "Preiļu 1. pamatskola" in page and "School" in page and "Preiļi" in page
-    assert "Ilze Liepa" in page  # representatives by name
+    assert "Ilze Liepa" not in page and "1 representative" in page  # named only with their consent
     assert '<a href="https://www.preiluskola.lv" rel="nofollow ugc noopener">' in page
     assert "skola@example.lv" not in page and "6532" not in page
-    assert "Log in to see the contact details" in page
+    assert "shared with the organisation's partners and the centre's coordinators" in page
     assert f"/organisations/{school.id}/edit" not in page
 
 
-def test_a_signed_in_person_sees_the_contacts(client, school_and_ngo):
+def test_a_signed_in_person_who_is_no_partner_does_not_see_the_contacts(client, school_and_ngo):
     signed_in(client, school_and_ngo["resident"])
     response = client.get(f"/organisations/{school_and_ngo['school'].id}", headers=EN)
     page = text(response)
-    assert "skola@example.lv" in page and "+371 6532 2111" in page
+    assert "skola@example.lv" not in page and "6532" not in page
     assert response.headers["Cache-Control"] == "no-store"
-    assert "Log in to see the contact details" not in page
+    assert "shared with the organisation's partners and the centre's coordinators" in page
     assert f'href="/organisations/{school_and_ngo["school"].id}/represent"' in page  # may ask to represent
+
+
+def test_the_centres_coordinator_sees_the_contacts(client, school_and_ngo):
+    signed_in(client, school_and_ngo["moderator"])
+    page = text(client.get(f"/organisations/{school_and_ngo['school'].id}", headers=EN))
+    assert "skola@example.lv" in page and "+371 6532 2111" in page
 
 
 def test_the_page_lists_partnerships_calls_and_activities(client, school_and_ngo):

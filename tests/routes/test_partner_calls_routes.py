@@ -308,7 +308,8 @@ def test_the_call_page_shows_the_call_and_explained_suggestions_to_everyone(clie
     page = text(client.get(f"/partner-calls/{call.id}", headers=EN))
     assert call.title in page and "Preiļu 1. pamatskola" in page and "Verified" in page
     assert "Ages 10–12" in page and "Environment" in page and "Looking for a partner" in page
-    assert "2027" in page and "Ilze Liepa, klases audzinātāja" in page
+    assert "2027" in page and "Ilze Liepa, klases audzinātāja" not in page  # the contact person: for partners
+    assert "shared with the organisation's partners and the centre's coordinators" in page
     assert "Suggested ideas and activities" in page
     assert f"/ideas/{idea.id}" in page and f"/activities/{activity.id}" in page and "Nekā kopīga" not in page
     assert "same centre, both about environment, Ages 10–12" in page
