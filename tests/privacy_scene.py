@@ -5,11 +5,15 @@ Used by the tests of the download (tests/routes/test_privacy_export.py) and of d
 the database once the account is deleted. OTHERS are other people's personal data: never in Zelmīra's download.
 """
 
+import json
 from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.activities.models import Activity, Registration
 from app.comments.models import Comment
+from app.extensions import db
 from app.ideas.models import Idea
 from app.volunteering.models import SignUp
 from tests.factories import (
@@ -159,3 +163,27 @@ def make_privacy_scene():
         future_signup=future_signup,
         past_signup=past_signup,
     )
+
+
+def every_value_in_the_database():
+    """(table, column, text) for every value of every column of every row of every table, read afresh."""
+    db.session.expire_all()
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(select(table)).mappings():
+            for column, value in row.items():
+                if value is None:
+                    continue
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+                yield table.name, column, text
+
+
+def where_found(strings):
+    """{string: ["table.column", …]} for each string found anywhere in the database (compared case-insensitively)."""
+    found = {}
+    values = list(every_value_in_the_database())
+    for string in strings:
+        needle = string.lower()
+        places = [f"{table}.{column}" for table, column, text in values if needle in text.lower()]
+        if places:
+            found[string] = places
+    return found

@@ -164,6 +164,14 @@ def registrations_section(user):
             "ends_at": iso(registration.activity.ends_at),
             "includes_self": registration.includes_self,
             "companions": registration.companions,
+            "school_class": None
+            if registration.pupils is None
+            else {
+                "organisation_id": registration.organisation_id,
+                "class_label": registration.class_label,
+                "pupils": registration.pupils,
+                "responsible_teacher": registration.responsible_teacher,
+            },
             "places": registration.places,
             "state": registration.state,
             "created_at": iso(registration.created_at),

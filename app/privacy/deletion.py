@@ -89,7 +89,7 @@ def personal_strings(user):
 
 
 def leave_activities(user):
-    """Cancel the registrations for activities still ahead (the waiting list moves up) and blank every companion's name."""
+    """Cancel the registrations for activities still ahead (the waiting list moves up) and blank every companion's and teacher's name."""
     registrations = db.session.scalars(select(Registration).where(Registration.user_id == user.id).order_by(Registration.id))
     for registration in registrations.all():
         if registration.cancellable:
@@ -97,6 +97,8 @@ def leave_activities(user):
         if registration.companions:
             # {"name", "age_group"}: the age group stays for the figures; a bare first name goes altogether
             registration.companions = [without_name(item) for item in registration.companions if isinstance(item, dict)]
+        # a class they registered keeps its number of pupils; the teacher's name is a third person's
+        registration.responsible_teacher = ""
 
 
 def without_name(companion):

@@ -122,16 +122,13 @@ def purge_companion_names(now):
     """Remove the names of the people brought (children) RETENTION_COMPANION_NAMES_DAYS after the activity ended.
 
     The names sit in a JSON list, changed here row by row (read in id order, BATCH at a time); places stay.
-    A class registration's responsible teacher goes too, where that column exists.
+    A class registration's responsible teacher goes too (the number of pupils stays).
     """
     cutoff = days_ago("RETENTION_COMPANION_NAMES_DAYS", now)
     columns = Registration.__table__.c
-    teacher = columns["responsible_teacher"] if "responsible_teacher" in columns else None
-    named = cast(columns.companions, String) != "[]"
-    if teacher is not None:
-        named = or_(named, teacher != "")
+    named = or_(cast(columns.companions, String) != "[]", columns.responsible_teacher != "")
     query = (
-        select(columns.id, columns.companions, teacher if teacher is not None else columns.id)
+        select(columns.id, columns.companions, columns.responsible_teacher)
         .join(Activity, Activity.id == columns.activity_id)
         .where(Activity.ends_at < cutoff, named)
     )
@@ -141,8 +138,8 @@ def purge_companion_names(now):
         values = {}
         if companions and without_names(companions) != companions:
             values[columns.companions] = without_names(companions)
-        if teacher is not None and teacher_name:
-            values[teacher] = ""
+        if teacher_name:
+            values[columns.responsible_teacher] = ""
         if not values:
             return 0  # already without names
         return rows_changed(update(Registration.__table__).where(columns.id == registration_id).values(values))

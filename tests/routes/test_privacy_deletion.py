@@ -15,7 +15,7 @@ from app.volunteering.models import SignUp
 from tests.factories import PASSWORD, make_user
 from tests.factories_mydata import make_data_export
 from tests.helpers import audit_entries, count, csrf_token, html, log_in, post_form, queued_mail, reloaded
-from tests.privacy_scene import COMMENT_BODY, EMAIL, IDEA_TITLE, NAME, OTHER_EMAIL, PERSONAL, make_privacy_scene
+from tests.privacy_scene import COMMENT_BODY, EMAIL, IDEA_TITLE, NAME, OTHER_EMAIL, PERSONAL, make_privacy_scene, where_found
 
 
 @pytest.fixture
@@ -39,30 +39,6 @@ def delete_account(client, password=PASSWORD, confirm=True):
     if confirm:
         data["confirm"] = "y"
     return post_form(client, "/me/delete", data, token_from="/me/delete")
-
-
-def every_value_in_the_database():
-    """(table, column, text) for every value of every column of every row of every table, read afresh."""
-    db.session.expire_all()
-    for table in db.metadata.sorted_tables:
-        for row in db.session.execute(select(table)).mappings():
-            for column, value in row.items():
-                if value is None:
-                    continue
-                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-                yield table.name, column, text
-
-
-def where_found(strings):
-    """{string: ["table.column", …]} for each string found anywhere in the database (compared case-insensitively)."""
-    found = {}
-    values = list(every_value_in_the_database())
-    for string in strings:
-        needle = string.lower()
-        places = [f"{table}.{column}" for table, column, text in values if needle in text.lower()]
-        if places:
-            found[string] = places
-    return found
 
 
 def test_after_deletion_no_table_holds_anything_of_the_person(client, scene, exports):
