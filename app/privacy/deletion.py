@@ -89,7 +89,7 @@ def personal_strings(user):
 
 
 def leave_activities(user):
-    """Cancel the registrations for activities still ahead (the waiting list moves up) and blank every companion's and teacher's name."""
+    """Cancel the registrations still ahead (the waiting list moves up); blank every companion's and teacher's name."""
     registrations = db.session.scalars(select(Registration).where(Registration.user_id == user.id).order_by(Registration.id))
     for registration in registrations.all():
         if registration.cancellable:
