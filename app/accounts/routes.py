@@ -1,6 +1,7 @@
 """Register, confirm, log in and out, reset the password, and the person's own account pages."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,6 @@ from app.centres.queries import active_centres, centre_choices
 from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import EmptyForm
-from app.i18n import LANGUAGE_COOKIE
 from app.urls import next_url
 
 
@@ -76,7 +76,8 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if request.method == "GET":
-        form.language.data = session.get("lang") or request.cookies.get(LANGUAGE_COOKIE) or "lv"
+        # the language the page is shown in (the cookie, else the browser's), so English readers get English mail
+        form.language.data = str(get_locale())
     only_centre = setup_centre_field(form)
     valid = form.validate_on_submit()
     if form.is_submitted() and too_young_for_an_account(form.given_birth_year()):

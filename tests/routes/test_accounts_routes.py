@@ -16,6 +16,7 @@ from app.accounts.models import PasswordResetToken, User, UserSession
 from app.accounts.passwords import verify_password
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.i18n import LANGUAGE_COOKIE
 from app.timeutil import utcnow
 from tests.apps import another_app
 from tests.factories import PASSWORD, make_centre, make_user
@@ -873,3 +874,19 @@ def test_the_confirmation_mail_is_in_english_for_an_english_speaker(client, smtp
     assert envelope.rcpt_tos == ["john@example.com"]
     assert mail["Subject"] == "Confirm your e-mail address for Kopiena"
     assert "/confirm/" in mail.get_content()
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie", "chosen"),
+    [
+        ({"Accept-Language": "en-US,en;q=0.9"}, None, "en"),  # an English browser, no choice made on the site
+        ({"Accept-Language": "lv"}, None, "lv"),
+        ({"Accept-Language": "lv"}, "en", "en"),  # the language picked in the header wins over the browser's
+        ({"Accept-Language": "de"}, None, "lv"),  # neither: the site's default
+    ],
+)
+def test_the_registration_form_offers_the_language_the_page_is_shown_in(client, headers, cookie, chosen):
+    if cookie:
+        client.set_cookie(LANGUAGE_COOKIE, cookie)
+    page = client.get("/register", headers=headers).get_data(as_text=True)
+    assert f'<option selected value="{chosen}">' in page
