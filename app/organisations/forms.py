@@ -85,7 +85,9 @@ class OrganisationForm(Form):
     )
     contact_email = StringField(
         _l("Contact e-mail (optional)"),
-        description=_l("Only signed-in people see the contact details."),
+        description=_l(
+            "Only the organisation's representatives and partners and the centre's coordinators see the contact details."
+        ),
         validators=[
             Optional(),
             Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),

@@ -53,7 +53,7 @@ class Organisation(db.Model):
     #: Markdown, rendered sanitised
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(300), default="")
-    #: shown to signed-in people only
+    #: shown only to its representatives and partners and the centre's coordinators (partnerships.queries.can_see_contacts)
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     logo_name: Mapped[str | None] = mapped_column(String(64))
