@@ -86,7 +86,7 @@ class OrganisationForm(Form):
     contact_email = StringField(
         _l("Contact e-mail (optional)"),
         description=_l(
-            "Only the organisation's representatives and partners and the centre's coordinators see the contact details."
+            "Only its representatives and partners and the centre's coordinators see the contact details."
         ),
         validators=[
             Optional(),
