@@ -85,9 +85,7 @@ class OrganisationForm(Form):
     )
     contact_email = StringField(
         _l("Contact e-mail (optional)"),
-        description=_l(
-            "Only its representatives and partners and the centre's coordinators see the contact details."
-        ),
+        description=_l("Only its representatives and partners and the centre's coordinators see the contact details."),
         validators=[
             Optional(),
             Length(max=254, message=_l("An e-mail address can be at most %(max)d characters long.")),
