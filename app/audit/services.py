@@ -18,6 +18,8 @@ REFUSAL_WAIT_MS = 1000
 
 def record_audit(action, actor=None, subject=None, centre_id=None, reason="", ip_address="", **details):
     """Add an audit entry to the current transaction."""
+    # current_user is a proxy: name the object behind it ("User"), not the proxy's class
+    subject = subject._get_current_object() if hasattr(subject, "_get_current_object") else subject
     entry = AuditEntry(
         action=action,
         actor_id=actor.id if actor is not None else None,

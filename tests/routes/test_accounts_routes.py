@@ -20,7 +20,7 @@ from app.i18n import LANGUAGE_COOKIE
 from app.timeutil import utcnow
 from tests.apps import another_app
 from tests.factories import PASSWORD, make_centre, make_user
-from tests.helpers import count, link_in, log_in, post_form, queued_mail, set_idle_clock
+from tests.helpers import audit_entries, count, link_in, log_in, post_form, queued_mail, set_idle_clock
 from tests.statements import recorded_statements
 
 NEW_PASSWORD = "violet kayak under the bridge"
@@ -466,6 +466,12 @@ def test_logout_logs_out(logged_in):
     assert response.headers["Location"] == "/"
     assert is_sent_to_login(logged_in.get("/me"))
     assert count(UserSession) == 0
+
+
+def test_the_logout_is_audited_as_the_persons_own(logged_in):
+    post_form(logged_in, "/logout", token_from="/me")
+    (entry,) = audit_entries("account.logout")
+    assert (entry.subject_type, entry.subject_id) == ("User", entry.actor_id)
 
 
 def client_with_cookie(ctx, name, value):
