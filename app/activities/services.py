@@ -106,8 +106,8 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
 
     Capacity never drops below the places registered unless the coordinator chose registrations
     (ids in move_to_waiting) to move to the waiting list; those people are told. More capacity moves
-    people up from the waiting list. A new start moves the roles' shifts by as much. A new time or place is told to everyone registered and to the
-    volunteers.
+    people up from the waiting list. A new start moves the roles' shifts by as much. A new time or
+    place is told to everyone registered and to the volunteers.
     """
     if not permissions.can_edit_activity(actor, activity):
         raise NotAllowed()
