@@ -23,6 +23,7 @@ from app.notifications.services import notify
 from app.timeutil import utcnow
 from app.transitions import move_state
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
+from app.volunteering.services import move_activity_shifts
 
 #: action → (the states it may start from, the state it leads to); every one is the coordinators'
 TRANSITIONS = {
@@ -105,8 +106,8 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
 
     Capacity never drops below the places registered unless the coordinator chose registrations
     (ids in move_to_waiting) to move to the waiting list; those people are told. More capacity moves
-    people up from the waiting list. A new time or place is told to everyone registered and to the
-    volunteers.
+    people up from the waiting list. A new start moves the roles' shifts by as much. A new time or
+    place is told to everyone registered and to the volunteers.
     """
     if not permissions.can_edit_activity(actor, activity):
         raise NotAllowed()
@@ -130,6 +131,7 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
     changed_when_or_where = any(
         key in fields and fields[key] != getattr(activity, key) for key in ("starts_at", "ends_at", "place")
     )
+    move_activity_shifts(activity, fields.get("starts_at"))  # before the new start is set: the shifts move as far
     for key in ACTIVITY_FIELDS:
         if key in fields:
             setattr(activity, key, fields[key])

@@ -72,6 +72,23 @@ class VolunteerRole(db.Model):
         """How many more people can still be accepted in the role."""
         return max(self.places - self.accepted_count, 0)
 
+    @property
+    def is_full(self):
+        """Every place is taken by an accepted volunteer."""
+        return self.accepted_count >= self.places
+
+    @property
+    def is_open(self):
+        """Its idea is still published, or its activity has not started, been held or cancelled."""
+        if self.activity_id is not None:
+            return self.activity.open_for_people
+        return self.idea.is_published
+
+    @property
+    def takes_applications(self):
+        """Open and not full: people can still offer to help (a full role takes no more offers)."""
+        return self.is_open and not self.is_full
+
 
 class SignUp(db.Model):
     """A person offers to help in a role; the idea's author (or a moderator) accepts or declines."""

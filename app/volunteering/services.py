@@ -156,10 +156,12 @@ def free_place(role):
 
 
 def apply_for_role(user, role, message=""):
-    """The person offers to help; accepted at once when the role accepts automatically and a place is free.
+    """The person offers to help; accepted at once when the role accepts automatically.
 
-    One active sign-up per person and role (the unique index uq_signups_active): a second one,
-    e.g. a double-submitted form, raises AlreadyDone and adds nothing.
+    A full role takes no new offers: CapacityReached (automatic roles too: the place is taken with a
+    conditional UPDATE, so of two people at once for the last place one gets it). One active sign-up per
+    person and role (the unique index uq_signups_active): a second one, e.g. a double-submitted form,
+    raises AlreadyDone. Either way nothing is added (the savepoint is rolled back).
     """
     if not permissions.can_volunteer_for_role(user, role):
         raise NotAllowed()
@@ -170,18 +172,37 @@ def apply_for_role(user, role, message=""):
         with db.session.begin_nested():
             db.session.add(signup)
             db.session.flush()
+            db.session.refresh(role, ["accepted_count"])  # the places as they are now, not as they were read
+            if role.is_full or (role.auto_accept and not take_place(role)):
+                raise CapacityReached(full_role_message())
     except IntegrityError as error:
         raise AlreadyDone() from error
-    if role.auto_accept and take_place(role):
+    if role.auto_accept:
         signup.state = SignUpState.ACCEPTED
         signup.decided_by_id = user.id
         signup.decided_at = utcnow()
         db.session.flush()
+        db.session.expire(role, ["accepted_count"])
     if role.activity_id is not None:
         notify("signup_new_activity", [role.activity.created_by], actor=user, activity=role.activity, role=role.name)
     else:
         notify("signup_new", [role.idea.author], actor=user, idea=role.idea, role=role.name)
     return signup
+
+
+def full_role_message():
+    """What a person offering to help in a full role is told."""
+    return _l("All places in this role are taken, so it takes no more offers of help.")
+
+
+def move_activity_shifts(activity, new_start):
+    """The activity moves to new_start: its roles' shifts move by as much, in the caller's transaction."""
+    if new_start is None or new_start == activity.starts_at:
+        return
+    delta = new_start - activity.starts_at
+    for role in db.session.scalars(select(VolunteerRole).where(VolunteerRole.activity_id == activity.id)):
+        role.starts_at = role.starts_at + delta if role.starts_at else None
+        role.ends_at = role.ends_at + delta if role.ends_at else None
 
 
 def may_act(actor, signup, who):
