@@ -31,7 +31,7 @@ def run_ok(ctx):
 
 
 @pytest.fixture
-def full_activity_with_a_waiting_digest_reader(preili):
+def waiting_digest_reader(preili):
     """A one-place activity: Anna holds the place, Valdis (daily digest for everything else) waits."""
     activity = make_activity(centre=preili, title="Maza darbnīca", capacity=1)
     anna = make_user(email="anna@example.com", display_name="Anna Bērziņa", language="en")
@@ -44,15 +44,11 @@ def full_activity_with_a_waiting_digest_reader(preili):
     return activity, anna, valdis
 
 
-def test_a_digest_reader_moved_up_from_the_waiting_list_is_mailed_at_once_and_only_once(
-    client, run_ok, full_activity_with_a_waiting_digest_reader
-):
-    activity, anna, valdis = full_activity_with_a_waiting_digest_reader
+def test_a_digest_reader_moved_up_from_the_waiting_list_is_mailed_at_once_and_only_once(client, run_ok, waiting_digest_reader):
+    activity, anna, valdis = waiting_digest_reader
     signed_in(client, anna)
     registration = db.session.scalar(select(Registration).where(Registration.user_id == anna.id))
-    response = post_form(
-        client, f"/registrations/{registration.id}/cancel", token_from=f"/activities/{activity.id}", headers=EN
-    )
+    response = post_form(client, f"/registrations/{registration.id}/cancel", token_from=f"/activities/{activity.id}", headers=EN)
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(Registration.state).where(Registration.user_id == valdis.id)) == "registered"
@@ -66,8 +62,8 @@ def test_a_digest_reader_moved_up_from_the_waiting_list_is_mailed_at_once_and_on
     assert len(queued_mail("valdis@example.com")) == 1  # not again in the digest
 
 
-def test_off_stops_even_urgent_mail_but_the_notification_is_on_the_site(client, run_ok, full_activity_with_a_waiting_digest_reader):
-    activity, anna, valdis = full_activity_with_a_waiting_digest_reader
+def test_off_stops_even_urgent_mail_but_the_notification_is_on_the_site(client, run_ok, waiting_digest_reader):
+    activity, anna, valdis = waiting_digest_reader
     valdis.email_other = EmailFrequency.OFF  # "off" stops even urgent news
     db.session.commit()
     signed_in(client, anna)
