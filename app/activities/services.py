@@ -303,7 +303,7 @@ def send_reminders(timezone, now=None):
             .where(VolunteerRole.activity_id == activity.id, SignUp.state == SignUpState.ACCEPTED, SignUp.reminded_at.is_(None))
         ).all()
         people = [registration.user for registration in registrations] + [signup.user for signup in signups]
-        made += len(notify("activity_reminder", people, activity=activity, urgent=True))
+        made += len(notify("activity_reminder", people, activity=activity))
         for row in (*registrations, *signups):
             row.reminded_at = now
     return made

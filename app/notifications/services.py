@@ -42,7 +42,7 @@ EVENTS = {
     "activity_cancelled": "people registered or waiting, and volunteers (data: reason)",
     "registration_promoted": "the person moved up from the waiting list",
     "registration_moved_to_waiting": "the person moved to the waiting list when places were reduced",
-    "activity_reminder": "people registered and volunteers, the day before (urgent: mailed at once)",
+    "activity_reminder": "people registered and volunteers, the day before",
     "representation_requested": "the organisation's representatives, or its centre's moderators (data: organisation)",
     "representation_approved": "the person who asked to represent the organisation (data: organisation)",
     "representation_declined": "the person who asked to represent the organisation (data: organisation)",
@@ -54,21 +54,55 @@ EVENTS = {
     "partnership_declined": "the side that proposed the partnership (data: organisation)",
     "partnership_withdrawn": "the side that was to decide, or the partners (data: organisation)",
 }
-#: when one comment concerns a person in several ways, the more specific event wins (one notification)
-MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
-
 EMAIL_STATUS_FOR = {
     EmailFrequency.IMMEDIATELY: Notification.EMAIL_IMMEDIATE,
     EmailFrequency.DAILY: Notification.EMAIL_DIGEST,
     EmailFrequency.OFF: Notification.EMAIL_NONE,
 }
+#: Urgent events: mailed at once even to people who chose a daily digest (only "off" stops them), because
+#: news that changes where a person has to be, or what they must do soon, is stale by the next day's digest.
+URGENT_EVENTS = frozenset(
+    {
+        "registration_promoted",  # a place freed up: the person now has one and should plan to come
+        "registration_moved_to_waiting",  # the person lost their place and should not turn up counting on it
+        "activity_changed",  # the time or place moved: people would come at the old time or place
+        "activity_cancelled",  # people would come to something that does not take place
+        "activity_reminder",  # it is tomorrow
+        "signup_accepted",  # the volunteer was accepted and is expected to help
+        "signup_accepted_activity",
+        "signup_declined_activity",  # the volunteer should not turn up for the activity
+        "role_removed",  # an accepted volunteer should not turn up for a role that is gone
+        "idea_changes_requested",  # the author has to act before the idea can go on
+        "idea_declined",  # a decision the author waits for
+    }
+)
+# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, new sign-ups for the
+# organiser, a declined sign-up for an idea's role (nothing to attend yet), hours recorded, organisation and
+# partnership news (partnership_accepted too: nobody has to be anywhere because of it).
+
+
+def is_urgent(event):
+    """Whether notifications of this event are mailed at once even to people who chose a daily digest."""
+    return event in URGENT_EVENTS
+
+
+def email_status(event, frequency):
+    """How a notification of this event is mailed to a person with this e-mail frequency: immediate, digest or none."""
+    if is_urgent(event) and frequency == EmailFrequency.DAILY:
+        frequency = EmailFrequency.IMMEDIATELY
+    return EMAIL_STATUS_FOR.get(frequency, Notification.EMAIL_NONE)
+
+
+#: when one comment concerns a person in several ways, the more specific event wins (one notification)
+MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
+
 #: immediate notifications loaded at a time by the mail worker
 IMMEDIATE_BATCH = 200
 #: errors of one notification's mail (a bad address, a template that cannot render it)
 UNMAILABLE = (ValueError, KeyError, TypeError, TemplateError)
 
 
-def notify(event, recipients, actor=None, idea=None, comment=None, activity=None, urgent=False, **data):
+def notify(event, recipients, actor=None, idea=None, comment=None, activity=None, **data):
     """Add one notification per recipient for the event; never to the actor, never twice to one person.
 
     Whether and when it is mailed follows the recipient's settings: e-mail about their own idea uses
@@ -76,7 +110,7 @@ def notify(event, recipients, actor=None, idea=None, comment=None, activity=None
     (`flask send-mail`) mails the immediate ones, `flask send-digests` the daily ones.
     A person who already has a notification about the same comment (e.g. a reply to their comment on
     an idea they follow: comment_reply and comment_new) keeps one, of the more specific event.
-    An urgent notification (a reminder for tomorrow) is mailed at once to those who chose a daily digest.
+    An urgent event (URGENT_EVENTS) is mailed at once to those who chose a daily digest.
     Returns the notifications added.
     """
     if event not in EVENTS:
@@ -107,8 +141,6 @@ def notify(event, recipients, actor=None, idea=None, comment=None, activity=None
             continue
         own_idea = idea is not None and idea.author_id == user.id
         frequency = user.email_own_ideas if own_idea else user.email_other
-        if urgent and frequency == EmailFrequency.DAILY:
-            frequency = EmailFrequency.IMMEDIATELY
         notification = Notification(
             user_id=user.id,
             event=event,
@@ -117,7 +149,7 @@ def notify(event, recipients, actor=None, idea=None, comment=None, activity=None
             comment_id=comment_id,
             activity_id=activity.id if activity is not None else None,
             data=data,
-            email_status=EMAIL_STATUS_FOR.get(frequency, Notification.EMAIL_NONE),
+            email_status=email_status(event, frequency),
             created_at=utcnow(),
         )
         db.session.add(notification)
