@@ -61,6 +61,7 @@ OTHER_ARGUMENTS = {
     "slug": lambda: db.session.scalars(select(Centre.slug)).all(),
     "token": lambda: ["x" * 40],
     "version": lambda: ["1"],  # of a legal page (the default text is version 1)
+    "index": lambda: ["0"],  # of a person on a registration (activities.remove_companion)
 }
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^:<>()]+)(?:\((?P<options>[^)]*)\))?:)?(?P<name>[^<>:]+)>")
 

@@ -203,9 +203,19 @@ class RegisterForm(Form):
     companions = FieldList(
         FormField(CompanionForm),
         label=_l("People I bring (first name and age group)"),
-        min_entries=MAX_COMPANIONS,
+        min_entries=1,  # one row at first; "Add another person" brings one more, up to MAX_COMPANIONS
         max_entries=MAX_COMPANIONS,
     )
+
+    @property
+    def may_add_row(self):
+        """Fewer rows than MAX_COMPANIONS on the page, so "Add another person" can show one more."""
+        return len(self.companions) < MAX_COMPANIONS
+
+    def add_row(self):
+        """One more empty companion row (the typed rows kept), when there is room; nothing is saved."""
+        if self.may_add_row:
+            self.companions.append_entry()
 
     def process(self, formdata=None, *args, **kwargs):
         """Fill the fields; rows beyond the boxes on the page (only a hand-made request sends them) are counted."""

@@ -186,6 +186,48 @@ def cancel_registration(user, registration):
     return registration
 
 
+def remove_companion(user, registration, index, name):
+    """The person takes one person they bring off their registration; the others keep their places.
+
+    index and name are those the page showed: when they no longer match (a stale page, a second click) nothing
+    changes (InvalidTransition). The freed place goes to the waiting list in order. With nobody left (no one
+    else brought, the person not taking part) the whole registration is cancelled.
+    """
+    activity = registration.activity
+    if not (permissions.is_signed_in(user) and registration.user_id == user.id):
+        raise NotAllowed()
+    if not activity.open_for_people:
+        raise InvalidTransition(_l("This activity has already started or ended."))
+    companions = list(registration.companions or ())
+    if not registration.is_active or registration.is_class or not 0 <= index < len(companions):
+        raise InvalidTransition()
+    removed = companions[index]
+    if not isinstance(removed, Mapping) or removed.get("name") != name:
+        raise InvalidTransition()
+    if not registration.includes_self and len(companions) == 1:
+        return cancel_registration(user, registration)
+    from_state = registration.state
+    # One conditional UPDATE: only when the row still has the places (and state) this page was built on, so
+    # two clicks or two tabs cannot take the same person off twice or free two places for one.
+    changed = db.session.execute(
+        update(Registration)
+        .where(
+            Registration.id == registration.id,
+            Registration.places == registration.places,
+            Registration.state == from_state,
+        )
+        .values(companions=companions[:index] + companions[index + 1 :], places=Registration.places - 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise InvalidTransition()
+    db.session.expire(registration, ["companions", "places"])
+    if from_state == RegistrationState.REGISTERED:
+        free_places(activity, 1)
+    promote_from_waiting_list(activity)  # a freed place, or a smaller waiting registration that now fits
+    return registration
+
+
 def promote_from_waiting_list(activity, passing_over=()):
     """Offer the free places to the waiting list in order; each registration that fits moves up and is told.
 

@@ -18,7 +18,7 @@ from app import permissions
 from app.activities import bp, queries, services
 from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
-from app.activities.models import Registration, RegistrationState
+from app.activities.models import RegistrationState
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
@@ -29,6 +29,8 @@ from app.volunteering.queries import roles_of_activity
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: the name of the registration form's "Add another person" button
+ADD_ROW = "add_person"
 
 
 def visible_activity(activity_id):
@@ -128,7 +130,7 @@ def calendar():
 # An activity's page -------------------------------------------------------------------------------------------
 
 
-def render_detail(activity, register_form=None):
+def render_detail(activity, register_form=None, added_row=False):
     """The activity's page: the viewer's registration or form to register, the waiting list, roles, the coordinators' buttons."""
     mine = queries.my_registration(activity, current_user)
     may_register = permissions.can_register_for_activity(current_user, activity)
@@ -146,6 +148,8 @@ def render_detail(activity, register_form=None):
         actions=services.allowed_actions(current_user, activity),
         button_form=EmptyForm(),
         max_companions=registration_services.MAX_COMPANIONS,
+        add_row_name=ADD_ROW,
+        added_row=added_row,
     )
 
 
@@ -351,6 +355,9 @@ def register(activity_id):
             raise NotAllowed(_("Please confirm your e-mail address before you register: follow the link we sent you."))
         raise NotAllowed()
     form = RegisterForm()
+    if ADD_ROW in request.form:  # "Add another person": the same form with one more row, nothing saved yet
+        form.add_row()
+        return render_detail(activity, register_form=form, added_row=True)
     if not form.validate_on_submit():
         return render_detail(activity, register_form=form)
     registration = registration_services.register(current_user, activity, form.includes_self.data, form.people())
@@ -368,22 +375,7 @@ def register(activity_id):
     return back_to_activity(activity.id, "registration")
 
 
-@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
-@login_required
-def cancel_registration(registration_id):
-    """Cancel one's own registration or leave the waiting list (POST; only the person who registered)."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.user_id != current_user.id:
-        abort(404)
-    checked_button_form()
-    was_waiting = registration.state == RegistrationState.WAITING
-    registration_services.cancel_registration(current_user, registration)
-    db.session.commit()
-    flash(_("You have left the waiting list.") if was_waiting else _("Your registration is cancelled."), "success")
-    return back_to_activity(registration.activity_id, "registration")
-
-
 # The pages after the day and the calendar feeds live in their own modules of the same blueprint, and adding a
 # role to an activity (volunteer_roles.py) on the volunteering blueprint (imported here so that registering the
 # blueprints brings them all).
-from app.activities import attendance_routes, calendar_feeds, volunteer_roles  # noqa: E402,F401
+from app.activities import attendance_routes, calendar_feeds, registration_routes, volunteer_roles  # noqa: E402,F401

@@ -105,7 +105,7 @@ def me():
 
 
 def cancel_path(registration):
-    """The address the cancel button posts to."""
+    """The address of the page that asks before cancelling (its "Cancel" link)."""
     return url_for("activities.cancel_registration", registration_id=registration.id)
 
 

@@ -112,9 +112,11 @@ def register(page, activity_id, companions=()):
     form = page.locator(f"main form[action='/activities/{activity_id}/register']")
     expect(form.locator("#includes_self")).to_be_checked()  # taking part oneself is the default
     for number, (name, age_group) in enumerate(companions):
+        if number:  # one row at first: "Add another person" brings the next, the typed ones kept
+            form.locator("button[name=add_person]").click()
         form.locator(f"#companions-{number}-name").fill(name)
         form.locator(f"#companions-{number}-age_group").select_option(age_group)
-    form.locator("button[type=submit]").click()
+    form.locator("button.registration-form__submit").click()
     page.wait_for_url(re.compile(rf"/activities/{activity_id}#registration$"))
 
 
@@ -247,7 +249,8 @@ def test_idea_becomes_an_activity_that_takes_place(new_page, live_app, live_pers
     a11y.check(second)  # my registrations
     mine = second.locator(f"main .my-registration:has(a[href='/activities/{activity_id}'])")
     expect(mine.locator(".registration-state--registered")).to_be_visible()
-    mine.locator("form[action^='/registrations/'] button[type=submit]").click()
+    mine.locator("a[href^='/registrations/'][href$='/cancel']").click()  # a page that asks first
+    second.locator("main form[action$='/cancel'] button[type=submit]").click()
     second.goto("/me/registrations")
     expect(
         second.locator(f"main .my-registration:has(a[href='/activities/{activity_id}']) .registration-state--cancelled")

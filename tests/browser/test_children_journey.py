@@ -71,8 +71,12 @@ def test_a_parent_registers_two_children_on_a_phone(new_page, live_app, live_per
     (first, first_age, _), (second, second_age, _) = CHILDREN
     form.locator("#companions-0-name").fill(first)
     form.locator("#companions-0-age_group").select_option(first_age)
+    expect(form.locator("#companions-1-name")).to_have_count(0)  # one row at first, not eight empty ones
+    form.locator("button[name=add_person]").click()  # a new row, the first one kept
+    form = page.locator(f"main form[action='/activities/{activity_id}/register']")
+    expect(form.locator("#companions-0-name")).to_have_value(first)
     form.locator("#companions-1-name").fill(second)
-    form.locator("button[type=submit]").click()
+    form.locator("button.registration-form__submit").click()
     expect(page.locator("#companions-1-age_group-error")).to_be_visible()
     expect(page.locator("#companions-1-name")).to_have_value(second)  # nothing typed is lost
     expect(page.locator("#companions-0-age_group")).to_have_value(first_age)
@@ -83,7 +87,7 @@ def test_a_parent_registers_two_children_on_a_phone(new_page, live_app, live_per
 
     form = page.locator(f"main form[action='/activities/{activity_id}/register']")
     form.locator("#companions-1-age_group").select_option(second_age)
-    form.locator("button[type=submit]").click()
+    form.locator("button.registration-form__submit").click()
     page.wait_for_url(re.compile(rf"/activities/{activity_id}#registration$"))
     expect(page.locator("main #registration .activity-registration__status--registered")).to_be_visible()
 
