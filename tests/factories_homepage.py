@@ -48,5 +48,6 @@ def make_calls(centre, *titles_and_states):
 def make_activities(centre, *titles_states_and_days):
     """Activities in the centre: ("title", "open", days from now), …"""
     return [
-        make_activity(centre=centre, title=title, state=state, starts_in_days=days) for title, state, days in titles_states_and_days
+        make_activity(centre=centre, title=title, state=state, starts_in_days=days)
+        for title, state, days in titles_states_and_days
     ]

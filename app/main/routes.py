@@ -8,8 +8,8 @@ from app.accounts.services import set_language
 from app.extensions import csrf, db, limiter
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
-from app.main.home_page import home_page
 from app.main.forms import LanguageForm
+from app.main.home_page import home_page
 from app.urls import next_url
 
 

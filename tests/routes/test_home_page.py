@@ -190,7 +190,9 @@ def test_the_volunteers_filter_pages_by_keyset_and_keeps_itself_and_the_count(cl
         assert sorted(seen) == [f"Loma {number:02d}" for number in range(23)]  # each once, none without a role
 
 
-@pytest.mark.parametrize(("count", "latvian", "english"), [(1, "1 ideja", "1 idea"), (2, "2 idejas", "2 ideas"), (21, "21 ideja", "21 ideas")])
+@pytest.mark.parametrize(
+    ("count", "latvian", "english"), [(1, "1 ideja", "1 idea"), (2, "2 idejas", "2 ideas"), (21, "21 ideja", "21 ideas")]
+)
 def test_the_count_uses_the_right_plural_form(client, scene, count, latvian, english):
     for number in range(count):
         make_open_idea(scene, f"Ideja {number}", minutes_ago=number)
