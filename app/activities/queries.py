@@ -14,7 +14,8 @@ from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
 PER_PAGE = 20
-HOME_LIST_LENGTH = 5
+#: activities on the home page (as many as cards in its other sections)
+HOME_LIST_LENGTH = 4
 #: the two views of the list: what is still to come (or going on now), and what has ended
 WHEN_CHOICES = ("upcoming", "past")
 #: at most this many registrations on "My registrations"
@@ -64,7 +65,7 @@ def activities_between(start, end, centre_id=None):
 
 
 def home_centres_and_activities(limit=HOME_LIST_LENGTH, now=None):
-    """(the active centres by name, the next planned or open activities in them) for the home page.
+    """(the active centres by name, the next planned or open activities in them, starting later) for the home page.
 
     One statement for both: each active centre is joined with those of its activities that are among
     the next few, so the page costs no more statements than before it showed activities.
@@ -73,7 +74,7 @@ def home_centres_and_activities(limit=HOME_LIST_LENGTH, now=None):
     next_ids = (
         select(Activity.id)
         .join(Activity.centre)
-        .where(Centre.is_active.is_(True), Activity.ends_at >= now, Activity.state.in_(ActivityState.ACTIVE))
+        .where(Centre.is_active.is_(True), Activity.starts_at >= now, Activity.state.in_(ActivityState.ACTIVE))
         .order_by(Activity.starts_at, Activity.id)
         .limit(limit)
     )

@@ -1,4 +1,4 @@
-"""Reading the lists of ideas: filters, search, sort and keyset pagination, for /ideas and the home page."""
+"""Reading the lists of ideas: filters, search, sort and keyset pagination, for /ideas (and the home page)."""
 
 import base64
 import binascii
@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, func, literal, literal_column, select, table, tuple_, union_all
+from sqlalchemy import Integer, column, exists, func, literal, literal_column, or_, select, table, tuple_, union_all
 from sqlalchemy.orm import contains_eager, defer
 
 from app.centres.models import Centre
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.ideas.models import Category, Idea, IdeaKind, IdeaState
 from app.ideas.search import fold
 from app.pagination import ListPage
+from app.timeutil import utcnow
 
 # The list is paginated by keyset ("the ideas after this one"), never by OFFSET, so page 5,000 costs what page 1
 # costs: each public state is read in the order of an index (ix_ideas_state_published/_supports/_comments) from
@@ -41,6 +42,11 @@ MAX_SEARCH_TERMS = 8
 #: letters and digits of any alphabet; everything else (quotes, *, parentheses, -, :) separates words
 SEARCH_TERM = re.compile(r"[^\W_]+")
 FTS_TABLE = table("ideas_fts", literal_column("rowid"))
+#: the volunteer roles (app/volunteering/models.py), named here as a plain table: volunteering is a layer above
+#: ideas, so its model cannot be imported; only the columns the "seeking volunteers" filter reads
+ROLES_TABLE = table(
+    "volunteer_roles", *map(column, ("idea_id", "activity_id", "places", "accepted_count", "starts_at", "ends_at"))
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class IdeaFilters:
     centre_id: int | None = None
     state: str = ""
     seeking_school_partner: bool = False
+    seeking_volunteers: bool = False
     q: str = ""
 
     @property
@@ -76,6 +83,7 @@ class IdeaFilters:
             "centre": self.centre_id,
             "state": self.state,
             "partner": "1" if self.seeking_school_partner else "",
+            "volunteers": "1" if self.seeking_volunteers else "",
             "q": self.q,
         }
         return {key: value for key, value in args.items() if value not in ("", None)}
@@ -114,6 +122,7 @@ def parse_filters(args, category_ids=None, centre_ids=None):
         centre_id=centre_id if centre_ids is None or centre_id in centre_ids else None,
         state=state if state in STATE_CHOICES else "",
         seeking_school_partner=args.get("partner", "") in ("1", "y", "on", "true"),
+        seeking_volunteers=args.get("volunteers", "") in ("1", "y", "on", "true"),
         q=" ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH],
     )
 
@@ -179,7 +188,24 @@ def filter_conditions(filters):
         conditions.append(Idea.centre_id == filters.centre_id)
     if filters.seeking_school_partner:
         conditions.append(Idea.seeking_school_partner.is_(True))
+    if filters.seeking_volunteers:
+        conditions.append(seeking_volunteers())
     return conditions
+
+
+def seeking_volunteers(now=None):
+    """The idea has a volunteer role of its own that still takes people: a place free, its shift not over.
+
+    A role that moved to the activity the idea became is the activity's (activity_id set), so it does not count.
+    """
+    roles = ROLES_TABLE.c
+    shift_end = func.coalesce(roles.ends_at, roles.starts_at)
+    return exists().where(
+        roles.idea_id == Idea.id,
+        roles.activity_id.is_(None),
+        roles.accepted_count < roles.places,
+        or_(shift_end.is_(None), shift_end > (now or utcnow())),
+    )
 
 
 def sqlite_match_query(terms):
@@ -260,6 +286,17 @@ def page_of_ids(filters, sort, position, limit):
     return select(merged.c.id).order_by(*merged_ordering).limit(limit)
 
 
+def count_of(filters):
+    """A scalar subquery: how many ideas the whole list has with these filters (every page together).
+
+    It is a column of the page's own statement (evaluated once), so the count costs the page no statement.
+    """
+    conditions = [Idea.state.in_(filters.states), *filter_conditions(filters)]
+    if filters.terms:
+        conditions.append(search_condition(filters.terms))
+    return select(func.count()).select_from(Idea).where(*conditions).correlate(None).scalar_subquery()
+
+
 def cards_of(ids):
     """A SELECT of the ideas with these ids and what their cards show (category, centre), in one statement.
 
@@ -288,12 +325,19 @@ def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAG
     key = SORTS[sort]
     position = decode_cursor(cursor, sort)
     backwards = position is not None and position[0] == "prev"
-    statement = cards_of(page_of_ids(filters, sort, position, per_page + 1)).order_by(key.desc(), Idea.id.desc())
-    ideas = list(db.session.scalars(statement).unique())
+    statement = (
+        cards_of(page_of_ids(filters, sort, position, per_page + 1))
+        .add_columns(count_of(filters))
+        .order_by(key.desc(), Idea.id.desc())
+    )
+    rows = db.session.execute(statement).unique().all()
+    ideas = [idea for idea, _total in rows]
     more = len(ideas) > per_page
     if more:  # one row beyond the page, on the side we were going to
         ideas = ideas[1:] if backwards else ideas[:-1]
-    page = IdeaPage(items=ideas, per_page=per_page)
+    # the count rides on the page's rows; an empty first page means none, an empty later page is not counted
+    total = rows[0][1] if rows else (0 if position is None else None)
+    page = IdeaPage(items=ideas, per_page=per_page, total=total)
     if ideas:
         first, last = ideas[0], ideas[-1]
         if more or backwards:
@@ -346,23 +390,3 @@ def filter_choices():
             for row in sorted((row for row in rows if row.what == "centre"), key=lambda row: (row.name, row.id))
         ],
     )
-
-
-HOME_LIST_LENGTH = 6
-
-
-def home_ideas():
-    """(the newest open ideas, the open ideas with the most supporters) for the home page, in one statement.
-
-    Both pages of ids are read together; the newest six of the union are the newest six overall (any
-    newer idea would have been among them), and likewise for the most supported.
-    """
-    open_ideas = IdeaFilters(state=IdeaState.PUBLISHED)
-    newest = page_of_ids(open_ideas, "newest", None, HOME_LIST_LENGTH).subquery()
-    supported = page_of_ids(open_ideas, "supported", None, HOME_LIST_LENGTH).subquery()
-    ideas = list(db.session.scalars(cards_of(union_all(select(newest.c.id), select(supported.c.id)))).unique())
-
-    def top(column):
-        return sorted(ideas, key=lambda idea: (getattr(idea, column.key), idea.id), reverse=True)[:HOME_LIST_LENGTH]
-
-    return top(Idea.published_at), top(Idea.support_count)

@@ -6,13 +6,14 @@ The lists (filters, search, sort and keyset pagination) are in list_queries.py.
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import exists, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import permissions
 from app.accounts.models import User
 from app.extensions import db
-from app.ideas.models import Follow, Idea, IdeaEvent, Support
+from app.ideas.list_queries import IdeaFilters, cards_of, page_of_ids, seeking_volunteers
+from app.ideas.models import Follow, Idea, IdeaEvent, IdeaState, Support
 
 
 def idea_for(viewer, idea_id):
@@ -104,3 +105,26 @@ def followers_of(idea):
 def supporters_of(idea):
     """People supporting the idea."""
     return db.session.scalars(select(User).join(Support, Support.user_id == User.id).where(Support.idea_id == idea.id)).all()
+
+
+# The home page --------------------------------------------------------------------------------------------------
+
+#: cards in each of the home page's sections
+HOME_LIST_LENGTH = 4
+
+
+def home_ideas(limit=HOME_LIST_LENGTH, now=None):
+    """(the newest open ideas seeking volunteers, the newest open ideas) for the home page, in one statement.
+
+    Both pages of ids are read together, and each card says whether its idea seeks volunteers; the newest
+    few of the union are the newest few overall (a newer idea would have been among them), and likewise
+    for those seeking volunteers.
+    """
+    open_ideas = IdeaFilters(state=IdeaState.PUBLISHED)
+    newest = page_of_ids(open_ideas, "newest", None, limit).subquery()
+    wanted = page_of_ids(IdeaFilters(state=IdeaState.PUBLISHED, seeking_volunteers=True), "newest", None, limit)
+    wanted = wanted.subquery()
+    ids = union_all(select(newest.c.id), select(wanted.c.id))
+    statement = cards_of(ids).add_columns(seeking_volunteers(now).label("seeking_volunteers"))
+    rows = sorted(db.session.execute(statement).unique(), key=lambda row: (row[0].published_at, row[0].id), reverse=True)
+    return [idea for idea, seeking in rows if seeking][:limit], [idea for idea, _seeking in rows][:limit]

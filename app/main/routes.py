@@ -5,24 +5,18 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.accounts.services import set_language
-from app.activities.queries import home_centres_and_activities
 from app.extensions import csrf, db, limiter
 from app.i18n import LANGUAGE_COOKIE
-from app.ideas.list_queries import home_ideas
 from app.main import bp
 from app.main.forms import LanguageForm
+from app.main.home_page import home_page
 from app.urls import next_url
 
 
 @bp.route("/")
 def home():
-    """The home page, for everyone: the centres and their next activities, the newest and the most supported open ideas."""
-    new_ideas, most_supported = home_ideas()
-    # the centres and the next activities come in one statement (app/activities/queries.py)
-    centres, upcoming = home_centres_and_activities()
-    return render_template(
-        "main/home.html", centres=centres, new_ideas=new_ideas, most_supported=most_supported, upcoming_activities=upcoming
-    )
+    """The home page, for everyone: ideas seeking volunteers, upcoming activities, open partner calls, new ideas."""
+    return render_template("main/home.html", home=home_page())
 
 
 @bp.route("/language", methods=["POST"])

@@ -197,3 +197,18 @@ def open_calls(organisation):
         .where(PartnerCall.organisation_id == organisation.id, PartnerCall.state == PartnerCallState.OPEN)
         .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
     ).all()
+
+
+#: calls on the home page (as many as cards in its other sections)
+HOME_LIST_LENGTH = 4
+
+
+def home_partner_calls(limit=HOME_LIST_LENGTH):
+    """The newest partner calls still looking for a partner, with their organisations and centres: one statement."""
+    return db.session.scalars(
+        select(PartnerCall)
+        .options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
+        .where(PartnerCall.state == PartnerCallState.OPEN)
+        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
+        .limit(limit)
+    ).all()
