@@ -290,6 +290,7 @@ def rows_for_every_url(client, admin, preili, aglona):
             "call_id": partner_call.id,
             "partnership_id": partnership.id,
             "export_id": make_data_export(admin).id,  # the admin's own prepared download
+            "index": 0,
             "action": "close",
         },
         # Values that every form of the app would accept, so that a missing CSRF check would show.
