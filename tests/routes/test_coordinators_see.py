@@ -124,3 +124,32 @@ def test_saving_a_reason_needs_a_valid_form_token(as_moderator, idea):
     assert response.status_code in (200, 400)
     assert "/moderation/reasons/new" not in response.headers.get("Location", "")
     assert db.session.get(Idea, idea.id).state == IdeaState.SUBMITTED
+
+
+# --- b. the author's edit form after "changes requested" -------------------------------------------
+
+
+def test_the_edit_form_after_changes_requested_shows_the_moderators_reason_above_the_fields(client, moderator, idea, author):
+    from app.ideas.services import transition
+
+    transition(idea, "request_changes", moderator, "Vecais iemesls")
+    db.session.commit()
+    transition(idea, "submit", author)
+    transition(idea, "request_changes", moderator, "Lūdzu, norādiet <vietu> un laiku.")
+    db.session.commit()
+    log_in(client, author.email)
+
+    page = html(client.get(f"/ideas/{idea.id}/edit"))
+
+    reason_at = page.index(f"{escape('Lūdzu, norādiet <vietu> un laiku.')}</div>")
+    assert reason_at < page.index('id="title"')  # above the fields
+    assert lv("What the coordinators ask you to change") in page
+    assert "Vecais iemesls" not in page  # the latest request only
+    assert "<vietu>" not in page
+
+
+def test_a_draft_edit_form_shows_no_changes_request(client, author, preili):
+    draft = make_idea(author=author, centre=preili, state=IdeaState.DRAFT, title="Melnraksts")
+    log_in(client, author.email)
+    page = html(client.get(f"/ideas/{draft.id}/edit"))
+    assert lv("What the coordinators ask you to change") not in page
