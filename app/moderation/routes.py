@@ -42,11 +42,15 @@ def queue():
 @bp.route("/moderation/reports")
 def reports():
     """Comments reported (or hidden after reports) in the moderator's centres, the one waiting longest first."""
+    from app.admin import audit_view
     from app.comments import queries as comment_queries
 
+    items = comment_queries.reported_comments(current_user)
     return render_template(
         "moderation/reports.html",
-        items=comment_queries.reported_comments(current_user),
+        items=items,
+        histories=audit_view.histories("Comment", [item.comment.id for item in items]),
+        describe=lambda entry: audit_view.describe(entry, current_user),
     )
 
 
