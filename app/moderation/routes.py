@@ -125,7 +125,12 @@ DRAFT_KEY = "moderation_review_draft"
 
 def save_typed_reason(idea, form):
     """Keep the typed decision and reason for this idea while the moderator saves the reason for reuse."""
-    session[DRAFT_KEY] = {"idea": idea.id, "decision": form.decision.data or "", "reason": form.reason.data or ""}
+    session[DRAFT_KEY] = {
+        "idea": idea.id,
+        "centre": idea.centre_id,
+        "decision": form.decision.data or "",
+        "reason": form.reason.data or "",
+    }
     state = DECISION_STATE.get(form.decision.data or "")
     return redirect(url_for("moderation.new_reason", decision=state, idea=idea.id))
 
@@ -198,6 +203,8 @@ def new_reason():
         form.decision.data = request.args["decision"]
     if request.method == "GET" and draft:
         form.text.data = draft.get("reason", "")
+        if "centre" in form:
+            form.centre.data = draft.get("centre")
     if form.validate_on_submit():
         services.create_reason_template(
             current_user, chosen_centre_id(form, centres), form.decision.data, form.title.data, form.text.data

@@ -313,3 +313,18 @@ def test_every_recorded_action_has_a_sentence_in_both_languages(ctx):
             re.findall(r"%\(\w+\)s", english)
         ), name
         assert name.split(".")[0] in AREAS, f"{name}: its area is not in the filter"
+
+
+def test_saving_a_reason_from_a_review_picks_the_ideas_centre(client, idea, preili, aglona):
+    both = make_user(email="both@example.com", display_name="Ilze", moderates=[aglona, preili])
+    log_in(client, both.email)
+    response = post_form(
+        client,
+        review_path(idea),
+        {"decision": "decline", "reason": "Nav vietas", "save_reason": "1"},
+        token_from=review_path(idea),
+    )
+
+    page = html(client.get(response.headers["Location"]))
+
+    assert re.search(rf'<option selected value="{preili.id}">|<option value="{preili.id}" selected', page)
