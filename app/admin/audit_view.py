@@ -70,7 +70,9 @@ def who(entry, viewer):
         return escape(_("Automatic (%(num)s reports)", num=(entry.details or {}).get("reports", 3)))
     if entry.action == "access.denied":
         return escape(_("Someone not logged in"))
-    return escape(_("The system"))
+    if entry.action == "admin.created_by_cli":
+        return escape(_("The system"))
+    return escape(_("A deleted account"))  # the person was there; their account has since been deleted
 
 
 def subject_of(entry):

@@ -328,3 +328,14 @@ def test_saving_a_reason_from_a_review_picks_the_ideas_centre(client, idea, prei
     page = html(client.get(response.headers["Location"]))
 
     assert re.search(rf'<option selected value="{preili.id}">|<option value="{preili.id}" selected', page)
+
+
+def test_an_action_of_a_since_deleted_account_says_so(as_moderator, idea):
+    from app.audit.services import record_audit
+
+    record_audit("idea.submit", subject=idea, centre_id=idea.centre_id)  # the author's account is gone
+    db.session.commit()
+
+    visible = re.sub(r"<[^>]+>", "", html(as_moderator.get("/admin/audit")))
+
+    assert "Dzēsts konts iesniedza ideju „Ēdnīca skolā” izskatīšanai" in visible
