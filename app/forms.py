@@ -7,7 +7,7 @@ what the person had typed was lost. Here each becomes an error next to its field
 
 from datetime import date, datetime
 
-from flask import abort
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, FieldList, FormField, IntegerField, SelectMultipleField, StringField
@@ -33,6 +33,20 @@ class Form(FlaskForm):
         super().process(*args, **kwargs)
         for field in self:
             refuse_unstorable(field)
+
+    def validate(self, extra_validators=None):
+        """Validate as WTForms does; a form with errors marks the page, whose title then starts with "Error:"."""
+        valid = super().validate(extra_validators)
+        if not valid:
+            g.form_has_errors = True
+        return valid
+
+    def validate_on_submit(self, extra_validators=None):
+        """As Flask-WTF's; a sent form refused by a subclass's own checks marks the page too."""
+        valid = super().validate_on_submit(extra_validators)
+        if self.is_submitted() and not valid:
+            g.form_has_errors = True
+        return valid
 
 
 def refuse_unstorable(field):

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from app.accounts.models import User
 from app.accounts.services import set_roles
-from app.admin import bp, queries, services
+from app.admin import audit_view, bp, queries, services
 from app.admin.forms import CategoryForm, RolesForm, SuspendForm
+from app.audit.sentences import areas_of
 from app.centres.queries import all_centres, centre_choices
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
@@ -201,10 +202,11 @@ def audit_log():
     return render_template(
         "admin/audit.html",
         pagination=queries.audit_entries(current_user, action, actor, page, centre_id),
-        actions=queries.audit_actions(current_user),
+        areas=areas_of(queries.audit_actions(current_user)),
         action=action,
         actor=actor,
         centres=centres,
         centre_id=centre_id,
         centre_names={centre.id: centre.name for centre in centres},
+        describe=lambda entry: audit_view.describe(entry, current_user),
     )

@@ -183,6 +183,13 @@ class Idea(db.Model):
         return IdeaState.LABELS[self.state]
 
     @property
+    def changes_request(self):
+        """The moderator's "changes requested" decision the author is answering now (an IdeaEvent), or None."""
+        if self.state != IdeaState.CHANGES_REQUESTED:
+            return None
+        return next((e for e in reversed(self.events) if e.to_state == IdeaState.CHANGES_REQUESTED), None)
+
+    @property
     def kind_label(self):
         """What kind of idea it is (a local improvement or a social enterprise), in words people read."""
         return IdeaKind.LABELS[self.kind]

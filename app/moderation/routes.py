@@ -1,6 +1,6 @@
 """Moderation pages: the review queue, decisions on ideas, reported comments, saved reason texts."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +11,7 @@ from app.forms import EmptyForm
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.ideas.services import transition
 from app.moderation import bp, queries, services
-from app.moderation.forms import DECISION_LABELS, STATE_DECISION, DecisionForm, ReasonTemplateForm
+from app.moderation.forms import DECISION_LABELS, DECISION_STATE, STATE_DECISION, DecisionForm, ReasonTemplateForm
 from app.moderation.models import ReasonTemplate
 from app.pagination import requested_page
 from app.permissions import can_decide_idea, can_moderate, can_moderate_centre
@@ -42,11 +42,15 @@ def queue():
 @bp.route("/moderation/reports")
 def reports():
     """Comments reported (or hidden after reports) in the moderator's centres, the one waiting longest first."""
+    from app.admin import audit_view
     from app.comments import queries as comment_queries
 
+    items = comment_queries.reported_comments(current_user)
     return render_template(
         "moderation/reports.html",
-        items=comment_queries.reported_comments(current_user),
+        items=items,
+        histories=audit_view.histories("Comment", [item.comment.id for item in items]),
+        describe=lambda entry: audit_view.describe(entry, current_user),
     )
 
 
@@ -66,6 +70,9 @@ def review_idea(idea_id):
     form.set_saved_reasons(queries.reason_templates_of_centre(idea.centre_id))
     if request.method == "POST" and idea.state != IdeaState.SUBMITTED:
         return decided_already(idea)
+    if "save_reason" in request.form and form.csrf_token.validate(form):
+        return save_typed_reason(idea, form)
+    keep_typed_reason(idea, form)
     if form.validate_on_submit():
         action = form.decision.data
         try:
@@ -110,6 +117,40 @@ def decided_already(idea):
         )
     flash(message, "error")
     return redirect(url_for("moderation.review_idea", idea_id=idea.id))
+
+
+#: the session key holding a decision being written while its reason is saved for reuse
+DRAFT_KEY = "moderation_review_draft"
+
+
+def save_typed_reason(idea, form):
+    """Keep the typed decision and reason for this idea while the moderator saves the reason for reuse."""
+    session[DRAFT_KEY] = {
+        "idea": idea.id,
+        "centre": idea.centre_id,
+        "decision": form.decision.data or "",
+        "reason": form.reason.data or "",
+    }
+    state = DECISION_STATE.get(form.decision.data or "")
+    return redirect(url_for("moderation.new_reason", decision=state, idea=idea.id))
+
+
+def keep_typed_reason(idea, form):
+    """On coming back to the review, fill the form with the decision and reason typed before saving the reason."""
+    draft = session.get(DRAFT_KEY)
+    if request.method != "GET" or not draft or draft.get("idea") != idea.id:
+        return
+    session.pop(DRAFT_KEY)
+    form.decision.data = draft.get("decision") or None
+    form.reason.data = draft.get("reason", "")
+
+
+def typed_reason_draft():
+    """The decision being written whose reason is being saved for reuse, or None."""
+    draft = session.get(DRAFT_KEY)
+    if draft and str(draft.get("idea")) == request.args.get("idea"):
+        return draft
+    return None
 
 
 def photo_url(idea):
@@ -157,14 +198,21 @@ def new_reason():
     if not centres:
         abort(404)
     form = reason_form(centres)
+    draft = typed_reason_draft()
     if request.method == "GET" and request.args.get("decision") in STATE_DECISION:
         form.decision.data = request.args["decision"]
+    if request.method == "GET" and draft:
+        form.text.data = draft.get("reason", "")
+        if "centre" in form:
+            form.centre.data = draft.get("centre")
     if form.validate_on_submit():
         services.create_reason_template(
             current_user, chosen_centre_id(form, centres), form.decision.data, form.title.data, form.text.data
         )
         db.session.commit()
         flash(_("The reason “%(title)s” is saved.", title=form.title.data.strip()), "success")
+        if draft:  # back to the decision being written, with what was typed there
+            return redirect(url_for("moderation.review_idea", idea_id=draft["idea"]))
         return redirect(url_for("moderation.reasons"))
     return render_template("moderation/reason_form.html", form=form, template=None)
 

@@ -93,7 +93,7 @@ def decide(page, idea_id, decision, reason=""):
     form = page.locator(f"main form[action='/moderation/ideas/{idea_id}']")
     form.locator(f"input[name=decision][value={decision}]").check()
     form.locator("#reason").fill(reason)
-    form.locator("button[type=submit]").click()
+    form.locator("button[type=submit]:not([name=save_reason])").click()
 
 
 def report_comment(page, idea_id, comment_id, reason):

@@ -164,9 +164,13 @@ def test_people_list_without_a_search_shows_everyone_newest_first(as_admin, list
 
 
 def audit_rows(page):
-    """(who, action) for each row of the audit table."""
-    rows = re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>(.*?)</td>\s*<td><code>(.*?)</code></td>", page, re.S)
-    return [(re.sub(r"<[^>]+>", "", who).strip(), action) for who, action in rows]
+    """(the first person the sentence names, action) for each row of the audit table."""
+    rows = re.findall(
+        r'<tr data-action="([^"]*)">\s*<td>[^<]*</td>\s*'
+        r'<td class="audit__sentence">[^\n]*?<strong class="audit__who">(.*?)</strong>',
+        page,
+    )
+    return [(re.sub(r"<[^>]+>", "", who), action) for action, who in rows]
 
 
 @pytest.fixture
