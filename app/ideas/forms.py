@@ -83,15 +83,15 @@ class IdeaForm(Form):
         invalid_choice_message=_l("Please choose a centre from the list."),
     )
     place = StringField(
-        _l("Place (optional)"),
+        _l("Address or place (optional)"),
         description=_l("An address or a place people know, e.g. “Raiņa parks, Preiļi”."),
         validators=[Optional(), Length(max=PLACE_MAX, message=_l("A place can be at most %(max)d characters long.")), one_line],
     )
     latitude = StringField(
-        _l("Latitude (optional)"), description=_l("In degrees, e.g. 56.2942."), validators=[Optional(), Length(max=20), one_line]
+        _l("First number (north)"), description=_l("e.g. 56.2942"), validators=[Optional(), Length(max=20), one_line]
     )
     longitude = StringField(
-        _l("Longitude (optional)"), description=_l("In degrees, e.g. 26.7246."), validators=[Optional(), Length(max=20), one_line]
+        _l("Second number (east)"), description=_l("e.g. 26.7246"), validators=[Optional(), Length(max=20), one_line]
     )
     needs = TextAreaField(
         _l("What is needed (optional)"),
@@ -107,6 +107,7 @@ class IdeaForm(Form):
     )
     photo = FileField(_l("Photo (optional)"))
     remove_photo = BooleanField(_l("Remove the current photo"))
+    discard_pending = BooleanField(_l("Remove the kept photo"))
 
     #: the uploaded photo re-encoded as JPEG bytes, set by validate_photo
     photo_jpeg = None
@@ -114,18 +115,17 @@ class IdeaForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.photo.description = _l(
-            "A JPEG, PNG, WebP or GIF picture of up to %(mb)d MB. If the form shows an "
-            "error or a preview, please choose the photo again.",
+            "A JPEG, PNG, WebP or GIF picture of up to %(mb)d MB.",
             mb=max(1, current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)),
         )
 
     def validate_latitude(self, field):
         """Refuse a latitude that is not a number between -90 and 90 (none at all is fine)."""
-        self._check_coordinate(field, 90, _l("A latitude is a number between -90 and 90, e.g. 56.2942."))
+        self._check_coordinate(field, 90, _l("The first number of a map position is between -90 and 90, e.g. 56.2942."))
 
     def validate_longitude(self, field):
         """Refuse a longitude that is not a number between -180 and 180 (none at all is fine)."""
-        self._check_coordinate(field, 180, _l("A longitude is a number between -180 and 180, e.g. 26.7246."))
+        self._check_coordinate(field, 180, _l("The second number of a map position is between -180 and 180, e.g. 26.7246."))
 
     @staticmethod
     def _check_coordinate(field, limit, message):
@@ -155,7 +155,7 @@ class IdeaForm(Form):
         valid = super().validate(extra_validators)
         if bool(self.latitude.data) != bool(self.longitude.data):
             missing = self.longitude if self.latitude.data else self.latitude
-            missing.errors = list(missing.errors) + [_l("Please give both the latitude and the longitude, or neither.")]
+            missing.errors = list(missing.errors) + [_l("Please give both numbers of the map position, or leave both empty.")]
             valid = False
         if self.seeking_school_partner.data:
             if not self.partner_age_groups.data:

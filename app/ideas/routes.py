@@ -23,7 +23,7 @@ from app import permissions
 from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import checked_button_form
-from app.ideas import bp, list_queries, photos, queries, services
+from app.ideas import bp, list_queries, pending, photos, queries, services
 from app.ideas.forms import IdeaForm
 
 #: the buttons of the idea form; anything else counts as "save"
@@ -97,9 +97,37 @@ def initial_data(idea):
     }
 
 
-def render_form(form, idea=None, preview=False, photo_dropped=False):
+def render_form(form, idea=None, preview=False, kept=None):
     """The idea form page, for a new idea or one being changed, with the preview above it when asked for."""
-    return render_template("ideas/form.html", form=form, idea=idea, preview=preview, photo_dropped=photo_dropped)
+    return render_template("ideas/form.html", form=form, idea=idea, preview=preview, kept=kept)
+
+
+def form_key(idea):
+    """Which form a pending photo belongs to: "new", or the id of the idea being changed."""
+    return idea.id if idea else "new"
+
+
+def shown_again(form, action, idea=None):
+    """The form shown again (a preview or errors): a photo that passed its checks is kept as pending, not lost."""
+    forged = "csrf_token" in form.errors  # a form from another site: it changes nothing in the session
+    if not forged and form.photo_jpeg is not None:
+        pending.keep(form.photo_jpeg, form.photo.data.filename, current_user.id, form_key(idea))
+    elif not forged and form.discard_pending.data:
+        pending.discard()
+    form.discard_pending.data = False
+    kept = pending.current(current_user.id, form_key(idea))
+    return render_form(form, idea, preview=action == "preview" and not forged, kept=kept)
+
+
+def chosen_photo(form, idea=None):
+    """The stored name of the photo to save with the idea: a new upload, else the kept pending one (or None)."""
+    if form.photo_jpeg is not None:
+        pending.discard()
+        return photos.save_photo(form.photo_jpeg)
+    if form.discard_pending.data:
+        pending.discard()
+        return None
+    return pending.take(current_user.id, form_key(idea))
 
 
 def create_limit():
@@ -130,12 +158,10 @@ def new_idea():
     action = chosen_action()
     valid = form.validate()
     if action == "preview" or not valid:
-        return render_form(
-            form, preview=action == "preview" and "csrf_token" not in form.errors, photo_dropped=form.photo_jpeg is not None
-        )
+        return shown_again(form, action)
     content = form.content()
     content["centre_id"] = form.centre.data if "centre" in form else only_centre
-    image_name = photos.save_photo(form.photo_jpeg) if form.photo_jpeg is not None else None
+    image_name = chosen_photo(form)
     try:
         idea = services.create_idea(current_user, image_name=image_name, **content)
         if action == "submit":
@@ -177,15 +203,13 @@ def edit_idea(idea_id):
     action = chosen_action()
     valid = form.validate()
     if action == "preview" or not valid:
-        return render_form(
-            form, idea, preview=action == "preview" and "csrf_token" not in form.errors, photo_dropped=form.photo_jpeg is not None
-        )
+        return shown_again(form, action, idea)
     content = form.content()
     content["centre_id"] = form.centre.data if "centre" in form else kept_centre
     old_image = idea.image_name
-    new_image = None
-    if form.photo_jpeg is not None:
-        new_image = content["image_name"] = photos.save_photo(form.photo_jpeg)
+    new_image = chosen_photo(form, idea)
+    if new_image is not None:
+        content["image_name"] = new_image
     elif form.remove_photo.data:
         content["image_name"] = None
     try:
@@ -213,6 +237,18 @@ def my_ideas():
 
 
 # The idea's photo ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/ideas/kept-photo")
+@login_required
+def kept_photo():
+    """The photo kept for the person's own form (?form=new or an idea's id) while it shows an error; anyone else: 404."""
+    kept = pending.current(current_user.id, request.args.get("form", ""))
+    if kept is None:
+        abort(404)
+    response = send_from_directory(photos.upload_folder(), kept["name"], mimetype="image/jpeg", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/ideas/<int:idea_id>/photo")

@@ -203,12 +203,12 @@ def test_errors_are_shown_next_to_the_fields_the_text_is_kept_and_nothing_is_sav
     text = page(response)
     assert field_error(text, "title") == "Please give the idea a title."
     assert "at most 300 characters" in field_error(text, "summary")
-    assert field_error(text, "longitude") == "Please give both the latitude and the longitude, or neither."
+    assert field_error(text, "longitude") == "Please give both numbers of the map position, or leave both empty."
     assert field_error(text, "category") == "Please choose a category from the list."
     assert "age group" in text and 'id="partner_age_groups-error"' in text
     assert "Parkā trūkst **soliņu**." in html_module.unescape(text)  # what was written is still there
-    assert "choose it again" in text  # the photo cannot be kept by a form with errors
-    assert ideas() == [] and os.listdir(uploads) == [] if uploads.exists() else True
+    assert "Photo kept:" in text and "photo.jpg" in text  # kept as pending
+    assert ideas() == [] and len(os.listdir(uploads)) == 1
 
 
 def test_values_the_form_does_not_offer_are_refused(client, idea_people):
@@ -219,8 +219,8 @@ def test_values_the_form_does_not_offer_are_refused(client, idea_people):
     text = page(response)
     assert response.status_code == 200
     assert field_error(text, "centre") == "Please choose a centre from the list."
-    assert "A latitude is a number between -90 and 90" in field_error(text, "latitude")
-    assert "A longitude is a number between -180 and 180" in field_error(text, "longitude")
+    assert "The first number of a map position is between -90 and 90" in field_error(text, "latitude")
+    assert "The second number of a map position is between -180 and 180" in field_error(text, "longitude")
     assert 'id="kind-error"' in text and 'id="partner_subjects-error"' in text
     assert ideas() == []
     # fields the form does not declare are ignored (no mass assignment)
