@@ -136,7 +136,9 @@ def test_a_form_in_error_points_at_the_radio_group_at_320px(new_page, scene):
     summary.locator('a[href="#kind"]').click()
     expect(group).to_be_focused()
     # a text field in error shows the red border (2px, the error colour), not the plain grey one
-    border = page.locator("#title").evaluate("el => getComputedStyle(el).borderTopColor + ' ' + getComputedStyle(el).borderTopWidth")
+    border = page.locator("#title").evaluate(
+        "el => `${getComputedStyle(el).borderTopColor} ${getComputedStyle(el).borderTopWidth}`"
+    )
     assert border == "rgb(176, 0, 32) 2px", border
     assert_no_sideways_scroll(page, 320)
     a11y.check(page)
