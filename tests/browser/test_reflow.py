@@ -143,3 +143,18 @@ def test_a_form_in_error_points_at_the_radio_group_at_320px(new_page, scene):
     assert_no_sideways_scroll(page, 320)
     a11y.check(page)
     a11y.assert_clean()
+
+
+#: WCAG 1.4.12: the spacing a reader may impose on every page's text
+TEXT_SPACING = "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"
+
+
+def test_my_page_and_an_activity_reflow_with_wcag_text_spacing(new_page, scene):
+    page = new_page(**NARROW)
+    log_in(page, scene["resident"], PERSON_PASSWORD)
+    for path in ("/me", "/me/record", "/activities/{activity}", "/activities"):
+        page.goto(path.format(**scene["ids"]))
+        page.add_style_tag(content=TEXT_SPACING)
+        spacing = page.locator("main p").first.evaluate("el => getComputedStyle(el).wordSpacing")
+        assert spacing != "0px", "the text spacing was not applied (blocked by the page's CSP?)"
+        assert_no_sideways_scroll(page, 320)
