@@ -146,7 +146,10 @@ def test_a_form_in_error_points_at_the_radio_group_at_320px(new_page, scene):
 
 
 #: WCAG 1.4.12: the spacing a reader may impose on every page's text
-TEXT_SPACING = "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
 
 
 def test_my_page_and_an_activity_reflow_with_wcag_text_spacing(new_page, scene):
