@@ -157,9 +157,8 @@ def test_idea_from_draft_to_moderated_discussion(new_page, live_app, live_person
     expect(author.locator("#title")).to_have_value(TITLE)  # the form keeps what was written
     expect(author.locator("#description")).to_have_value(DESCRIPTION)
     assert ideas_titled(live_app, TITLE) == 0, "the preview saved the idea"
-    # A preview does not keep a file: the page says so, and the resident chooses the photo again.
-    expect(preview.locator(".field__error")).to_be_visible()
-    author.set_input_files("#photo", photo)
+    # The preview keeps the photo: the page shows it, and it is saved with the idea without choosing it again.
+    expect(author.locator("main .idea-form__kept-photo img")).to_be_visible()
 
     press(author, "submit")
     idea_id = idea_id_of(author)
