@@ -28,3 +28,13 @@ def test_an_english_first_log_in_is_welcomed_by_name(app, ctx):
     page = html(client.get("/", headers={"Accept-Language": "en"}))
     assert "Welcome to Kopiena, Anna Bērziņa!" in page
     assert "Welcome back" not in page
+
+
+def test_roles_on_my_page_are_neutral_and_joined_without_stray_spaces(app, ctx, preili):
+    person = make_user(email="ilze@example.com", display_name="Ilze Liepa", admin=True, moderates=(preili,))
+    client = app.test_client()
+    log_in(client, person.email)
+    page = " ".join(html(client.get("/me")).split())
+    assert f"Dalība kopienā, administrēšana, koordinācija: {preili.name}" in page
+    assert " ," not in page
+    assert "Iedzīvotājs" not in page and "administrators" not in page
