@@ -7,7 +7,7 @@ from flask_login import current_user
 from app import permissions
 from app.activities.models import ActivityState, RegistrationState
 from app.comments.queries import CommentView
-from app.i18n import LANGUAGE_NAMES
+from app.i18n import LANGUAGE_NAMES, format_date, format_datetime, format_time
 from app.ideas.models import IdeaState
 from app.main.forms import LanguageForm
 from app.markdown import render_markdown
@@ -31,6 +31,10 @@ def register_template_helpers(app):
     """Give every template the markdown filter, the state names, permissions and the header's values."""
     # {{ idea.description|markdown }}: user Markdown, sanitised with an allow-list (app/markdown.py)
     app.add_template_filter(render_markdown, "markdown")
+    # replace Flask-Babel's: four-digit years, British English, a 24-hour clock (app/i18n.py)
+    app.add_template_filter(format_date, "dateformat")
+    app.add_template_filter(format_datetime, "datetimeformat")
+    app.add_template_filter(format_time, "timeformat")
     app.jinja_env.globals.update(STATES)
 
     @app.context_processor

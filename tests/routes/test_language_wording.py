@@ -1,5 +1,11 @@
 """Wording people read: greetings without a name in the wrong case, no "welcome back" the first time, dates."""
 
+from datetime import datetime
+
+import pytest
+from flask_babel import force_locale
+
+from app.i18n import format_date, format_datetime, format_time
 from tests.factories import make_user
 from tests.helpers import html, log_in
 
@@ -38,3 +44,30 @@ def test_roles_on_my_page_are_neutral_and_joined_without_stray_spaces(app, ctx, 
     assert f"Dalība kopienā, administrēšana, koordinācija: {preili.name}" in page
     assert " ," not in page
     assert "Iedzīvotājs" not in page and "administrators" not in page
+
+
+DATES = [
+    # language, filter, format, expected for 5 December 2026, 14:30 in Riga
+    ("lv", format_date, "short", "05.12.2026."),
+    ("lv", format_datetime, "short", "05.12.2026. 14:30"),
+    ("lv", format_date, "month", "2026. gada decembris"),
+    ("lv", format_time, "short", "14:30"),
+    ("en", format_date, "short", "5 Dec 2026"),
+    ("en", format_date, "medium", "5 Dec 2026"),
+    ("en", format_date, "long", "5 December 2026"),
+    ("en", format_datetime, "short", "5 Dec 2026, 14:30"),
+    ("en", format_date, "month", "December 2026"),
+    ("en", format_time, "short", "14:30"),
+]
+
+
+@pytest.mark.parametrize(("language", "formatter", "pattern", "expected"), DATES)
+def test_dates_have_four_digit_years_and_a_24_hour_clock(ctx, language, formatter, pattern, expected):
+    moment = datetime(2026, 12, 5, 12, 30)  # UTC; Riga is two hours ahead in winter
+    with force_locale(language):
+        assert formatter(moment, pattern) == expected
+
+
+def test_the_calendar_month_heading_is_latvian(client):
+    page = html(client.get("/activities/calendar?month=2026-12"))
+    assert "2026. gada decembris" in page
