@@ -71,3 +71,13 @@ def test_dates_have_four_digit_years_and_a_24_hour_clock(ctx, language, formatte
 def test_the_calendar_month_heading_is_latvian(client):
     page = html(client.get("/activities/calendar?month=2026-12"))
     assert "2026. gada decembris" in page
+
+
+def test_latvian_hints_speak_plainly(app, ctx):
+    person = make_user(email="maija@example.com", display_name="Maija Ozola", language="lv")
+    client = app.test_client()
+    log_in(client, person.email)
+    page = html(client.get("/ideas/new"))
+    assert "Vieta kartē" in page
+    for jargon in ("Ģeogrāfisk", "Markdown", "URL", "“"):
+        assert jargon not in page
