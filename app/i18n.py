@@ -1,11 +1,14 @@
 """Which language a page is shown in: the person's setting, else a cookie, else the browser."""
 
+import re
+
 from flask import current_app, has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_time as babel_format_time
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 LANGUAGE_COOKIE = "kopiena_lang"
@@ -67,3 +70,14 @@ def format_datetime(value, format="medium"):
 def format_time(value, format="short"):
     """A time of day on a 24-hour clock in every language ("14:30")."""
     return babel_format_time(value, "HH:mm" if format == "short" else format)
+
+
+#: an opening quote of ours straight before the name's own opening one, and a closing one straight after its closing one
+DOUBLED_OPENING = re.compile(r"([„“])(?:[„“\"]|&#34;|&quot;)")
+DOUBLED_CLOSING = re.compile(r"(?:[”“\"]|&#34;|&quot;)”")
+
+
+def single_quotes(text):
+    """A translated sentence with one pair of quotes around a name that brings its own: „„Zaļā klase”” → „Zaļā klase”."""
+    single = DOUBLED_CLOSING.sub("”", DOUBLED_OPENING.sub(r"\1", str(text)))
+    return Markup(single) if isinstance(text, Markup) else single

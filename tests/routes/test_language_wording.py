@@ -3,9 +3,10 @@
 from datetime import datetime
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
-from app.i18n import format_date, format_datetime, format_time
+from app.i18n import format_date, format_datetime, format_time, single_quotes
 from tests.factories import make_user
 from tests.helpers import html, log_in
 
@@ -81,3 +82,22 @@ def test_latvian_hints_speak_plainly(app, ctx):
     assert "Vieta kartē" in page
     for jargon in ("Ģeogrāfisk", "Markdown", "URL", "“"):
         assert jargon not in page
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ideja „„Zaļā klase”” ir publicēta.", "Ideja „Zaļā klase” ir publicēta."),
+        ("Ideja „&#34;Zaļā klase&#34;” ir publicēta.", "Ideja „Zaļā klase” ir publicēta."),
+        ("Biedrība „Zaļā” lomā „Palīgs”", "Biedrība „Zaļā” lomā „Palīgs”"),
+        ("about “„Zaļā klase””", "about “Zaļā klase”"),
+    ],
+)
+def test_a_name_with_its_own_quotes_gets_no_second_pair(text, expected):
+    assert single_quotes(text) == expected
+
+
+def test_pages_do_not_double_the_quotes_of_a_name(app, ctx):
+    with app.test_request_context():
+        page = render_template_string('{{ _("Someone wrote “%(title)s”", title=title) }}', title='"Zaļā klase"')
+    assert page == "Someone wrote “Zaļā klase”"
