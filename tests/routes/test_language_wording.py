@@ -101,3 +101,14 @@ def test_pages_do_not_double_the_quotes_of_a_name(app, ctx):
     with app.test_request_context():
         page = render_template_string('{{ _("Someone wrote “%(title)s”", title=title) }}', title='"Zaļā klase"')
     assert page == "Someone wrote “Zaļā klase”"
+
+
+def test_a_formatting_hint_links_to_a_short_help_page(app, ctx):
+    person = make_user(email="liga@example.com", display_name="Līga Zariņa", language="lv")
+    client = app.test_client()
+    log_in(client, person.email)
+    assert 'href="/help/formatting"' in html(client.get("/ideas/new"))
+    page = html(client.get("/help/formatting"))
+    assert "Kā noformēt tekstu" in page
+    assert "<strong>svarīgi</strong>" in page
+    assert "<li>otas</li>" in page
