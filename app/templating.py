@@ -36,6 +36,7 @@ def register_template_helpers(app):
     app.add_template_filter(format_date, "dateformat")
     app.add_template_filter(format_datetime, "datetimeformat")
     app.add_template_filter(format_time, "timeformat")
+    app.add_template_filter(single_quotes, "single_quotes")  # flashes, translated in Python
     translate = app.jinja_env.globals["gettext"]
 
     @pass_context

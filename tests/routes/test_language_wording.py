@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from flask import render_template_string
+from flask import flash, render_template_string
 from flask_babel import force_locale
 
 from app.i18n import format_date, format_datetime, format_time, single_quotes
@@ -112,3 +112,10 @@ def test_a_formatting_hint_links_to_a_short_help_page(app, ctx):
     assert "Kā noformēt tekstu" in page
     assert "<strong>svarīgi</strong>" in page
     assert "<li>otas</li>" in page
+
+
+def test_flashed_messages_do_not_double_the_quotes_of_a_name(app, ctx):
+    with app.test_request_context("/"):
+        flash("Ideja „„Zaļā klase”” ir publicēta.", "success")
+        page = render_template_string('{% extends "base.html" %}')
+    assert "Ideja „Zaļā klase” ir publicēta." in page
