@@ -3,11 +3,12 @@
 from flask import g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 
 from app import permissions
 from app.activities.models import ActivityState, RegistrationState
 from app.comments.queries import CommentView
-from app.i18n import LANGUAGE_NAMES
+from app.i18n import LANGUAGE_NAMES, format_date, format_datetime, format_time, single_quotes
 from app.ideas.models import IdeaState
 from app.main.forms import LanguageForm
 from app.markdown import render_markdown
@@ -31,6 +32,19 @@ def register_template_helpers(app):
     """Give every template the markdown filter, the state names, permissions and the header's values."""
     # {{ idea.description|markdown }}: user Markdown, sanitised with an allow-list (app/markdown.py)
     app.add_template_filter(render_markdown, "markdown")
+    # replace Flask-Babel's: four-digit years, British English, a 24-hour clock (app/i18n.py)
+    app.add_template_filter(format_date, "dateformat")
+    app.add_template_filter(format_datetime, "datetimeformat")
+    app.add_template_filter(format_time, "timeformat")
+    app.add_template_filter(single_quotes, "single_quotes")  # flashes, translated in Python
+    translate = app.jinja_env.globals["gettext"]
+
+    @pass_context
+    def gettext(context, string, **variables):
+        """The page's gettext, without doubled quotes around a name that has its own."""
+        return single_quotes(translate(context, string, **variables))
+
+    app.jinja_env.globals["gettext"] = gettext
     app.jinja_env.globals.update(STATES)
 
     @app.context_processor

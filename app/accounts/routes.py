@@ -169,10 +169,14 @@ def login():
             return render_template("accounts/login.html", form=form, show_resend=True)
         session.clear()  # a fresh session on every log-in: nothing planted before it survives
         start_session(user, remember=form.remember.data, user_agent=request.headers.get("User-Agent", ""))
-        services.record_login(user, ip_address=client_ip())
+        first_login = services.record_login(user, ip_address=client_ip())
         db.session.commit()
         login_user(user, remember=form.remember.data)
-        flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+        if first_login:
+            session["first_login"] = True  # the home page does not say "welcome back" in the first session
+            flash(_("Welcome to Kopiena, %(name)s!", name=user.display_name), "success")
+        else:
+            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
         return redirect(next_url())
     return render_template("accounts/login.html", form=form)
 

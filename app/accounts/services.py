@@ -10,6 +10,7 @@ from app.accounts.models import PasswordResetToken, User
 from app.accounts.passwords import hash_password, verify_password
 from app.accounts.sessions import end_all_sessions, end_session, hash_token
 from app.accounts.tokens import InvalidToken, fingerprint, make_token, read_token, same_fingerprint
+from app.audit.models import AuditEntry
 from app.audit.services import record_audit
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
@@ -129,8 +130,12 @@ def authenticate(email, password, ip_address=""):
 
 
 def record_login(user, ip_address=""):
-    """Note a successful log-in, with the client's address, in the audit log."""
+    """Note a successful log-in in the audit log; return True when it is the person's first one."""
+    earlier = db.session.scalar(
+        select(AuditEntry.id).where(AuditEntry.action == "account.login", AuditEntry.actor_id == user.id).limit(1)
+    )
     record_audit("account.login", actor=user, subject=user, ip_address=ip_address)
+    return earlier is None
 
 
 def log_out(user, token):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from babel.dates import get_day_names
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext, to_user_timezone, to_utc
+from flask_babel import get_locale, ngettext, to_user_timezone, to_utc
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +23,7 @@ from app.centres.queries import active_centres
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
+from app.i18n import format_date
 from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
@@ -115,7 +116,7 @@ def calendar():
         weekdays=weekdays,
         year=year,
         month=month,
-        month_title=format_date(date(year, month, 1), "LLLL yyyy"),
+        month_title=format_date(date(year, month, 1), "month"),
         today=today,
         centres=centres,
         centre=centre,

@@ -19,6 +19,12 @@ def home():
     return render_template("main/home.html", home=home_page())
 
 
+@bp.route("/help/formatting")
+def formatting_help():
+    """A short page on the simple formatting descriptions allow: bold, lists, links, headings."""
+    return render_template("main/formatting_help.html")
+
+
 @bp.route("/language", methods=["POST"])
 def switch_language():
     """Remember the chosen language (on the account too, when signed in) and go back to the page."""

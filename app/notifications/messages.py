@@ -1,10 +1,11 @@
 """What a notification says and where it leads, in the current language (page or mail)."""
 
 from flask import url_for
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import format_datetime
 from app.urls import external_url
 
 #: event → (text for the idea's author, text for everyone else); placeholders: actor, title, reason

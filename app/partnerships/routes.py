@@ -1,7 +1,6 @@
 """Pages of the partnerships domain: offering an organisation as a partner, inviting one, deciding, my partnerships."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from app.activities.models import Activity
 from app.errors import AlreadyDone, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
+from app.i18n import format_date
 from app.ideas.queries import idea_for
 from app.partnerships import bp, queries, services
 from app.partnerships.forms import InviteForm, OfferForm

@@ -8,12 +8,12 @@ from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import format_date
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.activities import services as activity_services
 from app.extensions import db
+from app.i18n import format_date
 from app.volunteering import services
 from app.volunteering.models import SignUp, VolunteerRole
 from tests.factories import make_activity, make_idea, make_registration, make_role, make_signup, make_user

@@ -4,13 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.errors import NotAllowed
 from app.extensions import db
+from app.i18n import format_date
 from app.ideas.models import IdeaState
 from app.moderation.models import ReasonTemplate
 from app.moderation.services import create_reason_template, delete_reason_template, send_moderator_digests, update_reason_template

@@ -247,7 +247,7 @@ def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_langu
         assert "Es palīdzēšu ar krāsošanu." in body
         assert stored[person.id].email_status == Notification.EMAIL_DONE
     # each in the person's language: the Latvian author is greeted in Latvian, the English follower in English
-    assert "Labdien, Anna Autore!" in mails[(author.email,)].get_content()
+    assert "Labdien!" in mails[(author.email,)].get_content()
     assert "Hello Valdis Sekotājs," in mails[(follower.email,)].get_content()
 
     again = run_ok("send-mail")
@@ -383,5 +383,5 @@ def test_digest_is_in_the_persons_language_and_send_mail_does_not_send_digest_it
 
     run_ok("send-digests")
     (mail,) = queued_mail()
-    assert "Labdien, Anna Autore!" in mail.body
+    assert "Labdien!" in mail.body
     assert mail.status == OutboxMessage.PENDING
