@@ -34,6 +34,7 @@ PUBLIC_PAGES = [
     "/accessibility",
     "/contact",
     "/cookies",
+    "/help/formatting",
 ]
 MY_PAGES = [
     "/me",
