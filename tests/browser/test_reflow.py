@@ -117,7 +117,10 @@ def test_the_coordinators_menu_stays_on_one_line_at_1280px(new_page, scene):
     for language in ("lv", "en"):
         page.goto("/me")
         if page.evaluate("document.documentElement.lang") != language:
-            page.locator(f".language-switch button[value={language}]").click()
+            # wait for the page in the other language, styles included, before measuring
+            with page.expect_navigation(wait_until="load"):
+                page.locator(f".language-switch button[value={language}]").click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
         middles = page.locator(".site-nav li, .brand, .language-switch").evaluate_all(
             "items => items.map(li => { const box = li.getBoundingClientRect(); return Math.round(box.top + box.height / 2); })"
         )
