@@ -42,7 +42,9 @@ def register_template_helpers(app):
     @pass_context
     def gettext(context, string, **variables):
         """The page's gettext, without doubled quotes around a name that has its own."""
-        return single_quotes(translate(context, string, **variables))
+        text = translate(context, string, **variables)
+        # only a name put into the sentence can bring its own quotes; most strings have none (a hot path)
+        return single_quotes(text) if variables else text
 
     app.jinja_env.globals["gettext"] = gettext
     app.jinja_env.globals.update(STATES)
