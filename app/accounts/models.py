@@ -2,7 +2,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.centres.models import Centre
@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     about: Mapped[str] = mapped_column(Text, default="")
     skills: Mapped[str] = mapped_column(String(500), default="")
     interests: Mapped[str] = mapped_column(String(500), default="")
+    #: the person chose to show a public profile page (name, about, skills; never the e-mail address)
+    profile_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     #: a suspended person cannot log in; their sessions are ended when this is set

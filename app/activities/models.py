@@ -68,6 +68,7 @@ class Activity(db.Model):
     __table_args__ = (
         CheckConstraint("state IN ('planned', 'open', 'completed', 'cancelled')", name="activity_state_known"),
         CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("comment_count >= 0", name="activity_comment_count_not_negative"),
         CheckConstraint("registered_count >= 0 AND registered_count <= capacity", name="registered_within_capacity"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("state <> 'cancelled' OR cancel_reason <> ''", name="cancellation_has_reason"),
@@ -106,6 +107,10 @@ class Activity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: the photo, carried over from its idea on promotion (random file name in the upload folder, as Idea.image_name)
+    image_name: Mapped[str | None] = mapped_column(String(64))
+    #: comments people can read (neither deleted nor hidden), maintained as Idea.comment_count is
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     centre: Mapped[Centre] = relationship()
     idea = relationship("Idea")

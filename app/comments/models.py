@@ -5,14 +5,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.extensions import db
+from app.ideas.models import REPORTS_TO_HIDE  # noqa: F401  (the same rule for ideas and comments)
 from app.timeutil import utcnow
-
-#: reports from this many different people hide a comment until a moderator looks at it
-REPORTS_TO_HIDE = 3
 
 
 class Comment(db.Model):
-    """A comment on an idea, or a reply to one (one level only)."""
+    """A comment on an idea or on an activity, or a reply to one (one level only)."""
 
     __tablename__ = "comments"
     __table_args__ = (
@@ -22,10 +20,15 @@ class Comment(db.Model):
         ),
         # the same form sent twice (a double-click) makes one comment
         UniqueConstraint("author_id", "submission_key"),
+        # on exactly one thing: an idea or an activity
+        CheckConstraint("(idea_id IS NULL) <> (activity_id IS NULL)", name="on_idea_or_activity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    #: the idea it is on (empty for a comment on an activity)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    #: the activity it is on (empty for a comment on an idea); by table name: activities sit above comments
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: the comment this one answers; replies to replies attach to the same top comment
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)

@@ -1,13 +1,16 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
 from app.timeutil import utcnow
+
+#: reports from this many different people hide an idea or a comment until a moderator looks at it
+REPORTS_TO_HIDE = 3
 
 
 class IdeaState:
@@ -96,6 +99,10 @@ class Idea(db.Model):
         CheckConstraint(f"state IN {IdeaState.ALL!r}", name="state_known"),
         CheckConstraint(f"kind IN {IdeaKind.ALL!r}", name="kind_known"),
         CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
+        # hidden by a moderator: the reason is always recorded
+        CheckConstraint(
+            "hidden_at IS NULL OR hidden_by_id IS NULL OR length(hidden_reason) > 0", name="idea_moderator_hide_has_reason"
+        ),
         # the list pages: newest published first, per centre, by support
         Index("ix_ideas_state_published", "state", "published_at", "id"),
         Index("ix_ideas_state_supports", "state", "support_count", "id"),
@@ -132,8 +139,15 @@ class Idea(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: hidden by a moderator (hidden_by_id set) or by reports pending review (hidden_by_id empty), as comments are
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: reports not yet reviewed by a moderator
+    open_report_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
     category: Mapped[Category] = relationship()
     centre: Mapped[Centre] = relationship()
     events: Mapped[list["IdeaEvent"]] = relationship(back_populates="idea", order_by="IdeaEvent.id", cascade="all, delete-orphan")
@@ -242,3 +256,20 @@ class Follow(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class IdeaReport(db.Model):
+    """A person reports an idea as inappropriate; one report per person per idea (as comment reports)."""
+
+    __tablename__ = "idea_reports"
+    __table_args__ = (UniqueConstraint("idea_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: set when a moderator restores or confirms the hiding
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    reporter: Mapped[User] = relationship()

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -146,3 +146,33 @@ class SignUp(db.Model):
     def is_active(self):
         """Applied or accepted: the offer to help still stands."""
         return self.state in SignUpState.ACTIVE
+
+
+#: the people a message to volunteers reached (kept with the message: notifications are purged after a while)
+volunteer_message_recipients = Table(
+    "volunteer_message_recipients",
+    db.metadata,
+    Column("message_id", Integer, ForeignKey("volunteer_messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class VolunteerMessage(db.Model):
+    """An idea's author or a coordinator writes to the accepted volunteers (of one role, or of every role of an idea
+    or activity); they read it in Kopiena and by mail, and nobody's address is shown to anyone."""
+
+    __tablename__ = "volunteer_messages"
+    __table_args__ = (CheckConstraint("idea_id IS NOT NULL OR activity_id IS NOT NULL", name="message_has_project"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: the project it is about; role_id empty: the volunteers of all its roles
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_roles.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    sender: Mapped[User | None] = relationship()
+    role: Mapped[VolunteerRole | None] = relationship()
+    recipients: Mapped[list[User]] = relationship(secondary=volunteer_message_recipients, order_by=User.id)

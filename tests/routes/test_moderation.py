@@ -230,9 +230,9 @@ def test_header_count_costs_one_statement_for_moderators_and_none_for_residents(
     resident = warmed_up_statements_of(resident_client, "/")
     moderator_statements = warmed_up_statements_of(moderator_client, "/")
 
-    counting = [s for s in moderator_statements if "open_report_count" in s]
+    counting = [s for s in moderator_statements if "comments.open_report_count" in s]
     assert len(counting) == 1 and counting[0].count("count(") == 2  # one SELECT with two scalar subqueries
-    assert not [s for s in resident if "open_report_count" in s]
+    assert not [s for s in resident if "comments.open_report_count" in s]
     assert len(moderator_statements) == len(resident) + 1
 
 
