@@ -6,6 +6,7 @@ tests. Without Chromium or Playwright these tests are skipped, except with CI=tr
 """
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,16 @@ def live_app(smtp_sink, tmp_path_factory):
             "run `make translations` (`make test` does)",
             pytrace=False,
         )
-    database = tmp_path_factory.mktemp("browser") / "browser.db"
+    app = make_live_app(tmp_path_factory.mktemp("browser") / "browser.db", smtp_sink)
+    with app.app_context():
+        seed_initiative_centres()
+        db.session.commit()
+    yield app
+    close_live_app(app)
+
+
+def make_live_app(database, smtp_sink):
+    """The app on a new SQLite file (its tables made), sending its mail to the sink."""
     app = create_app(
         "testing",
         {
@@ -107,9 +117,10 @@ def live_app(smtp_sink, tmp_path_factory):
     )
     with app.app_context():
         db.create_all()
-        seed_initiative_centres()
-        db.session.commit()
-    yield app
+    return app
+
+
+def close_live_app(app):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -122,10 +133,10 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    """The base URL of the app, served by werkzeug from a daemon thread on a free loopback port."""
-    server = make_server("127.0.0.1", free_port(), live_app, threaded=True, request_handler=QuietRequestHandler)
+@contextmanager
+def serving(app):
+    """Serve the app with werkzeug from a daemon thread on a free loopback port; gives its base URL."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
     thread.start()
     try:
@@ -134,6 +145,13 @@ def live_server(live_app):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The base URL of the app, served by werkzeug from a daemon thread on a free loopback port."""
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

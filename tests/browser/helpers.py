@@ -182,6 +182,13 @@ def log_in(page, address, password):
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+#: WCAG 1.4.12: the spacing a reader may impose on every page's text
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
+
+
 def assert_no_sideways_scroll(page, width):
     """The page is no wider than the screen (nothing to scroll sideways on a phone)."""
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

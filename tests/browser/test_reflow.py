@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from tests.browser.helpers import (
     PERSON_PASSWORD,
+    TEXT_SPACING,
     A11yAudit,
     assert_no_sideways_scroll,
     first_category,
@@ -149,13 +150,6 @@ def test_a_form_in_error_points_at_the_radio_group_at_320px(new_page, scene):
     assert_no_sideways_scroll(page, 320)
     a11y.check(page)
     a11y.assert_clean()
-
-
-#: WCAG 1.4.12: the spacing a reader may impose on every page's text
-TEXT_SPACING = (
-    "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
-    " p { margin-bottom: 2em !important; }"
-)
 
 
 def test_my_page_and_an_activity_reflow_with_wcag_text_spacing(new_page, scene):
