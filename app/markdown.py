@@ -17,10 +17,12 @@ LINK_REL = "nofollow ugc noopener"
 
 
 def shift_headings(state):
-    """The page has its own h1 and h2: the author's "#" becomes h3, "##" and deeper h4."""
+    """The page has its own h1 and h2: the author's biggest heading becomes h3, every smaller one h4, whether the
+    author began with "#" or with "##" (no level is skipped after the page's h2)."""
+    top = min((int(token.tag[1]) for token in state.tokens if token.type == "heading_open"), default=1)
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 2, 4)}"
+            token.tag = f"h{min(int(token.tag[1]) - top + 3, 4)}"
 
 
 def build_renderer():

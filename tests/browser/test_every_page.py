@@ -191,7 +191,8 @@ REFLOW = """() => {
 
 #: what axe-core does not check but issue 13 asks of every page: a table sits in a focusable, named region that
 #: scrolls; an error message is tied to its field (aria-invalid, aria-describedby); a link of the error summary
-#: leads to a field or group that takes the focus
+#: leads to a field or group that takes the focus; one <h1>, and no heading skips a level (a "#" in a comment
+#: is not a second <h1>)
 MARKUP = """() => {
     const found = [], name = el => el.outerHTML.slice(0, 120);
     for (const table of document.querySelectorAll("main table")) {
@@ -216,6 +217,13 @@ MARKUP = """() => {
         else if (target.tabIndex < 0 && !target.hasAttribute("tabindex"))
             found.push(`an error summary link leads to what cannot take the focus: ${name(target)}`);
     }
+    const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(h => h.getClientRects().length);
+    if (headings.filter(h => h.tagName === "H1").length !== 1)
+        found.push(`${headings.filter(h => h.tagName === "H1").length} visible <h1> headings (one names the page)`);
+    headings.forEach((h, i) => {
+        if (i && +h.tagName[1] > +headings[i - 1].tagName[1] + 1)
+            found.push(`a heading skips a level after <${headings[i - 1].tagName.toLowerCase()}>: ${name(h)}`);
+    });
     return found;
 }"""
 

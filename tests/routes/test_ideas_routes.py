@@ -284,7 +284,7 @@ def test_preview_shows_the_sanitised_markdown_keeps_the_text_and_saves_nothing(c
     assert response.status_code == 200
     text = page(response)
     preview = text[text.index('id="preview-heading"') : text.index("<form", text.index('id="preview-heading"'))]
-    assert "<h4>Plāns</h4>" in preview and "<strong>Soliņi</strong>" in preview
+    assert "<h3>Plāns</h3>" in preview and "<strong>Soliņi</strong>" in preview
     assert '<a href="https://www.openstreetmap.org" rel="nofollow ugc noopener">karte</a>' in preview
     assert "<script>" not in preview and "<img" not in preview
     assert "&lt;script&gt;" in preview

@@ -35,6 +35,11 @@ def test_headings_fit_under_the_pages_own_headings():
     assert [tag for tag, _ in elements(html)] == ["h3", "h4", "h4", "h4"]
 
 
+def test_an_author_who_starts_with_two_hashes_gets_no_skipped_heading_level():
+    html = render_markdown("## Kā tas notiktu\n\n### Sīkāk\n\n## Kas vajadzīgs")
+    assert [tag for tag, _ in elements(html)] == ["h3", "h4", "h3"]
+
+
 def test_links_get_rel_nofollow_ugc_noopener_and_keep_only_the_address():
     html = render_markdown('[karte](https://www.openstreetmap.org "virsraksts") un <https://kopiena.lv>')
     links = [attrs for tag, attrs in elements(html) if tag == "a"]
