@@ -278,6 +278,22 @@ def manages_project(user, target):
     return (is_active_member(user) and target.author_id == user.id) or user.moderates(target.centre_id)
 
 
+def can_message_volunteers(user, project):
+    """The project's people (manages_project) write to its accepted volunteers: on an idea while it is published
+    (a promoted idea's roles are its activity's), on an activity unless it was cancelled (thanks after it was held)."""
+    still_on = not project.is_cancelled if project.project_kind == "activity" else project.is_published
+    return still_on and manages_project(user, project)
+
+
+def can_read_volunteer_message(user, message, project):
+    """Its sender, the people it was sent to, and the project's people (manages_project); nobody else."""
+    if not is_signed_in(user):
+        return False
+    if message.sender_id == user.id or manages_project(user, project):
+        return True
+    return any(recipient.id == user.id for recipient in message.recipients)
+
+
 def can_invite_organisation(user, target, call):
     """The idea's author (or coordinators) asks the organisation behind an open partner call to join."""
     return call.is_open and is_open_for_partners(target) and manages_project(user, target)

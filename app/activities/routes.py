@@ -379,4 +379,10 @@ def register(activity_id):
 # The pages after the day and the calendar feeds live in their own modules of the same blueprint, and adding a
 # role to an activity (volunteer_roles.py) on the volunteering blueprint (imported here so that registering the
 # blueprints brings them all).
-from app.activities import attendance_routes, calendar_feeds, registration_routes, volunteer_roles  # noqa: E402,F401
+from app.activities import (  # noqa: E402,F401
+    attendance_routes,
+    calendar_feeds,
+    registration_routes,
+    volunteer_messages,
+    volunteer_roles,
+)

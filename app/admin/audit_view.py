@@ -120,7 +120,7 @@ def plain_name(subject):
 def detail_variables(entry):
     """The entry's details a sentence may name; state names in words."""
     details = entry.details or {}
-    variables = {key: details.get(key) for key in ("reports", "version", "minutes", "path")}
+    variables = {key: details.get(key) for key in ("reports", "version", "minutes", "path", "recipients")}
     state = details.get("state")
     variables["state"] = SignUpState.LABELS.get(state, state) if state else None
     return variables

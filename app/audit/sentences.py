@@ -2,7 +2,7 @@
 
 The variables a sentence may use: actor (who did it), object (the idea, activity, role… it was done to, quoted and
 linked), author (a comment's writer), person (the volunteer or representative the action was about), and the
-entry's own details (reports, version, state, minutes, path). The caller makes them safe HTML (names escaped,
+entry's own details (reports, version, state, minutes, path, recipients). The caller makes them safe HTML (names escaped,
 links built); a missing or empty one makes the sentence fall back to one that still reads sensibly.
 """
 
@@ -58,6 +58,7 @@ SENTENCES = {
     "signup.decline": _l("%(actor)s declined %(person)s for the role %(object)s"),
     "signup.withdraw": _l("%(actor)s withdrew from the role %(object)s"),
     "signup.attendance": _l("%(actor)s recorded %(person)s in the role %(object)s as “%(state)s”"),
+    "volunteers.messaged": _l("%(actor)s wrote to the volunteers of %(object)s"),
     "activity.create": _l("%(actor)s added the activity %(object)s"),
     "activity.update": _l("%(actor)s changed the activity %(object)s"),
     "activity.open": _l("%(actor)s opened registration for the activity %(object)s"),
@@ -95,6 +96,7 @@ AREAS = {
     "comment": _l("Comments"),
     "volunteer_role": _l("Volunteer roles"),
     "signup": _l("Volunteer applications"),
+    "volunteers": _l("Messages to volunteers"),
     "activity": _l("Activities"),
     "organisation": _l("Organisations"),
     "representative": _l("Representatives"),
@@ -104,6 +106,7 @@ AREAS = {
 #: a sentence that says more when the entry has it
 LONGER = {
     ("signup.attendance", "minutes"): _l("%(actor)s recorded %(person)s in the role %(object)s as “%(state)s”, %(minutes)s min"),
+    ("volunteers.messaged", "recipients"): _l("%(actor)s wrote to the volunteers of %(object)s (recipients: %(recipients)s)"),
 }
 FALLBACK = _l("%(actor)s: an action recorded as “%(action)s”")
 FALLBACK_OBJECT = _l("%(actor)s: an action recorded as “%(action)s” — %(object)s")

@@ -45,6 +45,7 @@ TEXTS = {
     "partnership_accepted": (_l("“%(organisation)s” and “%(title)s” are now partners"),) * 2,
     "partnership_declined": (_l("The partnership of “%(organisation)s” with “%(title)s” was declined"),) * 2,
     "partnership_withdrawn": (_l("The partnership of “%(organisation)s” with “%(title)s” was withdrawn"),) * 2,
+    "volunteer_message": (_l("%(actor)s wrote to the volunteers of “%(title)s”"),) * 2,
 }
 UNKNOWN_EVENT = _l("News about “%(title)s”")
 #: a reason longer than this is shortened in the one-line text (mails carry it whole below)
@@ -110,6 +111,9 @@ def idea_url(idea_id, anchor=None, external=False):
 
 def link(notification, external=False):
     """Where the notification leads: the idea, at the comment when there is one (absolute for mail)."""
+    message_id = (notification.data or {}).get("message_id")
+    if notification.event == "volunteer_message" and isinstance(message_id, int):
+        return address("volunteering.message_detail", external, message_id=message_id)
     if notification.activity_id is not None:
         return address("activities.activity_detail", external, activity_id=notification.activity_id)
     organisation_id = (notification.data or {}).get("organisation_id")

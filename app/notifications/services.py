@@ -53,6 +53,7 @@ EVENTS = {
     "partnership_accepted": "the side that proposed the partnership (data: organisation)",
     "partnership_declined": "the side that proposed the partnership (data: organisation)",
     "partnership_withdrawn": "the side that was to decide, or the partners (data: organisation)",
+    "volunteer_message": "the accepted volunteers an idea's author or a coordinator wrote to (data: role, message_id, text)",
 }
 EMAIL_STATUS_FOR = {
     EmailFrequency.IMMEDIATELY: Notification.EMAIL_IMMEDIATE,
@@ -74,6 +75,7 @@ URGENT_EVENTS = frozenset(
         "role_removed",  # an accepted volunteer should not turn up for a role that is gone
         "idea_changes_requested",  # the author has to act before the idea can go on
         "idea_declined",  # a decision the author waits for
+        "volunteer_message",  # the organiser writes to people already helping: practical instructions they wait for
     }
 )
 # Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, new sign-ups for the
@@ -95,6 +97,9 @@ def email_status(event, frequency):
 
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
 MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
+
+#: events whose mail has a template of its own (templates/email/<name>.txt); the rest use "notification"
+MAIL_TEMPLATES = {"volunteer_message": "volunteer_message"}
 
 #: immediate notifications loaded at a time by the mail worker
 IMMEDIATE_BATCH = 200
@@ -244,7 +249,8 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
                 notification.email_status = Notification.EMAIL_NONE
                 continue
             try:
-                queue_mail(user.email, "notification", user.language, notification=notification, **mail_context(user))
+                template = MAIL_TEMPLATES.get(notification.event, "notification")
+                queue_mail(user.email, template, user.language, notification=notification, **mail_context(user))
             except UNMAILABLE as error:
                 # One broken notification must not hold up everybody else's mail.
                 log.error("notification %s could not be mailed: %s", notification.id, error)

@@ -13,7 +13,7 @@ from app.ideas.models import Idea
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
 from app.urls import external_url
-from app.volunteering.models import SignUp, VolunteerRole
+from app.volunteering.models import SignUp, VolunteerMessage, VolunteerRole, volunteer_message_recipients
 
 
 def iso(moment):
@@ -144,6 +144,36 @@ def signups_section(user):
             "attendance_at": iso(signup.attendance_at),
         }
         for signup in rows
+    ]
+
+
+def volunteer_messages_section(user):
+    """Messages to volunteers the person sent (by_you, with how many people they reached) or received (not who else)."""
+    received = select(volunteer_message_recipients.c.message_id).where(volunteer_message_recipients.c.user_id == user.id)
+    rows = db.session.scalars(
+        select(VolunteerMessage)
+        .where(or_(VolunteerMessage.sender_id == user.id, VolunteerMessage.id.in_(received)))
+        .options(
+            joinedload(VolunteerMessage.role),
+            joinedload(VolunteerMessage.idea),
+            joinedload(VolunteerMessage.activity),
+            selectinload(VolunteerMessage.recipients),
+        )
+        .order_by(VolunteerMessage.created_at, VolunteerMessage.id)
+    )
+    return [
+        {
+            "id": message.id,
+            "by_you": message.sender_id == user.id,
+            "idea_id": message.idea_id,
+            "activity_id": message.activity_id,
+            "project_title": message.project.title,
+            "role": message.role.name if message.role else None,
+            "body": message.body,
+            "recipients": len(message.recipients) if message.sender_id == user.id else None,
+            "created_at": iso(message.created_at),
+        }
+        for message in rows
     ]
 
 

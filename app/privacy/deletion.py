@@ -32,7 +32,7 @@ from app.outbox.models import OutboxMessage
 from app.privacy.exports import check_password, remove_exports
 from app.privacy.models import DataExport
 from app.timeutil import utcnow
-from app.volunteering.models import SignUp
+from app.volunteering.models import SignUp, volunteer_message_recipients
 from app.volunteering.services import withdraw_signup
 
 #: what the password column holds once the account is deleted: no password hashes to it
@@ -107,7 +107,8 @@ def without_name(companion):
 
 
 def leave_volunteering(user):
-    """Withdraw the offers to help that still stand for what is ahead, and blank every sign-up's message."""
+    """Withdraw the offers to help that still stand for what is ahead, blank every sign-up's message, and take the
+    person off the messages to volunteers they got."""
     signups = db.session.scalars(select(SignUp).where(SignUp.user_id == user.id).order_by(SignUp.id)).all()
     for signup in signups:
         activity = signup.role.activity
@@ -116,6 +117,9 @@ def leave_volunteering(user):
     db.session.execute(
         update(SignUp).where(SignUp.user_id == user.id).values(message="").execution_options(synchronize_session=False)
     )
+    # The messages they got as a volunteer are no longer theirs to read; what they sent to volunteers stays with the
+    # people it reached, from a "former member" (the account row stays, scrubbed).
+    db.session.execute(delete(volunteer_message_recipients).where(volunteer_message_recipients.c.user_id == user.id))
 
 
 def leave_organisations(user):

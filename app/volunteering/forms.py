@@ -1,7 +1,7 @@
 """Forms of the volunteering domain: field validation only."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import Form, strip
@@ -67,5 +67,24 @@ class SignUpForm(Form):
         validators=[
             Optional(),
             Length(max=MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
+        ],
+    )
+
+
+VOLUNTEER_MESSAGE_MAX = 2000
+
+
+class VolunteerMessageForm(Form):
+    """The message an idea's author or a coordinator writes to the accepted volunteers (choices: set by the page)."""
+
+    role = SelectField(_l("To whom"), choices=[], validate_choice=True)
+    body = TextAreaField(
+        _l("Message"),
+        filters=[strip],
+        description=_l("Plain text: line breaks are kept. Each volunteer gets it by e-mail too; nobody sees their address."),
+        render_kw={"maxlength": VOLUNTEER_MESSAGE_MAX, "rows": 8},
+        validators=[
+            DataRequired(_l("Please write the message.")),
+            Length(max=VOLUNTEER_MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
         ],
     )
