@@ -19,7 +19,7 @@ from app.ideas.models import Idea, IdeaState
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
 from app.timeutil import utcnow
-from app.volunteering.models import VolunteerRole
+from app.volunteering.models import VolunteerMessage, VolunteerRole
 
 OWN_CENTRE, OTHER_CENTRE = 1, 2
 #: organisation X is of OWN_CENTRE, Y of OTHER_CENTRE
@@ -905,9 +905,26 @@ PROJECT_IDEA_TABLES = {
     representative         .   .   .   .   .   .   .
     other_representative   .   .   .   .   .   .   .
     """,
+    # the idea's people write to its accepted volunteers while it is published (a promoted idea's roles are the
+    # activity's)
+    "can_message_volunteers(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody                 .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .
+    author                 .   .   Y   .   .   .   .
+    moderator              .   .   Y   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .
+    admin                  .   .   Y   .   .   .   .
+    representative         .   .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .   .
+    """,
 }
 PROJECT_IDEA_CHECKS = {
     "manages_project(idea)": permissions.manages_project,
+    "can_message_volunteers(idea)": permissions.can_message_volunteers,
     "can_offer_partnership(idea)": lambda user, idea: permissions.can_offer_partnership(user, organisation(ORG_X), idea),
     "can_invite_organisation(idea)": lambda user, idea: permissions.can_invite_organisation(user, idea, call_of(ORG_Y, "open")),
     "can_invite_organisation(idea, matched call)": lambda user, idea: permissions.can_invite_organisation(
@@ -971,9 +988,25 @@ PROJECT_ACTIVITY_TABLES = {
     representative         .   .   .   .   .   .
     other_representative   .   .   .   .   .   .
     """,
+    # its coordinators write to its volunteers until it is cancelled (after it was held too: to thank them)
+    "can_message_volunteers(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody                 .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .
+    resident               .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .
+    suspended              .   .   .   .   .   .
+    author                 .   .   .   .   .   .
+    moderator              Y   Y   Y   Y   Y   .
+    other_moderator        .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   Y   .
+    representative         .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .
+    """,
 }
 PROJECT_ACTIVITY_CHECKS = {
     "manages_project(activity)": permissions.manages_project,
+    "can_message_volunteers(activity)": permissions.can_message_volunteers,
     "can_offer_partnership(activity)": lambda user, activity: permissions.can_offer_partnership(
         user, organisation(ORG_X), activity
     ),
@@ -1162,6 +1195,46 @@ def test_partnership_target_is_the_activity_once_it_has_one(on):
 TARGET_CHECKS = ("is_open_for_partners", "partnership_target")
 
 
+# --- messages to volunteers ----------------------------------------------------------------------
+
+#: a message the idea's author sent to its volunteers, and one a coordinator sent to an activity's, each received by
+#: the resident: its sender, the people it reached and the project's people read it; nobody else
+MESSAGE_READ_TABLE = parse_grid(
+    """
+                    idea activity
+    nobody              .    .
+    anonymous           .    .
+    resident            Y    Y
+    unconfirmed         Y    Y
+    suspended           .    .
+    author              Y    .
+    moderator           Y    Y
+    other_moderator     .    .
+    admin               Y    Y
+    """,
+    ("idea", "activity"),
+)
+
+
+def message_on(kind):
+    """A message to the volunteers of a published idea (sent by its author) or of an open activity (by a moderator)."""
+    project = idea_in("published") if kind == "idea" else activity_in("open")
+    sender = person("author" if kind == "idea" else "moderator")
+    message = VolunteerMessage(id=5, sender_id=sender.id, body="Sveiki!")
+    message.recipients = [person("resident"), person("unconfirmed")]
+    return message, project
+
+
+@pytest.mark.parametrize("kind", ["idea", "activity"])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_a_message_to_volunteers(role, kind):
+    message, project = message_on(kind)
+    assert permissions.can_read_volunteer_message(person(role), message, project) is MESSAGE_READ_TABLE[role][kind]
+
+
+MESSAGE_CHECKS = {"can_read_volunteer_message": permissions.can_read_volunteer_message}
+
+
 # --- the tables cover everything ------------------------------------------------------------------
 
 
@@ -1190,6 +1263,7 @@ def test_every_permission_function_is_in_the_table():
             *PARTNERSHIP_CHECKS,
             *TARGET_CHECKS,
             *SCHOOL_CLASS_CHECKS,
+            *MESSAGE_CHECKS,
         ]
     }
     assert functions == covered, "add the new permission to a table above (one of the *_CHECKS)"
