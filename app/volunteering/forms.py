@@ -77,7 +77,7 @@ VOLUNTEER_MESSAGE_MAX = 2000
 class VolunteerMessageForm(Form):
     """The message an idea's author or a coordinator writes to the accepted volunteers (choices: set by the page)."""
 
-    role = SelectField(_l("To whom"), choices=[], validate_choice=True)
+    role = SelectField(_l("To whom"), choices=[], validate_choice=False)
     body = TextAreaField(
         _l("Message"),
         filters=[strip],
@@ -88,3 +88,8 @@ class VolunteerMessageForm(Form):
             Length(max=VOLUNTEER_MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
         ],
     )
+
+    def validate_role(self, field):
+        """One of the choices the page offered (a role removed meanwhile is no longer one)."""
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Please choose whom to write to."))

@@ -4,7 +4,7 @@ The activity's writing page loads an activity, and volunteering sits below activ
 app/activities/volunteer_messages.py and uses write_page() from here.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -69,6 +69,7 @@ def write_page(project, action_url, back_url):
         except service.MessageRefused as refusal:
             db.session.rollback()
             form.body.errors.append(refusal.message)
+            g.form_has_errors = True  # the page's title starts with "Error:" as for any other error
         else:
             count = service.recipient_count(message)
             db.session.commit()

@@ -110,13 +110,14 @@ def test_nobody_to_write_to_is_said_next_to_the_field(client, scene):
     empty = make_role(idea=scene.idea, name="Tukša")
     log_in(client, scene.author.email)
     page = html(write(client, scene, "Sveiki!", role=str(empty.id)))
-    assert "nav kam rakstīt" in page and "Sveiki!" in page
+    assert "nav kam rakstīt" in page and "Sveiki!" in page and "Kļūda:" in page
     assert count(VolunteerMessage) == 0
 
 
 def test_an_unknown_role_choice_is_an_error_not_a_crash(client, scene):
     log_in(client, scene.author.email)
-    assert write(client, scene, role="999999999999").status_code == 200
+    response = write(client, scene, role="999999999999")
+    assert response.status_code == 200 and "izvēlieties, kam rakstīt" in html(response)
     assert count(VolunteerMessage) == 0
 
 
@@ -219,3 +220,12 @@ def test_deleting_an_account_takes_the_person_off_the_recipients_and_keeps_what_
     assert response.status_code == 200, response.status_code
     page = html(response)
     assert "Paliek" in page and "dzēsts konts" in page
+
+
+def test_the_audit_log_says_who_wrote_to_how_many_in_words(client, scene):
+    log_in(client, scene.author.email)
+    write(client, scene, "Slepens teksts XQ")
+    coordinator = signed_in(client.application.test_client(), scene.moderator)
+    page = html(coordinator.get("/admin/audit"))
+    assert "uzrakstīja ziņu „" in page and "brīvprātīgajiem (saņēmēji: 2)" in page
+    assert "Slepens teksts XQ" not in page
