@@ -16,7 +16,7 @@ from tests.browser.helpers import (
     person_with,
     preili_centre,
 )
-from tests.factories import make_idea, make_role, make_signup
+from tests.factories import make_activity, make_idea, make_role, make_signup
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 TEXT = "Tiekamies sestdien 10:00 pie bibliotēkas.\nLīdzi: cimdi un lāpsta."
@@ -78,4 +78,32 @@ def test_the_author_writes_to_the_accepted_volunteers_and_a_volunteer_reads_it(n
     reader.get_by_role("link", name="Puķu dobes skolā").last.click()
     expect(reader.locator(".volunteer-message__body")).to_contain_text("Tiekamies sestdien")
     a11y.check(reader)
+    a11y.assert_clean()
+
+
+NARROW = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
+
+
+def test_a_coordinators_pages_reflow_at_320px_with_a_long_role_name_and_an_error(new_page, live_app, live_person):
+    coordinator = live_person("Koordinatore Marija", moderates="preili")
+    volunteer = live_person("Brīvprātīgais Kārlis")
+    with live_app.app_context():
+        activity = make_activity(preili_centre(), person_with(coordinator), title="Rudens talka Preiļu muižas parkā")
+        role = make_role(activity=activity, name="Lapu grābšanas un zaru savākšanas komandas vadītājs", places=2)
+        make_signup(role, person_with(volunteer), "accepted", decided_by=person_with(coordinator))
+        activity_id = activity.id
+    a11y = A11yAudit()
+    page = new_page(**NARROW)
+    log_in(page, coordinator, PERSON_PASSWORD)
+    page.goto(f"/activities/{activity_id}/volunteer-messages")
+    page.get_by_role("button", name="Nosūtīt ziņu").click()  # empty: the error summary and the field's error
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert page.title().startswith("Kļūda")
+    a11y.check(page)
+    assert_no_sideways_scroll(page, 320)
+    page.get_by_label("Ziņa").fill("Paldies visiem par palīdzību! " * 20)
+    page.get_by_role("button", name="Nosūtīt ziņu").click()
+    expect(page.locator(".volunteer-message__body")).to_contain_text("Paldies visiem")
+    a11y.check(page)
+    assert_no_sideways_scroll(page, 320)
     a11y.assert_clean()
