@@ -290,7 +290,7 @@ def register_blueprints(app):
     from app.legal.routes import bp as legal_bp
 
     # pages showing several domains at once, on those domains' blueprints: imported before registering them
-    from app.main import idea_page, me, organisation_page  # noqa: F401
+    from app.main import idea_page, me, organisation_page, person_page  # noqa: F401
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp

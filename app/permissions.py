@@ -40,6 +40,19 @@ def can_moderate(user):
     return is_signed_in(user) and user.is_moderator
 
 
+# People's profile pages (/people/<id>)
+
+
+def can_view_profile(user, person):
+    """Everyone, when the person chose a public profile (16 or older, account active); always the person themself.
+
+    Coordinators and admins get no more here: what they need of volunteers is on the sign-up pages.
+    """
+    if is_signed_in(user) and user.id == person.id:
+        return True
+    return person.has_public_profile
+
+
 # Ideas. The state rules (which move from which state) live in ideas/services.py TRANSITIONS; these
 # answer "may this person see or touch this idea at all".
 

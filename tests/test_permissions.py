@@ -1162,6 +1162,49 @@ def test_partnership_target_is_the_activity_once_it_has_one(on):
 TARGET_CHECKS = ("is_open_for_partners", "partnership_target")
 
 
+# --- a person's profile page (/people/<id>) ----------------------------------------------------------------------
+
+#: the person whose page is asked for: public or not, deleted, suspended, 13–15 years old (public or not)
+PROFILE_COLUMNS = ("public", "not_public", "deleted", "suspended", "under16_public", "under16")
+PROFILE_TABLES = {
+    # everyone, when the person made it public (16 or older, account active); the person themself always;
+    # coordinators and admins no more than anyone ("author" is the person whose page it is)
+    "can_view_profile": """
+    public not_public deleted suspended under16_public under16
+    nobody             Y   .   .   .   .   .
+    anonymous          Y   .   .   .   .   .
+    resident           Y   .   .   .   .   .
+    unconfirmed        Y   .   .   .   .   .
+    suspended          Y   .   .   .   .   .
+    author             Y   Y   .   .   Y   Y
+    moderator          Y   .   .   .   .   .
+    other_moderator    Y   .   .   .   .   .
+    admin              Y   .   .   .   .   .
+    """,
+}
+PROFILE_CHECKS = {"can_view_profile": permissions.can_view_profile}
+PARSED_PROFILE_TABLES = {name: parse_grid(grid, PROFILE_COLUMNS) for name, grid in PROFILE_TABLES.items()}
+
+
+def profile_owner(column, viewer):
+    """The person whose page is asked for, in the column's state; the "author" row asks for their own page."""
+    owner = viewer if isinstance(viewer, User) and viewer.id == AUTHOR_ID else User(id=AUTHOR_ID, email_confirmed_at=A_TIME)
+    owner.display_name = "Anna Bērziņa"
+    owner.profile_public = column in ("public", "deleted", "suspended", "under16_public")
+    owner.deleted_at = A_TIME if column == "deleted" else None
+    owner.suspended_at = A_TIME if column == "suspended" else None
+    owner.birth_year = utcnow().year - 14 if column.startswith("under16") else None
+    return owner
+
+
+@pytest.mark.parametrize("column", PROFILE_COLUMNS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", PROFILE_CHECKS)
+def test_profile_permissions(check, role, column):
+    viewer = person(role)
+    assert PROFILE_CHECKS[check](viewer, profile_owner(column, viewer)) is PARSED_PROFILE_TABLES[check][role][column]
+
+
 # --- the tables cover everything ------------------------------------------------------------------
 
 
@@ -1190,6 +1233,7 @@ def test_every_permission_function_is_in_the_table():
             *PARTNERSHIP_CHECKS,
             *TARGET_CHECKS,
             *SCHOOL_CLASS_CHECKS,
+            *PROFILE_CHECKS,
         ]
     }
     assert functions == covered, "add the new permission to a table above (one of the *_CHECKS)"

@@ -128,3 +128,22 @@ def home_ideas(limit=HOME_LIST_LENGTH, now=None):
     statement = cards_of(ids).add_columns(seeking_volunteers(now).label("seeking_volunteers"))
     rows = sorted(db.session.execute(statement).unique(), key=lambda row: (row[0].published_at, row[0].id), reverse=True)
     return [idea for idea, seeking in rows if seeking][:limit], [idea for idea, _seeking in rows][:limit]
+
+
+# A person's profile page ------------------------------------------------------------------------------------------
+
+#: at most this many of a person's public ideas are listed on their profile page, the newest first
+PROFILE_IDEAS_LIMIT = 50
+
+
+def public_ideas_of(author_id, limit=PROFILE_IDEAS_LIMIT):
+    """The ideas by this person that everyone may see (published, promoted, archived; not hidden), newest first.
+
+    One statement; `limit + 1` rows are read so that the page can say there are more.
+    """
+    return db.session.scalars(
+        select(Idea)
+        .where(Idea.author_id == author_id, Idea.state.in_(IdeaState.PUBLIC), Idea.hidden_at.is_(None))
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+        .limit(limit + 1)
+    ).all()

@@ -216,6 +216,7 @@ def scrub_account(user):
     user.about = ""
     user.skills = ""
     user.interests = ""
+    user.profile_public = False
     user.birth_year = None
     user.home_centre = None
     user.password_hash = UNUSABLE_PASSWORD

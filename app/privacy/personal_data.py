@@ -88,6 +88,7 @@ def person_section(user):
         "about": user.about,
         "skills": user.skills,
         "interests": user.interests,
+        "profile_public": user.profile_public,
         "birth_year": user.birth_year,
         "is_admin": user.is_admin,
         "moderator_of": [centre.name for centre in user.moderated_centres],
