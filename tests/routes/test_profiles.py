@@ -11,7 +11,7 @@ from app.extensions import db
 from app.privacy.deletion import delete_account
 from app.privacy.personal_data import person_section
 from app.timeutil import utcnow
-from tests.factories import PASSWORD, make_comment, make_idea, make_role, make_signup, make_user
+from tests.factories import PASSWORD, make_activity, make_comment, make_idea, make_role, make_signup, make_user
 from tests.factories_profiles import make_profile
 from tests.helpers import html, log_in, post_form, signed_in
 from tests.statements import statements_of
@@ -255,3 +255,18 @@ def test_deleting_the_account_turns_the_page_off(client):
 
     assert db.session.scalar(select(User.profile_public).where(User.id == person.id)) is False
     assert client.get(f"/people/{person.id}").status_code == 404
+
+
+def test_the_activitys_volunteer_list_shows_skills_to_its_coordinators(client, preili):
+    coordinator = make_user(email="dace@example.com", display_name="Dace", moderates=[preili], language="en")
+    activity = make_activity(centre=preili, creator=coordinator)
+    role = make_role(activity=activity, name="Galdu nesējs")
+    volunteer = make_profile(email="ilze@example.com", skills="galdniecība, šoferis")
+    make_signup(role, volunteer)
+    log_in(client, coordinator.email)
+
+    page = html(client.get(f"/activities/{activity.id}/registrations"))
+
+    assert "galdniecība, šoferis" in page
+    assert f'<a href="/people/{volunteer.id}">Ilze Kalniņa</a>' in page
+    assert "ilze@example.com" not in page
