@@ -43,3 +43,14 @@ def make_activity_discussion(state="open", starts_in_days=7):
         moderator=person("mod@example.com", "Koordinatore", moderates=[centre]),
         other_moderator=person("mod2@example.com", "Cita koordinatore", moderates=[make_centre(name="Aglona")]),
     )
+
+
+def make_activity_comment(activity, author, body="Paldies par darbnīcu!", parent=None, **fields):
+    """A comment on the activity (or a reply to parent); one people can read (not deleted, not hidden) is counted."""
+    from app.comments.models import Comment
+    from tests.factories import id_of, saved
+
+    comment = Comment(activity_id=activity.id, author_id=author.id, body=body, parent_id=id_of(parent), **fields)
+    if comment.deleted_at is None and comment.hidden_at is None:
+        activity.comment_count += 1
+    return saved(comment)
