@@ -251,5 +251,6 @@ def restore(comment_id):
 @bp.route("/comments/<int:comment_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(comment_id):
-    """Keep a reported comment hidden, with the moderator's reason, and close its reports (moderators of the centre of the idea or activity)."""
+    """Keep a reported comment hidden, with the moderator's reason, and close its reports (moderators of the
+    centre of the idea or activity)."""
     return moderate(comment_id, "confirm")

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
+from app.accounts.models import User
 from app.audit.services import record_audit
 from app.comments.forms import BODY_MAX, REASON_MAX
 from app.comments.models import REPORTS_TO_HIDE, Comment, CommentReport
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.forms import strip
-from app.accounts.models import User
 from app.ideas.models import Follow, Idea
 from app.ideas.queries import followers_of
 from app.notifications.services import notify
@@ -100,7 +100,9 @@ def change_count(comment, delta):
     """Move the count of readable comments of the comment's idea or activity by delta, in one UPDATE
     (nothing when delta is 0)."""
     if delta:
-        model, subject_id = (activity_model(), comment.activity_id) if comment.activity_id is not None else (Idea, comment.idea_id)
+        model, subject_id = (
+            (activity_model(), comment.activity_id) if comment.activity_id is not None else (Idea, comment.idea_id)
+        )
         db.session.execute(
             update(model)
             .where(model.id == subject_id)
@@ -182,7 +184,13 @@ def tell_about(comment, subject, author, replied_to):
         event, interested = "comment_new_activity", [subject.created_by, *commenters_on(comment)]
     else:
         event, interested = "comment_new", [subject.author, *followers_of(subject)]
-    notify(event, [person for person in interested if person is not None and person.id not in told], actor=author, comment=comment, **on)
+    notify(
+        event,
+        [person for person in interested if person is not None and person.id not in told],
+        actor=author,
+        comment=comment,
+        **on,
+    )
 
 
 def commenters_on(comment):

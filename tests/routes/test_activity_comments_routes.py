@@ -168,11 +168,15 @@ def test_edit_delete_and_report_go_back_to_the_activity(client, talk):
     as_person(client, talk.anna)
     page = html(client.get(f"/comments/{comment.id}/edit"))
     assert "On the activity" in page and back in page
-    response = post_form(client, f"/comments/{comment.id}/edit", {"body": "Paldies vēlreiz!"}, token_from=f"/comments/{comment.id}/edit")
+    response = post_form(
+        client, f"/comments/{comment.id}/edit", {"body": "Paldies vēlreiz!"}, token_from=f"/comments/{comment.id}/edit"
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(back)
 
     as_person(client, talk.valdis)
-    response = post_form(client, f"/comments/{comment.id}/report", {"reason": "Reklāma"}, token_from=f"/comments/{comment.id}/report")
+    response = post_form(
+        client, f"/comments/{comment.id}/report", {"reason": "Reklāma"}, token_from=f"/comments/{comment.id}/report"
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(back)
 
     as_person(client, talk.anna)
@@ -198,7 +202,9 @@ def test_moderators_queue_lists_the_activity_comment_and_the_moderator_restores(
     page = activity_page(client, talk.activity)
     assert "Pērciet manus podus!" in page  # moderators see the hidden text, marked
 
-    response = post_form(client, f"/comments/{comment.id}/restore", {"reason": "Nekas slikts"}, token_from=f"/comments/{comment.id}/restore")
+    response = post_form(
+        client, f"/comments/{comment.id}/restore", {"reason": "Nekas slikts"}, token_from=f"/comments/{comment.id}/restore"
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/activities/{talk.activity.id}#comment-{comment.id}")
     assert count(talk.activity) == 1
