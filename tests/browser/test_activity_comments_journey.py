@@ -3,9 +3,11 @@ ceramics workshop on its page at 360 px, sees the comment in the discussion, and
 another resident answers. axe-core checks the page with the discussion; nothing scrolls sideways.
 
 Selectors are field ids, form ids and the templates' own classes, not wording (translations change).
+Screenshots (not committed) go to /tmp/shots/.
 """
 
 import re
+from pathlib import Path
 
 try:
     from playwright.sync_api import expect
@@ -18,6 +20,7 @@ from app.extensions import db
 from tests.browser.helpers import PERSON_PASSWORD, A11yAudit, assert_no_sideways_scroll, log_in, person_with, preili_centre
 from tests.factories import make_activity
 
+SHOTS = Path("/tmp/shots")
 PHONE = {"width": 360, "height": 740}
 THANKS = "Paldies par darbnīcu! Mūsu podi jau zied uz palodzes."
 ANSWER = "Piekrītu — gaidām nākamo reizi!"
@@ -75,6 +78,8 @@ def test_a_resident_comments_on_an_activity_on_a_phone(new_page, live_app, live_
     other.wait_for_url(re.compile(rf"/activities/{activity_id}#comment-\d+$"))
     expect(other.locator(f"#comment-{comment_id}").locator("xpath=..").locator(".comments__replies")).to_contain_text(ANSWER)
     assert_no_sideways_scroll(other, PHONE["width"])
+    SHOTS.mkdir(exist_ok=True)
+    other.screenshot(path=str(SHOTS / "activity-comments-360.png"), full_page=True)
     audit.check(other)
     assert len(notified(live_app, resident, "comment_reply")) == 1
 
