@@ -99,6 +99,25 @@ def can_comment_on_idea(user, idea):
     return is_active_member(user) and idea.open_for_comments
 
 
+def can_comment_on_activity(user, activity):
+    """Any active member, while the activity is planned, open or held. The discussion stays open after the
+    activity took place (thanks, photos, "when is the next one?"); it closes when the activity is cancelled
+    (the comments stay readable). Every activity is public, so everyone reads its discussion."""
+    return is_active_member(user) and activity.open_for_comments
+
+
+def can_comment_on(user, subject):
+    """Comment on an idea or an activity (told apart by .project_kind), by the rule of each above."""
+    if subject.project_kind == "activity":
+        return can_comment_on_activity(user, subject)
+    return can_comment_on_idea(user, subject)
+
+
+def can_view_discussion(user, subject):
+    """Read the comments on an idea (whoever may see the idea) or on an activity (everyone: activities are public)."""
+    return subject.project_kind == "activity" or can_view_idea(user, subject)
+
+
 # Volunteering (the sign-up lifecycle itself lives in volunteering/services.py TRANSITIONS)
 
 
@@ -191,9 +210,9 @@ def can_report_comment(user, comment):
     return is_active_member(user) and comment.author_id != user.id and not comment.is_deleted
 
 
-def can_moderate_comment(user, comment, idea):
-    """A moderator of the centre of the idea the comment is on."""
-    return is_signed_in(user) and user.moderates(idea.centre_id)
+def can_moderate_comment(user, comment, subject):
+    """A moderator of the centre of the idea or activity (subject) the comment is on."""
+    return is_signed_in(user) and user.moderates(subject.centre_id)
 
 
 # Administration

@@ -329,7 +329,12 @@ IDEA_TABLES = {
     admin             .   .   Y   .   .   .   .
     """,
 }
+# the same answers through the functions that take an idea or an activity
+IDEA_TABLES["can_comment_on(idea)"] = IDEA_TABLES["can_comment_on_idea"]
+IDEA_TABLES["can_view_discussion(idea)"] = IDEA_TABLES["can_view_idea"]
 IDEA_CHECKS = {
+    "can_comment_on(idea)": permissions.can_comment_on,
+    "can_view_discussion(idea)": permissions.can_view_discussion,
     "can_view_idea": permissions.can_view_idea,
     "can_edit_idea": permissions.can_edit_idea,
     "can_decide_idea": permissions.can_decide_idea,
@@ -580,8 +585,41 @@ ACTIVITY_TABLES = {
     other_moderator   .   .   .   .   .   .
     admin             .   .   .   .   Y   .
     """,
+    # comments on an activity: any active member, unless it was cancelled (open after it took place: thanks, photos)
+    "can_comment_on_activity": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          Y   Y   Y   Y   Y   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            Y   Y   Y   Y   Y   .
+    moderator         Y   Y   Y   Y   Y   .
+    other_moderator   Y   Y   Y   Y   Y   .
+    admin             Y   Y   Y   Y   Y   .
+    """,
+    # moderating a comment on an activity: the moderators of the activity's centre, in every state
+    "can_moderate_comment(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y   Y
+    """,
 }
+# the same answers through the functions that take an idea or an activity
+ACTIVITY_TABLES["can_comment_on(activity)"] = ACTIVITY_TABLES["can_comment_on_activity"]
+ACTIVITY_TABLES["can_view_discussion(activity)"] = ACTIVITY_TABLES["can_view_role(activity)"]
 ACTIVITY_CHECKS = {
+    "can_comment_on_activity": permissions.can_comment_on_activity,
+    "can_comment_on(activity)": permissions.can_comment_on,
+    "can_view_discussion(activity)": permissions.can_view_discussion,
+    "can_moderate_comment(activity)": lambda user, activity: permissions.can_moderate_comment(user, None, activity),
     "can_manage_activity": permissions.can_manage_activity,
     "can_edit_activity": permissions.can_edit_activity,
     "can_add_activity_roles": permissions.can_add_activity_roles,

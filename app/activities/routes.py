@@ -20,6 +20,8 @@ from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import RegistrationState
 from app.centres.queries import active_centres
+from app.comments.forms import CommentForm
+from app.comments.queries import load_comments
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
@@ -151,6 +153,10 @@ def render_detail(activity, register_form=None, added_row=False):
         max_companions=registration_services.MAX_COMPANIONS,
         add_row_name=ADD_ROW,
         added_row=added_row,
+        # the discussion: one statement (app/comments/queries.py)
+        comments=load_comments(activity, current_user),
+        comment_form=CommentForm(formdata=None),
+        comment_subject=activity,
     )
 
 

@@ -52,6 +52,7 @@ def render_detail(idea_id, archive_form=None):
         roles=roles,
         comments=page.comments,
         comment_form=CommentForm(formdata=None),
+        comment_subject=idea,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
         subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
     )

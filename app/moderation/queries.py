@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import User, moderator_centres
 from app.centres.models import Centre
 from app.comments.models import Comment
-from app.comments.queries import waiting_for_review
+from app.comments.queries import comment_centre_id, waiting_for_review
 from app.extensions import db
 from app.ideas.models import Idea, IdeaEvent, IdeaState
 from app.inputs import DB_INT_MAX
@@ -61,8 +61,7 @@ def waiting_counts(user):
     comments = (
         select(func.count())
         .select_from(Comment)
-        .join(Idea, Idea.id == Comment.idea_id)
-        .where(waiting_for_review(), in_centres(Idea.centre_id, centre_ids))
+        .where(waiting_for_review(), in_centres(comment_centre_id(), centre_ids))
         .scalar_subquery()
     )
     row = db.session.execute(select(ideas.label("ideas"), comments.label("comments"))).one()
@@ -142,11 +141,8 @@ def all_waiting_ideas():
 
 def waiting_comment_counts_by_centre():
     """{centre id: number of comments waiting for review}."""
+    centre_id = comment_centre_id().label("centre_id")
     rows = db.session.execute(
-        select(Idea.centre_id, func.count())
-        .select_from(Comment)
-        .join(Idea, Idea.id == Comment.idea_id)
-        .where(waiting_for_review())
-        .group_by(Idea.centre_id)
+        select(centre_id, func.count()).select_from(Comment).where(waiting_for_review()).group_by(centre_id)
     ).all()
     return dict(rows)

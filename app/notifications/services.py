@@ -29,7 +29,8 @@ EVENTS = {
     "idea_archived": "the author, supporters and followers",
     "idea_promoted": "the author, supporters and followers (the idea became a centre activity)",
     "comment_new": "the idea's author and followers (comment = the new comment)",
-    "comment_reply": "the person replied to (comment = the reply)",
+    "comment_reply": "the person replied to (comment = the reply; on an idea or an activity)",
+    "comment_new_activity": "the activity's creator and the people who commented on it before (comment = the new comment)",
     "signup_new": "the idea's author (someone applied for a volunteer role; data: role)",
     "signup_accepted": "the volunteer (data: role)",
     "signup_declined": "the volunteer (data: role)",
@@ -94,7 +95,7 @@ def email_status(event, frequency):
 
 
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
-MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
+MORE_SPECIFIC = {"comment_reply": {"comment_new", "comment_new_activity"}}
 
 #: immediate notifications loaded at a time by the mail worker
 IMMEDIATE_BATCH = 200
