@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime
 
 from babel.dates import get_day_names
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale, ngettext, to_user_timezone, to_utc
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,11 +19,13 @@ from app.activities import bp, queries, services
 from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import RegistrationState
+from app.activities.photos import photo_file_in_use
 from app.centres.queries import active_centres
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.i18n import format_date
+from app.ideas import photos as photo_files
 from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
@@ -160,6 +162,21 @@ def activity_detail(activity_id):
     return render_detail(visible_activity(activity_id))
 
 
+@bp.route("/activities/<int:activity_id>/photo")
+def activity_photo(activity_id):
+    """The activity's photo (carried over from its idea), for those who may see the activity; none: 404."""
+    activity = visible_activity(activity_id)
+    if not activity.image_name or not photo_files.STORED_NAME.match(activity.image_name):
+        abort(404)
+    # every activity is public (visible_activity), so its photo may be kept a day, as a public idea's
+    response = send_from_directory(
+        photo_files.upload_folder(), activity.image_name, mimetype="image/jpeg", max_age=86400, conditional=True
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
 # Creating and changing ----------------------------------------------------------------------------
 
 
@@ -193,6 +210,7 @@ def new_activity():
     if not permissions.can_create_activity(current_user):
         raise NotAllowed(what="activities.new_activity")
     form = ActivityForm()
+    del form.remove_photo  # a new activity has no photo
     only_centre = centre_choices_for(form)
     if not form.validate_on_submit():
         return render_form(form)
@@ -253,6 +271,8 @@ def edit_activity(activity_id):
     submitted = request.method == "POST"
     form = ActivityForm(is_new=False) if submitted else ActivityForm(data=initial_data(activity), is_new=False)
     del form.open_registration  # opening is its own button on the activity's page
+    if not activity.image_name:
+        del form.remove_photo
     kept_centre = centre_choices_for(form, activity)
     if not form.validate_on_submit():
         if submitted and (form.capacity.data or 0) < activity.registered_count:  # keep the chooser in view
@@ -260,14 +280,20 @@ def edit_activity(activity_id):
         return render_form(form, activity)
     fields = form.content()
     fields["centre_id"] = form.centre.data if "centre" in form else kept_centre
+    old_photo = activity.image_name
+    remove_photo = "remove_photo" in form and form.remove_photo.data
     try:
-        services.update_activity(current_user, activity, move_to_waiting=form.move_to_waiting.data or (), **fields)
+        services.update_activity(
+            current_user, activity, move_to_waiting=form.move_to_waiting.data or (), remove_photo=remove_photo, **fields
+        )
     except CapacityReached as error:
         # Lowering the capacity below the places taken: the coordinator chooses who moves to the waiting list.
         db.session.rollback()
         form.move_to_waiting.choices = move_choices(queries.registered_places(activity))
         return render_form(form, activity, capacity_message=error.message)
     db.session.commit()
+    if old_photo and activity.image_name is None and not photo_file_in_use(old_photo):
+        photo_files.delete_photo(old_photo)  # after the commit; a file its idea still shows stays
     flash(_("Your changes are saved."), "success")
     return back_to_activity(activity.id)
 

@@ -101,8 +101,8 @@ def participants_of(activity, states=(RegistrationState.REGISTERED,)):
     ).all()
 
 
-def update_activity(actor, activity, move_to_waiting=(), **fields):
-    """Change a planned or open activity.
+def update_activity(actor, activity, move_to_waiting=(), remove_photo=False, **fields):
+    """Change a planned or open activity; remove_photo takes its photo off (the caller deals with the file).
 
     Capacity never drops below the places registered unless the coordinator chose registrations
     (ids in move_to_waiting) to move to the waiting list; those people are told. More capacity moves
@@ -135,6 +135,9 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
     for key in ACTIVITY_FIELDS:
         if key in fields:
             setattr(activity, key, fields[key])
+    photo_removed = bool(remove_photo and activity.image_name)
+    if photo_removed:
+        activity.image_name = None
     activity.updated_at = utcnow()
     try:
         with db.session.begin_nested():
@@ -149,6 +152,7 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
         subject=activity,
         centre_id=activity.centre_id,
         moved_to_waiting=[registration.id for registration in moved],
+        **({"photo_removed": True} if photo_removed else {}),
     )
     notify("registration_moved_to_waiting", [registration.user for registration in moved], actor=actor, activity=activity)
     if changed_when_or_where:
