@@ -67,6 +67,13 @@ def remove_outcome_photo(actor, photo):
     return image_name
 
 
+def take_photo_off(activity):
+    """Remove the activity's photo (carried over from its idea); answer whether it had one. The file is the caller's."""
+    had_photo = bool(activity.image_name)
+    activity.image_name = None
+    return had_photo
+
+
 def photo_file_in_use(name):
     """Whether an idea, an activity or an outcome report still shows the file (an activity shares its idea's photo)."""
     return any(

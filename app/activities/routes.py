@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime
 
 from babel.dates import get_day_names
-from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext, to_user_timezone, to_utc
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -160,21 +160,6 @@ def render_detail(activity, register_form=None, added_row=False):
 def activity_detail(activity_id):
     """An activity's page, for everyone (every activity is public)."""
     return render_detail(visible_activity(activity_id))
-
-
-@bp.route("/activities/<int:activity_id>/photo")
-def activity_photo(activity_id):
-    """The activity's photo (carried over from its idea), for those who may see the activity; none: 404."""
-    activity = visible_activity(activity_id)
-    if not activity.image_name or not photo_files.STORED_NAME.match(activity.image_name):
-        abort(404)
-    # every activity is public (visible_activity), so its photo may be kept a day, as a public idea's
-    response = send_from_directory(
-        photo_files.upload_folder(), activity.image_name, mimetype="image/jpeg", max_age=86400, conditional=True
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    return response
 
 
 # Creating and changing ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app import permissions
 from app.accounts.models import User
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
+from app.activities.photos import take_photo_off
 from app.activities.registrations import move_to_waiting_list, promote_from_waiting_list
 from app.audit.services import record_audit
 from app.errors import CapacityReached, InvalidTransition, NotAllowed
@@ -135,9 +136,7 @@ def update_activity(actor, activity, move_to_waiting=(), remove_photo=False, **f
     for key in ACTIVITY_FIELDS:
         if key in fields:
             setattr(activity, key, fields[key])
-    photo_removed = bool(remove_photo and activity.image_name)
-    if photo_removed:
-        activity.image_name = None
+    photo_removed = remove_photo and take_photo_off(activity)
     activity.updated_at = utcnow()
     try:
         with db.session.begin_nested():
