@@ -183,3 +183,14 @@ def test_a_moderator_hides_a_public_idea_from_its_page(client, discussion):
     # a second sending (a double click): "already done", never a server error
     assert post_form(client, path, {"reason": "Reklāma"}, token_from=path).status_code in (302, 409)
     assert reports.reported_ideas(discussion.moderator) == []
+
+
+def test_the_moderation_history_credits_the_hiding_to_the_reports_rule(client, discussion):
+    for person in (discussion.anna, discussion.valdis, discussion.marija):
+        reports.report_idea(person, reload(discussion.idea), "Reklāma")
+        db.session.commit()
+    as_person(client, discussion.moderator)
+    queue = html(client.get("/moderation/reports"))
+    assert "Automatic (3 reports)</strong>: the idea" in queue and "was hidden until a moderator decides" in queue
+    assert "reported the idea" in queue
+    assert "not logged in" not in queue
