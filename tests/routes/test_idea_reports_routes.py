@@ -194,3 +194,16 @@ def test_the_moderation_history_credits_the_hiding_to_the_reports_rule(client, d
     assert "Automatic (3 reports)</strong>: the idea" in queue and "was hidden until a moderator decides" in queue
     assert "reported the idea" in queue
     assert "not logged in" not in queue
+
+
+def test_the_author_and_the_moderator_read_a_hidden_ideas_discussion_but_nobody_writes_in_it(client, discussion):
+    from app.comments.services import add_comment
+
+    add_comment(discussion.anna, discussion.idea, "Mans komentārs")
+    db.session.commit()
+    hide_after_reports(discussion.idea)
+    for person in (discussion.author, discussion.moderator):
+        as_person(client, person)
+        page = html(client.get(f"/ideas/{discussion.idea.id}"))
+        assert "Mans komentārs" in page and "The discussion of this idea is closed." in page
+        assert f'action="/ideas/{discussion.idea.id}/comments"' not in page
