@@ -207,3 +207,10 @@ def test_the_author_and_the_moderator_read_a_hidden_ideas_discussion_but_nobody_
         page = html(client.get(f"/ideas/{discussion.idea.id}"))
         assert "Mans komentārs" in page and "The discussion of this idea is closed." in page
         assert f'action="/ideas/{discussion.idea.id}/comments"' not in page
+
+
+def test_the_authors_own_list_marks_the_hidden_idea(client, discussion):
+    hide_after_reports(discussion.idea)
+    as_person(client, discussion.author)
+    page = html(client.get("/me/ideas"))
+    assert "Soliņi parkā" in page and '<span class="badge badge--warning">Hidden</span>' in page
