@@ -286,6 +286,7 @@ def register_blueprints(app):
     from app.admin.routes import bp as admin_bp
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
+    from app.ideas import report_routes  # noqa: F401  (reporting ideas, on the ideas blueprint)
     from app.ideas.routes import bp as ideas_bp
     from app.legal.routes import bp as legal_bp
 

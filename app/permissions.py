@@ -58,7 +58,8 @@ def can_view_profile(user, person):
 
 
 def can_view_idea(user, idea):
-    """Public ideas are for everyone; drafts for their author only; the rest also for the centre's moderators."""
+    """Public ideas are for everyone; drafts for their author only; the rest (hidden ideas too) also for the
+    centre's moderators."""
     if idea.is_public:
         return True
     if not is_signed_in(user):
@@ -85,7 +86,7 @@ def can_decide_idea(user, idea):
 
 
 def can_support_idea(user, idea):
-    """Any active member but the author, while the idea is published."""
+    """Any active member but the author, while the idea is published (and not hidden)."""
     return is_active_member(user) and idea.author_id != user.id and idea.is_published
 
 
@@ -95,7 +96,7 @@ def can_follow_idea(user, idea):
 
 
 def can_comment_on_idea(user, idea):
-    """Any active member, while the idea is published or promoted."""
+    """Any active member, while the idea is published or promoted (and not hidden)."""
     return is_active_member(user) and idea.open_for_comments
 
 
@@ -116,6 +117,16 @@ def can_comment_on(user, subject):
 def can_view_discussion(user, subject):
     """Read the comments on an idea (whoever may see the idea) or on an activity (everyone: activities are public)."""
     return subject.project_kind == "activity" or can_view_idea(user, subject)
+
+
+def can_report_idea(user, idea):
+    """Any active member but the author, while the idea is public (not hidden)."""
+    return is_active_member(user) and idea.author_id != user.id and idea.is_public
+
+
+def can_moderate_idea_reports(user, idea):
+    """A moderator of the idea's centre hides a public idea, or restores or keeps hidden a reported one."""
+    return is_signed_in(user) and idea.in_public_state and user.moderates(idea.centre_id)
 
 
 # Volunteering (the sign-up lifecycle itself lives in volunteering/services.py TRANSITIONS)

@@ -39,6 +39,7 @@ from tests.factories import (
     make_user,
 )
 from tests.factories_actcomments import make_activity_comment
+from tests.factories_ideareports import make_idea_report
 from tests.factories_mydata import make_audit_entry, make_consent, make_outbox_message, make_session
 
 NAME = "Zelmīra Testiņa-Ozola"
@@ -110,6 +111,7 @@ def make_privacy_scene():
     comment = make_comment(other_idea, author=person, body=COMMENT_BODY)
     make_comment(idea, author=other, body=OTHER_COMMENT)
     make_comment_report(make_comment(other_idea, author=other, body="rupjš"), reporter=person, reason="Nepieklājīgi")
+    make_idea_report(other_idea, reporter=person, reason="Reklāma, nevis ideja")
     make_support(other_idea, person)
     make_follow(other_idea, person)
     make_follow(idea, other)

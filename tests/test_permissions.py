@@ -1243,6 +1243,140 @@ def test_profile_permissions(check, role, column):
     assert PROFILE_CHECKS[check](viewer, profile_owner(column, viewer)) is PARSED_PROFILE_TABLES[check][role][column]
 
 
+# --- functions about an idea that may be hidden (after reports or by a moderator) ------------------
+
+#: "…_reported": hidden by three people's reports, waiting for a moderator; "…_hidden": hidden by a moderator
+HIDDEN_COLUMNS = (
+    "published",
+    "published_reported",
+    "published_hidden",
+    "promoted",
+    "promoted_hidden",
+    "archived",
+    "archived_hidden",
+    "submitted",
+)
+
+
+def idea_hidden_in(column):
+    """An idea of OWN_CENTRE by AUTHOR_ID in the column's state, hidden as the column says."""
+    state, _, hidden = column.partition("_")
+    idea = idea_in(state)
+    idea.hidden_reason, idea.open_report_count = "", 0
+    if hidden == "reported":
+        idea.hidden_at, idea.open_report_count = A_TIME, 3
+    elif hidden == "hidden":
+        idea.hidden_at, idea.hidden_by_id, idea.hidden_reason = A_TIME, 99, "Personas dati"
+    return idea
+
+
+HIDDEN_IDEA_TABLES = {
+    # a hidden idea is not public: its author and the centre's moderators (and admins) still see it
+    "can_view_idea(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            Y   .   .   Y   .   Y   .   .
+    anonymous         Y   .   .   Y   .   Y   .   .
+    resident          Y   .   .   Y   .   Y   .   .
+    unconfirmed       Y   .   .   Y   .   Y   .   .
+    suspended         Y   .   .   Y   .   Y   .   .
+    author            Y   Y   Y   Y   Y   Y   Y   Y
+    moderator         Y   Y   Y   Y   Y   Y   Y   Y
+    other_moderator   Y   .   .   Y   .   Y   .   .
+    admin             Y   Y   Y   Y   Y   Y   Y   Y
+    """,
+    # nobody supports a hidden idea
+    "can_support_idea(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   .   .   .   .   .   .   .
+    other_moderator   Y   .   .   .   .   .   .   .
+    admin             Y   .   .   .   .   .   .   .
+    """,
+    # nobody comments on a hidden idea (not even its author or a moderator)
+    "can_comment_on_idea(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            Y   .   .   Y   .   .   .   .
+    moderator         Y   .   .   Y   .   .   .   .
+    other_moderator   Y   .   .   Y   .   .   .   .
+    admin             Y   .   .   Y   .   .   .   .
+    """,
+    # nobody volunteers for a hidden idea
+    "can_volunteer(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   .   .   .   .   .   .   .
+    other_moderator   Y   .   .   .   .   .   .   .
+    admin             Y   .   .   .   .   .   .   .
+    """,
+    # any active member but the author reports a public idea (one hidden is no longer public)
+    "can_report_idea": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   Y   .   Y   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   .   .   Y   .   Y   .   .
+    other_moderator   Y   .   .   Y   .   Y   .   .
+    admin             Y   .   .   Y   .   Y   .   .
+    """,
+    # the centre's moderators (and admins) hide, restore or keep hidden an idea that is public but for the hiding
+    "can_moderate_idea_reports": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y   Y   Y   .
+    other_moderator   .   .   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y   Y   Y   .
+    """,
+}
+HIDDEN_IDEA_CHECKS = {
+    "can_view_idea(hidden)": permissions.can_view_idea,
+    "can_support_idea(hidden)": permissions.can_support_idea,
+    "can_comment_on_idea(hidden)": permissions.can_comment_on_idea,
+    "can_volunteer(hidden)": permissions.can_volunteer,
+    "can_report_idea": permissions.can_report_idea,
+    "can_moderate_idea_reports": permissions.can_moderate_idea_reports,
+}
+PARSED_HIDDEN_IDEA_TABLES = {name: parse_grid(grid, HIDDEN_COLUMNS) for name, grid in HIDDEN_IDEA_TABLES.items()}
+
+
+@pytest.mark.parametrize("column", HIDDEN_COLUMNS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", HIDDEN_IDEA_CHECKS)
+def test_hidden_idea_permissions(check, role, column):
+    assert HIDDEN_IDEA_CHECKS[check](person(role), idea_hidden_in(column)) is PARSED_HIDDEN_IDEA_TABLES[check][role][column]
+
+
+@pytest.mark.parametrize("column", HIDDEN_COLUMNS)
+@pytest.mark.parametrize("role", ROLES)
+def test_whatever_one_may_do_with_a_hidden_idea_one_may_see(role, column):
+    user, idea = person(role), idea_hidden_in(column)
+    for check in HIDDEN_IDEA_CHECKS:
+        if HIDDEN_IDEA_CHECKS[check](user, idea):
+            assert permissions.can_view_idea(user, idea), check
+
+
 # --- the tables cover everything ------------------------------------------------------------------
 
 
@@ -1261,6 +1395,7 @@ def test_every_permission_function_is_in_the_table():
         for check in [
             *PERSON_CHECKS,
             *IDEA_CHECKS,
+            *HIDDEN_IDEA_CHECKS,
             *COMMENT_CHECKS,
             *ACTIVITY_CHECKS,
             *ORG_PERSON_CHECKS,

@@ -66,7 +66,7 @@ def who(entry, viewer):
     """Who the entry credits: the person, the automatic rule, or someone not logged in."""
     if entry.actor is not None:
         return person(entry.actor, viewer)
-    if entry.action == "comment.hidden_by_reports":
+    if entry.action in ("comment.hidden_by_reports", "idea.hidden_by_reports"):
         return escape(_("Automatic (%(num)s reports)", num=(entry.details or {}).get("reports", 3)))
     if entry.action == "access.denied":
         return escape(_("Someone not logged in"))

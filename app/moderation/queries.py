@@ -8,6 +8,7 @@ from app.centres.models import Centre
 from app.comments.models import Comment
 from app.comments.queries import comment_centre_id, waiting_for_review
 from app.extensions import db
+from app.ideas import reports as idea_reports
 from app.ideas.models import Idea, IdeaEvent, IdeaState
 from app.inputs import DB_INT_MAX
 from app.moderation.models import ReasonTemplate
@@ -50,7 +51,8 @@ def waiting_ideas(user, page):
 
 
 def waiting_counts(user):
-    """(submitted ideas, comments waiting for review) in the person's centres: ONE statement."""
+    """(submitted ideas, comments waiting for review, ideas waiting for review after reports) in the person's
+    centres: ONE statement."""
     centre_ids = moderated_centre_ids(user)
     ideas = (
         select(func.count())
@@ -64,8 +66,16 @@ def waiting_counts(user):
         .where(waiting_for_review(), in_centres(comment_centre_id(), centre_ids))
         .scalar_subquery()
     )
-    row = db.session.execute(select(ideas.label("ideas"), comments.label("comments"))).one()
-    return row.ideas, row.comments
+    reported_ideas = (
+        select(func.count())
+        .select_from(Idea)
+        .where(idea_reports.waiting_for_review(), in_centres(Idea.centre_id, centre_ids))
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(ideas.label("ideas"), comments.label("comments"), reported_ideas.label("reported_ideas"))
+    ).one()
+    return row.ideas, row.comments, row.reported_ideas
 
 
 def idea_for_review(idea_id):
@@ -137,6 +147,14 @@ def all_waiting_ideas():
         .where(Idea.state == IdeaState.SUBMITTED)
         .order_by(Idea.submitted_at, Idea.id)
     ).all()
+
+
+def waiting_reported_idea_counts_by_centre():
+    """{centre id: number of ideas waiting for review after reports}."""
+    rows = db.session.execute(
+        select(Idea.centre_id, func.count()).where(idea_reports.waiting_for_review()).group_by(Idea.centre_id)
+    ).all()
+    return dict(rows)
 
 
 def waiting_comment_counts_by_centre():

@@ -14,6 +14,7 @@ TEXTS = {
     "idea_changes_requested": (_l("Your idea “%(title)s” needs changes: %(reason)s"),) * 2,
     "idea_declined": (_l("Your idea “%(title)s” was declined: %(reason)s"),) * 2,
     "idea_archived": (_l("Your idea “%(title)s” was archived"), _l("The idea “%(title)s” was archived")),
+    "idea_hidden": (_l("Your idea “%(title)s” was hidden by a moderator: %(reason)s"),) * 2,
     "idea_promoted": (_l("Your idea “%(title)s” became a centre activity"), _l("The idea “%(title)s” became a centre activity")),
     "comment_new": (_l("%(actor)s commented on your idea “%(title)s”"), _l("%(actor)s commented on the idea “%(title)s”")),
     "comment_reply": (_l("%(actor)s replied to your comment on “%(title)s”"),) * 2,

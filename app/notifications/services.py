@@ -26,6 +26,7 @@ EVENTS = {
     "idea_published": "the author (moderator published the idea)",
     "idea_changes_requested": "the author (data: reason)",
     "idea_declined": "the author (data: reason)",
+    "idea_hidden": "the author (a moderator hid the idea or kept it hidden after reports; data: reason)",
     "idea_archived": "the author, supporters and followers",
     "idea_promoted": "the author, supporters and followers (the idea became a centre activity)",
     "comment_new": "the idea's author and followers (comment = the new comment)",
@@ -77,7 +78,8 @@ URGENT_EVENTS = frozenset(
         "idea_declined",  # a decision the author waits for
     }
 )
-# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, new sign-ups for the
+# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, a hidden idea (nothing the
+# author must do by tomorrow; the idea's page tells them why meanwhile), new sign-ups for the
 # organiser, a declined sign-up for an idea's role (nothing to attend yet), hours recorded, organisation and
 # partnership news (partnership_accepted too: nobody has to be anywhere because of it).
 

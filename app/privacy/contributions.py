@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.activities.models import Activity, Registration
 from app.comments.models import Comment, CommentReport
 from app.extensions import db
-from app.ideas.models import Idea
+from app.ideas.models import Idea, IdeaReport
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
 from app.urls import external_url
@@ -108,6 +108,26 @@ def comment_reports_section(user):
             "resolved_at": iso(row.resolved_at),
         }
         for row in rows
+    ]
+
+
+def idea_reports_section(user):
+    """The ideas the person reported: which, why and when."""
+    rows = db.session.execute(
+        select(IdeaReport, Idea.title)
+        .join(Idea, Idea.id == IdeaReport.idea_id)
+        .where(IdeaReport.reporter_id == user.id)
+        .order_by(IdeaReport.id)
+    )
+    return [
+        {
+            "idea_id": row.idea_id,
+            "idea_title": title,
+            "reason": row.reason,
+            "created_at": iso(row.created_at),
+            "resolved_at": iso(row.resolved_at),
+        }
+        for row, title in rows
     ]
 
 

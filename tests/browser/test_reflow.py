@@ -53,6 +53,9 @@ MY_PAGES = [
 ]
 COORDINATOR_PAGES = [
     "/moderation",
+    "/moderation/reports",
+    "/ideas/{idea}/report",
+    "/ideas/{idea}/hide",
     "/moderation/reasons",
     "/activities/{activity}/registrations",
     "/admin/users",

@@ -95,6 +95,7 @@ def test_the_download_holds_everything_about_the_person(client, scene, exports):
         None,
     )
     assert [r["reason"] for r in data["comment_reports"]] == ["Nepieklājīgi"]
+    assert [(r["idea_id"], r["reason"]) for r in data["idea_reports"]] == [(scene.other_idea.id, "Reklāma, nevis ideja")]
     assert [s["idea_id"] for s in data["supports"]] == [scene.other_idea.id]
     assert [f["idea_id"] for f in data["follows"]] == [scene.other_idea.id]
     signups = {s["id"]: s for s in data["volunteer_signups"]}
