@@ -19,11 +19,15 @@ from app.activities import bp, queries, services
 from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import RegistrationState
+from app.activities.photos import photo_file_in_use
 from app.centres.queries import active_centres
+from app.comments.forms import CommentForm
+from app.comments.queries import load_comments
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.i18n import format_date
+from app.ideas import photos as photo_files
 from app.pagination import requested_page
 from app.timeutil import local_for_form, utcnow
 from app.volunteering.queries import roles_of_activity
@@ -151,6 +155,10 @@ def render_detail(activity, register_form=None, added_row=False):
         max_companions=registration_services.MAX_COMPANIONS,
         add_row_name=ADD_ROW,
         added_row=added_row,
+        # the discussion: one statement (app/comments/queries.py)
+        comments=load_comments(activity, current_user),
+        comment_form=CommentForm(formdata=None),
+        comment_subject=activity,
     )
 
 
@@ -193,6 +201,7 @@ def new_activity():
     if not permissions.can_create_activity(current_user):
         raise NotAllowed(what="activities.new_activity")
     form = ActivityForm()
+    del form.remove_photo  # a new activity has no photo
     only_centre = centre_choices_for(form)
     if not form.validate_on_submit():
         return render_form(form)
@@ -253,6 +262,8 @@ def edit_activity(activity_id):
     submitted = request.method == "POST"
     form = ActivityForm(is_new=False) if submitted else ActivityForm(data=initial_data(activity), is_new=False)
     del form.open_registration  # opening is its own button on the activity's page
+    if not activity.image_name:
+        del form.remove_photo
     kept_centre = centre_choices_for(form, activity)
     if not form.validate_on_submit():
         if submitted and (form.capacity.data or 0) < activity.registered_count:  # keep the chooser in view
@@ -260,14 +271,20 @@ def edit_activity(activity_id):
         return render_form(form, activity)
     fields = form.content()
     fields["centre_id"] = form.centre.data if "centre" in form else kept_centre
+    old_photo = activity.image_name
+    remove_photo = "remove_photo" in form and form.remove_photo.data
     try:
-        services.update_activity(current_user, activity, move_to_waiting=form.move_to_waiting.data or (), **fields)
+        services.update_activity(
+            current_user, activity, move_to_waiting=form.move_to_waiting.data or (), remove_photo=remove_photo, **fields
+        )
     except CapacityReached as error:
         # Lowering the capacity below the places taken: the coordinator chooses who moves to the waiting list.
         db.session.rollback()
         form.move_to_waiting.choices = move_choices(queries.registered_places(activity))
         return render_form(form, activity, capacity_message=error.message)
     db.session.commit()
+    if old_photo and activity.image_name is None and not photo_file_in_use(old_photo):
+        photo_files.delete_photo(old_photo)  # after the commit; a file its idea still shows stays
     flash(_("Your changes are saved."), "success")
     return back_to_activity(activity.id)
 

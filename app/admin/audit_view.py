@@ -66,7 +66,7 @@ def who(entry, viewer):
     """Who the entry credits: the person, the automatic rule, or someone not logged in."""
     if entry.actor is not None:
         return person(entry.actor, viewer)
-    if entry.action == "comment.hidden_by_reports":
+    if entry.action in ("comment.hidden_by_reports", "idea.hidden_by_reports"):
         return escape(_("Automatic (%(num)s reports)", num=(entry.details or {}).get("reports", 3)))
     if entry.action == "access.denied":
         return escape(_("Someone not logged in"))
@@ -92,9 +92,13 @@ def object_variables(entry, subject, viewer):
     if isinstance(subject, Idea):
         return {"object": quoted(subject.title, url_for("ideas.idea_detail", idea_id=subject.id))}
     if isinstance(subject, Comment):
-        idea = db.session.get(Idea, subject.idea_id)
-        url = url_for("ideas.idea_detail", idea_id=idea.id, _anchor=f"comment-{subject.id}")
-        return {"object": quoted(idea.title, url), "author": person(subject.author, viewer)}
+        on = subject.subject  # the idea or the activity it is on
+        anchor = f"comment-{subject.id}"
+        if isinstance(on, Activity):
+            url = url_for("activities.activity_detail", activity_id=on.id, _anchor=anchor)
+        else:
+            url = url_for("ideas.idea_detail", idea_id=on.id, _anchor=anchor)
+        return {"object": quoted(on.title, url), "author": person(subject.author, viewer)}
     if isinstance(subject, Activity):
         return {"object": quoted(subject.title, url_for("activities.activity_detail", activity_id=subject.id))}
     if isinstance(subject, PartnerCall):

@@ -26,10 +26,12 @@ EVENTS = {
     "idea_published": "the author (moderator published the idea)",
     "idea_changes_requested": "the author (data: reason)",
     "idea_declined": "the author (data: reason)",
+    "idea_hidden": "the author (a moderator hid the idea or kept it hidden after reports; data: reason)",
     "idea_archived": "the author, supporters and followers",
     "idea_promoted": "the author, supporters and followers (the idea became a centre activity)",
     "comment_new": "the idea's author and followers (comment = the new comment)",
-    "comment_reply": "the person replied to (comment = the reply)",
+    "comment_reply": "the person replied to (comment = the reply; on an idea or an activity)",
+    "comment_new_activity": "the activity's creator and the people who commented on it before (comment = the new comment)",
     "signup_new": "the idea's author (someone applied for a volunteer role; data: role)",
     "signup_accepted": "the volunteer (data: role)",
     "signup_declined": "the volunteer (data: role)",
@@ -78,7 +80,8 @@ URGENT_EVENTS = frozenset(
         "volunteer_message",  # the organiser writes to people already helping: practical instructions they wait for
     }
 )
-# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, new sign-ups for the
+# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, a hidden idea (nothing the
+# author must do by tomorrow; the idea's page tells them why meanwhile), new sign-ups for the
 # organiser, a declined sign-up for an idea's role (nothing to attend yet), hours recorded, organisation and
 # partnership news (partnership_accepted too: nobody has to be anywhere because of it).
 
@@ -96,7 +99,7 @@ def email_status(event, frequency):
 
 
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
-MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
+MORE_SPECIFIC = {"comment_reply": {"comment_new", "comment_new_activity"}}
 
 #: events whose mail has a template of its own (templates/email/<name>.txt); the rest use "notification"
 MAIL_TEMPLATES = {"volunteer_message": "volunteer_message"}

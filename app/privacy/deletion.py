@@ -5,6 +5,8 @@ One transaction (the route commits): the person leaves what is still ahead throu
 place), then the rows that exist only for them are deleted, the personal text on the rows that stay is blanked,
 and the account row itself is scrubbed. Ideas, comments and supports stay (shown as "former member"), the
 history of ideas and of the activities grown from them stays, and places and attendance stay as numbers.
+The person's reports of comments and ideas stay too, as the moderators' record of what they decided on (the
+reporter shows as "former member"; the download lists them under comment_reports and idea_reports).
 """
 
 import json
@@ -220,6 +222,7 @@ def scrub_account(user):
     user.about = ""
     user.skills = ""
     user.interests = ""
+    user.profile_public = False
     user.birth_year = None
     user.home_centre = None
     user.password_hash = UNUSABLE_PASSWORD

@@ -62,6 +62,7 @@ class RoleForm(Form):
 class SignUpForm(Form):
     message = TextAreaField(
         _l("Message to the organiser (optional)"),
+        description=_l("The organiser will see your name and the skills from your profile."),
         filters=[strip],
         render_kw={"maxlength": MESSAGE_MAX, "rows": 3},
         validators=[

@@ -373,6 +373,8 @@ ACCESS = {
     "/me": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
     "/me/profile": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
     "/me/security": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    # another person's profile page that they did not make public: nobody else sees it, not even an admin
+    "/people/{user_id}": {"anonymous": 404, "resident": 404, "moderator": 404, "admin": 404},
     "/admin/users": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/users/{user_id}": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/audit": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},
