@@ -283,8 +283,12 @@ def digest_key(notification):
     return (notification.event, notification.idea_id, notification.activity_id)
 
 
-def group_by_idea(notifications):
-    """[(idea or None, [notifications])] in the order ideas first appear; each item only once."""
+def group_by_project(notifications):
+    """[(the idea or activity, or None; [notifications])] in the order they first appear; each item only once.
+
+    A notification about an idea goes under the idea (also when it names the activity the idea became); one about
+    an activity alone (a comment on it, a change of time) under the activity; the rest under "Other news".
+    """
     groups = {}
     seen = set()
     for notification in notifications:
@@ -292,12 +296,18 @@ def group_by_idea(notifications):
         if key in seen:
             continue
         seen.add(key)
-        groups.setdefault(notification.idea_id, (notification.idea, []))[1].append(notification)
+        if notification.idea_id is not None:
+            group, project = ("idea", notification.idea_id), notification.idea
+        elif notification.activity_id is not None:
+            group, project = ("activity", notification.activity_id), notification.activity
+        else:
+            group, project = None, None
+        groups.setdefault(group, (project, []))[1].append(notification)
     return list(groups.values())
 
 
 def send_digest(user_id):
-    """Queue one mail with everything waiting for the person's digest, grouped by idea; mark it done.
+    """Queue one mail with everything waiting for the person's digest, grouped by idea or activity; mark it done.
 
     Returns True when a mail was queued. The caller commits (one person per transaction).
     """
@@ -320,7 +330,7 @@ def send_digest(user_id):
         return False
     mailed = may_be_mailed(user)
     if mailed:
-        groups = group_by_idea(notifications)
+        groups = group_by_project(notifications)
         queue_mail(
             user.email,
             "digest",
