@@ -45,7 +45,8 @@ def seed_before_0011():
         f" '', '', 'promoted', 'solini', 1, 2, '{NOW}', '{NOW}', '{NOW}')"
     )
     run(
-        f"INSERT INTO idea_events (id, idea_id, actor_id, from_state, to_state, reason, created_at) VALUES (1, 1, 2, 'submitted', 'published', '', '{NOW}')"
+        "INSERT INTO idea_events (id, idea_id, actor_id, from_state, to_state, reason, created_at)"
+        f" VALUES (1, 1, 2, 'submitted', 'published', '', '{NOW}')"
     )
     run(f"INSERT INTO supports (idea_id, user_id, created_at) VALUES (1, 2, '{NOW}')")
     run(f"INSERT INTO follows (idea_id, user_id, created_at) VALUES (1, 2, '{NOW}')")
@@ -75,6 +76,15 @@ def seed_before_0011():
     )
 
 
+def add_comment(columns, values):
+    """Comment 3 by person 1, on what the columns and values say (both empty: on nothing)."""
+    columns, values = (f"{columns}, ", f"{values}, ") if columns else ("", "")
+    run(
+        f"INSERT INTO comments (id, {columns}author_id, body, created_at, hidden_reason, open_report_count)"
+        f" VALUES (3, {values}1, 'x', '{NOW}', '', 0)"
+    )
+
+
 def counts():
     return {table: run(f"SELECT COUNT(*) FROM {table}").scalar_one() for table in KEPT}
 
@@ -90,16 +100,10 @@ def test_every_row_survives_0011_up_and_down_and_a_comment_is_on_one_thing(empty
     assert run("SELECT comment_count FROM activities").scalar_one() == 0
     assert run("SELECT open_report_count, hidden_reason FROM ideas").one() == (0, "")
     with pytest.raises(IntegrityError):  # on an idea and an activity at once
-        run(
-            f"INSERT INTO comments (id, idea_id, activity_id, author_id, body, created_at, hidden_reason, open_report_count) VALUES (3, 1, 1, 1, 'x', '{NOW}', '', 0)"
-        )
+        add_comment("idea_id, activity_id", "1, 1")
     with pytest.raises(IntegrityError):  # on nothing
-        run(
-            f"INSERT INTO comments (id, author_id, body, created_at, hidden_reason, open_report_count) VALUES (3, 1, 'x', '{NOW}', '', 0)"
-        )
-    run(
-        f"INSERT INTO comments (id, activity_id, author_id, body, created_at, hidden_reason, open_report_count) VALUES (3, 1, 1, 'x', '{NOW}', '', 0)"
-    )
+        add_comment("", "")
+    add_comment("activity_id", "1")
 
     downgrade(revision="0010")
     assert counts() == before  # the comment on the activity went; everything else stayed
