@@ -8,8 +8,8 @@ Each word (letters and digits of any alphabet, NFC-normalised, lower-cased) is s
 (diacritics removed, as the search index has always held text). The order matters:
 
 * The Latvian stemmer must see the diacritics: palatalisation is undone on the letters as written
-  ("suņi" → "suņ" → "sun", "brāļi" → "brāl", "rīkšu" → "rīkst"), and "ā" ends a word differently
-  from "a" (no palatalisation after a long vowel).
+  ("suņi" → "suņ" → "sun", "brāļi" → "brāl", "rīkšu" → "rīkst"), and removing "-a" may undo it
+  where removing "-ā" never does.
 * People type without diacritics ("skolenu", "ednica", "uznemejdarbibas"), and a text may lack only
   some of them ("sociālajas"). So the ending is recognised on the FOLDED word, with the folded
   endings table (Lucene's table with diacritics removed, duplicates dropped: "ajās" → "ajas"), while
@@ -232,6 +232,8 @@ def analyse_query(text, language="lv"):
     be being typed: its pair says is_prefix=True, and the query should match it as the beginning of an
     index term (which includes the whole term): "ezera sk" → [("ezer", False), ("sk", True)].
     Empty text → []. Limiting the number of terms is the caller's choice (keep the last one's flag).
+    A half-typed ending may be a prefix of no term until it is typed out: "lielaj" (for "lielajam",
+    term "liel") → ("lielaj", True).
     """
     terms = analyse(text, language)
     return [(value, index == len(terms) - 1) for index, value in enumerate(terms)]

@@ -5,6 +5,7 @@ The tables say what the light stemmer (Lucene's LatvianStemmer, Kreslins' algori
 limits it has are asserted as limits (KNOWN_LIMITS), not hidden.
 """
 
+import threading
 import time
 
 import pytest
@@ -255,6 +256,22 @@ def test_analyse_query_marks_the_last_word_as_a_prefix(text, expected):
 
 def test_analyse_query_in_english():
     assert analyse_query("volunteering gard", "en") == [("volunt", False), ("gard", True)]
+
+
+def test_english_stemming_is_safe_across_threads():
+    forms = [form for forms in ENGLISH_FORMS.values() for form in forms] * 50
+    expected = [english_stem(form) for form in forms]
+    results = []
+
+    def stem_all():
+        results.append([english_stem(form) for form in forms])
+
+    threads = [threading.Thread(target=stem_all) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4
 
 
 def test_an_unknown_language_is_an_error():
