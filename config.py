@@ -80,6 +80,8 @@ class Config:
     #: new ideas one account may save, and saved edits of ideas (against spam)
     IDEA_CREATE_LIMIT = os.environ.get("IDEA_CREATE_LIMIT", "10 per day")
     IDEA_EDIT_LIMIT = os.environ.get("IDEA_EDIT_LIMIT", "30 per hour")
+    #: messages one account may send to volunteers (each reaches many people by mail)
+    VOLUNTEER_MESSAGE_LIMIT = os.environ.get("VOLUNTEER_MESSAGE_LIMIT", "10 per hour")
 
     LANGUAGES = ("lv", "en")
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "lv")

@@ -286,11 +286,12 @@ def register_blueprints(app):
     from app.admin.routes import bp as admin_bp
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
+    from app.ideas import report_routes  # noqa: F401  (reporting ideas, on the ideas blueprint)
     from app.ideas.routes import bp as ideas_bp
     from app.legal.routes import bp as legal_bp
 
     # pages showing several domains at once, on those domains' blueprints: imported before registering them
-    from app.main import idea_page, me, organisation_page  # noqa: F401
+    from app.main import idea_page, me, organisation_page, person_page  # noqa: F401
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp

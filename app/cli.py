@@ -44,6 +44,15 @@ DEMO_PEOPLE = [
     ("marija@kopiena.example", "Marija Kalniņa", "rezekne", False, []),
     ("skolotaja.ilga@kopiena.example", "Skolotāja Ilga (Preiļu 1. pamatskola)", "preili", False, []),
 ]
+#: demo people who filled in their profile and show it to others (/people/<id>)
+DEMO_PROFILES = {
+    "anna@kopiena.example": {
+        "about": "Strādāju bibliotēkā un brīvajā laikā veidoju keramiku.\n\nLabprāt palīdzu ar **darbnīcām** bērniem.",
+        "skills": "keramika, fotografēšana, pasākumu vadīšana",
+        "interests": "vide, seniori, amatniecība",
+        "profile_public": True,
+    },
+}
 
 
 def register_commands(app):
@@ -112,6 +121,7 @@ def seed_demo():
                 is_admin=is_admin,
                 email_confirmed_at=utcnow(),
                 moderated_centres=[centres[slug] for slug in moderates],
+                **DEMO_PROFILES.get(email, {}),
             )
         )
         added += 1

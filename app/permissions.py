@@ -40,12 +40,26 @@ def can_moderate(user):
     return is_signed_in(user) and user.is_moderator
 
 
+# People's profile pages (/people/<id>)
+
+
+def can_view_profile(user, person):
+    """Everyone, when the person chose a public profile (16 or older, account active); always the person themself.
+
+    Coordinators and admins get no more here: what they need of volunteers is on the sign-up pages.
+    """
+    if is_signed_in(user) and user.id == person.id:
+        return True
+    return person.has_public_profile
+
+
 # Ideas. The state rules (which move from which state) live in ideas/services.py TRANSITIONS; these
 # answer "may this person see or touch this idea at all".
 
 
 def can_view_idea(user, idea):
-    """Public ideas are for everyone; drafts for their author only; the rest also for the centre's moderators."""
+    """Public ideas are for everyone; drafts for their author only; the rest (hidden ideas too) also for the
+    centre's moderators."""
     if idea.is_public:
         return True
     if not is_signed_in(user):
@@ -72,7 +86,7 @@ def can_decide_idea(user, idea):
 
 
 def can_support_idea(user, idea):
-    """Any active member but the author, while the idea is published."""
+    """Any active member but the author, while the idea is published (and not hidden)."""
     return is_active_member(user) and idea.author_id != user.id and idea.is_published
 
 
@@ -82,8 +96,37 @@ def can_follow_idea(user, idea):
 
 
 def can_comment_on_idea(user, idea):
-    """Any active member, while the idea is published or promoted."""
+    """Any active member, while the idea is published or promoted (and not hidden)."""
     return is_active_member(user) and idea.open_for_comments
+
+
+def can_comment_on_activity(user, activity):
+    """Any active member, while the activity is planned, open or held. The discussion stays open after the
+    activity took place (thanks, photos, "when is the next one?"); it closes when the activity is cancelled
+    (the comments stay readable). Every activity is public, so everyone reads its discussion."""
+    return is_active_member(user) and activity.open_for_comments
+
+
+def can_comment_on(user, subject):
+    """Comment on an idea or an activity (told apart by .project_kind), by the rule of each above."""
+    if subject.project_kind == "activity":
+        return can_comment_on_activity(user, subject)
+    return can_comment_on_idea(user, subject)
+
+
+def can_view_discussion(user, subject):
+    """Read the comments on an idea (whoever may see the idea) or on an activity (everyone: activities are public)."""
+    return subject.project_kind == "activity" or can_view_idea(user, subject)
+
+
+def can_report_idea(user, idea):
+    """Any active member but the author, while the idea is public (not hidden)."""
+    return is_active_member(user) and idea.author_id != user.id and idea.is_public
+
+
+def can_moderate_idea_reports(user, idea):
+    """A moderator of the idea's centre hides a public idea, or restores or keeps hidden a reported one."""
+    return is_signed_in(user) and idea.in_public_state and user.moderates(idea.centre_id)
 
 
 # Volunteering (the sign-up lifecycle itself lives in volunteering/services.py TRANSITIONS)
@@ -178,9 +221,9 @@ def can_report_comment(user, comment):
     return is_active_member(user) and comment.author_id != user.id and not comment.is_deleted
 
 
-def can_moderate_comment(user, comment, idea):
-    """A moderator of the centre of the idea the comment is on."""
-    return is_signed_in(user) and user.moderates(idea.centre_id)
+def can_moderate_comment(user, comment, subject):
+    """A moderator of the centre of the idea or activity (subject) the comment is on."""
+    return is_signed_in(user) and user.moderates(subject.centre_id)
 
 
 # Administration
@@ -276,6 +319,22 @@ def manages_project(user, target):
     if target.project_kind == "activity":
         return user.moderates(target.centre_id)
     return (is_active_member(user) and target.author_id == user.id) or user.moderates(target.centre_id)
+
+
+def can_message_volunteers(user, project):
+    """The project's people (manages_project) write to its accepted volunteers: on an idea while it is published
+    (a promoted idea's roles are its activity's), on an activity unless it was cancelled (thanks after it was held)."""
+    still_on = not project.is_cancelled if project.project_kind == "activity" else project.is_published
+    return still_on and manages_project(user, project)
+
+
+def can_read_volunteer_message(user, message, project):
+    """Its sender, the people it was sent to, and the project's people (manages_project); nobody else."""
+    if not is_signed_in(user):
+        return False
+    if message.sender_id == user.id or manages_project(user, project):
+        return True
+    return any(recipient.id == user.id for recipient in message.recipients)
 
 
 def can_invite_organisation(user, target, call):

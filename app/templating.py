@@ -79,7 +79,7 @@ def unread_notification_count():
 
 
 def moderation_waiting():
-    """(ideas, comments) waiting for the signed-in moderator, for the header: one statement per request.
+    """(ideas, comments, reported ideas) waiting for the signed-in moderator, for the header: one statement per request.
 
     Asked only by templates, and only for moderators (can_moderate reads the person's centres, which
     the header loads anyway): residents and visitors pay no statement for it.
@@ -90,5 +90,5 @@ def moderation_waiting():
 
             g.moderation_waiting = waiting_counts(current_user)
         else:
-            g.moderation_waiting = (0, 0)
+            g.moderation_waiting = (0, 0, 0)
     return g.moderation_waiting

@@ -101,10 +101,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode changes a SQLite table by copying it, dropping the old one and renaming the copy. With
+            # foreign keys on, the drop would cascade-delete every row that refers to the table (dropping `ideas`
+            # would take comments, supports and reports with it). The pragma only works outside a transaction,
+            # so it goes straight to the driver, before Alembic begins one.
+            sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = sqlite_pragma(connection, "PRAGMA foreign_key_check")
+            sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:10]}")
+
+
+def sqlite_pragma(connection, statement):
+    """Run a pragma on the driver's connection, outside any transaction; its rows."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        return cursor.execute(statement).fetchall()
+    finally:
+        cursor.close()
 
 
 if context.is_offline_mode():

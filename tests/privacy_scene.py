@@ -38,6 +38,8 @@ from tests.factories import (
     make_support,
     make_user,
 )
+from tests.factories_actcomments import make_activity_comment
+from tests.factories_ideareports import make_idea_report
 from tests.factories_mydata import make_audit_entry, make_consent, make_outbox_message, make_session
 
 NAME = "Zelmīra Testiņa-Ozola"
@@ -61,6 +63,7 @@ PERSONAL += (REPRESENTATIVE_MESSAGE, USER_AGENT, IP_ADDRESS, MAIL_BODY, SENT_MAI
 #: what Zelmīra wrote: it stays after she deletes her account
 IDEA_TITLE = "Puķu dobes pie bibliotēkas XQ-IDEA-731"
 COMMENT_BODY = "Lieliska doma, piedalos! XQ-COMMENT-731"
+ACTIVITY_COMMENT_BODY = "Paldies par talku! XQ-ACTCOMMENT-731"
 
 OTHER_NAME = "Otto Citsvārds"
 OTHER_EMAIL = "otto.xq@example.lv"
@@ -79,6 +82,8 @@ class PrivacyScene:
     idea: Idea
     other_idea: Idea
     comment: Comment
+    #: Zelmīra's comment on the past activity
+    activity_comment: Comment
     future_activity: Activity
     past_activity: Activity
     future_registration: Registration
@@ -106,6 +111,7 @@ def make_privacy_scene():
     comment = make_comment(other_idea, author=person, body=COMMENT_BODY)
     make_comment(idea, author=other, body=OTHER_COMMENT)
     make_comment_report(make_comment(other_idea, author=other, body="rupjš"), reporter=person, reason="Nepieklājīgi")
+    make_idea_report(other_idea, reporter=person, reason="Reklāma, nevis ideja")
     make_support(other_idea, person)
     make_follow(other_idea, person)
     make_follow(idea, other)
@@ -120,6 +126,7 @@ def make_privacy_scene():
         past, person, state="attended", companions=[SECOND_CHILD], attendance_by_id=moderator.id
     )
     make_registration(past, other, state="attended", attendance_by_id=moderator.id)
+    activity_comment = make_activity_comment(past, person, body=ACTIVITY_COMMENT_BODY)
 
     future_role = make_role(activity=future, name="Podu nesēji")
     future_signup = make_signup(future_role, person, state="accepted", decided_by=moderator, message=SIGNUP_MESSAGE)
@@ -155,6 +162,7 @@ def make_privacy_scene():
         idea=idea,
         other_idea=other_idea,
         comment=comment,
+        activity_comment=activity_comment,
         future_activity=future,
         past_activity=past,
         future_registration=future_registration,

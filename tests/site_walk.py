@@ -24,7 +24,7 @@ from app.notifications.models import Notification
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
 from app.privacy.models import DataExport
-from app.volunteering.models import SignUp, VolunteerRole
+from app.volunteering.models import SignUp, VolunteerMessage, VolunteerRole
 from tests.helpers import log_in
 
 #: who walks the site, and the demo person (app/cli.py DEMO_PEOPLE) in that role; a visitor is not logged in
@@ -45,6 +45,7 @@ ID_ARGUMENTS = {
     "comment_id": Comment,
     "export_id": DataExport,
     "idea_id": Idea,
+    "message_id": VolunteerMessage,
     "notification_id": Notification,
     "organisation_id": Organisation,
     "partnership_id": Partnership,

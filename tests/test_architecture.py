@@ -30,6 +30,7 @@ LAYERS = [
         "errors",
         "audit",
         "outbox",
+        "text_analysis",
     },
     {"centres"},
     {"legal"},

@@ -19,7 +19,7 @@ from app.ideas.models import Idea, IdeaState
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
 from app.timeutil import utcnow
-from app.volunteering.models import VolunteerRole
+from app.volunteering.models import VolunteerMessage, VolunteerRole
 
 OWN_CENTRE, OTHER_CENTRE = 1, 2
 #: organisation X is of OWN_CENTRE, Y of OTHER_CENTRE
@@ -329,7 +329,12 @@ IDEA_TABLES = {
     admin             .   .   Y   .   .   .   .
     """,
 }
+# the same answers through the functions that take an idea or an activity
+IDEA_TABLES["can_comment_on(idea)"] = IDEA_TABLES["can_comment_on_idea"]
+IDEA_TABLES["can_view_discussion(idea)"] = IDEA_TABLES["can_view_idea"]
 IDEA_CHECKS = {
+    "can_comment_on(idea)": permissions.can_comment_on,
+    "can_view_discussion(idea)": permissions.can_view_discussion,
     "can_view_idea": permissions.can_view_idea,
     "can_edit_idea": permissions.can_edit_idea,
     "can_decide_idea": permissions.can_decide_idea,
@@ -580,8 +585,41 @@ ACTIVITY_TABLES = {
     other_moderator   .   .   .   .   .   .
     admin             .   .   .   .   Y   .
     """,
+    # comments on an activity: any active member, unless it was cancelled (open after it took place: thanks, photos)
+    "can_comment_on_activity": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          Y   Y   Y   Y   Y   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            Y   Y   Y   Y   Y   .
+    moderator         Y   Y   Y   Y   Y   .
+    other_moderator   Y   Y   Y   Y   Y   .
+    admin             Y   Y   Y   Y   Y   .
+    """,
+    # moderating a comment on an activity: the moderators of the activity's centre, in every state
+    "can_moderate_comment(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody            .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .
+    resident          .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .
+    suspended         .   .   .   .   .   .
+    author            .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y   Y
+    other_moderator   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y   Y
+    """,
 }
+# the same answers through the functions that take an idea or an activity
+ACTIVITY_TABLES["can_comment_on(activity)"] = ACTIVITY_TABLES["can_comment_on_activity"]
+ACTIVITY_TABLES["can_view_discussion(activity)"] = ACTIVITY_TABLES["can_view_role(activity)"]
 ACTIVITY_CHECKS = {
+    "can_comment_on_activity": permissions.can_comment_on_activity,
+    "can_comment_on(activity)": permissions.can_comment_on,
+    "can_view_discussion(activity)": permissions.can_view_discussion,
+    "can_moderate_comment(activity)": lambda user, activity: permissions.can_moderate_comment(user, None, activity),
     "can_manage_activity": permissions.can_manage_activity,
     "can_edit_activity": permissions.can_edit_activity,
     "can_add_activity_roles": permissions.can_add_activity_roles,
@@ -905,9 +943,26 @@ PROJECT_IDEA_TABLES = {
     representative         .   .   .   .   .   .   .
     other_representative   .   .   .   .   .   .   .
     """,
+    # the idea's people write to its accepted volunteers while it is published (a promoted idea's roles are the
+    # activity's)
+    "can_message_volunteers(idea)": """
+    draft submitted published changes_requested declined promoted archived
+    nobody                 .   .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .   .
+    resident               .   .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .   .
+    suspended              .   .   .   .   .   .   .
+    author                 .   .   Y   .   .   .   .
+    moderator              .   .   Y   .   .   .   .
+    other_moderator        .   .   .   .   .   .   .
+    admin                  .   .   Y   .   .   .   .
+    representative         .   .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .   .
+    """,
 }
 PROJECT_IDEA_CHECKS = {
     "manages_project(idea)": permissions.manages_project,
+    "can_message_volunteers(idea)": permissions.can_message_volunteers,
     "can_offer_partnership(idea)": lambda user, idea: permissions.can_offer_partnership(user, organisation(ORG_X), idea),
     "can_invite_organisation(idea)": lambda user, idea: permissions.can_invite_organisation(user, idea, call_of(ORG_Y, "open")),
     "can_invite_organisation(idea, matched call)": lambda user, idea: permissions.can_invite_organisation(
@@ -971,9 +1026,25 @@ PROJECT_ACTIVITY_TABLES = {
     representative         .   .   .   .   .   .
     other_representative   .   .   .   .   .   .
     """,
+    # its coordinators write to its volunteers until it is cancelled (after it was held too: to thank them)
+    "can_message_volunteers(activity)": """
+    planned open planned_started open_started completed cancelled
+    nobody                 .   .   .   .   .   .
+    anonymous              .   .   .   .   .   .
+    resident               .   .   .   .   .   .
+    unconfirmed            .   .   .   .   .   .
+    suspended              .   .   .   .   .   .
+    author                 .   .   .   .   .   .
+    moderator              Y   Y   Y   Y   Y   .
+    other_moderator        .   .   .   .   .   .
+    admin                  Y   Y   Y   Y   Y   .
+    representative         .   .   .   .   .   .
+    other_representative   .   .   .   .   .   .
+    """,
 }
 PROJECT_ACTIVITY_CHECKS = {
     "manages_project(activity)": permissions.manages_project,
+    "can_message_volunteers(activity)": permissions.can_message_volunteers,
     "can_offer_partnership(activity)": lambda user, activity: permissions.can_offer_partnership(
         user, organisation(ORG_X), activity
     ),
@@ -1162,6 +1233,223 @@ def test_partnership_target_is_the_activity_once_it_has_one(on):
 TARGET_CHECKS = ("is_open_for_partners", "partnership_target")
 
 
+# --- messages to volunteers ----------------------------------------------------------------------
+
+#: a message the idea's author sent to its volunteers, and one a coordinator sent to an activity's, each received by
+#: the resident: its sender, the people it reached and the project's people read it; nobody else
+MESSAGE_READ_TABLE = parse_grid(
+    """
+                    idea activity
+    nobody              .    .
+    anonymous           .    .
+    resident            Y    Y
+    unconfirmed         Y    Y
+    suspended           .    .
+    author              Y    .
+    moderator           Y    Y
+    other_moderator     .    .
+    admin               Y    Y
+    """,
+    ("idea", "activity"),
+)
+
+
+def message_on(kind):
+    """A message to the volunteers of a published idea (sent by its author) or of an open activity (by a moderator)."""
+    project = idea_in("published") if kind == "idea" else activity_in("open")
+    sender = person("author" if kind == "idea" else "moderator")
+    message = VolunteerMessage(id=5, sender_id=sender.id, body="Sveiki!")
+    message.recipients = [person("resident"), person("unconfirmed")]
+    return message, project
+
+
+@pytest.mark.parametrize("kind", ["idea", "activity"])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_a_message_to_volunteers(role, kind):
+    message, project = message_on(kind)
+    assert permissions.can_read_volunteer_message(person(role), message, project) is MESSAGE_READ_TABLE[role][kind]
+
+
+MESSAGE_CHECKS = {"can_read_volunteer_message": permissions.can_read_volunteer_message}
+
+
+# --- a person's profile page (/people/<id>) ----------------------------------------------------------------------
+
+#: the person whose page is asked for: public or not, deleted, suspended, 13–15 years old (public or not)
+PROFILE_COLUMNS = ("public", "not_public", "deleted", "suspended", "under16_public", "under16")
+PROFILE_TABLES = {
+    # everyone, when the person made it public (16 or older, account active); the person themself always;
+    # coordinators and admins no more than anyone ("author" is the person whose page it is)
+    "can_view_profile": """
+    public not_public deleted suspended under16_public under16
+    nobody             Y   .   .   .   .   .
+    anonymous          Y   .   .   .   .   .
+    resident           Y   .   .   .   .   .
+    unconfirmed        Y   .   .   .   .   .
+    suspended          Y   .   .   .   .   .
+    author             Y   Y   .   .   Y   Y
+    moderator          Y   .   .   .   .   .
+    other_moderator    Y   .   .   .   .   .
+    admin              Y   .   .   .   .   .
+    """,
+}
+PROFILE_CHECKS = {"can_view_profile": permissions.can_view_profile}
+PARSED_PROFILE_TABLES = {name: parse_grid(grid, PROFILE_COLUMNS) for name, grid in PROFILE_TABLES.items()}
+
+
+def profile_owner(column, viewer):
+    """The person whose page is asked for, in the column's state; the "author" row asks for their own page."""
+    owner = viewer if isinstance(viewer, User) and viewer.id == AUTHOR_ID else User(id=AUTHOR_ID, email_confirmed_at=A_TIME)
+    owner.display_name = "Anna Bērziņa"
+    owner.profile_public = column in ("public", "deleted", "suspended", "under16_public")
+    owner.deleted_at = A_TIME if column == "deleted" else None
+    owner.suspended_at = A_TIME if column == "suspended" else None
+    owner.birth_year = utcnow().year - 14 if column.startswith("under16") else None
+    return owner
+
+
+@pytest.mark.parametrize("column", PROFILE_COLUMNS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", PROFILE_CHECKS)
+def test_profile_permissions(check, role, column):
+    viewer = person(role)
+    assert PROFILE_CHECKS[check](viewer, profile_owner(column, viewer)) is PARSED_PROFILE_TABLES[check][role][column]
+
+
+# --- functions about an idea that may be hidden (after reports or by a moderator) ------------------
+
+#: "…_reported": hidden by three people's reports, waiting for a moderator; "…_hidden": hidden by a moderator
+HIDDEN_COLUMNS = (
+    "published",
+    "published_reported",
+    "published_hidden",
+    "promoted",
+    "promoted_hidden",
+    "archived",
+    "archived_hidden",
+    "submitted",
+)
+
+
+def idea_hidden_in(column):
+    """An idea of OWN_CENTRE by AUTHOR_ID in the column's state, hidden as the column says."""
+    state, _, hidden = column.partition("_")
+    idea = idea_in(state)
+    idea.hidden_reason, idea.open_report_count = "", 0
+    if hidden == "reported":
+        idea.hidden_at, idea.open_report_count = A_TIME, 3
+    elif hidden == "hidden":
+        idea.hidden_at, idea.hidden_by_id, idea.hidden_reason = A_TIME, 99, "Personas dati"
+    return idea
+
+
+HIDDEN_IDEA_TABLES = {
+    # a hidden idea is not public: its author and the centre's moderators (and admins) still see it
+    "can_view_idea(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            Y   .   .   Y   .   Y   .   .
+    anonymous         Y   .   .   Y   .   Y   .   .
+    resident          Y   .   .   Y   .   Y   .   .
+    unconfirmed       Y   .   .   Y   .   Y   .   .
+    suspended         Y   .   .   Y   .   Y   .   .
+    author            Y   Y   Y   Y   Y   Y   Y   Y
+    moderator         Y   Y   Y   Y   Y   Y   Y   Y
+    other_moderator   Y   .   .   Y   .   Y   .   .
+    admin             Y   Y   Y   Y   Y   Y   Y   Y
+    """,
+    # nobody supports a hidden idea
+    "can_support_idea(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   .   .   .   .   .   .   .
+    other_moderator   Y   .   .   .   .   .   .   .
+    admin             Y   .   .   .   .   .   .   .
+    """,
+    # nobody comments on a hidden idea (not even its author or a moderator)
+    "can_comment_on_idea(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   Y   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            Y   .   .   Y   .   .   .   .
+    moderator         Y   .   .   Y   .   .   .   .
+    other_moderator   Y   .   .   Y   .   .   .   .
+    admin             Y   .   .   Y   .   .   .   .
+    """,
+    # nobody volunteers for a hidden idea
+    "can_volunteer(hidden)": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   .   .   .   .   .   .   .
+    other_moderator   Y   .   .   .   .   .   .   .
+    admin             Y   .   .   .   .   .   .   .
+    """,
+    # any active member but the author reports a public idea (one hidden is no longer public)
+    "can_report_idea": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          Y   .   .   Y   .   Y   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   .   .   Y   .   Y   .   .
+    other_moderator   Y   .   .   Y   .   Y   .   .
+    admin             Y   .   .   Y   .   Y   .   .
+    """,
+    # the centre's moderators (and admins) hide, restore or keep hidden an idea that is public but for the hiding
+    "can_moderate_idea_reports": """
+    published published_reported published_hidden promoted promoted_hidden archived archived_hidden submitted
+    nobody            .   .   .   .   .   .   .   .
+    anonymous         .   .   .   .   .   .   .   .
+    resident          .   .   .   .   .   .   .   .
+    unconfirmed       .   .   .   .   .   .   .   .
+    suspended         .   .   .   .   .   .   .   .
+    author            .   .   .   .   .   .   .   .
+    moderator         Y   Y   Y   Y   Y   Y   Y   .
+    other_moderator   .   .   .   .   .   .   .   .
+    admin             Y   Y   Y   Y   Y   Y   Y   .
+    """,
+}
+HIDDEN_IDEA_CHECKS = {
+    "can_view_idea(hidden)": permissions.can_view_idea,
+    "can_support_idea(hidden)": permissions.can_support_idea,
+    "can_comment_on_idea(hidden)": permissions.can_comment_on_idea,
+    "can_volunteer(hidden)": permissions.can_volunteer,
+    "can_report_idea": permissions.can_report_idea,
+    "can_moderate_idea_reports": permissions.can_moderate_idea_reports,
+}
+PARSED_HIDDEN_IDEA_TABLES = {name: parse_grid(grid, HIDDEN_COLUMNS) for name, grid in HIDDEN_IDEA_TABLES.items()}
+
+
+@pytest.mark.parametrize("column", HIDDEN_COLUMNS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("check", HIDDEN_IDEA_CHECKS)
+def test_hidden_idea_permissions(check, role, column):
+    assert HIDDEN_IDEA_CHECKS[check](person(role), idea_hidden_in(column)) is PARSED_HIDDEN_IDEA_TABLES[check][role][column]
+
+
+@pytest.mark.parametrize("column", HIDDEN_COLUMNS)
+@pytest.mark.parametrize("role", ROLES)
+def test_whatever_one_may_do_with_a_hidden_idea_one_may_see(role, column):
+    user, idea = person(role), idea_hidden_in(column)
+    for check in HIDDEN_IDEA_CHECKS:
+        if HIDDEN_IDEA_CHECKS[check](user, idea):
+            assert permissions.can_view_idea(user, idea), check
+
+
 # --- the tables cover everything ------------------------------------------------------------------
 
 
@@ -1180,6 +1468,7 @@ def test_every_permission_function_is_in_the_table():
         for check in [
             *PERSON_CHECKS,
             *IDEA_CHECKS,
+            *HIDDEN_IDEA_CHECKS,
             *COMMENT_CHECKS,
             *ACTIVITY_CHECKS,
             *ORG_PERSON_CHECKS,
@@ -1190,6 +1479,8 @@ def test_every_permission_function_is_in_the_table():
             *PARTNERSHIP_CHECKS,
             *TARGET_CHECKS,
             *SCHOOL_CLASS_CHECKS,
+            *MESSAGE_CHECKS,
+            *PROFILE_CHECKS,
         ]
     }
     assert functions == covered, "add the new permission to a table above (one of the *_CHECKS)"

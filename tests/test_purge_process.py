@@ -13,6 +13,7 @@ import pytest
 from app.privacy.retention import STEPS
 from tests.apps import another_app
 from tests.databases import BACKENDS, fresh_database
+from tests.factories_photos import stored_photo
 from tests.retention_scene import assert_purged, figures, make_scene, personal_leftovers
 
 pytestmark = pytest.mark.real_commits
@@ -61,6 +62,8 @@ def test_purge_runs_as_a_process_twice_at_once_and_then_finds_nothing(backend, t
         with database(database_url):
             scene = make_scene(tmp_path / "exports")
             before = figures()
+        abandoned = stored_photo(tmp_path / "uploads", days_old=2)  # a photo kept for a form never sent again
+        just_kept = stored_photo(tmp_path / "uploads")
 
         runs = [
             subprocess.Popen([*FLASK, "purge"], cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -73,6 +76,9 @@ def test_purge_runs_as_a_process_twice_at_once_and_then_finds_nothing(backend, t
         # between them the two runs deleted each row once
         deleted = {label: sum(counted(stdout)[label] for stdout, _ in outputs) for label in counted(outputs[0][0])}
         assert deleted["sent mail deleted"] == 2 and deleted["unconfirmed accounts deleted"] == 1
+        assert deleted["unused uploaded photos and logos deleted"] == 1
+        assert sorted(path.name for path in (tmp_path / "uploads").iterdir()) == [just_kept]
+        assert not (tmp_path / "uploads" / abandoned).exists()
 
         with database(database_url):
             assert_purged(scene)

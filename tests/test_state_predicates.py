@@ -107,3 +107,13 @@ def test_ideas_and_activities_say_what_they_are():
 def test_the_state_sets_agree_with_the_states():
     assert set(ActivityState.ACTIVE) | {ActivityState.COMPLETED, ActivityState.CANCELLED} == set(ActivityState.ALL)
     assert set(IdeaState.EDITABLE_BY_AUTHOR) <= set(IdeaState.ALL) and set(IdeaState.OPEN_FOR_COMMENTS) <= set(IdeaState.PUBLIC)
+
+
+@pytest.mark.parametrize("state", IdeaState.ALL)
+def test_a_hidden_idea_is_not_public_nor_open_for_support_or_comments(state):
+    shown = Idea(state=state, hidden_reason="")
+    hidden = Idea(state=state, hidden_at=utcnow(), hidden_reason="")
+    assert shown.is_public is (state in IdeaState.PUBLIC) and hidden.is_public is False
+    assert hidden.in_public_state is shown.in_public_state is (state in IdeaState.PUBLIC)
+    assert hidden.is_published is False and hidden.open_for_comments is False and hidden.open_for_partners is False
+    assert hidden.awaiting_review and not Idea(state=state, hidden_at=utcnow(), hidden_by_id=1, hidden_reason="x").awaiting_review

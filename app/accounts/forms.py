@@ -175,3 +175,7 @@ class ProfileForm(Form):
     )
     home_centre = SelectField(_l("Your centre"), coerce=int)
     language = language_field()
+    #: not offered to people younger than 16 (the route removes it; accounts.services.update_profile refuses it)
+    profile_public = BooleanField(
+        _l("Show my profile page to other people (name, about me, skills and interests — never your e-mail address)")
+    )

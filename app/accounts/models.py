@@ -96,6 +96,11 @@ class User(UserMixin, db.Model):
         return self.birth_year is not None and utcnow().year - self.birth_year < ADULT_NAME_AGE
 
     @property
+    def has_public_profile(self):
+        """Others may open the person's profile page: they chose to show it, are 16 or older, and the account is active."""
+        return bool(self.profile_public) and self.is_active and not self.is_young_teen
+
+    @property
     def full_name(self):
         """The name as the person gave it, for the person and the coordinators; "former member" once deleted."""
         return _("former member") if self.is_deleted else self.display_name

@@ -237,6 +237,8 @@ def profile():
     """The signed-in person's own profile: name, about, skills, interests, language and home centre."""
     form = ProfileForm(obj=current_user)
     only_centre = setup_centre_field(form, current_user)
+    if current_user.is_young_teen:
+        del form.profile_public  # not offered under 16; the template says why
     if form.validate_on_submit():
         services.update_profile(
             current_user,
@@ -246,11 +248,12 @@ def profile():
             form.interests.data,
             form.language.data,
             chosen_centre(form, only_centre),
+            profile_public=form.profile_public is not None and form.profile_public.data,
         )
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template("accounts/profile.html", form=form, young_teen_text=services.YOUNG_TEEN_PROFILE_TEXT)
 
 
 def render_security(password_form=None, email_form=None, status=200):

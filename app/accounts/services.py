@@ -3,6 +3,7 @@
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from app.accounts.ages import birth_year_to_keep, too_young_for_an_account
@@ -280,8 +281,18 @@ def confirm_email_change(token):
     return user
 
 
-def update_profile(user, display_name, about, skills, interests, language, home_centre):
-    """Save the profile fields a person may edit themselves."""
+#: why a 13–15-year-old has no public profile page (shown on their profile form and when the service refuses)
+YOUNG_TEEN_PROFILE_TEXT = _l(
+    "People younger than 16 cannot show a profile page to others, to keep them safe; "
+    "only the organisers of roles you offer to help in see your name and skills."
+)
+
+
+def update_profile(user, display_name, about, skills, interests, language, home_centre, profile_public=False):
+    """Save the profile fields a person may edit themselves; a public profile page only from 16 (refused before)."""
+    if profile_public and user.is_young_teen:
+        raise NotAllowed(YOUNG_TEEN_PROFILE_TEXT, what="accounts.profile_public")
+    user.profile_public = bool(profile_public)
     user.display_name = display_name.strip()
     user.about = about.strip()
     user.skills = skills.strip()

@@ -22,7 +22,7 @@ class OutcomeForm(Form):
         _l("What came of it"),
         description=_l(
             "What was made, who benefited, e.g. “40 flower pots went to the day-care centre”. "
-            "You can use Markdown: **bold**, lists with -."
+            "Simple formatting works: **bold**, *italic*, lines starting with “- ” become a list."
         ),
         validators=[Optional(), Length(max=OUTCOME_MAX, message=_l("Please keep this under %(max)d characters."))],
     )

@@ -1,5 +1,5 @@
 """Pages after an activity: who came (participants and volunteers with their hours), the outcome report and its
-photos.
+photos; and the activity's own photo (carried over from its idea).
 
 The activity page shows the report with templates/activities/_outcome.html, which gets its numbers from
 the template global `outcome_figures(activity)` (app/activities/outcome.py), registered below.
@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import permissions
-from app.activities import bp, services
+from app.activities import bp, queries, services
 from app.activities.attendance_forms import OutcomeForm, OutcomePhotoForm
 from app.activities.models import Activity, ActivityPhoto, Registration, RegistrationState
 from app.activities.outcome import outcome_figures
@@ -294,6 +294,21 @@ def photo(photo_id):
         abort(404)
     response = send_from_directory(
         photo_files.upload_folder(), photo.image_name, mimetype="image/jpeg", max_age=86400, conditional=True
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.route("/activities/<int:activity_id>/photo")
+def activity_photo(activity_id):
+    """The activity's photo (carried over from its idea), for those who may see the activity; none: 404."""
+    activity = queries.activity_with_centre(activity_id)
+    if activity is None or not activity.image_name or not photo_files.STORED_NAME.match(activity.image_name):
+        abort(404)
+    # every activity is public (routes.visible_activity), so its photo may be kept a day, as a public idea's
+    response = send_from_directory(
+        photo_files.upload_folder(), activity.image_name, mimetype="image/jpeg", max_age=86400, conditional=True
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"

@@ -103,6 +103,8 @@ class ActivityForm(Form):
     partner_subjects = MultiCheckboxField(
         _l("School subjects it relates to"), choices=[SelectChoice(code, label) for code, label in SUBJECTS.items()]
     )
+    #: on the edit form of an activity with a photo (carried over from its idea) only
+    remove_photo = BooleanField(_l("Remove the photo"))
     #: shown only when the capacity was lowered below the places registered (choices set by the route)
     move_to_waiting = MultiCheckboxField(_l("Move to the waiting list"), coerce=int, choices=[], validate_choice=False)
 

@@ -158,6 +158,12 @@ class Activity(db.Model):
         return self.state == ActivityState.COMPLETED
 
     @property
+    def open_for_comments(self):
+        """Planned, open or held: people may comment (thanks and photos talk after it took place);
+        a cancelled activity's discussion is closed and stays readable."""
+        return self.state != ActivityState.CANCELLED
+
+    @property
     def is_cancelled(self):
         """Cancelled, with the reason everyone was told."""
         return self.state == ActivityState.CANCELLED

@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import permissions
-from app.activities.models import ActivityPhoto
+from app.activities.models import Activity, ActivityPhoto
 from app.audit.services import record_audit
 from app.errors import InvalidTransition, NotAllowed
 from app.extensions import db
+from app.ideas.models import Idea
 from app.timeutil import utcnow
 
 #: an outcome report shows at most this many photos (a page that stays light on an old phone)
@@ -64,3 +65,18 @@ def remove_outcome_photo(actor, photo):
     db.session.delete(photo)
     db.session.flush()
     return image_name
+
+
+def take_photo_off(activity):
+    """Remove the activity's photo (carried over from its idea); answer whether it had one. The file is the caller's."""
+    had_photo = bool(activity.image_name)
+    activity.image_name = None
+    return had_photo
+
+
+def photo_file_in_use(name):
+    """Whether an idea, an activity or an outcome report still shows the file (an activity shares its idea's photo)."""
+    return any(
+        db.session.scalar(select(column).where(column == name).limit(1)) is not None
+        for column in (Idea.image_name, Activity.image_name, ActivityPhoto.image_name)
+    )

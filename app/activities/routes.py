@@ -1,16 +1,12 @@
-"""Pages of the activities domain: the calendar, an activity's page, creating and changing, registering.
+"""Pages of the activities domain: the list, an activity's page, creating and changing, registering (the month
+view is calendar_page.py).
 
 Promoting an idea into an activity (/ideas/<id>/promote) is app/promotion/routes.py.
 """
 
-import calendar as calendar_module
-import re
-from datetime import date, datetime
-
-from babel.dates import get_day_names
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext, to_user_timezone, to_utc
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -19,17 +15,18 @@ from app.activities import bp, queries, services
 from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import RegistrationState
+from app.activities.photos import photo_file_in_use
 from app.centres.queries import active_centres
+from app.comments.forms import CommentForm
+from app.comments.queries import load_comments
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
-from app.i18n import format_date
+from app.ideas import photos as photo_files
 from app.pagination import requested_page
-from app.timeutil import local_for_form, utcnow
+from app.timeutil import local_for_form
 from app.volunteering.queries import roles_of_activity
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 #: the name of the registration form's "Add another person" button
 ADD_ROW = "add_person"
 
@@ -73,61 +70,6 @@ def activity_list():
     return render_template("activities/list.html", page=page, centres=centres, centre=centre, when=when, link_args=link_args)
 
 
-def parse_month(value, today):
-    """(year, month) from "YYYY-MM"; anything else (or a far-away year) means the current month."""
-    match = MONTH_PATTERN.match(value or "")
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
-            return year, month
-    return today.year, today.month
-
-
-def shift_month(year, month, step):
-    """The (year, month) that is step months after the given one (before it when step is negative)."""
-    index = year * 12 + (month - 1) + step
-    return index // 12, index % 12 + 1
-
-
-@bp.route("/activities/calendar")
-def calendar():
-    """A month of activities as a table, Monday first; days are the local (Riga) dates."""
-    today = to_user_timezone(utcnow()).date()
-    year, month = parse_month(request.args.get("month"), today)
-    centres = active_centres()
-    centre = queries.centre_by_slug(centres, request.args.get("centre"))
-    next_year, next_month = shift_month(year, month, 1)
-    prev_year, prev_month = shift_month(year, month, -1)
-    start = to_utc(datetime(year, month, 1)).replace(tzinfo=None)
-    end = to_utc(datetime(next_year, next_month, 1)).replace(tzinfo=None)
-    by_day = {}
-    for activity in queries.activities_between(start, end, centre.id if centre else None):
-        by_day.setdefault(to_user_timezone(activity.starts_at).date(), []).append(activity)
-    weeks = calendar_module.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    locale = get_locale()
-    weekdays = [(get_day_names("wide", locale=locale)[day], get_day_names("abbreviated", locale=locale)[day]) for day in range(7)]
-    centre_args = {"centre": centre.slug} if centre else {}
-    prev_ok = prev_year >= FIRST_YEAR
-    next_ok = next_year <= LAST_YEAR
-    return render_template(
-        "activities/calendar.html",
-        weeks=weeks,
-        by_day=by_day,
-        weekdays=weekdays,
-        year=year,
-        month=month,
-        month_title=format_date(date(year, month, 1), "month"),
-        today=today,
-        centres=centres,
-        centre=centre,
-        centre_args=centre_args,
-        activity_count=sum(len(items) for items in by_day.values()),
-        prev_month=f"{prev_year:04d}-{prev_month:02d}" if prev_ok else None,
-        next_month=f"{next_year:04d}-{next_month:02d}" if next_ok else None,
-        this_month=f"{today.year:04d}-{today.month:02d}",
-    )
-
-
 # An activity's page -------------------------------------------------------------------------------------------
 
 
@@ -151,6 +93,10 @@ def render_detail(activity, register_form=None, added_row=False):
         max_companions=registration_services.MAX_COMPANIONS,
         add_row_name=ADD_ROW,
         added_row=added_row,
+        # the discussion: one statement (app/comments/queries.py)
+        comments=load_comments(activity, current_user),
+        comment_form=CommentForm(formdata=None),
+        comment_subject=activity,
     )
 
 
@@ -193,6 +139,7 @@ def new_activity():
     if not permissions.can_create_activity(current_user):
         raise NotAllowed(what="activities.new_activity")
     form = ActivityForm()
+    del form.remove_photo  # a new activity has no photo
     only_centre = centre_choices_for(form)
     if not form.validate_on_submit():
         return render_form(form)
@@ -253,6 +200,8 @@ def edit_activity(activity_id):
     submitted = request.method == "POST"
     form = ActivityForm(is_new=False) if submitted else ActivityForm(data=initial_data(activity), is_new=False)
     del form.open_registration  # opening is its own button on the activity's page
+    if not activity.image_name:
+        del form.remove_photo
     kept_centre = centre_choices_for(form, activity)
     if not form.validate_on_submit():
         if submitted and (form.capacity.data or 0) < activity.registered_count:  # keep the chooser in view
@@ -260,14 +209,20 @@ def edit_activity(activity_id):
         return render_form(form, activity)
     fields = form.content()
     fields["centre_id"] = form.centre.data if "centre" in form else kept_centre
+    old_photo = activity.image_name
+    remove_photo = "remove_photo" in form and form.remove_photo.data
     try:
-        services.update_activity(current_user, activity, move_to_waiting=form.move_to_waiting.data or (), **fields)
+        services.update_activity(
+            current_user, activity, move_to_waiting=form.move_to_waiting.data or (), remove_photo=remove_photo, **fields
+        )
     except CapacityReached as error:
         # Lowering the capacity below the places taken: the coordinator chooses who moves to the waiting list.
         db.session.rollback()
         form.move_to_waiting.choices = move_choices(queries.registered_places(activity))
         return render_form(form, activity, capacity_message=error.message)
     db.session.commit()
+    if old_photo and activity.image_name is None and not photo_file_in_use(old_photo):
+        photo_files.delete_photo(old_photo)  # after the commit; a file its idea still shows stays
     flash(_("Your changes are saved."), "success")
     return back_to_activity(activity.id)
 
@@ -379,4 +334,11 @@ def register(activity_id):
 # The pages after the day and the calendar feeds live in their own modules of the same blueprint, and adding a
 # role to an activity (volunteer_roles.py) on the volunteering blueprint (imported here so that registering the
 # blueprints brings them all).
-from app.activities import attendance_routes, calendar_feeds, registration_routes, volunteer_roles  # noqa: E402,F401
+from app.activities import (  # noqa: E402,F401
+    attendance_routes,
+    calendar_feeds,
+    calendar_page,
+    registration_routes,
+    volunteer_messages,
+    volunteer_roles,
+)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app import permissions
 from app.accounts.models import User
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
+from app.activities.photos import take_photo_off
 from app.activities.registrations import move_to_waiting_list, promote_from_waiting_list
 from app.audit.services import record_audit
 from app.errors import CapacityReached, InvalidTransition, NotAllowed
@@ -101,8 +102,8 @@ def participants_of(activity, states=(RegistrationState.REGISTERED,)):
     ).all()
 
 
-def update_activity(actor, activity, move_to_waiting=(), **fields):
-    """Change a planned or open activity.
+def update_activity(actor, activity, move_to_waiting=(), remove_photo=False, **fields):
+    """Change a planned or open activity; remove_photo takes its photo off (the caller deals with the file).
 
     Capacity never drops below the places registered unless the coordinator chose registrations
     (ids in move_to_waiting) to move to the waiting list; those people are told. More capacity moves
@@ -135,6 +136,7 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
     for key in ACTIVITY_FIELDS:
         if key in fields:
             setattr(activity, key, fields[key])
+    photo_removed = remove_photo and take_photo_off(activity)
     activity.updated_at = utcnow()
     try:
         with db.session.begin_nested():
@@ -149,6 +151,7 @@ def update_activity(actor, activity, move_to_waiting=(), **fields):
         subject=activity,
         centre_id=activity.centre_id,
         moved_to_waiting=[registration.id for registration in moved],
+        **({"photo_removed": True} if photo_removed else {}),
     )
     notify("registration_moved_to_waiting", [registration.user for registration in moved], actor=actor, activity=activity)
     if changed_when_or_where:

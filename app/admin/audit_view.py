@@ -66,7 +66,7 @@ def who(entry, viewer):
     """Who the entry credits: the person, the automatic rule, or someone not logged in."""
     if entry.actor is not None:
         return person(entry.actor, viewer)
-    if entry.action == "comment.hidden_by_reports":
+    if entry.action in ("comment.hidden_by_reports", "idea.hidden_by_reports"):
         return escape(_("Automatic (%(num)s reports)", num=(entry.details or {}).get("reports", 3)))
     if entry.action == "access.denied":
         return escape(_("Someone not logged in"))
@@ -92,9 +92,13 @@ def object_variables(entry, subject, viewer):
     if isinstance(subject, Idea):
         return {"object": quoted(subject.title, url_for("ideas.idea_detail", idea_id=subject.id))}
     if isinstance(subject, Comment):
-        idea = db.session.get(Idea, subject.idea_id)
-        url = url_for("ideas.idea_detail", idea_id=idea.id, _anchor=f"comment-{subject.id}")
-        return {"object": quoted(idea.title, url), "author": person(subject.author, viewer)}
+        on = subject.subject  # the idea or the activity it is on
+        anchor = f"comment-{subject.id}"
+        if isinstance(on, Activity):
+            url = url_for("activities.activity_detail", activity_id=on.id, _anchor=anchor)
+        else:
+            url = url_for("ideas.idea_detail", idea_id=on.id, _anchor=anchor)
+        return {"object": quoted(on.title, url), "author": person(subject.author, viewer)}
     if isinstance(subject, Activity):
         return {"object": quoted(subject.title, url_for("activities.activity_detail", activity_id=subject.id))}
     if isinstance(subject, PartnerCall):
@@ -120,7 +124,7 @@ def plain_name(subject):
 def detail_variables(entry):
     """The entry's details a sentence may name; state names in words."""
     details = entry.details or {}
-    variables = {key: details.get(key) for key in ("reports", "version", "minutes", "path")}
+    variables = {key: details.get(key) for key in ("reports", "version", "minutes", "path", "recipients")}
     state = details.get("state")
     variables["state"] = SignUpState.LABELS.get(state, state) if state else None
     return variables

@@ -2,7 +2,7 @@
 
 The variables a sentence may use: actor (who did it), object (the idea, activity, role… it was done to, quoted and
 linked), author (a comment's writer), person (the volunteer or representative the action was about), and the
-entry's own details (reports, version, state, minutes, path). The caller makes them safe HTML (names escaped,
+entry's own details (reports, version, state, minutes, path, recipients). The caller makes them safe HTML (names escaped,
 links built); a missing or empty one makes the sentence fall back to one that still reads sensibly.
 """
 
@@ -45,6 +45,11 @@ SENTENCES = {
     "idea.decline": _l("%(actor)s declined the idea %(object)s"),
     "idea.archive": _l("%(actor)s archived the idea %(object)s"),
     "idea.promote": _l("%(actor)s turned the idea %(object)s into an activity"),
+    "idea.reported": _l("%(actor)s reported the idea %(object)s"),
+    "idea.hidden_by_reports": _l("%(actor)s: the idea %(object)s was hidden until a moderator decides"),
+    "idea.hidden": _l("%(actor)s hid the idea %(object)s"),
+    "idea.hide_confirmed": _l("%(actor)s kept the idea %(object)s hidden"),
+    "idea.restored": _l("%(actor)s showed the idea %(object)s again"),
     "comment.reported": _l("%(actor)s reported %(author)s's comment on %(object)s"),
     "comment.hidden_by_reports": _l("%(actor)s: %(author)s's comment on %(object)s was hidden until a moderator decides"),
     "comment.hidden": _l("%(actor)s hid %(author)s's comment on %(object)s"),
@@ -58,6 +63,7 @@ SENTENCES = {
     "signup.decline": _l("%(actor)s declined %(person)s for the role %(object)s"),
     "signup.withdraw": _l("%(actor)s withdrew from the role %(object)s"),
     "signup.attendance": _l("%(actor)s recorded %(person)s in the role %(object)s as “%(state)s”"),
+    "volunteers.messaged": _l("%(actor)s wrote to the volunteers of %(object)s"),
     "activity.create": _l("%(actor)s added the activity %(object)s"),
     "activity.update": _l("%(actor)s changed the activity %(object)s"),
     "activity.open": _l("%(actor)s opened registration for the activity %(object)s"),
@@ -95,6 +101,7 @@ AREAS = {
     "comment": _l("Comments"),
     "volunteer_role": _l("Volunteer roles"),
     "signup": _l("Volunteer applications"),
+    "volunteers": _l("Messages to volunteers"),
     "activity": _l("Activities"),
     "organisation": _l("Organisations"),
     "representative": _l("Representatives"),
@@ -104,6 +111,7 @@ AREAS = {
 #: a sentence that says more when the entry has it
 LONGER = {
     ("signup.attendance", "minutes"): _l("%(actor)s recorded %(person)s in the role %(object)s as “%(state)s”, %(minutes)s min"),
+    ("volunteers.messaged", "recipients"): _l("%(actor)s wrote to the volunteers of %(object)s (recipients: %(recipients)s)"),
 }
 FALLBACK = _l("%(actor)s: an action recorded as “%(action)s”")
 FALLBACK_OBJECT = _l("%(actor)s: an action recorded as “%(action)s” — %(object)s")

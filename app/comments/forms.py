@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.forms import Form, strip
+from app.ideas.forms import REASON_MAX, reason_field  # noqa: F401  (the same rule for ideas and comments)
 
-#: the longest comment, and the longest reason for a report or a moderator's decision
+#: the longest comment (the longest reason for a report or a moderator's decision: REASON_MAX, as for ideas)
 BODY_MAX = 5000
-REASON_MAX = 500
 
 
 #: what new_submission_key makes; anything else sent as a key is ignored
@@ -38,20 +38,6 @@ def body_field(label):
         validators=[
             DataRequired(_l("Please write something first.")),
             Length(max=BODY_MAX, message=_l("A comment can be at most %(max)d characters long.")),
-        ],
-    )
-
-
-def reason_field(label, description=None):
-    """A field for the reason of a report or a moderator's decision: required, at most REASON_MAX characters."""
-    return TextAreaField(
-        label,
-        description=description,
-        filters=[strip],
-        render_kw={"maxlength": REASON_MAX, "rows": 3},
-        validators=[
-            DataRequired(_l("Please give a reason.")),
-            Length(max=REASON_MAX, message=_l("Please keep the reason under %(max)d characters.")),
         ],
     )
 

@@ -49,6 +49,14 @@ class Comment(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
     parent: Mapped["Comment | None"] = relationship(remote_side=[id])
+    #: what it is on; by class name (activities sit above comments), one of the two is set
+    idea = relationship("Idea")
+    activity = relationship("Activity")
+
+    @property
+    def subject(self):
+        """What the comment is on: its Activity, or its Idea (tell them apart by .project_kind)."""
+        return self.activity if self.activity_id is not None else self.idea
 
     @property
     def is_hidden(self):

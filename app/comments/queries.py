@@ -1,4 +1,4 @@
-"""Reading comments: the threads of an idea's page, and the reported comments moderators review."""
+"""Reading comments: the threads of an idea's or an activity's page, and the reported comments moderators review."""
 
 import re
 from dataclasses import dataclass, field
@@ -68,8 +68,25 @@ def paragraphs(text):
     ]
 
 
-def load_comments(idea, viewer):
-    """The idea's threads: top comments oldest first, each with its replies oldest first.
+def on_subject_clause(subject):
+    """SQL: the comment is on this idea or activity."""
+    if subject.project_kind == "activity":
+        return Comment.activity_id == subject.id
+    return Comment.idea_id == subject.id
+
+
+def comment_centre_id():
+    """SQL: the centre of the idea or activity a comment is on (correlated to Comment; the activities table by
+    name, as activities sit above comments)."""
+    activities = db.metadata.tables["activities"]
+    return func.coalesce(
+        select(Idea.centre_id).where(Idea.id == Comment.idea_id).correlate(Comment).scalar_subquery(),
+        select(activities.c.centre_id).where(activities.c.id == Comment.activity_id).correlate(Comment).scalar_subquery(),
+    )
+
+
+def load_comments(subject, viewer):
+    """The threads of an idea or an activity (subject): top comments oldest first, each with its replies oldest first.
 
     One SQL statement: the comments, their authors (joined) and whether the viewer reported each
     (an outer join on the viewer's own reports).
@@ -83,10 +100,10 @@ def load_comments(idea, viewer):
     rows = db.session.execute(
         query.join(Comment.author)
         .options(contains_eager(Comment.author))
-        .where(Comment.idea_id == idea.id)
+        .where(on_subject_clause(subject))
         .order_by(func.coalesce(Comment.parent_id, Comment.id), Comment.parent_id.is_not(None), Comment.id)
     ).all()
-    moderator_view = signed_in and permissions.can_moderate_comment(viewer, None, idea)
+    moderator_view = signed_in and permissions.can_moderate_comment(viewer, None, subject)
     threads, by_id = [], {}
     for comment, report_id in rows:
         item = CommentItem(comment, reported=report_id is not None, moderator_view=moderator_view)
@@ -101,7 +118,8 @@ def load_comments(idea, viewer):
 @dataclass
 class ReportedComment:
     comment: Comment
-    idea: Idea
+    #: the idea or activity it is on
+    subject: object
     #: the open reports, oldest first, each with .reporter and .reason
     reports: list[CommentReport]
 
@@ -124,8 +142,8 @@ def waiting_for_review():
 
 def reported_comments(moderator, limit=200):
     """Comments with open reports or hidden by reports, in the centres the person moderates; the ones
-    waiting longest first. Two SQL statements (the comments with idea and author; the open reports
-    with their reporters)."""
+    waiting longest first. Two SQL statements (the comments with their idea or activity and author; the open
+    reports with their reporters)."""
     if not permissions.can_moderate(moderator):
         return []
     first_open_report = (
@@ -135,54 +153,52 @@ def reported_comments(moderator, limit=200):
         .scalar_subquery()
     )
     query = (
-        select(Comment, Idea)
-        .join(Idea, Idea.id == Comment.idea_id)
-        .options(joinedload(Comment.author))
+        select(Comment)
+        .options(joinedload(Comment.author), joinedload(Comment.idea), joinedload(Comment.activity))
         .where(waiting_for_review())
         .order_by(func.coalesce(first_open_report, Comment.hidden_at), Comment.id)
         .limit(limit)
     )
     if not moderator.is_admin:
         mine = select(moderator_centres.c.centre_id).where(moderator_centres.c.user_id == moderator.id)
-        query = query.where(Idea.centre_id.in_(mine))
-    rows = db.session.execute(query).all()
+        query = query.where(comment_centre_id().in_(mine))
+    rows = db.session.scalars(query).all()
     if not rows:
         return []
     reports = db.session.scalars(
         select(CommentReport)
         .options(joinedload(CommentReport.reporter))
-        .where(CommentReport.comment_id.in_([comment.id for comment, _idea in rows]), CommentReport.resolved_at.is_(None))
+        .where(CommentReport.comment_id.in_([comment.id for comment in rows]), CommentReport.resolved_at.is_(None))
         .order_by(CommentReport.created_at, CommentReport.id)
     ).all()
     by_comment = {}
     for report in reports:
         by_comment.setdefault(report.comment_id, []).append(report)
-    return [ReportedComment(comment, idea, by_comment.get(comment.id, [])) for comment, idea in rows]
+    return [ReportedComment(comment, comment.subject, by_comment.get(comment.id, [])) for comment in rows]
 
 
 def count_reported_comments(moderator):
     """How many comments wait for a moderator of these centres (for headers and the queue's tabs)."""
     if not permissions.can_moderate(moderator):
         return 0
-    query = select(func.count()).select_from(Comment).join(Idea, Idea.id == Comment.idea_id).where(waiting_for_review())
+    query = select(func.count()).select_from(Comment).where(waiting_for_review())
     if not moderator.is_admin:
         mine = select(moderator_centres.c.centre_id).where(moderator_centres.c.user_id == moderator.id)
-        query = query.where(Idea.centre_id.in_(mine))
+        query = query.where(comment_centre_id().in_(mine))
     return db.session.scalar(query)
 
 
 def comment_page_data(comment_id, viewer):
-    """The comment and its idea for the comment's own pages (edit, report, moderate), or (None, None)
-    when either does not exist or the viewer may not see the idea."""
-    row = db.session.execute(
-        select(Comment, Idea)
-        .join(Idea, Idea.id == Comment.idea_id)
-        .options(joinedload(Comment.author))
+    """The comment and its idea or activity for the comment's own pages (edit, report, moderate), or
+    (None, None) when it does not exist or the viewer may not see what it is on. One statement."""
+    comment = db.session.scalar(
+        select(Comment)
+        .options(joinedload(Comment.author), joinedload(Comment.idea), joinedload(Comment.activity))
         .where(Comment.id == comment_id)
-    ).first()
-    if row is None or not permissions.can_view_idea(viewer, row[1]):
+    )
+    if comment is None or comment.subject is None or not permissions.can_view_discussion(viewer, comment.subject):
         return None, None
-    return row
+    return comment, comment.subject
 
 
 def open_reports(comment):

@@ -1,6 +1,9 @@
 """What can happen to a comment: written, answered, edited, deleted, reported, hidden, restored.
 
-Idea.comment_count counts the comments people can read: neither deleted nor hidden. Every function
+A comment is on a "subject": an Idea or an Activity (told apart by .project_kind; Comment.subject gives it).
+The rules here are the same for both; only who hears of a new comment differs (add_comment).
+
+Idea.comment_count and Activity.comment_count count the comments people can read: neither deleted nor hidden. Every function
 here that changes whether a comment can be read locks the comment's row, compares "readable" before
 and after, and moves the counter with one SQL UPDATE by the difference, so the counter stays right
 whatever order things happen in (and when two people act at once).
@@ -11,30 +14,34 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import permissions
+from app.accounts.models import User
 from app.audit.services import record_audit
-from app.comments.forms import BODY_MAX, REASON_MAX
-from app.comments.models import REPORTS_TO_HIDE, Comment, CommentReport
+from app.comments.forms import BODY_MAX
+from app.comments.models import Comment, CommentReport
 from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.forms import strip
 from app.ideas.models import Follow, Idea
 from app.ideas.queries import followers_of
+from app.ideas.reports import (
+    add_report,
+    awaiting_review,  # noqa: F401  (asked by app/comments/queries.py and the tests here)
+    clean_reason,
+    close_reports,
+    hidden_by_moderator,
+    hide_after_reports,
+    shown_again,
+)
 from app.notifications.services import notify
 from app.timeutil import utcnow
 
 EMPTY_BODY = _l("Please write something first.")
 BODY_TOO_LONG = _l("A comment can be at most %(max)d characters long.", max=BODY_MAX)
-REASON_NEEDED = _l("Please give a reason.")
 
 
 def is_readable(comment):
     """Counted and shown to everyone: neither deleted by its author nor hidden."""
     return comment.deleted_at is None and comment.hidden_at is None
-
-
-def awaiting_review(comment):
-    """Hidden by reports from several people, and no moderator has looked yet."""
-    return comment.hidden_at is not None and comment.hidden_by_id is None and not comment.hidden_reason
 
 
 def clean_body(body):
@@ -47,17 +54,28 @@ def clean_body(body):
     return body
 
 
-def clean_reason(reason):
-    """The reason trimmed and cut to REASON_MAX; InvalidTransition when there is none."""
-    reason = strip(reason or "")
-    if not reason:
-        raise InvalidTransition(str(REASON_NEEDED))
-    return reason[:REASON_MAX]
+def subject_of(comment):
+    """The idea or activity the comment is on."""
+    return comment.subject
 
 
-def idea_of(comment):
-    """The idea the comment is on."""
-    return db.session.get(Idea, comment.idea_id)
+def on_subject(comment, subject):
+    """Whether the comment is on this idea or activity."""
+    if subject.project_kind == "activity":
+        return comment.activity_id == subject.id
+    return comment.idea_id == subject.id
+
+
+def subject_columns(subject):
+    """The columns that put a new comment on this idea or activity."""
+    if subject.project_kind == "activity":
+        return {"idea_id": None, "activity_id": subject.id}
+    return {"idea_id": subject.id, "activity_id": None}
+
+
+def activity_model():
+    """The Activity class, reached through Comment.activity (activities sit above comments: no import)."""
+    return Comment.activity.property.mapper.class_
 
 
 def lock(comment):
@@ -73,13 +91,17 @@ def comment_of_form(author, submission_key):
     return db.session.scalar(select(Comment).where(Comment.author_id == author.id, Comment.submission_key == submission_key))
 
 
-def change_count(idea_id, delta):
-    """Move the idea's count of readable comments by delta, in one UPDATE (nothing when delta is 0)."""
+def change_count(comment, delta):
+    """Move the count of readable comments of the comment's idea or activity by delta, in one UPDATE
+    (nothing when delta is 0)."""
     if delta:
+        model, subject_id = (
+            (activity_model(), comment.activity_id) if comment.activity_id is not None else (Idea, comment.idea_id)
+        )
         db.session.execute(
-            update(Idea)
-            .where(Idea.id == idea_id)
-            .values(comment_count=Idea.comment_count + delta)
+            update(model)
+            .where(model.id == subject_id)
+            .values(comment_count=model.comment_count + delta)
             .execution_options(synchronize_session=False)
         )
 
@@ -92,8 +114,8 @@ def count_change(was_readable, comment):
 # --- writing --------------------------------------------------------------------------------------
 
 
-def add_comment(author, idea, body, parent=None, submission_key=None):
-    """A new comment on a published idea, or a reply to one of its comments.
+def add_comment(author, subject, body, parent=None, submission_key=None):
+    """A new comment on an idea or an activity (subject) open for comments, or a reply to one of its comments.
 
     A form sent again with the same submission_key (a double-click, a resent page) gives the comment the
     first sending made, without a second one or a second notification.
@@ -101,8 +123,10 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
     Replies are one level deep: answering a reply attaches the answer to the same top comment, and
     the person answered is told ("comment_reply"). The idea's author and followers hear of the new
     comment ("comment_new"); nobody hears twice, the commenter never. The commenter starts following.
+    On an activity (there are no follows): its creator and the people who commented on it before hear
+    ("comment_new_activity").
     """
-    if not permissions.can_comment_on_idea(author, idea):
+    if not permissions.can_comment_on(author, subject):
         raise NotAllowed()
     if submission_key and (earlier := comment_of_form(author, submission_key)) is not None:
         return earlier
@@ -110,7 +134,7 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
     replied_to = None
     top = None
     if parent is not None:
-        if parent.idea_id != idea.id:
+        if not on_subject(parent, subject):
             raise NotAllowed()
         if parent.deleted_at is not None or parent.hidden_at is not None:
             raise InvalidTransition(str(_l("This comment cannot be answered any more.")))
@@ -118,7 +142,7 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
         top = parent if parent.parent_id is None else db.session.get(Comment, parent.parent_id)
     now = utcnow()
     comment = Comment(
-        idea_id=idea.id,
+        **subject_columns(subject),
         author_id=author.id,
         parent_id=top.id if top is not None else None,
         body=body,
@@ -136,18 +160,47 @@ def add_comment(author, idea, body, parent=None, submission_key=None):
         if earlier is None:
             raise
         return earlier
-    change_count(idea.id, +1)
+    change_count(comment, +1)
+    tell_about(comment, subject, author, replied_to)
+    if subject.project_kind == "idea":
+        start_following(author, subject)
+    return comment
 
+
+def tell_about(comment, subject, author, replied_to):
+    """The replied-to person hears "comment_reply"; the others "comment_new" (an idea's author and
+    followers) or "comment_new_activity" (an activity's creator and its earlier commenters)."""
+    on = {"activity": subject} if subject.project_kind == "activity" else {"idea": subject}
     told = set()
     if replied_to is not None:
-        told.update(n.user_id for n in notify("comment_reply", [replied_to.author], actor=author, idea=idea, comment=comment))
-    others = [person for person in [idea.author, *followers_of(idea)] if person.id not in told]
-    if replied_to is not None:
-        others = [person for person in others if person.id != replied_to.author_id]
-    notify("comment_new", others, actor=author, idea=idea, comment=comment)
+        told.update(n.user_id for n in notify("comment_reply", [replied_to.author], actor=author, comment=comment, **on))
+        told.add(replied_to.author_id)
+    if subject.project_kind == "activity":
+        event, interested = "comment_new_activity", [subject.created_by, *commenters_on(comment)]
+    else:
+        event, interested = "comment_new", [subject.author, *followers_of(subject)]
+    notify(
+        event,
+        [person for person in interested if person is not None and person.id not in told],
+        actor=author,
+        comment=comment,
+        **on,
+    )
 
-    start_following(author, idea)
-    return comment
+
+def commenters_on(comment):
+    """The people who wrote the other comments (not deleted) on the same activity: one statement."""
+    return db.session.scalars(
+        select(User)
+        .where(
+            User.id.in_(
+                select(Comment.author_id).where(
+                    Comment.activity_id == comment.activity_id, Comment.id != comment.id, Comment.deleted_at.is_(None)
+                )
+            )
+        )
+        .order_by(User.id)
+    ).all()
 
 
 def start_following(user, idea):
@@ -166,9 +219,8 @@ def edit_comment(user, comment, body):
     """The author changes the text; the comment is marked as edited (when the text really changed)."""
     if not permissions.can_edit_comment(user, comment):
         raise NotAllowed()
-    idea = idea_of(comment)
-    if not permissions.can_comment_on_idea(user, idea):
-        raise NotAllowed()  # the discussion of an archived idea stays as it was
+    if not permissions.can_comment_on(user, subject_of(comment)):
+        raise NotAllowed()  # the discussion of an archived idea or a cancelled activity stays as it was
     body = clean_body(body)
     comment = lock(comment)
     if not permissions.can_edit_comment(user, comment):  # deleted or hidden meanwhile
@@ -194,7 +246,7 @@ def delete_comment(user, comment):
     comment.body = ""
     comment.deleted_at = now
     resolve_reports(comment, now)
-    change_count(comment.idea_id, count_change(was_readable, comment))
+    change_count(comment, count_change(was_readable, comment))
     return comment
 
 
@@ -215,77 +267,57 @@ def report_comment(user, comment, reason):
         raise InvalidTransition()
     if comment.hidden_at is not None and not awaiting_review(comment):
         return None  # a moderator hid it already
-    if (
-        db.session.scalar(
-            select(CommentReport.id).where(CommentReport.comment_id == comment.id, CommentReport.reporter_id == user.id)
-        )
-        is not None
-    ):
-        return None
     now = utcnow()
-    try:
-        with db.session.begin_nested():
-            report = CommentReport(comment_id=comment.id, reporter_id=user.id, reason=reason, created_at=now)
-            db.session.add(report)
-    except IntegrityError:
-        return None  # the same person, twice at the same instant
-    comment.open_report_count += 1
-    idea = idea_of(comment)
-    record_audit("comment.reported", actor=user, subject=comment, centre_id=idea.centre_id, reason=reason)
-    if comment.open_report_count >= REPORTS_TO_HIDE and comment.hidden_at is None:
-        was_readable = is_readable(comment)
-        comment.hidden_at = now
-        comment.hidden_by_id = None
-        comment.hidden_reason = ""
-        change_count(comment.idea_id, count_change(was_readable, comment))
-        record_audit("comment.hidden_by_reports", subject=comment, centre_id=idea.centre_id, reports=comment.open_report_count)
+    was_readable = is_readable(comment)
+    report = add_report(CommentReport, "comment_id", comment, user, reason, now)
+    if report is None:
+        return None
+    centre_id = subject_of(comment).centre_id
+    record_audit("comment.reported", actor=user, subject=comment, centre_id=centre_id, reason=reason)
+    if hide_after_reports(comment, now):
+        change_count(comment, count_change(was_readable, comment))
+        record_audit("comment.hidden_by_reports", subject=comment, centre_id=centre_id, reports=comment.open_report_count)
     return report
 
 
 def resolve_reports(comment, now):
     """Close the comment's open reports at the given time, and set its open-report count to zero."""
-    db.session.execute(
-        update(CommentReport)
-        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
-        .values(resolved_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    comment.open_report_count = 0
+    close_reports(CommentReport, "comment_id", comment, now)
 
 
 # --- moderators -----------------------------------------------------------------------------------
 
 
 def moderated(moderator, comment):
-    """The comment locked, and its idea, for a moderator of the idea's centre; otherwise NotAllowed."""
-    idea = idea_of(comment)
-    if not permissions.can_moderate_comment(moderator, comment, idea):
+    """The comment locked, and its idea or activity, for a moderator of that one's centre; otherwise NotAllowed."""
+    subject = subject_of(comment)
+    if not permissions.can_moderate_comment(moderator, comment, subject):
         raise NotAllowed()
     comment = lock(comment)
     if comment.deleted_at is not None:
         raise InvalidTransition(str(_l("The author has deleted this comment; there is nothing left to review.")))
-    return comment, idea
+    return comment, subject
 
 
 def hide_comment(moderator, comment, reason):
     """Hide the comment; everyone sees the reason in its place. Open reports are resolved."""
     reason = clean_reason(reason)
-    comment, idea = moderated(moderator, comment)
+    comment, subject = moderated(moderator, comment)
     if comment.hidden_at is not None and not awaiting_review(comment):
         raise AlreadyDone()
     set_hidden_by(moderator, comment, reason)
-    record_audit("comment.hidden", actor=moderator, subject=comment, centre_id=idea.centre_id, reason=reason)
+    record_audit("comment.hidden", actor=moderator, subject=comment, centre_id=subject.centre_id, reason=reason)
     return comment
 
 
 def confirm_hidden(moderator, comment, reason):
     """After reports: keep the comment hidden (now with the moderator's reason) and resolve the reports."""
     reason = clean_reason(reason)
-    comment, idea = moderated(moderator, comment)
+    comment, subject = moderated(moderator, comment)
     if not awaiting_review(comment) and comment.open_report_count == 0:
         raise AlreadyDone()
     set_hidden_by(moderator, comment, reason)
-    record_audit("comment.hide_confirmed", actor=moderator, subject=comment, centre_id=idea.centre_id, reason=reason)
+    record_audit("comment.hide_confirmed", actor=moderator, subject=comment, centre_id=subject.centre_id, reason=reason)
     return comment
 
 
@@ -293,25 +325,20 @@ def set_hidden_by(moderator, comment, reason):
     """Hide the comment with the moderator's name and reason (keeping when it was first hidden) and close its reports."""
     was_readable = is_readable(comment)
     now = utcnow()
-    if comment.hidden_at is None:
-        comment.hidden_at = now
-    comment.hidden_by_id = moderator.id
-    comment.hidden_reason = reason
+    hidden_by_moderator(comment, moderator, reason, now)
     resolve_reports(comment, now)
-    change_count(comment.idea_id, count_change(was_readable, comment))
+    change_count(comment, count_change(was_readable, comment))
 
 
 def restore_comment(moderator, comment, reason):
     """Show the comment again (or keep it shown when reports were unfounded) and resolve the reports."""
     reason = clean_reason(reason)
-    comment, idea = moderated(moderator, comment)
+    comment, subject = moderated(moderator, comment)
     if comment.hidden_at is None and comment.open_report_count == 0:
         raise AlreadyDone()
     was_readable = is_readable(comment)
-    comment.hidden_at = None
-    comment.hidden_by_id = None
-    comment.hidden_reason = ""
+    shown_again(comment)
     resolve_reports(comment, utcnow())
-    change_count(comment.idea_id, count_change(was_readable, comment))
-    record_audit("comment.restored", actor=moderator, subject=comment, centre_id=idea.centre_id, reason=reason)
+    change_count(comment, count_change(was_readable, comment))
+    record_audit("comment.restored", actor=moderator, subject=comment, centre_id=subject.centre_id, reason=reason)
     return comment

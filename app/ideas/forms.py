@@ -3,11 +3,11 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.forms import Form, MultiCheckboxField, one_line
+from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas import photos
 from app.ideas.models import AGE_GROUPS, SUBJECTS, IdeaKind
 
@@ -206,3 +206,37 @@ class ArchiveForm(Form):
             Length(max=2000, message=_l("Please keep it under %(max)d characters.")),
         ],
     )
+
+
+# Reports and the moderators' answer (ideas and comments share these fields: app/comments/forms.py)
+
+#: the longest reason for a report or a moderator's decision on a report, for ideas and comments alike
+REASON_MAX = 500
+
+
+def reason_field(label, description=None):
+    """A field for the reason of a report or a moderator's decision: required, at most REASON_MAX characters."""
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[strip],
+        render_kw={"maxlength": REASON_MAX, "rows": 3},
+        validators=[
+            DataRequired(_l("Please give a reason.")),
+            Length(max=REASON_MAX, message=_l("Please keep the reason under %(max)d characters.")),
+        ],
+    )
+
+
+class ReportIdeaForm(Form):
+    reason = reason_field(
+        _l("What is wrong with this idea?"),
+        _l("A moderator of the centre reads this. The idea's author does not see who reported it."),
+    )
+
+
+class IdeaModerationForm(Form):
+    """A moderator hides, restores or keeps hidden a reported idea, always with a reason."""
+
+    reason = reason_field(_l("Reason"), _l("Recorded in the audit log."))
+    next = HiddenField()

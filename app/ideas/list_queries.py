@@ -178,8 +178,9 @@ def decode_cursor(cursor, sort):
 
 
 def filter_conditions(filters):
-    """WHERE conditions of the filters other than the state (which list_ideas handles)."""
-    conditions = []
+    """WHERE conditions of the filters other than the state (which list_ideas handles), and "not hidden":
+    a hidden idea is not public (Idea.is_public), so no list shows it."""
+    conditions = [Idea.hidden_at.is_(None)]
     if filters.kind:
         conditions.append(Idea.kind == filters.kind)
     if filters.category_id:

@@ -13,6 +13,11 @@ from app.timeutil import utcnow
 REPORTS_TO_HIDE = 3
 
 
+def awaiting_review(thing):
+    """Hidden by reports from several people (an idea or a comment), and no moderator has looked yet."""
+    return thing.hidden_at is not None and thing.hidden_by_id is None and not thing.hidden_reason
+
+
 class IdeaState:
     """The states of an idea; the allowed moves between them live in ideas/services.py (TRANSITIONS)."""
 
@@ -157,9 +162,22 @@ class Idea(db.Model):
     project_kind = "idea"
 
     @property
-    def is_public(self):
-        """Published, promoted or archived: everyone may see it, signed in or not."""
+    def is_hidden(self):
+        """Hidden, by a moderator or by several people's reports (app/ideas/reports.py)."""
+        return self.hidden_at is not None
+
+    @property
+    def in_public_state(self):
+        """Published, promoted or archived: public unless hidden (what may be reported, and hidden by a moderator)."""
         return self.state in IdeaState.PUBLIC
+
+    @property
+    def is_public(self):
+        """Published, promoted or archived, and not hidden: everyone may see it, signed in or not.
+
+        Every query listing public ideas says the same in SQL: state in IdeaState.PUBLIC and hidden_at IS NULL.
+        """
+        return self.state in IdeaState.PUBLIC and self.hidden_at is None
 
     @property
     def is_draft(self):
@@ -168,8 +186,8 @@ class Idea(db.Model):
 
     @property
     def is_published(self):
-        """Published (and not yet promoted or archived): open for support, volunteers and promotion."""
-        return self.state == IdeaState.PUBLISHED
+        """Published (and not yet promoted or archived) and not hidden: open for support, volunteers and promotion."""
+        return self.state == IdeaState.PUBLISHED and self.hidden_at is None
 
     @property
     def is_promoted(self):
@@ -183,8 +201,13 @@ class Idea(db.Model):
 
     @property
     def open_for_comments(self):
-        """Published or promoted: people may comment."""
-        return self.state in IdeaState.OPEN_FOR_COMMENTS
+        """Published or promoted, and not hidden: people may comment."""
+        return self.state in IdeaState.OPEN_FOR_COMMENTS and self.hidden_at is None
+
+    @property
+    def awaiting_review(self):
+        """Hidden by several people's reports, and no moderator has looked yet."""
+        return awaiting_review(self)
 
     @property
     def open_for_partners(self):

@@ -2,7 +2,8 @@
 
 The name is kept in the signed session (never in a form field), together with the person's id and the form it
 came with ("new" or the idea's id), so nobody can point a form at another person's file. When a new pending photo
-is kept, the one before is deleted; one that is never used stays in UPLOAD_FOLDER until removed by hand.
+is kept, the one before is deleted; one that is never used is deleted by `flask purge` once it is a day old
+(app/privacy/retention.py: no row refers to it).
 """
 
 import os

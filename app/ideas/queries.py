@@ -13,7 +13,7 @@ from app import permissions
 from app.accounts.models import User
 from app.extensions import db
 from app.ideas.list_queries import IdeaFilters, cards_of, page_of_ids, seeking_volunteers
-from app.ideas.models import Follow, Idea, IdeaEvent, IdeaState, Support
+from app.ideas.models import Follow, Idea, IdeaEvent, IdeaReport, IdeaState, Support
 
 
 def idea_for(viewer, idea_id):
@@ -37,6 +37,8 @@ class IdeaPageData:
     #: the viewer supports / follows the idea
     supported: bool = False
     following: bool = False
+    #: the viewer has reported the idea
+    reported: bool = False
     # comments: loaded by load_comments() in app/comments/queries.py
     comments: list | None = None
 
@@ -45,16 +47,17 @@ def idea_page(idea_id, viewer):
     """The idea for its page, or None when there is no such idea (the route checks who may see it).
 
     One SQL statement: the idea with its author, category and centre, its events with their actors
-    (an idea has a handful), and whether the viewer supports and follows it (two EXISTS columns).
+    (an idea has a handful), and whether the viewer supports, follows and reported it (three EXISTS columns).
     """
     if permissions.is_signed_in(viewer):
         supported = exists().where(Support.idea_id == Idea.id, Support.user_id == viewer.id)
         following = exists().where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id)
+        reported = exists().where(IdeaReport.idea_id == Idea.id, IdeaReport.reporter_id == viewer.id)
     else:
-        supported = following = literal(False)
+        supported = following = reported = literal(False)
     row = (
         db.session.execute(
-            select(Idea, supported.label("supported"), following.label("following"))
+            select(Idea, supported.label("supported"), following.label("following"), reported.label("reported"))
             .options(
                 joinedload(Idea.author),
                 joinedload(Idea.category),
@@ -68,8 +71,14 @@ def idea_page(idea_id, viewer):
     )
     if row is None:
         return None
-    idea, is_supported, is_following = row
-    return IdeaPageData(idea=idea, events=list(idea.events), supported=bool(is_supported), following=bool(is_following))
+    idea, is_supported, is_following, is_reported = row
+    return IdeaPageData(
+        idea=idea,
+        events=list(idea.events),
+        supported=bool(is_supported),
+        following=bool(is_following),
+        reported=bool(is_reported),
+    )
 
 
 #: at most this many of a person's own ideas are listed on their page (nobody writes more by hand)
@@ -128,3 +137,22 @@ def home_ideas(limit=HOME_LIST_LENGTH, now=None):
     statement = cards_of(ids).add_columns(seeking_volunteers(now).label("seeking_volunteers"))
     rows = sorted(db.session.execute(statement).unique(), key=lambda row: (row[0].published_at, row[0].id), reverse=True)
     return [idea for idea, seeking in rows if seeking][:limit], [idea for idea, _seeking in rows][:limit]
+
+
+# A person's profile page ------------------------------------------------------------------------------------------
+
+#: at most this many of a person's public ideas are listed on their profile page, the newest first
+PROFILE_IDEAS_LIMIT = 50
+
+
+def public_ideas_of(author_id, limit=PROFILE_IDEAS_LIMIT):
+    """The ideas by this person that everyone may see (published, promoted, archived; not hidden), newest first.
+
+    One statement; `limit + 1` rows are read so that the page can say there are more.
+    """
+    return db.session.scalars(
+        select(Idea)
+        .where(Idea.author_id == author_id, Idea.state.in_(IdeaState.PUBLIC), Idea.hidden_at.is_(None))
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+        .limit(limit + 1)
+    ).all()

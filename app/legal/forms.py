@@ -9,7 +9,8 @@ from app.forms import Form, one_line, strip
 #: far more than any of the pages needs, far less than a request may carry
 MAX_BODY = 100_000
 PLACEHOLDER_HINT = _l(
-    "Markdown. Names in braces are replaced by the site's settings, e.g. {contact_email}, {dpo_email}, "
+    "Simple formatting works: **bold**, lines starting with “- ” become a list. Names in braces are replaced by "
+    "the site's settings, e.g. {contact_email}, {dpo_email}, "
     "{controller_name}, {retention_sent_mail_days}: keep them, and the page always states the current values."
 )
 

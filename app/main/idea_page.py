@@ -34,10 +34,12 @@ def render_detail(idea_id, archive_form=None):
     insider = permissions.is_signed_in(current_user) and (
         idea.author_id == current_user.id or permissions.can_decide_idea(current_user, idea)
     )
-    if idea.is_public:  # only published ideas are discussed; one statement (app/comments/queries.py)
+    # only published ideas are discussed (a hidden one's discussion stays readable, closed, for the few who see it);
+    # one statement (app/comments/queries.py)
+    if idea.in_public_state:
         page.comments = load_comments(idea, current_user)
     # volunteer roles with the viewer's sign-ups: one statement (app/volunteering/queries.py)
-    roles = roles_of_idea(idea, current_user) if idea.is_public else None
+    roles = roles_of_idea(idea, current_user) if idea.in_public_state else None
     # the activity a promoted idea became: one statement, only on promoted ideas' pages
     promoted_activity = activity_of_idea(idea.id) if idea.is_promoted else None
     return render_template(
@@ -52,6 +54,7 @@ def render_detail(idea_id, archive_form=None):
         roles=roles,
         comments=page.comments,
         comment_form=CommentForm(formdata=None),
+        comment_subject=idea,
         age_groups=[AGE_GROUPS[code] for code in idea.age_group_codes() if code in AGE_GROUPS],
         subjects=[SUBJECTS[code] for code in idea.subject_codes() if code in SUBJECTS],
     )

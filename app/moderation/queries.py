@@ -6,8 +6,9 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import User, moderator_centres
 from app.centres.models import Centre
 from app.comments.models import Comment
-from app.comments.queries import waiting_for_review
+from app.comments.queries import comment_centre_id, waiting_for_review
 from app.extensions import db
+from app.ideas import reports as idea_reports
 from app.ideas.models import Idea, IdeaEvent, IdeaState
 from app.inputs import DB_INT_MAX
 from app.moderation.models import ReasonTemplate
@@ -50,7 +51,8 @@ def waiting_ideas(user, page):
 
 
 def waiting_counts(user):
-    """(submitted ideas, comments waiting for review) in the person's centres: ONE statement."""
+    """(submitted ideas, comments waiting for review, ideas waiting for review after reports) in the person's
+    centres: ONE statement."""
     centre_ids = moderated_centre_ids(user)
     ideas = (
         select(func.count())
@@ -61,12 +63,19 @@ def waiting_counts(user):
     comments = (
         select(func.count())
         .select_from(Comment)
-        .join(Idea, Idea.id == Comment.idea_id)
-        .where(waiting_for_review(), in_centres(Idea.centre_id, centre_ids))
+        .where(waiting_for_review(), in_centres(comment_centre_id(), centre_ids))
         .scalar_subquery()
     )
-    row = db.session.execute(select(ideas.label("ideas"), comments.label("comments"))).one()
-    return row.ideas, row.comments
+    reported_ideas = (
+        select(func.count())
+        .select_from(Idea)
+        .where(idea_reports.waiting_for_review(), in_centres(Idea.centre_id, centre_ids))
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(ideas.label("ideas"), comments.label("comments"), reported_ideas.label("reported_ideas"))
+    ).one()
+    return row.ideas, row.comments, row.reported_ideas
 
 
 def idea_for_review(idea_id):
@@ -140,13 +149,18 @@ def all_waiting_ideas():
     ).all()
 
 
+def waiting_reported_idea_counts_by_centre():
+    """{centre id: number of ideas waiting for review after reports}."""
+    rows = db.session.execute(
+        select(Idea.centre_id, func.count()).where(idea_reports.waiting_for_review()).group_by(Idea.centre_id)
+    ).all()
+    return dict(rows)
+
+
 def waiting_comment_counts_by_centre():
     """{centre id: number of comments waiting for review}."""
+    centre_id = comment_centre_id().label("centre_id")
     rows = db.session.execute(
-        select(Idea.centre_id, func.count())
-        .select_from(Comment)
-        .join(Idea, Idea.id == Comment.idea_id)
-        .where(waiting_for_review())
-        .group_by(Idea.centre_id)
+        select(centre_id, func.count()).select_from(Comment).where(waiting_for_review()).group_by(centre_id)
     ).all()
     return dict(rows)

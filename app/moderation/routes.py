@@ -8,6 +8,7 @@ from app.centres.queries import centre_choices
 from app.errors import InvalidTransition, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm
+from app.ideas import reports as idea_reports
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.ideas.services import transition
 from app.moderation import bp, queries, services
@@ -39,17 +40,28 @@ def queue():
     return render_template("moderation/queue.html", pagination=queries.waiting_ideas(current_user, page), now=utcnow())
 
 
+#: the audit entries shown as a reported idea's moderation history (not its whole life)
+IDEA_REPORT_ACTIONS = ("idea.reported", "idea.hidden_by_reports", "idea.hidden", "idea.hide_confirmed", "idea.restored")
+
+
 @bp.route("/moderation/reports")
 def reports():
-    """Comments reported (or hidden after reports) in the moderator's centres, the one waiting longest first."""
+    """Ideas and comments reported (or hidden after reports) in the moderator's centres, the one waiting longest first."""
     from app.admin import audit_view
     from app.comments import queries as comment_queries
 
     items = comment_queries.reported_comments(current_user)
+    idea_items = idea_reports.reported_ideas(current_user)
+    idea_histories = audit_view.histories("Idea", [idea.id for idea, _reports in idea_items])
     return render_template(
         "moderation/reports.html",
         items=items,
+        idea_items=idea_items,
         histories=audit_view.histories("Comment", [item.comment.id for item in items]),
+        idea_histories={
+            idea_id: [entry for entry in entries if entry.action in IDEA_REPORT_ACTIONS]
+            for idea_id, entries in idea_histories.items()
+        },
         describe=lambda entry: audit_view.describe(entry, current_user),
     )
 

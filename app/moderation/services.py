@@ -74,6 +74,7 @@ def send_moderator_digests(now=None):
         return 0
     ideas = queries.all_waiting_ideas()
     comment_counts = queries.waiting_comment_counts_by_centre()
+    idea_report_counts = queries.waiting_reported_idea_counts_by_centre()
     queue_url = external_url("moderation.queue")
     reports_url = external_url("moderation.reports")
     queued = 0
@@ -92,7 +93,8 @@ def send_moderator_digests(now=None):
             if idea.centre_id in centre_ids
         ]
         reported = sum(comment_counts.get(centre_id, 0) for centre_id in centre_ids)
-        if not waiting and not reported:
+        reported_ideas = sum(idea_report_counts.get(centre_id, 0) for centre_id in centre_ids)
+        if not waiting and not reported and not reported_ideas:
             continue
         queue_mail(
             moderator.email,
@@ -101,6 +103,7 @@ def send_moderator_digests(now=None):
             moderator=moderator,
             ideas=waiting,
             reported=reported,
+            reported_ideas=reported_ideas,
             queue_url=queue_url,
             reports_url=reports_url,
         )

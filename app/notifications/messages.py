@@ -14,9 +14,11 @@ TEXTS = {
     "idea_changes_requested": (_l("Your idea “%(title)s” needs changes: %(reason)s"),) * 2,
     "idea_declined": (_l("Your idea “%(title)s” was declined: %(reason)s"),) * 2,
     "idea_archived": (_l("Your idea “%(title)s” was archived"), _l("The idea “%(title)s” was archived")),
+    "idea_hidden": (_l("Your idea “%(title)s” was hidden by a moderator: %(reason)s"),) * 2,
     "idea_promoted": (_l("Your idea “%(title)s” became a centre activity"), _l("The idea “%(title)s” became a centre activity")),
     "comment_new": (_l("%(actor)s commented on your idea “%(title)s”"), _l("%(actor)s commented on the idea “%(title)s”")),
     "comment_reply": (_l("%(actor)s replied to your comment on “%(title)s”"),) * 2,
+    "comment_new_activity": (_l("%(actor)s commented on the activity “%(title)s”"),) * 2,
     "signup_new": (_l("%(actor)s wants to help with your idea “%(title)s” as “%(role)s”"),) * 2,
     "signup_accepted": (_l("You are accepted as “%(role)s” for the idea “%(title)s”"),) * 2,
     "signup_declined": (_l("Your offer to help as “%(role)s” with the idea “%(title)s” was declined"),) * 2,
@@ -45,7 +47,10 @@ TEXTS = {
     "partnership_accepted": (_l("“%(organisation)s” and “%(title)s” are now partners"),) * 2,
     "partnership_declined": (_l("The partnership of “%(organisation)s” with “%(title)s” was declined"),) * 2,
     "partnership_withdrawn": (_l("The partnership of “%(organisation)s” with “%(title)s” was withdrawn"),) * 2,
+    "volunteer_message": (_l("%(actor)s wrote to the volunteers of “%(title)s”"),) * 2,
 }
+#: events that happen on an idea or an activity: the text for an activity (e.g. a reply to a comment on one)
+ON_ACTIVITY = {"comment_reply": _l("%(actor)s replied to your comment on the activity “%(title)s”")}
 UNKNOWN_EVENT = _l("News about “%(title)s”")
 #: a reason longer than this is shortened in the one-line text (mails carry it whole below)
 SHORT_REASON = 120
@@ -68,6 +73,8 @@ def describe(notification):
     own = notification.idea is not None and notification.idea.author_id == notification.user_id
     texts = TEXTS.get(notification.event)
     template = (texts[0] if own else texts[1]) if texts else UNKNOWN_EVENT
+    if notification.idea is None and notification.activity is not None:
+        template = ON_ACTIVITY.get(notification.event, template)
     values = {
         "actor": folded_whitespace(notification.actor.public_name) if notification.actor else _("Someone"),
         "title": folded_whitespace(
@@ -109,9 +116,14 @@ def idea_url(idea_id, anchor=None, external=False):
 
 
 def link(notification, external=False):
-    """Where the notification leads: the idea, at the comment when there is one (absolute for mail)."""
+    """Where the notification leads: a message to volunteers; the idea or activity, at the comment when there is
+    one (absolute for mail)."""
+    message_id = (notification.data or {}).get("message_id")
+    if notification.event == "volunteer_message" and isinstance(message_id, int):
+        return address("volunteering.message_detail", external, message_id=message_id)
     if notification.activity_id is not None:
-        return address("activities.activity_detail", external, activity_id=notification.activity_id)
+        anchor = f"comment-{notification.comment_id}" if notification.comment_id is not None else None
+        return address("activities.activity_detail", external, activity_id=notification.activity_id, _anchor=anchor)
     organisation_id = (notification.data or {}).get("organisation_id")
     if notification.idea_id is None and organisation_id is not None:
         return address("organisations.organisation_detail", external, organisation_id=organisation_id)

@@ -26,10 +26,12 @@ EVENTS = {
     "idea_published": "the author (moderator published the idea)",
     "idea_changes_requested": "the author (data: reason)",
     "idea_declined": "the author (data: reason)",
+    "idea_hidden": "the author (a moderator hid the idea or kept it hidden after reports; data: reason)",
     "idea_archived": "the author, supporters and followers",
     "idea_promoted": "the author, supporters and followers (the idea became a centre activity)",
     "comment_new": "the idea's author and followers (comment = the new comment)",
-    "comment_reply": "the person replied to (comment = the reply)",
+    "comment_reply": "the person replied to (comment = the reply; on an idea or an activity)",
+    "comment_new_activity": "the activity's creator and the people who commented on it before (comment = the new comment)",
     "signup_new": "the idea's author (someone applied for a volunteer role; data: role)",
     "signup_accepted": "the volunteer (data: role)",
     "signup_declined": "the volunteer (data: role)",
@@ -53,6 +55,7 @@ EVENTS = {
     "partnership_accepted": "the side that proposed the partnership (data: organisation)",
     "partnership_declined": "the side that proposed the partnership (data: organisation)",
     "partnership_withdrawn": "the side that was to decide, or the partners (data: organisation)",
+    "volunteer_message": "the accepted volunteers an idea's author or a coordinator wrote to (data: role, message_id, text)",
 }
 EMAIL_STATUS_FOR = {
     EmailFrequency.IMMEDIATELY: Notification.EMAIL_IMMEDIATE,
@@ -74,9 +77,11 @@ URGENT_EVENTS = frozenset(
         "role_removed",  # an accepted volunteer should not turn up for a role that is gone
         "idea_changes_requested",  # the author has to act before the idea can go on
         "idea_declined",  # a decision the author waits for
+        "volunteer_message",  # the organiser writes to people already helping: practical instructions they wait for
     }
 )
-# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, new sign-ups for the
+# Not urgent (the digest is soon enough): comments, published/archived/promoted ideas, a hidden idea (nothing the
+# author must do by tomorrow; the idea's page tells them why meanwhile), new sign-ups for the
 # organiser, a declined sign-up for an idea's role (nothing to attend yet), hours recorded, organisation and
 # partnership news (partnership_accepted too: nobody has to be anywhere because of it).
 
@@ -94,7 +99,10 @@ def email_status(event, frequency):
 
 
 #: when one comment concerns a person in several ways, the more specific event wins (one notification)
-MORE_SPECIFIC = {"comment_reply": {"comment_new"}}
+MORE_SPECIFIC = {"comment_reply": {"comment_new", "comment_new_activity"}}
+
+#: events whose mail has a template of its own (templates/email/<name>.txt); the rest use "notification"
+MAIL_TEMPLATES = {"volunteer_message": "volunteer_message"}
 
 #: immediate notifications loaded at a time by the mail worker
 IMMEDIATE_BATCH = 200
@@ -244,7 +252,8 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
                 notification.email_status = Notification.EMAIL_NONE
                 continue
             try:
-                queue_mail(user.email, "notification", user.language, notification=notification, **mail_context(user))
+                template = MAIL_TEMPLATES.get(notification.event, "notification")
+                queue_mail(user.email, template, user.language, notification=notification, **mail_context(user))
             except UNMAILABLE as error:
                 # One broken notification must not hold up everybody else's mail.
                 log.error("notification %s could not be mailed: %s", notification.id, error)
@@ -274,8 +283,12 @@ def digest_key(notification):
     return (notification.event, notification.idea_id, notification.activity_id)
 
 
-def group_by_idea(notifications):
-    """[(idea or None, [notifications])] in the order ideas first appear; each item only once."""
+def group_by_project(notifications):
+    """[(the idea or activity, or None; [notifications])] in the order they first appear; each item only once.
+
+    A notification about an idea goes under the idea (also when it names the activity the idea became); one about
+    an activity alone (a comment on it, a change of time) under the activity; the rest under "Other news".
+    """
     groups = {}
     seen = set()
     for notification in notifications:
@@ -283,12 +296,18 @@ def group_by_idea(notifications):
         if key in seen:
             continue
         seen.add(key)
-        groups.setdefault(notification.idea_id, (notification.idea, []))[1].append(notification)
+        if notification.idea_id is not None:
+            group, project = ("idea", notification.idea_id), notification.idea
+        elif notification.activity_id is not None:
+            group, project = ("activity", notification.activity_id), notification.activity
+        else:
+            group, project = None, None
+        groups.setdefault(group, (project, []))[1].append(notification)
     return list(groups.values())
 
 
 def send_digest(user_id):
-    """Queue one mail with everything waiting for the person's digest, grouped by idea; mark it done.
+    """Queue one mail with everything waiting for the person's digest, grouped by idea or activity; mark it done.
 
     Returns True when a mail was queued. The caller commits (one person per transaction).
     """
@@ -311,7 +330,7 @@ def send_digest(user_id):
         return False
     mailed = may_be_mailed(user)
     if mailed:
-        groups = group_by_idea(notifications)
+        groups = group_by_project(notifications)
         queue_mail(
             user.email,
             "digest",

@@ -135,7 +135,7 @@ def ideas_seeking_partner(filters):
     query = (
         select(Idea)
         .options(joinedload(Idea.centre))
-        .where(Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
+        .where(Idea.state == IdeaState.PUBLISHED, Idea.hidden_at.is_(None), Idea.seeking_school_partner.is_(True))
         .order_by(Idea.published_at.desc(), Idea.id.desc())
     )
     if filters.centre is not None:

@@ -68,7 +68,7 @@ def projects_for_call(call, limit=5):
     ideas = db.session.scalars(
         select(Idea)
         .options(joinedload(Idea.centre))
-        .where(Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
+        .where(Idea.state == IdeaState.PUBLISHED, Idea.hidden_at.is_(None), Idea.seeking_school_partner.is_(True))
         .order_by(Idea.published_at.desc(), Idea.id.desc())
         .limit(CANDIDATES)
     ).all()

@@ -110,7 +110,12 @@ def invitable_projects(user, call):
     """The person's ideas and activities they may invite the call's organisation to: (ideas, activities)."""
     ideas = db.session.scalars(
         select(Idea)
-        .where(Idea.author_id == user.id, Idea.state == IdeaState.PUBLISHED, Idea.seeking_school_partner.is_(True))
+        .where(
+            Idea.author_id == user.id,
+            Idea.state == IdeaState.PUBLISHED,
+            Idea.hidden_at.is_(None),
+            Idea.seeking_school_partner.is_(True),
+        )
         .order_by(Idea.published_at.desc(), Idea.id.desc())
     ).all()
     centre_ids = [centre.id for centre in user.moderated_centres]

@@ -6,14 +6,14 @@ Only what is about the person: who else acted on a shared row is told as `by_you
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.activities.models import Registration
+from app.activities.models import Activity, Registration
 from app.comments.models import Comment, CommentReport
 from app.extensions import db
-from app.ideas.models import Idea
+from app.ideas.models import Idea, IdeaReport
 from app.organisations.models import Organisation, Representative
 from app.partnerships.models import PartnerCall, Partnership
 from app.urls import external_url
-from app.volunteering.models import SignUp, VolunteerRole
+from app.volunteering.models import SignUp, VolunteerMessage, VolunteerRole, volunteer_message_recipients
 
 
 def iso(moment):
@@ -70,10 +70,11 @@ def ideas_section(user):
 
 
 def comments_section(user):
-    """The person's comments and replies, with the idea each is on (not the comments around them)."""
+    """The person's comments and replies, with the idea or activity each is on (not the comments around them)."""
     rows = db.session.execute(
-        select(Comment, Idea.title)
-        .join(Idea, Idea.id == Comment.idea_id)
+        select(Comment, Idea.title, Activity.title)
+        .outerjoin(Idea, Idea.id == Comment.idea_id)
+        .outerjoin(Activity, Activity.id == Comment.activity_id)
         .where(Comment.author_id == user.id)
         .order_by(Comment.id)
     )
@@ -81,7 +82,9 @@ def comments_section(user):
         {
             "id": comment.id,
             "idea_id": comment.idea_id,
-            "idea_title": title,
+            "idea_title": idea_title,
+            "activity_id": comment.activity_id,
+            "activity_title": activity_title,
             "reply_to": comment.parent_id,
             "body": comment.body,
             "created_at": iso(comment.created_at),
@@ -90,7 +93,7 @@ def comments_section(user):
             "hidden_at": iso(comment.hidden_at),
             "hidden_reason": comment.hidden_reason,
         }
-        for comment, title in rows
+        for comment, idea_title, activity_title in rows
     ]
 
 
@@ -105,6 +108,26 @@ def comment_reports_section(user):
             "resolved_at": iso(row.resolved_at),
         }
         for row in rows
+    ]
+
+
+def idea_reports_section(user):
+    """The ideas the person reported: which, why and when."""
+    rows = db.session.execute(
+        select(IdeaReport, Idea.title)
+        .join(Idea, Idea.id == IdeaReport.idea_id)
+        .where(IdeaReport.reporter_id == user.id)
+        .order_by(IdeaReport.id)
+    )
+    return [
+        {
+            "idea_id": row.idea_id,
+            "idea_title": title,
+            "reason": row.reason,
+            "created_at": iso(row.created_at),
+            "resolved_at": iso(row.resolved_at),
+        }
+        for row, title in rows
     ]
 
 
@@ -144,6 +167,36 @@ def signups_section(user):
             "attendance_at": iso(signup.attendance_at),
         }
         for signup in rows
+    ]
+
+
+def volunteer_messages_section(user):
+    """Messages to volunteers the person sent (by_you, with how many people they reached) or received (not who else)."""
+    received = select(volunteer_message_recipients.c.message_id).where(volunteer_message_recipients.c.user_id == user.id)
+    rows = db.session.scalars(
+        select(VolunteerMessage)
+        .where(or_(VolunteerMessage.sender_id == user.id, VolunteerMessage.id.in_(received)))
+        .options(
+            joinedload(VolunteerMessage.role),
+            joinedload(VolunteerMessage.idea),
+            joinedload(VolunteerMessage.activity),
+            selectinload(VolunteerMessage.recipients),
+        )
+        .order_by(VolunteerMessage.created_at, VolunteerMessage.id)
+    )
+    return [
+        {
+            "id": message.id,
+            "by_you": message.sender_id == user.id,
+            "idea_id": message.idea_id,
+            "activity_id": message.activity_id,
+            "project_title": message.project.title,
+            "role": message.role.name if message.role else None,
+            "body": message.body,
+            "recipients": len(message.recipients) if message.sender_id == user.id else None,
+            "created_at": iso(message.created_at),
+        }
+        for message in rows
     ]
 
 

@@ -5,6 +5,8 @@ One transaction (the route commits): the person leaves what is still ahead throu
 place), then the rows that exist only for them are deleted, the personal text on the rows that stay is blanked,
 and the account row itself is scrubbed. Ideas, comments and supports stay (shown as "former member"), the
 history of ideas and of the activities grown from them stays, and places and attendance stay as numbers.
+The person's reports of comments and ideas stay too, as the moderators' record of what they decided on (the
+reporter shows as "former member"; the download lists them under comment_reports and idea_reports).
 """
 
 import json
@@ -32,7 +34,7 @@ from app.outbox.models import OutboxMessage
 from app.privacy.exports import check_password, remove_exports
 from app.privacy.models import DataExport
 from app.timeutil import utcnow
-from app.volunteering.models import SignUp
+from app.volunteering.models import SignUp, volunteer_message_recipients
 from app.volunteering.services import withdraw_signup
 
 #: what the password column holds once the account is deleted: no password hashes to it
@@ -107,7 +109,8 @@ def without_name(companion):
 
 
 def leave_volunteering(user):
-    """Withdraw the offers to help that still stand for what is ahead, and blank every sign-up's message."""
+    """Withdraw the offers to help that still stand for what is ahead, blank every sign-up's message, and take the
+    person off the messages to volunteers they got."""
     signups = db.session.scalars(select(SignUp).where(SignUp.user_id == user.id).order_by(SignUp.id)).all()
     for signup in signups:
         activity = signup.role.activity
@@ -116,6 +119,9 @@ def leave_volunteering(user):
     db.session.execute(
         update(SignUp).where(SignUp.user_id == user.id).values(message="").execution_options(synchronize_session=False)
     )
+    # The messages they got as a volunteer are no longer theirs to read; what they sent to volunteers stays with the
+    # people it reached, from a "former member" (the account row stays, scrubbed).
+    db.session.execute(delete(volunteer_message_recipients).where(volunteer_message_recipients.c.user_id == user.id))
 
 
 def leave_organisations(user):
@@ -216,6 +222,7 @@ def scrub_account(user):
     user.about = ""
     user.skills = ""
     user.interests = ""
+    user.profile_public = False
     user.birth_year = None
     user.home_centre = None
     user.password_hash = UNUSABLE_PASSWORD

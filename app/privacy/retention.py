@@ -10,8 +10,10 @@ refers to them), and its subject line names people and ideas as well, so a blank
 """
 
 import logging
+import os
 import re
-from datetime import timedelta
+import stat
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,6 +24,7 @@ from app.accounts.models import PasswordResetToken, User, UserSession
 from app.activities.models import Activity, Registration
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.ideas import photos
 from app.notifications.models import Notification
 from app.outbox.models import OutboxMessage
 from app.privacy.models import DataExport
@@ -269,6 +272,78 @@ def purge_expired_exports(now):
             return total
 
 
+#: an uploaded file no row refers to is deleted only when it is older than this (by its modification time): a photo
+#: kept for a form that is being filled in now (app/ideas/pending.py keeps its name only in the person's signed
+#: session cookie, which the server cannot read) or one saved a moment before its row is committed stays
+UNUSED_UPLOAD_AGE = timedelta(days=1)
+
+#: the columns that hold the name of a file in UPLOAD_FOLDER (ideas.image_name, activities.image_name,
+#: activity_photos.image_name, organisations.logo_name): found by name, so a new picture column is not forgotten
+UPLOAD_NAME_SUFFIXES = ("image_name", "logo_name")
+
+
+def upload_name_columns():
+    """Every column that names a file in UPLOAD_FOLDER."""
+    return [column for table in db.metadata.sorted_tables for column in table.c if column.name.endswith(UPLOAD_NAME_SUFFIXES)]
+
+
+def old_upload_files(folder, cutoff):
+    """The names of the stored photos in folder (plain files with the names save_photo gives, never a symlink or
+    anything in a subfolder) last changed before cutoff (a POSIX timestamp)."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    names = []
+    for entry in entries:
+        if not photos.STORED_NAME.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            continue  # deleted a moment ago (by a second purge, or an edit)
+        if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+            names.append(entry.name)
+    return sorted(names)
+
+
+def referenced_names(names):
+    """Those of names that some row refers to (asked BATCH names at a time)."""
+    found = set()
+    columns = upload_name_columns()
+    for start in range(0, len(names), BATCH):
+        batch = names[start : start + BATCH]
+        for column in columns:
+            found.update(db.session.scalars(select(column).where(column.in_(batch))))
+    db.session.commit()  # no transaction is held while the files are deleted
+    return found
+
+
+def purge_unused_uploads(now):
+    """Delete the photos and logos in UPLOAD_FOLDER that no row refers to and that are older than UNUSED_UPLOAD_AGE.
+
+    They are photos kept for a form with an error and never used, or ones replaced when the form was sent in the
+    middle of a failure. Only plain files in the folder itself are looked at (symlinks and subfolders are never
+    followed); a file that another run deleted first is not counted again.
+    """
+    folder = photos.upload_folder()
+    # A file's age is measured on the clock, never on a `now` that a caller set in the future (a test, a catch-up
+    # run): a photo saved a minute ago is a minute old whatever the rows' dates say. now is naive UTC (app/timeutil.py).
+    cutoff = min(now, utcnow()) - UNUSED_UPLOAD_AGE
+    names = old_upload_files(folder, cutoff.replace(tzinfo=UTC).timestamp())
+    in_use = referenced_names(names)
+    removed = 0
+    for name in names:
+        if name in in_use:
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))  # unlink never follows a symlink
+        except FileNotFoundError:
+            continue
+        removed += 1
+    return removed  # purge() logs the number
+
+
 #: what `flask purge` does, in this order
 STEPS = (
     Step("sent mail deleted", "RETENTION_SENT_MAIL_DAYS", purge_sent_mail),
@@ -281,6 +356,7 @@ STEPS = (
     Step("unconfirmed accounts deleted", "RETENTION_UNCONFIRMED_ACCOUNT_DAYS", purge_unconfirmed_accounts),
     Step("read notifications deleted", "RETENTION_READ_NOTIFICATION_DAYS", purge_read_notifications),
     Step("expired data downloads deleted", None, purge_expired_exports),
+    Step("unused uploaded photos and logos deleted (older than a day)", None, purge_unused_uploads),
 )
 
 

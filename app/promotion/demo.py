@@ -12,6 +12,7 @@ from app.activities import services as activity_services
 from app.activities.demo import local_time, next_saturday
 from app.activities.models import Activity
 from app.centres.models import Centre
+from app.comments import services as comment_services
 from app.extensions import db
 from app.ideas.models import Idea, IdeaState
 from app.promotion.services import promote_idea
@@ -21,7 +22,7 @@ CERAMICS = "Keramikas darbnīca: puķu podi dienas centram"
 
 
 def seed_ceramics_workshop(people, centres):
-    """Open for registration next Saturday, grown from the demo idea, with registrations and a volunteer."""
+    """Open for registration next Saturday, grown from the demo idea, with registrations, a volunteer and a question."""
     coordinator = people["koordinatore.preili@kopiena.example"]
     day = next_saturday()
     fields = {
@@ -62,6 +63,10 @@ def seed_ceramics_workshop(people, centres):
     children = [{"name": "Elza", "age_group": "7-9"}, {"name": "Markuss", "age_group": "preschool"}]
     registration_services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=children)
     registration_services.register(people["valdis@kopiena.example"], activity, includes_self=True)
+    question = comment_services.add_comment(
+        people["marija@kopiena.example"], activity, "Vai var atnākt arī tad, ja nekad iepriekš neesmu strādājusi ar mālu?"
+    )
+    comment_services.add_comment(coordinator, activity, "Protams! Pulciņa vadītāja visu ierādīs no paša sākuma.", parent=question)
     return activity
 
 

@@ -39,6 +39,7 @@ def promote_idea(idea_id):
         raise NotAllowed(what="activities.promote_idea")
     form = ActivityForm() if request.method == "POST" else ActivityForm(data=promotion_data(idea))
     del form.centre  # the activity belongs to the idea's centre
+    del form.remove_photo  # the idea's photo goes with it; it can be removed from the activity afterwards
     if not form.validate_on_submit():
         return render_form(form, idea=idea)
     activity = services.promote_idea(current_user, idea, open_registration=form.open_registration.data, **form.content())

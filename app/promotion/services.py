@@ -13,7 +13,7 @@ from app.volunteering import services as volunteering_services
 def promote_idea(actor, idea, open_registration=False, **fields):
     """Turn a published idea into an activity of its centre.
 
-    The idea becomes "promoted" and links to the activity; its volunteer roles (with the people who
+    The idea becomes "promoted" and links to the activity, which shows the idea's photo; its volunteer roles (with the people who
     applied and were accepted), its school-partner wishes and its offered and accepted partnerships move
     to the activity; the author, supporters, followers and volunteers are told.
     A second promotion of the same idea (by someone else a moment ago) raises InvalidTransition: the
@@ -26,6 +26,7 @@ def promote_idea(actor, idea, open_registration=False, **fields):
     activity.seeking_school_partner = idea.seeking_school_partner
     activity.partner_age_groups = idea.partner_age_groups
     activity.partner_subjects = idea.partner_subjects
+    activity.image_name = idea.image_name  # the same file (nothing copied): the idea keeps showing it too
     idea_services.transition(idea, "promote", actor)
     volunteering_services.carry_over_to_activity(idea, activity)
     partnership_services.carry_over_to_activity(idea, activity)

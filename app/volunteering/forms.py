@@ -1,7 +1,7 @@
 """Forms of the volunteering domain: field validation only."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import Form, strip
@@ -62,6 +62,7 @@ class RoleForm(Form):
 class SignUpForm(Form):
     message = TextAreaField(
         _l("Message to the organiser (optional)"),
+        description=_l("The organiser will see your name and the skills from your profile."),
         filters=[strip],
         render_kw={"maxlength": MESSAGE_MAX, "rows": 3},
         validators=[
@@ -69,3 +70,27 @@ class SignUpForm(Form):
             Length(max=MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
         ],
     )
+
+
+VOLUNTEER_MESSAGE_MAX = 2000
+
+
+class VolunteerMessageForm(Form):
+    """The message an idea's author or a coordinator writes to the accepted volunteers (choices: set by the page)."""
+
+    role = SelectField(_l("To whom"), choices=[], validate_choice=False)
+    body = TextAreaField(
+        _l("Message"),
+        filters=[strip],
+        description=_l("Plain text: line breaks are kept. Each volunteer gets it by e-mail too; nobody sees their address."),
+        render_kw={"maxlength": VOLUNTEER_MESSAGE_MAX, "rows": 8},
+        validators=[
+            DataRequired(_l("Please write the message.")),
+            Length(max=VOLUNTEER_MESSAGE_MAX, message=_l("Please keep the message under %(max)d characters.")),
+        ],
+    )
+
+    def validate_role(self, field):
+        """One of the choices the page offered (a role removed meanwhile is no longer one)."""
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Please choose whom to write to."))

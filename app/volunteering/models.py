@@ -174,5 +174,12 @@ class VolunteerMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     sender: Mapped[User | None] = relationship()
+    idea = relationship("Idea")
+    activity = relationship("Activity")
     role: Mapped[VolunteerRole | None] = relationship()
     recipients: Mapped[list[User]] = relationship(secondary=volunteer_message_recipients, order_by=User.id)
+
+    @property
+    def project(self):
+        """The idea or the activity the message is about."""
+        return self.activity if self.activity_id is not None else self.idea

@@ -15,6 +15,7 @@ from app.forms import EmptyForm, checked_button_form
 from app.ideas.queries import idea_for
 from app.timeutil import local_for_form
 from app.volunteering import bp, queries, services
+from app.volunteering import messages as volunteer_messages
 from app.volunteering.forms import RoleForm, SignUpForm
 from app.volunteering.models import SignUpState
 
@@ -202,4 +203,13 @@ def withdraw(signup_id):
 @login_required
 def my_signups():
     """The signed-in person's offers to help, with their roles and what the roles belong to."""
-    return render_template("volunteering/mine.html", signups=queries.my_signups(current_user), button_form=EmptyForm())
+    return render_template(
+        "volunteering/mine.html",
+        signups=queries.my_signups(current_user),
+        volunteer_messages=volunteer_messages.messages_to(current_user),
+        button_form=EmptyForm(),
+    )
+
+
+# Messages to volunteers: their pages are in message_routes.py (imported here so that the blueprint has them)
+from app.volunteering import message_routes  # noqa: E402,F401

@@ -36,6 +36,7 @@ PUBLIC_PAGES = [
     "/contact",
     "/cookies",
     "/help/formatting",
+    "/people/{person}",
 ]
 MY_PAGES = [
     "/me",
@@ -53,6 +54,9 @@ MY_PAGES = [
 ]
 COORDINATOR_PAGES = [
     "/moderation",
+    "/moderation/reports",
+    "/ideas/{idea}/report",
+    "/ideas/{idea}/hide",
     "/moderation/reasons",
     "/activities/{activity}/registrations",
     "/admin/users",
@@ -70,6 +74,10 @@ def scene(live_app, live_person):
     coordinator = live_person("Koordinatore Līga Kalniņa", moderates="preili")
     with live_app.app_context():
         person_with(coordinator).is_admin = True
+        # her profile page is public, with long words that must wrap on a phone
+        shown = person_with(resident)
+        shown.profile_public, shown.about = True, "# Par mani\n\nMāku **veidot podus**: " + "keramikasdarbnīcuvadītāja" * 3
+        shown.skills, shown.interests = "keramika, fotografēšana, " + "pasākumuorganizēšana" * 3, "vide, seniori"
         idea = make_idea(author=person_with(resident), centre=preili_centre(), category=first_category())
         # waiting for moderation and unread: the coordinator's menu shows two-digit counts too
         for _ in range(12):
@@ -77,7 +85,7 @@ def scene(live_app, live_person):
             make_notification(person_with(coordinator))
         activity = make_activity(centre=preili_centre(), creator=person_with(coordinator), title="Koka karošu darināšana")
         db.session.commit()
-        ids = {"idea": idea.id, "activity": activity.id}
+        ids = {"idea": idea.id, "activity": activity.id, "person": shown.id}
     return {"resident": resident, "coordinator": coordinator, "ids": ids}
 
 

@@ -231,7 +231,8 @@ def test_header_count_costs_one_statement_for_moderators_and_none_for_residents(
     moderator_statements = warmed_up_statements_of(moderator_client, "/")
 
     counting = [s for s in moderator_statements if "comments.open_report_count" in s]
-    assert len(counting) == 1 and counting[0].count("count(") == 2  # one SELECT with two scalar subqueries
+    # one SELECT with three scalar subqueries: submitted ideas, reported comments, reported ideas
+    assert len(counting) == 1 and counting[0].count("count(") == 3 and "ideas.open_report_count" in counting[0]
     assert not [s for s in resident if "comments.open_report_count" in s]
     assert len(moderator_statements) == len(resident) + 1
 

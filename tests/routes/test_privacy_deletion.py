@@ -15,7 +15,17 @@ from app.volunteering.models import SignUp
 from tests.factories import PASSWORD, make_user
 from tests.factories_mydata import make_data_export
 from tests.helpers import audit_entries, count, csrf_token, html, log_in, post_form, queued_mail, reloaded
-from tests.privacy_scene import COMMENT_BODY, EMAIL, IDEA_TITLE, NAME, OTHER_EMAIL, PERSONAL, make_privacy_scene, where_found
+from tests.privacy_scene import (
+    ACTIVITY_COMMENT_BODY,
+    COMMENT_BODY,
+    EMAIL,
+    IDEA_TITLE,
+    NAME,
+    OTHER_EMAIL,
+    PERSONAL,
+    make_privacy_scene,
+    where_found,
+)
 
 
 @pytest.fixture
@@ -59,6 +69,8 @@ def test_contributions_stay_shown_as_a_former_members(client, scene):
     assert COMMENT_BODY in other_idea_page and "dzēsts konts" in other_idea_page
     assert reloaded(scene.idea).author_id == scene.person.id
     assert reloaded(scene.comment).body == COMMENT_BODY
+    activity_page = html(client.get(f"/activities/{scene.past_activity.id}"))
+    assert ACTIVITY_COMMENT_BODY in activity_page and "dzēsts konts" in activity_page and NAME not in activity_page
     assert reloaded(scene.other_idea).support_count == 1
 
 

@@ -87,8 +87,15 @@ def test_the_download_holds_everything_about_the_person(client, scene, exports):
         ("submitted", True, ""),
         ("published", False, "Laba ideja"),
     ]
-    assert [c["body"] for c in data["comments"]] == [scene.comment.body]
+    assert [c["body"] for c in data["comments"]] == [scene.comment.body, scene.activity_comment.body]
+    on_activity = data["comments"][1]
+    assert (on_activity["activity_id"], on_activity["activity_title"], on_activity["idea_id"]) == (
+        scene.past_activity.id,
+        "Talka",
+        None,
+    )
     assert [r["reason"] for r in data["comment_reports"]] == ["Nepieklājīgi"]
+    assert [(r["idea_id"], r["reason"]) for r in data["idea_reports"]] == [(scene.other_idea.id, "Reklāma, nevis ideja")]
     assert [s["idea_id"] for s in data["supports"]] == [scene.other_idea.id]
     assert [f["idea_id"] for f in data["follows"]] == [scene.other_idea.id]
     signups = {s["id"]: s for s in data["volunteer_signups"]}

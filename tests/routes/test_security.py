@@ -49,6 +49,7 @@ from tests.factories import (
     make_signup,
     make_user,
 )
+from tests.factories_messages import make_volunteer_message
 from tests.factories_mydata import make_data_export
 from tests.helpers import csrf_token, html, log_in, post_form, signed_in
 
@@ -256,6 +257,8 @@ def rows_for_every_url(client, admin, preili, aglona):
     asking = make_representative(organisation, resident, "requested", message="Klases audzinātājs")
     partner_call = make_partner_call(organisation)
     partnership = make_partnership(organisation, idea=idea, state="offered", offered_by=admin, message="Palīdzēsim")
+    make_signup(role, resident, "accepted", decided_by=admin)  # someone for the admin to write to
+    message = make_volunteer_message(admin, idea, role=role, recipients=[resident])  # the admin's own
     signed_in(client, admin)
     return SimpleNamespace(
         admin=admin,
@@ -289,6 +292,7 @@ def rows_for_every_url(client, admin, preili, aglona):
             "representative_id": asking.id,
             "call_id": partner_call.id,
             "partnership_id": partnership.id,
+            "message_id": message.id,
             "export_id": make_data_export(admin).id,  # the admin's own prepared download
             "index": 0,
             "action": "close",
@@ -313,6 +317,7 @@ def rows_for_every_url(client, admin, preili, aglona):
             "next": "/me",
             "places": "5",
             "message": "changed",
+            "body": "changed",
             "title": "Changed",
             "kind": "school",
         },
@@ -368,6 +373,8 @@ ACCESS = {
     "/me": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
     "/me/profile": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
     "/me/security": {"anonymous": 302, "resident": 200, "moderator": 200, "admin": 200},
+    # another person's profile page that they did not make public: nobody else sees it, not even an admin
+    "/people/{user_id}": {"anonymous": 404, "resident": 404, "moderator": 404, "admin": 404},
     "/admin/users": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/users/{user_id}": {"anonymous": 302, "resident": 403, "moderator": 403, "admin": 200},
     "/admin/audit": {"anonymous": 302, "resident": 403, "moderator": 200, "admin": 200},

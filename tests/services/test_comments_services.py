@@ -580,7 +580,7 @@ def test_reported_comments_lists_the_moderators_centres_oldest_first_with_reason
     listed = reported_comments(discussion.moderator)
 
     assert [entry.comment.id for entry in listed] == [second.id, first.id]
-    assert listed[0].idea.id == discussion.idea.id and listed[0].comment.author.display_name == "Valdis"
+    assert listed[0].subject.id == discussion.idea.id and listed[0].comment.author.display_name == "Valdis"
     assert [(r.reporter.display_name, r.reason) for r in listed[1].reports] == [("Jānis", "Reklāma"), ("Valdis", "Ne par tēmu")]
     assert [entry.comment.id for entry in reported_comments(discussion.other_moderator)] == [elsewhere.id]
     assert reported_comments(discussion.anna) == []

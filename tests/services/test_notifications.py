@@ -20,7 +20,7 @@ from app.notifications.services import (
 )
 from app.outbox.models import OutboxMessage
 from app.timeutil import utcnow
-from tests.factories import make_comment, make_idea, make_user
+from tests.factories import make_activity, make_comment, make_idea, make_user
 from tests.helpers import queued_mail
 
 BASE_URL = "https://kopiena.example.lv"
@@ -369,6 +369,22 @@ def test_digest_is_one_mail_grouped_by_idea_with_each_item_once(author_follower_
     second_run = run_ok("send-digests")
     assert "0 digest(s) queued" in second_run.output
     assert len(queued_mail()) == 1
+
+
+def test_digest_puts_news_of_an_activity_under_its_title_not_under_other_news(author_follower_commenter, run_ok):
+    author, follower, commenter = author_follower_commenter
+    workshop = make_activity(title="Keramikas darbnīca")
+    garden = make_idea(author=author, title="Kopienas dārzs")
+    notify("comment_new_activity", [follower], actor=commenter, activity=workshop)
+    notify("idea_archived", [follower], actor=commenter, idea=garden)
+    db.session.commit()
+
+    run_ok("send-digests")
+
+    (mail,) = queued_mail()
+    assert mail.body.count("Keramikas darbnīca\n------------------") == 1
+    assert mail.body.count("Kopienas dārzs\n--------------") == 1
+    assert "Other news" not in mail.body
 
 
 def test_digest_is_in_the_persons_language_and_send_mail_does_not_send_digest_items(author_follower_commenter, run_ok):

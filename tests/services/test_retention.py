@@ -49,6 +49,7 @@ def test_old_personal_data_goes_new_data_and_the_figures_stay(scene):
         "unconfirmed accounts deleted": 1,
         "read notifications deleted": 1,
         "expired data downloads deleted": 1,
+        "unused uploaded photos and logos deleted (older than a day)": 0,  # tests/services/test_unused_uploads.py
     }
 
 

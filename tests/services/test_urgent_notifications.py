@@ -19,6 +19,7 @@ URGENT = {
     "role_removed",
     "idea_changes_requested",
     "idea_declined",
+    "volunteer_message",
 }
 IMMEDIATE, DIGEST, NONE = Notification.EMAIL_IMMEDIATE, Notification.EMAIL_DIGEST, Notification.EMAIL_NONE
 #: setting -> what happens to an urgent and to an ordinary notification
