@@ -17,12 +17,14 @@ from app.extensions import db
 from app.ideas.models import Idea, IdeaState
 from app.promotion.services import promote_idea
 from app.volunteering import services as volunteering_services
+from app.volunteering.messages import send_message
 
 CERAMICS = "Keramikas darbnīca: puķu podi dienas centram"
 
 
 def seed_ceramics_workshop(people, centres):
-    """Open for registration next Saturday, grown from the demo idea, with registrations, a volunteer and a question."""
+    """Open for registration next Saturday, grown from the demo idea: registrations, a volunteer with a message from the
+    coordinator, and a question in its discussion."""
     coordinator = people["koordinatore.preili@kopiena.example"]
     day = next_saturday()
     fields = {
@@ -60,6 +62,7 @@ def seed_ceramics_workshop(people, centres):
     volunteering_services.apply_for_role(
         people["skolotaja.ilga@kopiena.example"], role, "Varu atnākt ar diviem saviem skolēniem."
     )
+    send_message(coordinator, activity, "Paldies, ka palīdzēsiet! Lūdzu, esiet pie darbnīcas jau 10.30.", role=role)
     children = [{"name": "Elza", "age_group": "7-9"}, {"name": "Markuss", "age_group": "preschool"}]
     registration_services.register(people["anna@kopiena.example"], activity, includes_self=True, companions=children)
     registration_services.register(people["valdis@kopiena.example"], activity, includes_self=True)
