@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ideas import reports
 from app.ideas.models import Idea, IdeaReport
+from tests.factories import make_activity
 from tests.factories_ideareports import hide_after_reports, hide_by_moderator
 from tests.helpers import html, post_form, signed_in
 
@@ -214,3 +215,19 @@ def test_the_authors_own_list_marks_the_hidden_idea(client, discussion):
     as_person(client, discussion.author)
     page = html(client.get("/me/ideas"))
     assert "Soliņi parkā" in page and '<span class="badge badge--warning">Hidden</span>' in page
+
+
+def test_an_activity_names_the_idea_it_grew_from_only_to_those_who_may_see_that_idea(client, discussion):
+    idea = discussion.idea
+    idea.state = "promoted"
+    activity = make_activity(centre=idea.centre, title="Soliņu talka", idea_id=idea.id)
+    hide_by_moderator(idea, discussion.moderator, "Personas dati")
+    link = f'href="/ideas/{idea.id}"'
+
+    for person in (None, discussion.valdis):
+        as_person(client, person)
+        page = html(client.get(f"/activities/{activity.id}"))
+        assert "Soliņu talka" in page and link not in page and "Soliņi parkā" not in page
+
+    as_person(client, discussion.moderator)
+    assert link in html(client.get(f"/activities/{activity.id}"))
