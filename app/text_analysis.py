@@ -41,7 +41,7 @@ LANGUAGES = ("lv", "en")
 
 
 def fold(text):
-    """Lower-case and without diacritics: "Ēdnīca Preiļos" → "ednica preilos" (as ideas/search.py folds)."""
+    """Lower-case and without diacritics: "Ēdnīca Preiļos" → "ednica preilos" (what search indexes and asks for)."""
     decomposed = unicodedata.normalize("NFKD", (text or "").lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

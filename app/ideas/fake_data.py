@@ -16,8 +16,8 @@ from app.centres.models import Centre
 from app.centres.services import seed_initiative_centres
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Category, Idea, IdeaKind, IdeaState
-from app.ideas.search import fold
 from app.ideas.services import seed_categories
+from app.text_analysis import fold
 from app.timeutil import utcnow
 
 BATCH = 1000

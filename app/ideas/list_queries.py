@@ -12,8 +12,8 @@ from sqlalchemy.orm import contains_eager, defer
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Idea, IdeaKind, IdeaState
-from app.ideas.search import fold
 from app.pagination import ListPage
+from app.text_analysis import fold
 from app.timeutil import utcnow
 
 # The list is paginated by keyset ("the ideas after this one"), never by OFFSET, so page 5,000 costs what page 1

@@ -1,12 +1,7 @@
-"""Text normalisation for full-text search (the query side lives in ideas/list_queries.py)."""
+"""Text normalisation for full-text search (the query side lives in ideas/list_queries.py; folding is the kernel's,
+app/text_analysis.py, which issue 14's stemming builds on)."""
 
-import unicodedata
-
-
-def fold(text):
-    """Lower-case and without diacritics: "Ēdnīca Preiļos" → "ednica preilos"."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+from app.text_analysis import fold
 
 
 def searchable_text(idea):
