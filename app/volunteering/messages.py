@@ -65,12 +65,12 @@ def project_roles(project):
     ).all()
 
 
-def volunteers_query(project, role=None, sender=None):
-    """The people with an accepted (or attended) sign-up in the role, or in any role of the project; active accounts,
-    not the sender, each once."""
+def reached_signups(project, role=None, sender=None):
+    """(role_id, user_id) of the sign-ups a message reaches: accepted (or attended) in the role, or in any role of the
+    project; active accounts, not the sender."""
     query = (
-        select(User.id)
-        .join(SignUp, SignUp.user_id == User.id)
+        select(SignUp.role_id, SignUp.user_id)
+        .join(User, User.id == SignUp.user_id)
         .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
         .where(
             roles_condition(project),
@@ -83,29 +83,20 @@ def volunteers_query(project, role=None, sender=None):
         query = query.where(SignUp.role_id == role.id)
     if sender is not None:
         query = query.where(User.id != sender.id)
-    return query.distinct()
+    return query.subquery()
 
 
 def recipients_of(project, role=None, sender=None):
     """The people a message to the role (None: to every role of the project) would reach, by id."""
-    ids = volunteers_query(project, role, sender).subquery()
-    return db.session.scalars(select(User).where(User.id.in_(select(ids.c.id))).order_by(User.id)).all()
+    reached = reached_signups(project, role, sender)
+    return db.session.scalars(select(User).where(User.id.in_(select(reached.c.user_id))).order_by(User.id)).all()
 
 
 def reach(project, sender=None):
     """How many people a message would reach: {None: all roles, role_id: that role}; two statements."""
-    ids = volunteers_query(project, sender=sender).subquery()
-    counts = {None: db.session.scalar(select(func.count()).select_from(ids))}
-    per_role = (
-        select(SignUp.role_id, func.count(distinct(SignUp.user_id)))
-        .join(User, User.id == SignUp.user_id)
-        .join(VolunteerRole, VolunteerRole.id == SignUp.role_id)
-        .where(roles_condition(project), SignUp.state.in_(RECIPIENT_STATES), User.deleted_at.is_(None))
-        .where(User.suspended_at.is_(None))
-        .group_by(SignUp.role_id)
-    )
-    if sender is not None:
-        per_role = per_role.where(User.id != sender.id)
+    reached = reached_signups(project, sender=sender)
+    counts = {None: db.session.scalar(select(func.count(distinct(reached.c.user_id))))}
+    per_role = select(reached.c.role_id, func.count(distinct(reached.c.user_id))).group_by(reached.c.role_id)
     counts.update(dict(db.session.execute(per_role).all()))
     return counts
 
