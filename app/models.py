@@ -5,7 +5,6 @@ from app.activities.models import Activity, ActivityPhoto, CalendarFeed, Registr
 from app.audit.models import AuditEntry  # noqa: F401
 from app.centres.models import Centre  # noqa: F401
 from app.comments.models import Comment, CommentReport  # noqa: F401
-from app.ideas import search_schema  # noqa: F401,E402  (full-text search tables for create_all)
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, Support  # noqa: F401
 from app.legal.models import Consent, LegalDocument  # noqa: F401
 from app.moderation.models import ReasonTemplate  # noqa: F401

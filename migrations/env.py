@@ -65,14 +65,10 @@ def run_migrations_offline():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave out the full-text search structures made by hand (app/ideas/search_schema.py)."""
-    from app.ideas.search_schema import UNMODELLED_NAMES
+    """Leave out the full-text search structures made by hand (app/search_index.py)."""
+    from app.search_index import is_unmodelled
 
-    if name in UNMODELLED_NAMES:
-        return False
-    if type_ == "table" and name and name.startswith("ideas_fts"):
-        return False
-    return True
+    return not (name and is_unmodelled(name))
 
 
 def run_migrations_online():

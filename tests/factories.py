@@ -18,7 +18,6 @@ from app.centres.models import Centre
 from app.comments.models import Comment, CommentReport
 from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, Support
-from app.ideas.search import searchable_text
 from app.moderation.models import ReasonTemplate
 from app.notifications.models import Notification
 from app.organisations.models import Organisation, Representative
@@ -143,7 +142,6 @@ def make_idea(
         published_at=fields.pop("published_at", now if state in ("published", "promoted", "archived") else None),
         **fields,
     )
-    idea.search_text = searchable_text(idea)
     return saved(idea)
 
 

@@ -31,6 +31,7 @@ LAYERS = [
         "audit",
         "outbox",
         "text_analysis",
+        "search_index",
     },
     {"centres"},
     {"legal"},

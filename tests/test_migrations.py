@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.search_index import SEARCHED_TABLES
 from tests.apps import another_app
 from tests.databases import BACKENDS, fresh_database
 
@@ -54,14 +55,14 @@ def alembic_check_verdict(app):
 def table_names():
     """The tables, without the full-text search tables SQLite's FTS5 keeps for itself."""
     db.session.remove()
-    return {name for name in inspect(db.engine).get_table_names() if not name.startswith("ideas_fts_")}
+    return {name for name in inspect(db.engine).get_table_names() if "_fts_" not in name}
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(empty_database_app):
     assert table_names() == set()
 
     upgrade()
-    search_tables = {"ideas_fts"} if db.engine.dialect.name == "sqlite" else set()
+    search_tables = {f"{name}_fts" for name in SEARCHED_TABLES} if db.engine.dialect.name == "sqlite" else set()
     assert table_names() == {table.name for table in db.metadata.sorted_tables} | {"alembic_version"} | search_tables
 
     check = empty_database_app.test_cli_runner().invoke(args=["db", "check"])

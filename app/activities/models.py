@@ -4,13 +4,14 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS
+from app.search_index import Searchable, index_for_search
 from app.timeutil import utcnow
 
 
@@ -61,8 +62,11 @@ PERSONAL = "pupils IS NULL"
 A_CLASS = "pupils IS NOT NULL"
 
 
-class Activity(db.Model):
+@index_for_search
+class Activity(Searchable, db.Model):
     """Something the centre does on a date: a workshop, a clean-up day; people register to take part."""
+
+    search_body_fields = ("description", "place", "leader_name")
 
     __tablename__ = "activities"
     __table_args__ = (
@@ -82,6 +86,9 @@ class Activity(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     place: Mapped[str] = mapped_column(String(200), default="")
+    #: where on the map (optional; the place text is what people read first), as on ideas
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     #: in UTC
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     ends_at: Mapped[datetime] = mapped_column(DateTime)

@@ -17,7 +17,7 @@ from app.centres.services import seed_initiative_centres
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Category, Idea, IdeaKind, IdeaState
 from app.ideas.services import seed_categories
-from app.text_analysis import fold
+from app.search_index import index_text
 from app.timeutil import utcnow
 
 BATCH = 1000
@@ -199,27 +199,29 @@ def sentence(rng):
 
 
 class TextPool:
-    """Ready-made sentences with their folded forms, so that making 100,000 texts takes a second, not ten."""
+    """Ready-made sentences with their index terms, so that making 100,000 texts takes a second, not ten."""
 
     def __init__(self, rng, size=4000):
         self.rng = rng
-        self.sentences = [(text, fold(text)) for text in (sentence(rng) for _ in range(size))]
+        self.sentences = [(text, index_text(text)) for text in (sentence(rng) for _ in range(size))]
 
     def paragraph(self, count):
-        """(text, folded text) of `count` sentences picked at random from the pool."""
+        """(text, its index terms) of `count` sentences picked at random from the pool."""
         chosen = [self.rng.choice(self.sentences) for _ in range(count)]
-        return " ".join(text for text, _ in chosen), " ".join(folded for _, folded in chosen)
+        return " ".join(text for text, _ in chosen), " ".join(terms for _, terms in chosen)
 
     def idea_text(self):
-        """(title, summary, description, search_text) in Latvian-ish words."""
+        """(title, summary, description, search_title, search_body) in Latvian-ish words."""
         rng = self.rng
         title = f"{rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)} {rng.choice(PLACES)}"
-        summary, folded_summary = self.paragraph(2)
+        summary, summary_terms = self.paragraph(2)
         paragraphs = [self.paragraph(rng.randint(2, 4)) for _ in range(rng.randint(1, 3))]
         description = "\n\n".join(text for text, _ in paragraphs)
-        # what searchable_text() would give, without folding everything again (fold works letter by letter)
-        search_text = " ".join((fold(title), folded_summary, "\n\n".join(folded for _, folded in paragraphs)))
-        return title, summary, description, search_text
+        # the terms Searchable would index (the same terms; a term may repeat, which the index does not mind),
+        # without analysing every text again
+        place = rng.choice(PLACES)
+        search_body = " ".join((summary_terms, *(terms for _, terms in paragraphs), index_text(place)))
+        return title, summary, description, place, index_text(title), search_body
 
 
 def ensure_centres_and_categories():
@@ -281,7 +283,7 @@ def generate_ideas(count, authors, centres, categories, rng):
     pool = TextPool(rng)
     rows = []
     for _ in range(count):
-        title, summary, description, search_text = pool.idea_text()
+        title, summary, description, place, search_title, search_body = pool.idea_text()
         state = random_state(rng)
         created = now - timedelta(seconds=rng.randint(3600, 3 * 365 * 24 * 3600))
         public = state in IdeaState.PUBLIC
@@ -295,13 +297,14 @@ def generate_ideas(count, authors, centres, categories, rng):
                 "category_id": rng.choice(categories),
                 "centre_id": rng.choice(centres),
                 "author_id": rng.choice(authors),
-                "place": rng.choice(PLACES),
+                "place": place,
                 "needs": "",
                 "seeking_school_partner": seeking,
                 "partner_age_groups": ",".join(rng.sample(list(AGE_GROUPS), 2)) if seeking else "",
                 "partner_subjects": ",".join(rng.sample(list(SUBJECTS), 2)) if seeking else "",
                 "state": state,
-                "search_text": search_text,
+                "search_title": search_title,
+                "search_body": search_body,
                 "support_count": min(int(rng.paretovariate(1.2)) - 1, 3000) if public else 0,
                 "comment_count": min(int(rng.paretovariate(1.5)) - 1, 800) if public else 0,
                 "created_at": created,

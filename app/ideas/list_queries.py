@@ -2,18 +2,17 @@
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, column, exists, func, literal, literal_column, or_, select, table, tuple_, union_all
+from sqlalchemy import Integer, column, exists, func, literal, or_, select, table, tuple_, union_all
 from sqlalchemy.orm import contains_eager, defer
 
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.models import Category, Idea, IdeaKind, IdeaState
 from app.pagination import ListPage
-from app.text_analysis import fold
+from app.search_index import match_condition, parse_query
 from app.timeutil import utcnow
 
 # The list is paginated by keyset ("the ideas after this one"), never by OFFSET, so page 5,000 costs what page 1
@@ -37,11 +36,6 @@ STATE_CHOICES = {
     IdeaState.ARCHIVED: (IdeaState.ARCHIVED,),
     "all": IdeaState.PUBLIC,
 }
-MAX_QUERY_LENGTH = 100
-MAX_SEARCH_TERMS = 8
-#: letters and digits of any alphabet; everything else (quotes, *, parentheses, -, :) separates words
-SEARCH_TERM = re.compile(r"[^\W_]+")
-FTS_TABLE = table("ideas_fts", literal_column("rowid"))
 #: the volunteer roles (app/volunteering/models.py), named here as a plain table: volunteering is a layer above
 #: ideas, so its model cannot be imported; only the columns the "seeking volunteers" filter reads
 ROLES_TABLE = table(
@@ -67,9 +61,9 @@ class IdeaFilters:
         return STATE_CHOICES.get(self.state, STATE_CHOICES[""])
 
     @property
-    def terms(self):
-        """The words searched for, folded as the search index holds them; none without a search."""
-        return search_terms(self.q)
+    def search(self):
+        """The words searched for, analysed as the search index holds them (false without a search)."""
+        return parse_query(self.q)
 
     def is_empty(self):
         """Nothing narrows the list: every filter is at its default."""
@@ -123,7 +117,7 @@ def parse_filters(args, category_ids=None, centre_ids=None):
         state=state if state in STATE_CHOICES else "",
         seeking_school_partner=args.get("partner", "") in ("1", "y", "on", "true"),
         seeking_volunteers=args.get("volunteers", "") in ("1", "y", "on", "true"),
-        q=" ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH],
+        q=parse_query(args.get("q")).text,
     )
 
 
@@ -136,11 +130,6 @@ def parse_per_page(value):
     """The page size asked for when it is one of those offered (10, 20, 50), else 20."""
     number = int_or_none(value)
     return number if number in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
-
-
-def search_terms(text):
-    """The words of a search, folded (lower-case, no diacritics) as ideas.search_text is: "Ēdnīca!" → ["ednica"]."""
-    return SEARCH_TERM.findall(fold(text))[:MAX_SEARCH_TERMS]
 
 
 # An opaque cursor: base64 of "sort|direction|value|id". It only says where to continue; a forged one can
@@ -209,29 +198,6 @@ def seeking_volunteers(now=None):
     )
 
 
-def sqlite_match_query(terms):
-    """An FTS5 query: every term as a quoted prefix ("ednica"* "preil"*), all required.
-
-    Terms hold only letters and digits (search_terms), and quoting makes words like AND, OR, NEAR plain
-    words, so nothing a person types can change the query's meaning or break it.
-    """
-    return " ".join(f'"{term}"*' for term in terms)
-
-
-def postgresql_tsquery(terms):
-    """A tsquery for to_tsquery('simple', …): every term as a prefix, all required (ednica:* & preil:*)."""
-    return " & ".join(f"{term}:*" for term in terms)
-
-
-def search_condition(terms):
-    """The ideas containing every term (as a word or the start of one), on this database's full-text index."""
-    if db.engine.dialect.name == "postgresql":
-        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), literal(postgresql_tsquery(terms)))
-        return literal_column("ideas.search_vector").op("@@")(tsquery)
-    match = literal_column("ideas_fts").op("MATCH")(literal(sqlite_match_query(terms)))
-    return Idea.id.in_(select(FTS_TABLE.c.rowid).where(match))
-
-
 def page_of_ids(filters, sort, position, limit):
     """A SELECT of the ids of one page (`limit` rows) in page order, from `position` on (None: the start)."""
     key = SORTS[sort]
@@ -242,9 +208,9 @@ def page_of_ids(filters, sort, position, limit):
         here = tuple_(literal(value, key.type), literal(idea_id, Integer))
         conditions.append(tuple_(key, Idea.id) > here if backwards else tuple_(key, Idea.id) < here)
     ordering = (key.asc(), Idea.id.asc()) if backwards else (key.desc(), Idea.id.desc())
-    terms = filters.terms
-    if terms:
-        conditions.append(search_condition(terms))
+    search = filters.search
+    if search:
+        conditions.append(match_condition(Idea, search))
     if db.engine.dialect.name != "postgresql":
         # SQLite walks the index once per state of `state IN (…)` and stops each walk after `limit` rows
         # (its ORDER BY … LIMIT optimisation), so one plain query is fast at any depth.
@@ -256,7 +222,7 @@ def page_of_ids(filters, sort, position, limit):
             .subquery()
         )
         return select(inner.c.id)
-    if terms:
+    if search:
         # The planner guesses how common a word is; with LIMIT it may walk the whole index looking for a rare
         # one (half a second at 100,000 ideas). Collecting the matches first (GIN index) is fast either way.
         merged = (
@@ -293,8 +259,9 @@ def count_of(filters):
     It is a column of the page's own statement (evaluated once), so the count costs the page no statement.
     """
     conditions = [Idea.state.in_(filters.states), *filter_conditions(filters)]
-    if filters.terms:
-        conditions.append(search_condition(filters.terms))
+    search = filters.search
+    if search:
+        conditions.append(match_condition(Idea, search))
     return select(func.count()).select_from(Idea).where(*conditions).correlate(None).scalar_subquery()
 
 
@@ -310,7 +277,7 @@ def cards_of(ids):
         .options(
             contains_eager(Idea.category),
             contains_eager(Idea.centre),
-            *(defer(column, raiseload=True) for column in (Idea.description, Idea.needs, Idea.search_text)),
+            *(defer(column, raiseload=True) for column in (Idea.description, Idea.needs, Idea.search_title, Idea.search_body)),
         )
         .where(Idea.id.in_(ids))
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
+from app.search_index import Searchable, index_for_search
 from app.timeutil import utcnow
 
 #: reports from this many different people hide an idea or a comment until a moderator looks at it
@@ -96,8 +97,11 @@ class Category(db.Model):
         return self.name_lv if language == "lv" else self.name_en
 
 
-class Idea(db.Model):
+@index_for_search
+class Idea(Searchable, db.Model):
     """A resident's idea for a local improvement or a social enterprise."""
+
+    search_body_fields = ("summary", "description", "place")
 
     __tablename__ = "ideas"
     __table_args__ = (
@@ -136,8 +140,6 @@ class Idea(db.Model):
     #: random file name of the re-encoded photo in the upload folder, outside static/
     image_name: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20), default=IdeaState.DRAFT)
-    #: title, summary and description lower-cased and without diacritics, for full-text search
-    search_text: Mapped[str] = mapped_column(Text, default="")
     support_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -10,7 +10,6 @@ from app.errors import AlreadyDone, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, IdeaState, Support
 from app.ideas.queries import followers_of, supporters_of
-from app.ideas.search import searchable_text
 from app.notifications.services import notify
 from app.timeutil import utcnow
 from app.transitions import move_state
@@ -103,7 +102,6 @@ def create_idea(author, **fields):
         raise NotAllowed()
     now = utcnow()  # the same moment for the idea and its first step (a default would be taken at flush time)
     idea = Idea(author_id=author.id, state=IdeaState.DRAFT, created_at=now, updated_at=now, **fields)
-    idea.search_text = searchable_text(idea)
     db.session.add(idea)
     db.session.flush()
     db.session.add(IdeaEvent(idea_id=idea.id, actor_id=author.id, from_state="", to_state=IdeaState.DRAFT, created_at=now))
@@ -118,7 +116,6 @@ def update_idea(actor, idea, **fields):
         raise NotAllowed()
     for key, value in fields.items():
         setattr(idea, key, value)
-    idea.search_text = searchable_text(idea)
     idea.updated_at = utcnow()
     return idea
 

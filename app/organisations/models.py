@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
+from app.search_index import Searchable, index_for_search
 from app.timeutil import utcnow
 
 
@@ -34,8 +35,11 @@ class OrganisationType:
     }
 
 
-class Organisation(db.Model):
+@index_for_search
+class Organisation(Searchable, db.Model):
     """A school, NGO, municipal institution, business or local medium taking part through its representatives."""
+
+    search_title_field = "name"
 
     __tablename__ = "organisations"
     __table_args__ = (

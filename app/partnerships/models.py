@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.centres.models import Centre
 from app.extensions import db
 from app.organisations.models import Organisation
+from app.search_index import Searchable, index_for_search
 from app.timeutil import utcnow
 
 
@@ -22,7 +23,8 @@ class PartnerCallState:
     LABELS = {OPEN: _l("Looking for a partner"), MATCHED: _l("Partner found"), CLOSED: _l("Closed")}
 
 
-class PartnerCall(db.Model):
+@index_for_search
+class PartnerCall(Searchable, db.Model):
     """What an organisation (usually a school) seeks a community partner for: topic, ages, subjects, period."""
 
     __tablename__ = "partner_calls"

@@ -397,7 +397,7 @@ def test_a_new_idea_is_a_draft_its_author_follows(centres_and_people):
     assert idea.state == "draft" and idea.author_id == centres_and_people.author.id
     assert [(e.from_state, e.to_state, e.actor_id) for e in events_of(idea)] == [("", "draft", centres_and_people.author.id)]
     assert db.session.scalars(select(Follow.user_id).where(Follow.idea_id == idea.id)).all() == [centres_and_people.author.id]
-    assert "ednica preilos" in idea.search_text
+    assert {"ednic", "preil"} <= set(idea.search_title.split())  # indexed as search finds it (stemmed, folded)
 
 
 def test_unconfirmed_people_cannot_write_ideas(centres_and_people):
@@ -419,7 +419,7 @@ def test_only_the_author_edits_and_only_drafts_or_ideas_with_changes_requested(c
         update_idea(centres_and_people.author, idea, title="Jauns nosaukums", description="Ar ūdeni")
         db.session.commit()
         assert reloaded(idea).title == "Jauns nosaukums"
-        assert "ar udeni" in reloaded(idea).search_text
+        assert "uden" in reloaded(idea).search_body.split()
     else:
         with pytest.raises(NotAllowed):
             update_idea(centres_and_people.author, idea, title="Cits nosaukums")
