@@ -13,6 +13,7 @@ from app.ideas.models import IdeaState
 from app.main.forms import LanguageForm
 from app.markdown import render_markdown
 from app.partnerships.models import PartnerCallState, PartnershipState
+from app.search_index import highlight
 from app.volunteering.models import SignUpState
 
 #: the state names templates compare with, e.g. {% if registration.state == RegistrationState.WAITING %}
@@ -37,6 +38,8 @@ def register_template_helpers(app):
     app.add_template_filter(format_datetime, "datetimeformat")
     app.add_template_filter(format_time, "timeformat")
     app.add_template_filter(single_quotes, "single_quotes")  # flashes, translated in Python
+    # {{ idea.title|highlight(filters.search) }}: escaped, the words the search matched in <mark> (app/search_index.py)
+    app.add_template_filter(highlight, "highlight")
     translate = app.jinja_env.globals["gettext"]
 
     @pass_context
