@@ -47,6 +47,13 @@ class Config:
     #: host names besides BASE_URL's that requests may name (production answers 400 to any other Host)
     TRUSTED_HOSTS = list_from_env("TRUSTED_HOSTS") or None
 
+    #: the map tiles (Leaflet's URL template) and the credit the tile provider asks for; the Content-Security-Policy
+    #: lets pages load images from exactly this host. OpenStreetMap's own tiles are for light use (their tile usage
+    #: policy): a busy site sets its own tile server or a provider's here.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+    MAP_ATTRIBUTION_URL = os.environ.get("MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: mail is printed to the console
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS")

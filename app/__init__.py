@@ -30,6 +30,18 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": "'none'",
     "object-src": "'none'",
 }
+
+
+def content_security_policy(tile_url):
+    """The policy, with images also from the map tile server's host (exactly it; "{s}." subdomains as "*.")."""
+    parts = urlsplit(tile_url)
+    host = parts.netloc.replace("{s}.", "*.")
+    policy = dict(CONTENT_SECURITY_POLICY)
+    if parts.scheme in ("https", "http") and host:
+        policy["img-src"] = f"'self' {parts.scheme}://{host}"
+    return policy
+
+
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -224,7 +236,7 @@ def register_extensions(app):
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=content_security_policy(app.config["MAP_TILE_URL"]),
         content_security_policy_nonce_in=["script-src", "style-src"],
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
