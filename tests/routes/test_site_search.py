@@ -57,6 +57,14 @@ def query_of(link):
 
 
 @pytest.fixture
+def client(ctx):
+    """A visitor reading the site in English (the tests read its English texts; Latvian is the default)."""
+    client = ctx.test_client()
+    client.set_cookie("kopiena_lang", "en")
+    return client
+
+
+@pytest.fixture
 def things(preili):
     """A few of each kind, with Latvian titles whose other forms are searched for."""
     school = make_organisation(centre=preili, name="Preiļu sociālā uzņēmējdarbība", kind="business", description="Atbalsts.")
@@ -187,7 +195,7 @@ def test_hidden_draft_and_unpublished_ideas_are_never_found(client, preili):
     moderator = make_user(email="hider@example.com", admin=True)
     make_idea(centre=preili, title="Ezera laipa paslēpta", hidden_at=utcnow(), hidden_by_id=moderator.id, hidden_reason="Rupjš.")
     make_idea(centre=preili, title="Ezera laipa ziņota", hidden_at=utcnow())
-    for person in (None, make_user(email="someone@example.com")):
+    for person in (None, make_user(email="someone@example.com", language="en")):
         signed_in(client, person)
         text = text_of(client.get("/search?q=ezera laipa"))
         assert "Ezera laipa publiska" in text
@@ -212,9 +220,11 @@ def test_nothing_found_gives_advice(client, things):
 
 
 def test_the_site_search_in_latvian(client, things):
-    client.set_cookie("language", "lv")
+    client.set_cookie("kopiena_lang", "lv")
     text = text_of(client.get("/search?q=ezers"))
     assert "Pasākumi" in text and "Organizācijas" in text
+    assert "Meklējot „ezers”, atrasti 4 rezultāti" in text
+    assert "Atrasts 1 pasākums" in text_of(client.get("/activities?q=talka"))
 
 
 # The header's search box ------------------------------------------------------------------------------------------
