@@ -122,12 +122,16 @@ def test_organisations_are_found_by_another_form_of_their_name(client, things):
 def test_partner_calls_and_projects_seeking_a_partner_are_searched(client, things, preili):
     make_idea(centre=preili, title="Ezera krasta sakopšana", seeking_school_partner=True, partner_age_groups="10-12")
     make_idea(centre=preili, title="Soliņi parkā", seeking_school_partner=True, partner_age_groups="10-12")
+    make_activity(centre=preili, title="Ezeru pētnieki", seeking_school_partner=True, partner_age_groups="10-12")
+    make_activity(centre=preili, title="Galda spēles", seeking_school_partner=True, partner_age_groups="10-12")
     response = client.get("/partners?q=ezeri")
     text = text_of(response)
     assert "Skolēni pēta ezeru ūdeni" in text
     assert "Teātra izrāde" not in text
     assert "Ezera krasta sakopšana" in text
     assert "Soliņi parkā" not in text
+    assert "Ezeru pētnieki" in text and "Galda spēles" not in text
+    assert text.count("Results: 1") == 3
     html = response.get_data(as_text=True)
     assert "pēta <mark>ezeru</mark> ūdeni" in html
     assert "<mark>Ezera</mark> krasta sakopšana" in html
@@ -234,7 +238,7 @@ def test_every_page_has_a_labelled_search_box_in_its_header(client, preili):
     for url in ("/", "/ideas", "/activities", "/organisations", "/partners"):
         html = client.get(url).get_data(as_text=True)
         header = html[html.index("<header") : html.index("</header>")]
-        form = re.search(r'<form method="get" action="/search"[^>]*role="search">(.*?)</form>', header, re.S).group(1)
+        form = re.search(r'<form method="get" action="/search"[^>]*role="search"[^>]*>(.*?)</form>', header, re.S).group(1)
         assert re.search(r'<label for="site-search-q"[^>]*>[^<]+</label>', form)
         assert re.search(r'<input type="search" id="site-search-q" name="q" value=""', form)
         assert '<button type="submit"' in form
