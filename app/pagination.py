@@ -87,3 +87,21 @@ def page_of(statement, page, per_page, count=False):
     whole = statement.options(lazyload("*")).order_by(None).subquery()
     total = db.session.execute(select(func.count()).select_from(whole)).scalar()
     return ListPage(items=items, page=page, per_page=per_page, has_next=page * per_page < total, total=total)
+
+
+def page_with_total(statement, page, per_page):
+    """One page of the statement's rows (each a mapped object) and the number of rows of the whole list: one statement.
+
+    The count is a window over every row before LIMIT (count(*) OVER ()), carried by each row of the page, so
+    counting costs no statement of its own. A page beyond the last has no row to carry it: its total is unknown (None).
+    """
+    offset = (page - 1) * per_page
+    rows = db.session.execute(statement.add_columns(func.count().over()).offset(offset).limit(per_page)).all()
+    total = rows[0][1] if rows else (0 if page == 1 else None)
+    return ListPage(
+        items=[row[0] for row in rows],
+        page=page,
+        per_page=per_page,
+        has_next=total is not None and page * per_page < total,
+        total=total,
+    )

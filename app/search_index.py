@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import DDL, Text, event, func, inspect, literal, literal_column, select, table
+from sqlalchemy import DDL, Text, case, event, func, inspect, literal, literal_column, select, table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -221,3 +221,9 @@ def highlight(text, query):
             position = found.end()
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
+
+
+def title_match_first(model, query):
+    """ORDER BY term putting first the rows whose title (or name) holds every word of the query: 0 for them, 1 for
+    the others; the list's usual order follows it."""
+    return case((match_condition(model, query, title_only=True), 0), else_=1)

@@ -9,7 +9,8 @@ from app import permissions
 from app.activities.models import Activity, ActivityState, CalendarFeed, Registration, RegistrationState
 from app.centres.models import Centre
 from app.extensions import db
-from app.pagination import page_of
+from app.pagination import page_of, page_with_total
+from app.search_index import match_condition, title_match_first
 from app.timeutil import utcnow
 from app.volunteering.models import SignUp, SignUpState, VolunteerRole
 
@@ -32,22 +33,28 @@ def centre_by_slug(centres, slug):
     return next((centre for centre in centres if centre.slug == slug), None)
 
 
-def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, now=None):
+def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, now=None, search=None):
     """A page of activities with their centres: one statement.
 
     "Upcoming" keeps an activity until it ends (one going on now is still worth finding), the soonest
     first; "past" lists those that ended, the newest first. One row more than a page tells whether a
-    next page exists, so no count is needed.
+    next page exists, so no count is needed. With a search (a SearchQuery), only the activities holding
+    every word, those with all of them in the title first, and the page counts them (page.total).
     """
     now = now or utcnow()
     query = select(Activity).join(Activity.centre).options(contains_eager(Activity.centre))
     if when == "past":
-        query = query.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
+        query = query.where(Activity.ends_at < now)
+        ordering = (Activity.starts_at.desc(), Activity.id.desc())
     else:
-        query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
+        query = query.where(Activity.ends_at >= now)
+        ordering = (Activity.starts_at, Activity.id)
     if centre_id is not None:
         query = query.where(Activity.centre_id == centre_id)
-    return page_of(query, page, per_page)
+    if search:
+        query = query.where(match_condition(Activity, search)).order_by(title_match_first(Activity, search), *ordering)
+        return page_with_total(query, page, per_page)
+    return page_of(query.order_by(*ordering), page, per_page)
 
 
 def activities_between(start, end, centre_id=None):

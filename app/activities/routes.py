@@ -24,6 +24,7 @@ from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas import photos as photo_files
 from app.pagination import requested_page
+from app.search_index import parse_query
 from app.timeutil import local_for_form
 from app.volunteering.queries import roles_of_activity
 
@@ -57,17 +58,22 @@ def back_to_activity(activity_id, anchor=None):
 
 @bp.route("/activities")
 def activity_list():
-    """Upcoming (or past) activities, optionally of one centre; every parameter is allow-listed."""
+    """Upcoming (or past) activities, optionally of one centre and matching a search; every parameter is allow-listed."""
     centres = active_centres()
     centre = queries.centre_by_slug(centres, request.args.get("centre"))
     when = queries.parse_when(request.args.get("when"))
-    page = queries.list_activities(when, centre.id if centre else None, requested_page(request.args))
+    search = parse_query(request.args.get("q"))
+    page = queries.list_activities(when, centre.id if centre else None, requested_page(request.args), search=search)
     link_args = {}
     if centre:
         link_args["centre"] = centre.slug
     if when != "upcoming":
         link_args["when"] = when
-    return render_template("activities/list.html", page=page, centres=centres, centre=centre, when=when, link_args=link_args)
+    if search:
+        link_args["q"] = search.text
+    return render_template(
+        "activities/list.html", page=page, centres=centres, centre=centre, when=when, search=search, link_args=link_args
+    )
 
 
 # An activity's page -------------------------------------------------------------------------------------------

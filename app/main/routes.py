@@ -1,6 +1,6 @@
-"""The home page, the language switch and the health check."""
+"""The home page, the search across the site, the language switch and the health check."""
 
-from flask import current_app, jsonify, redirect, render_template
+from flask import current_app, jsonify, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -10,6 +10,7 @@ from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.forms import LanguageForm
 from app.main.home_page import home_page
+from app.main.search_page import CALL_STATE, site_search
 from app.urls import next_url
 
 
@@ -17,6 +18,13 @@ from app.urls import next_url
 def home():
     """The home page, for everyone: ideas seeking volunteers, upcoming activities, open partner calls, new ideas."""
     return render_template("main/home.html", home=home_page())
+
+
+@bp.route("/search")
+def search():
+    """One search across ideas, activities, organisations and partner calls (the header's search box)."""
+    results = site_search(request.args.get("q"))
+    return render_template("main/search.html", results=results, call_state_filter=CALL_STATE, header_q=results.search.text)
 
 
 @bp.route("/help/formatting")

@@ -5,7 +5,8 @@ from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.organisations.models import MembershipState, Organisation, OrganisationType, Representative
-from app.pagination import page_of
+from app.pagination import page_of, page_with_total
+from app.search_index import match_condition, title_match_first
 
 PER_PAGE = 24
 
@@ -15,13 +16,20 @@ def parse_kind(value):
     return value if value in OrganisationType.ALL else None
 
 
-def list_organisations(kind=None, centre_id=None, page=1, per_page=PER_PAGE):
-    """A page of organisations with their centres, by name: one statement (one row more tells of a next page)."""
+def list_organisations(kind=None, centre_id=None, page=1, per_page=PER_PAGE, search=None):
+    """A page of organisations with their centres, by name: one statement (one row more tells of a next page).
+
+    With a search (a SearchQuery), only the organisations holding every word, those with all of them in the name
+    first, and the page counts them (page.total).
+    """
     query = select(Organisation).join(Organisation.centre).options(contains_eager(Organisation.centre))
     if kind is not None:
         query = query.where(Organisation.kind == kind)
     if centre_id is not None:
         query = query.where(Organisation.centre_id == centre_id)
+    if search:
+        query = query.where(match_condition(Organisation, search)).order_by(title_match_first(Organisation, search))
+        return page_with_total(query.order_by(Organisation.name, Organisation.id), page, per_page)
     return page_of(query.order_by(Organisation.name, Organisation.id), page, per_page)
 
 

@@ -18,6 +18,7 @@ from app.organisations import bp, queries, services
 from app.organisations.forms import NamedPubliclyForm, OrganisationForm, RepresentForm
 from app.organisations.models import MembershipState, OrganisationType, Representative
 from app.pagination import requested_page
+from app.search_index import parse_query
 
 
 def visible_organisation(organisation_id):
@@ -51,16 +52,19 @@ def back_to_representatives(organisation_id):
 
 @bp.route("/organisations")
 def organisation_list():
-    """Organisations by name, optionally of one type and one centre; every parameter is allow-listed."""
+    """Organisations by name, optionally of one type and one centre and matching a search; every parameter is allow-listed."""
     centres = active_centres()
     centre = next((item for item in centres if item.slug == request.args.get("centre")), None)
     kind = queries.parse_kind(request.args.get("kind"))
-    page = queries.list_organisations(kind, centre.id if centre else None, requested_page(request.args))
+    search = parse_query(request.args.get("q"))
+    page = queries.list_organisations(kind, centre.id if centre else None, requested_page(request.args), search=search)
     link_args = {}
     if kind:
         link_args["kind"] = kind
     if centre:
         link_args["centre"] = centre.slug
+    if search:
+        link_args["q"] = search.text
     return render_template(
         "organisations/list.html",
         page=page,
@@ -68,6 +72,7 @@ def organisation_list():
         centre=centre,
         kind=kind,
         kinds=OrganisationType.LABELS,
+        search=search,
         link_args=link_args,
     )
 

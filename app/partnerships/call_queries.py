@@ -12,8 +12,9 @@ from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.ideas.models import AGE_GROUPS, SUBJECTS, Idea, IdeaState
 from app.organisations.models import Organisation
-from app.pagination import page_of, requested_page
+from app.pagination import page_of, page_with_total, requested_page
 from app.partnerships.models import PartnerCall, PartnerCallState
+from app.search_index import match_condition, parse_query, title_match_first
 from app.timeutil import utcnow
 
 #: rows of one kind on a page showing one kind, and on the page showing all three side by side
@@ -38,6 +39,13 @@ class Filters:
     type: str = "all"
     state: str = PartnerCallState.OPEN
     page: int = 1
+    #: the words searched for, cleaned by parse_query ("" for no search)
+    q: str = ""
+
+    @property
+    def search(self):
+        """The words searched for, analysed as the search index holds them (false without a search)."""
+        return parse_query(self.q)
 
     @property
     def period(self):
@@ -53,6 +61,7 @@ class Filters:
             "period": self.period,
             "type": self.type if self.type != "all" else None,
             "state": self.state if self.state != PartnerCallState.OPEN else None,
+            "q": self.q or None,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value is not None}
@@ -83,6 +92,7 @@ def parse_filters(args, centres):
         type=kind if kind in TYPES else "all",
         state=state if state in CALL_STATES else PartnerCallState.OPEN,
         page=requested_page(args),
+        q=parse_query(args.get("q")).text,
     )
 
 
@@ -98,20 +108,25 @@ def has_code(column, code):
     return (literal(",") + column + literal(",")).contains(f",{code},", autoescape=True)
 
 
-def page_rows(query, filters):
-    """The page of one kind's list (the first few rows, where all three kinds are shown side by side)."""
-    if filters.type == "all":
-        return page_of(query, 1, PER_SECTION)
-    return page_of(query, filters.page, PER_PAGE)
+def page_rows(query, filters, model, ordering, per_page=None):
+    """The page of one kind's list (the first few rows, where all three kinds are shown side by side), in its order.
+
+    With a search, only the rows holding every word, those with all of them in the title first, counted (page.total).
+    """
+    search = filters.search
+    if search:
+        query = query.where(match_condition(model, search)).order_by(title_match_first(model, search))
+    query = query.order_by(*ordering)
+    page, size = (1, PER_SECTION) if filters.type == "all" else (filters.page, PER_PAGE)
+    if search:
+        return page_with_total(query, page, per_page or size)
+    return page_of(query, page, per_page or size)
 
 
-def partner_calls(filters):
-    """Partner calls with their organisations and centres, newest first: one statement."""
-    query = (
-        select(PartnerCall)
-        .options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
-        .order_by(PartnerCall.created_at.desc(), PartnerCall.id.desc())
-    )
+def partner_calls(filters, per_page=None):
+    """Partner calls with their organisations and centres, newest first: one statement (per_page: other than the
+    page's own)."""
+    query = select(PartnerCall).options(joinedload(PartnerCall.organisation), joinedload(PartnerCall.centre))
     if filters.state != "any":
         query = query.where(PartnerCall.state == filters.state)
     if filters.centre is not None:
@@ -127,7 +142,7 @@ def partner_calls(filters):
             or_(PartnerCall.starts_on.is_(None), PartnerCall.starts_on < following),
             or_(PartnerCall.ends_on.is_(None), PartnerCall.ends_on >= first),
         )
-    return page_rows(query, filters)
+    return page_rows(query, filters, PartnerCall, (PartnerCall.created_at.desc(), PartnerCall.id.desc()), per_page)
 
 
 def ideas_seeking_partner(filters):
@@ -136,7 +151,6 @@ def ideas_seeking_partner(filters):
         select(Idea)
         .options(joinedload(Idea.centre))
         .where(Idea.state == IdeaState.PUBLISHED, Idea.hidden_at.is_(None), Idea.seeking_school_partner.is_(True))
-        .order_by(Idea.published_at.desc(), Idea.id.desc())
     )
     if filters.centre is not None:
         query = query.where(Idea.centre_id == filters.centre.id)
@@ -144,7 +158,7 @@ def ideas_seeking_partner(filters):
         query = query.where(has_code(Idea.partner_age_groups, filters.age_group))
     if filters.subject:
         query = query.where(has_code(Idea.partner_subjects, filters.subject))
-    return page_rows(query, filters)
+    return page_rows(query, filters, Idea, (Idea.published_at.desc(), Idea.id.desc()))
 
 
 def activities_seeking_partner(filters, now=None):
@@ -157,7 +171,6 @@ def activities_seeking_partner(filters, now=None):
             Activity.seeking_school_partner.is_(True),
             Activity.ends_at >= (now or utcnow()),
         )
-        .order_by(Activity.starts_at, Activity.id)
     )
     if filters.centre is not None:
         query = query.where(Activity.centre_id == filters.centre.id)
@@ -171,7 +184,7 @@ def activities_seeking_partner(filters, now=None):
         start = to_utc(datetime(first.year, first.month, 1)).replace(tzinfo=None)
         end = to_utc(datetime(following.year, following.month, 1)).replace(tzinfo=None)
         query = query.where(Activity.starts_at >= start, Activity.starts_at < end)
-    return page_rows(query, filters)
+    return page_rows(query, filters, Activity, (Activity.starts_at, Activity.id))
 
 
 def call_with_organisation(call_id):
