@@ -186,13 +186,14 @@ def decode_cursor(cursor, sort):
             value = int(values[0])
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if value is None or direction not in ("next", "prev") or not 0 <= idea_id < 2**63:
+    # ids and counts are INTEGER columns: a bigger number in a cursor would be a database error, not a place
+    if value is None or direction not in ("next", "prev") or not 0 <= idea_id < 2**31:
         return None
     moment = value[1] if isinstance(value, tuple) else value
     if isinstance(moment, datetime):
         if moment.tzinfo is not None:
             return None
-    elif not -(2**63) < moment < 2**63:
+    elif not -(2**31) < moment < 2**31:
         return None
     return direction, value, idea_id
 
