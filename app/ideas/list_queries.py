@@ -243,7 +243,9 @@ def page_of_ids(filters, sort, position, limit):
         conditions.append(tuple_(*keys, Idea.id) > here if backwards else tuple_(*keys, Idea.id) < here)
     if search:
         conditions.append(match_condition(Idea, search))
-    columns = [Idea.id.label("id"), *(key.label(f"sort_key_{number}") for number, key in enumerate(keys))]
+    # ordered by the labels, not the expressions again: relevance's tier is a full-text match, best computed once
+    labelled_keys = [key.label(f"sort_key_{number}") for number, key in enumerate(keys)]
+    columns = [Idea.id.label("id"), *labelled_keys]
 
     def in_page_order(*expressions):
         return [expression.asc() if backwards else expression.desc() for expression in expressions]
@@ -254,7 +256,7 @@ def page_of_ids(filters, sort, position, limit):
         inner = (
             select(*columns)
             .where(Idea.state.in_(filters.states), *conditions)
-            .order_by(*in_page_order(*keys, Idea.id))
+            .order_by(*in_page_order(*labelled_keys, Idea.id))
             .limit(limit)
             .subquery()
         )
@@ -269,7 +271,7 @@ def page_of_ids(filters, sort, position, limit):
         branches = [
             select(*columns)
             .where(Idea.state == state, *conditions)
-            .order_by(*in_page_order(*keys, Idea.id))
+            .order_by(*in_page_order(*labelled_keys, Idea.id))
             .limit(limit)
             .subquery()
             for state in filters.states
@@ -317,18 +319,18 @@ def list_ideas(filters, sort=None, cursor=None, per_page=DEFAULT_PER_PAGE):
     """
     search = filters.search
     sort = parse_sort(sort, searching=bool(search))
-    keys = sort_keys(sort, search)
+    labelled_keys = [key.label(f"sort_key_{number}") for number, key in enumerate(sort_keys(sort, search))]
     position = decode_cursor(cursor, sort)
     backwards = position is not None and position[0] == "prev"
     statement = (
         cards_of(page_of_ids(filters, sort, position, per_page + 1))
         # the sort keys ride along too: the cursors are made of them (relevance's tier is no column of the idea)
-        .add_columns(count_of(filters), *keys)
-        .order_by(*(key.desc() for key in keys), Idea.id.desc())
+        .add_columns(count_of(filters), *labelled_keys)
+        .order_by(*(key.desc() for key in labelled_keys), Idea.id.desc())
     )
     rows = db.session.execute(statement).unique().all()
     ideas = [row[0] for row in rows]
-    sort_values = {row[0].id: (tuple(row[2:]) if len(keys) > 1 else row[2]) for row in rows}
+    sort_values = {row[0].id: (tuple(row[2:]) if len(labelled_keys) > 1 else row[2]) for row in rows}
     more = len(ideas) > per_page
     if more:  # one row beyond the page, on the side we were going to
         ideas = ideas[1:] if backwards else ideas[:-1]
