@@ -1,4 +1,5 @@
-"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders, purge."""
+"""Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders, purge,
+reindex-search."""
 
 import getpass
 import logging
@@ -26,6 +27,7 @@ from app.outbox.services import deliver_due_mail
 from app.partnerships.demo import seed_demo_partner_calls
 from app.privacy.retention import purge
 from app.promotion.demo import seed_demo_promoted_activity
+from app.search_index import REINDEX_BATCH_SIZE, reindex, searched_models
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,8 @@ DEMO_PROFILES = {
 
 
 def register_commands(app):
-    """Add Kopiena's commands to `flask`: seeding, create-admin, send-mail, digests, reminders, purge and generate-data."""
+    """Add Kopiena's commands to `flask`: seeding, create-admin, send-mail, digests, reminders, purge, generate-data and
+    reindex-search."""
     app.cli.add_command(seed_centres_command)
     app.cli.add_command(seed_categories_command)
     app.cli.add_command(seed_demo_command)
@@ -67,6 +70,7 @@ def register_commands(app):
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(generate_data_command)
+    app.cli.add_command(reindex_search_command)
 
 
 @click.command("seed-centres")
@@ -243,3 +247,19 @@ def generate_data_command(ideas, users, seed):
     generate(ideas, users, seed)
     db.session.commit()
     click.echo(f"{ideas} idea(s) and {users} person/people added in {time.monotonic() - started:.1f} s.")
+
+
+@click.command("reindex-search")
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=REINDEX_BATCH_SIZE, show_default=True, help="Rows per transaction."
+)
+def reindex_search_command(batch_size):
+    """Recompute the search terms of every idea, activity, organisation and partner call: run it once after a
+    change of the text analysis (app/text_analysis.py), which only new and edited texts would otherwise get."""
+    try:
+        for model in searched_models():
+            started = time.monotonic()
+            read, changed = reindex(model, batch_size)
+            click.echo(f"{model.__tablename__}: {read} row(s) read, {changed} reindexed in {time.monotonic() - started:.1f} s.")
+    finally:
+        db.session.rollback()  # nothing is left open (a failed batch is undone, the committed ones stay)

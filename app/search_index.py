@@ -125,6 +125,41 @@ def index_for_search(model):
     return model
 
 
+def searched_models():
+    """The models of the searched tables (every Searchable model), in the order of SEARCHED_TABLES."""
+    models = {
+        mapper.class_.__tablename__: mapper.class_
+        for mapper in db.Model.registry.mappers
+        if issubclass(mapper.class_, Searchable)
+    }
+    return [models[name] for name in SEARCHED_TABLES if name in models]
+
+
+#: rows read and written per transaction by reindex(): short transactions, so the site keeps working meanwhile
+REINDEX_BATCH_SIZE = 500
+
+
+def reindex(model, batch_size=REINDEX_BATCH_SIZE):
+    """Recompute the index columns of every row of a Searchable model from its texts: after the text analysis
+    changed, rows keep the terms of the old analysis until then. Commits each batch (a long job that may be
+    stopped and run again; it only ever writes what the texts say). Returns (rows read, rows whose terms changed).
+    """
+    read = changed = 0
+    last_id = 0
+    while True:
+        batch = db.session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(batch_size)).all()
+        if not batch:
+            return read, changed
+        for row in batch:
+            before = (row.search_title, row.search_body)
+            row.update_search_columns()  # an unchanged value is no change: only stale rows are written
+            changed += (row.search_title, row.search_body) != before
+        read += len(batch)
+        last_id = batch[-1].id
+        db.session.commit()
+        db.session.expunge_all()  # the memory stays that of one batch, however big the table
+
+
 def is_unmodelled(name):
     """The name is part of a full-text index (Alembic leaves it out of its comparison)."""
     return name == "search_vector" or any(name in unmodelled_names(table_name) for table_name in SEARCHED_TABLES)

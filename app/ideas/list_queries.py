@@ -5,7 +5,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, column, exists, func, literal, or_, select, table, tuple_, union_all
+from sqlalchemy import Integer, case, column, exists, func, literal, or_, select, table, tuple_, union_all
 from sqlalchemy.orm import contains_eager, defer
 
 from app.centres.models import Centre
@@ -26,6 +26,9 @@ SORTS = {
     "discussed": Idea.comment_count,
 }
 DEFAULT_SORT = "newest"
+#: the sort a search starts with (and only a search offers): the ideas whose title holds every word searched for
+#: first, then those that hold them elsewhere; newest first within each (see sort_keys)
+RELEVANCE = "relevance"
 PER_PAGE_CHOICES = (10, 20, 50)
 DEFAULT_PER_PAGE = 20
 #: the state filter: "" lists the open ideas and those that became activities; never other states
@@ -121,9 +124,24 @@ def parse_filters(args, category_ids=None, centre_ids=None):
     )
 
 
-def parse_sort(value):
-    """The sort order asked for when it is one of SORTS, else the default (newest first)."""
-    return value if value in SORTS else DEFAULT_SORT
+def parse_sort(value, searching=False):
+    """The sort order asked for when it is one of those offered, else the default: the best match first when
+    searching, else the newest first. Relevance without a search means nothing, so it is the newest first."""
+    if value in SORTS or (searching and value == RELEVANCE):
+        return value
+    return RELEVANCE if searching else DEFAULT_SORT
+
+
+def title_holds_every_word(search):
+    """1 for an idea whose title holds every word of the search, else 0: the first key of the relevance sort."""
+    return case((match_condition(Idea, search, title_only=True), 1), else_=0)
+
+
+def sort_keys(sort, search):
+    """The expressions a sort orders by, each highest first, then the newest id (the last tie-breaker)."""
+    if sort == RELEVANCE:
+        return (title_holds_every_word(search), Idea.published_at)
+    return (SORTS[sort],)
 
 
 def parse_per_page(value):
@@ -132,36 +150,50 @@ def parse_per_page(value):
     return number if number in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
 
 
-# An opaque cursor: base64 of "sort|direction|value|id". It only says where to continue; a forged one can
-# only move the reader to another place in the same public list. Anything malformed means "the first page".
+# An opaque cursor: base64 of "sort|direction|value|id" ("relevance|direction|tier|published|id" for relevance:
+# the tier, 1 or 0, is whether the title holds every word). It only says where to continue; a forged one can only
+# move the reader to another place in the same public list. Anything malformed means "the first page".
 
 
 def encode_cursor(sort, direction, value, idea_id):
-    """The opaque cursor for "the ideas after/before this one" in this sort; None when the idea has no sort value."""
-    if value is None:
+    """The opaque cursor for "the ideas after/before this one" in this sort; None when the idea has no sort value.
+
+    value: the idea's sort key, for relevance the pair (tier, published_at).
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    if any(part is None for part in values):
         return None
-    value = value.isoformat() if isinstance(value, datetime) else str(value)
-    raw = f"{sort}|{direction}|{value}|{idea_id}".encode()
+    text = "|".join(part.isoformat() if isinstance(part, datetime) else str(part) for part in values)
+    raw = f"{sort}|{direction}|{text}|{idea_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor, sort):
-    """(direction, value, id) from a cursor made for this sort, or None."""
+    """(direction, value, id) from a cursor made for this sort, or None (value as encode_cursor takes it)."""
     if not cursor or len(cursor) > 200:
         return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        cursor_sort, direction, value, idea_id = raw.split("|")
+        cursor_sort, direction, *values, idea_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
         idea_id = int(idea_id)
-        value = datetime.fromisoformat(value) if sort == "newest" else int(value)
+        if cursor_sort != sort or len(values) != (2 if sort == RELEVANCE else 1):
+            return None
+        if sort == RELEVANCE:
+            tier, published = int(values[0]), datetime.fromisoformat(values[1])
+            value = (tier, published) if tier in (0, 1) else None
+        elif sort == "newest":
+            value = datetime.fromisoformat(values[0])
+        else:
+            value = int(values[0])
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if cursor_sort != sort or direction not in ("next", "prev") or not 0 <= idea_id < 2**63:
+    # ids and counts are INTEGER columns: a bigger number in a cursor would be a database error, not a place
+    if value is None or direction not in ("next", "prev") or not 0 <= idea_id < 2**31:
         return None
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
+    moment = value[1] if isinstance(value, tuple) else value
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
             return None
-    elif not -(2**63) < value < 2**63:
+    elif not -(2**31) < moment < 2**31:
         return None
     return direction, value, idea_id
 
@@ -200,24 +232,31 @@ def seeking_volunteers(now=None):
 
 def page_of_ids(filters, sort, position, limit):
     """A SELECT of the ids of one page (`limit` rows) in page order, from `position` on (None: the start)."""
-    key = SORTS[sort]
+    search = filters.search
+    keys = sort_keys(sort, search)
     backwards = position is not None and position[0] == "prev"
     conditions = filter_conditions(filters)
     if position is not None:
         _direction, value, idea_id = position
-        here = tuple_(literal(value, key.type), literal(idea_id, Integer))
-        conditions.append(tuple_(key, Idea.id) > here if backwards else tuple_(key, Idea.id) < here)
-    ordering = (key.asc(), Idea.id.asc()) if backwards else (key.desc(), Idea.id.desc())
-    search = filters.search
+        values = value if isinstance(value, tuple) else (value,)
+        here = tuple_(*(literal(part, key.type) for part, key in zip(values, keys, strict=True)), literal(idea_id, Integer))
+        conditions.append(tuple_(*keys, Idea.id) > here if backwards else tuple_(*keys, Idea.id) < here)
     if search:
         conditions.append(match_condition(Idea, search))
+    # ordered by the labels, not the expressions again: relevance's tier is a full-text match, best computed once
+    labelled_keys = [key.label(f"sort_key_{number}") for number, key in enumerate(keys)]
+    columns = [Idea.id.label("id"), *labelled_keys]
+
+    def in_page_order(*expressions):
+        return [expression.asc() if backwards else expression.desc() for expression in expressions]
+
     if db.engine.dialect.name != "postgresql":
         # SQLite walks the index once per state of `state IN (…)` and stops each walk after `limit` rows
         # (its ORDER BY … LIMIT optimisation), so one plain query is fast at any depth.
         inner = (
-            select(Idea.id.label("id"), key.label("sort_key"))
+            select(*columns)
             .where(Idea.state.in_(filters.states), *conditions)
-            .order_by(*ordering)
+            .order_by(*in_page_order(*labelled_keys, Idea.id))
             .limit(limit)
             .subquery()
         )
@@ -225,32 +264,21 @@ def page_of_ids(filters, sort, position, limit):
     if search:
         # The planner guesses how common a word is; with LIMIT it may walk the whole index looking for a rare
         # one (half a second at 100,000 ideas). Collecting the matches first (GIN index) is fast either way.
-        merged = (
-            select(Idea.id.label("id"), key.label("sort_key"))
-            .where(Idea.state.in_(filters.states), *conditions)
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
+        merged = select(*columns).where(Idea.state.in_(filters.states), *conditions).cte("matches").prefix_with("MATERIALIZED")
     else:
         # PostgreSQL cannot walk one index in order for `state IN (…)` and would sort every public idea;
         # each state's walk is limited on its own and the few rows merged (a Merge Append).
         branches = [
-            select(Idea.id.label("id"), key.label("sort_key"))
+            select(*columns)
             .where(Idea.state == state, *conditions)
-            .order_by(*ordering)
+            .order_by(*in_page_order(*labelled_keys, Idea.id))
             .limit(limit)
             .subquery()
             for state in filters.states
         ]
-        merged = (
-            branches[0]
-            if len(branches) == 1
-            else union_all(*(select(branch.c.id, branch.c.sort_key) for branch in branches)).subquery()
-        )
-    merged_ordering = (
-        (merged.c.sort_key.asc(), merged.c.id.asc()) if backwards else (merged.c.sort_key.desc(), merged.c.id.desc())
-    )
-    return select(merged.c.id).order_by(*merged_ordering).limit(limit)
+        merged = branches[0] if len(branches) == 1 else union_all(*(select(*branch.c) for branch in branches)).subquery()
+    merged_keys = [merged.c[f"sort_key_{number}"] for number in range(len(keys))]
+    return select(merged.c.id).order_by(*in_page_order(*merged_keys, merged.c.id)).limit(limit)
 
 
 def count_of(filters):
@@ -283,23 +311,26 @@ def cards_of(ids):
     )
 
 
-def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAGE):
+def list_ideas(filters, sort=None, cursor=None, per_page=DEFAULT_PER_PAGE):
     """One page of public ideas with their category and centre, in one SQL statement.
 
-    `cursor` comes from a previous page's next_cursor/prev_cursor; a missing, malformed or foreign one
-    gives the first page.
+    sort: one of SORTS, or RELEVANCE with a search; anything else (None) the default (parse_sort). `cursor`
+    comes from a previous page's next_cursor/prev_cursor; a missing, malformed or foreign one gives the first page.
     """
-    sort = parse_sort(sort)
-    key = SORTS[sort]
+    search = filters.search
+    sort = parse_sort(sort, searching=bool(search))
+    labelled_keys = [key.label(f"sort_key_{number}") for number, key in enumerate(sort_keys(sort, search))]
     position = decode_cursor(cursor, sort)
     backwards = position is not None and position[0] == "prev"
     statement = (
         cards_of(page_of_ids(filters, sort, position, per_page + 1))
-        .add_columns(count_of(filters))
-        .order_by(key.desc(), Idea.id.desc())
+        # the sort keys ride along too: the cursors are made of them (relevance's tier is no column of the idea)
+        .add_columns(count_of(filters), *labelled_keys)
+        .order_by(*(key.desc() for key in labelled_keys), Idea.id.desc())
     )
     rows = db.session.execute(statement).unique().all()
-    ideas = [idea for idea, _total in rows]
+    ideas = [row[0] for row in rows]
+    sort_values = {row[0].id: (tuple(row[2:]) if len(labelled_keys) > 1 else row[2]) for row in rows}
     more = len(ideas) > per_page
     if more:  # one row beyond the page, on the side we were going to
         ideas = ideas[1:] if backwards else ideas[:-1]
@@ -309,10 +340,10 @@ def list_ideas(filters, sort=DEFAULT_SORT, cursor=None, per_page=DEFAULT_PER_PAG
     if ideas:
         first, last = ideas[0], ideas[-1]
         if more or backwards:
-            page.next_cursor = encode_cursor(sort, "next", getattr(last, key.key), last.id)
+            page.next_cursor = encode_cursor(sort, "next", sort_values[last.id], last.id)
             page.has_next = True
         if (more and backwards) or (position is not None and not backwards):
-            page.prev_cursor = encode_cursor(sort, "prev", getattr(first, key.key), first.id)
+            page.prev_cursor = encode_cursor(sort, "prev", sort_values[first.id], first.id)
     return page
 
 

@@ -360,12 +360,13 @@ def list_ideas_page():
     filters = list_queries.parse_filters(
         request.args, {category.id for category in categories}, {centre.id for centre in centres}
     )
-    sort = list_queries.parse_sort(request.args.get("sort"))
+    searching = bool(filters.search)
+    sort = list_queries.parse_sort(request.args.get("sort"), searching)
     per_page = list_queries.parse_per_page(request.args.get("per_page"))
     cursor = request.args.get("cursor")
     page = list_queries.list_ideas(filters, sort, cursor, per_page)
     link_args = filters.as_args()
-    if sort != list_queries.DEFAULT_SORT:
+    if sort != list_queries.parse_sort(None, searching):
         link_args["sort"] = sort
     if per_page != list_queries.DEFAULT_PER_PAGE:
         link_args["per_page"] = per_page
@@ -377,6 +378,8 @@ def list_ideas_page():
         ("all", gettext("All, including archived")),
     ]
     sorts = [("newest", gettext("Newest")), ("supported", gettext("Most supported")), ("discussed", gettext("Most discussed"))]
+    if searching:  # the best match means something only when there are words to match
+        sorts.insert(0, (list_queries.RELEVANCE, gettext("Best match")))
     return render_template(
         "ideas/list.html",
         page=page,

@@ -23,7 +23,7 @@ from tests.statements import recorded_statements
 
 EN = {"Accept-Language": "en"}
 LV = {"Accept-Language": "lv"}
-IDEA_TITLE = re.compile(r'<h[23] class="idea-card__title" id="idea-(\d+)-title"><a [^>]*>([^<]*)</a>')
+IDEA_TITLE = re.compile(r'<h[23] class="idea-card__title" id="idea-(\d+)-title"><a [^>]*>(.*?)</a>')
 #: the home page's own three statements (the ideas of both idea sections, the centres with the next activities, the
 #: open calls), and what the header costs a signed-in person (+2) and a coordinator (+1, the items waiting for them)
 HOME_STATEMENTS = {"visitor": 3, "resident": 5, "moderator": 6}
@@ -41,8 +41,8 @@ def section(page, heading_id):
 
 
 def titles(fragment):
-    """The idea titles in a piece of HTML, in page order."""
-    return [title for _id, title in IDEA_TITLE.findall(fragment)]
+    """The idea titles in a piece of HTML, in page order (a search's <mark>s taken out)."""
+    return [re.sub(r"</?mark>", "", title) for _id, title in IDEA_TITLE.findall(fragment)]
 
 
 # The sections -------------------------------------------------------------------------------------------------------
