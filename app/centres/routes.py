@@ -51,11 +51,23 @@ def new_centre():
     return render_template("centres/form.html", form=form, centre=None)
 
 
+def form_values(centre):
+    """The centre's fields as its edit form shows them (the map position as text, six decimals at most)."""
+    return {
+        "name": centre.name,
+        "municipality": centre.municipality,
+        "slug": centre.slug,
+        "is_active": centre.is_active,
+        "latitude": coordinate_text(centre.latitude),
+        "longitude": coordinate_text(centre.longitude),
+    }
+
+
 @bp.route("/admin/centres/<int:centre_id>/edit", methods=["GET", "POST"])
 def edit_centre(centre_id):
     """Admins change a centre, or make it inactive (it keeps its history but is no longer offered)."""
     centre = db.session.get(Centre, centre_id) or abort(404)
-    form = CentreForm(obj=centre, latitude=coordinate_text(centre.latitude), longitude=coordinate_text(centre.longitude))
+    form = CentreForm(data=form_values(centre))
     if form.validate_on_submit():
         try:
             services.update_centre(
