@@ -143,14 +143,16 @@
       });
     }
 
-    followFields();
-    if (marker !== null) {
-      map.setView(marker.getLatLng(), SPOT_ZOOM);
+    // The view first (Leaflet places no marker on a map without one): the spot, else the centre, else Latgale.
+    var spot = [readCoordinate(latitude, 90), readCoordinate(longitude, 180)];
+    if (spot[0] !== null && spot[1] !== null) {
+      map.setView(spot, SPOT_ZOOM);
     } else if (centrePosition()) {
       map.setView(centrePosition(), CENTRE_ZOOM);
     } else {
       map.setView(LATGALE, LATGALE_ZOOM);
     }
+    followFields();
   }
 
   if (window.L) {
