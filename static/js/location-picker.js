@@ -55,7 +55,8 @@
     }
     picker.hidden = false; // before the map is made: Leaflet measures its box
 
-    var map = L.map(picker.querySelector(".location-picker__map"), { scrollWheelZoom: false });
+    var map = L.map(picker.querySelector(".location-picker__map"), { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: picker.dataset.zoomIn, zoomOutTitle: picker.dataset.zoomOut }).addTo(map);
     map.attributionControl.setPrefix(false);
     // A tile that fails to load (no network, a tile server down) leaves a grey square; the picker works on.
     L.tileLayer(picker.dataset.tileUrl, { maxZoom: 19, attribution: attribution(picker) }).addTo(map);

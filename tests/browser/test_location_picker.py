@@ -7,6 +7,7 @@ internet), and when they fail to load the picker works all the same. The page ke
 (no bypass here): no violation is reported. Screenshots at 360 and 1280 px go to $PICKER_SHOTS when it is set.
 """
 
+import math
 import os
 import re
 from io import BytesIO
@@ -23,7 +24,7 @@ except ImportError:  # the `browser` fixture skips these tests (fails them with 
 from app.extensions import db
 from app.ideas.models import Idea
 from tests.browser.conftest import open_context
-from tests.browser.helpers import PERSON_PASSWORD, assert_no_sideways_scroll, log_in
+from tests.browser.helpers import PERSON_PASSWORD, assert_no_serious_axe_violations, assert_no_sideways_scroll, log_in
 
 #: every violation of the page's Content-Security-Policy, collected by the page itself
 CSP_WATCH = (
@@ -215,3 +216,70 @@ def test_without_javascript_the_fields_alone_work(browser, live_app, live_server
             assert (idea.latitude, idea.longitude) == (56.2951, 26.7256)
     finally:
         context.close()
+
+
+def tile_of(latitude, longitude, zoom):
+    """The (x, y) of the map tile that shows the spot at this zoom (Web Mercator, as Leaflet and OpenStreetMap)."""
+    scale = 2**zoom
+    x = int((longitude + 180) / 360 * scale)
+    y = int((1 - math.asinh(math.tan(math.radians(latitude))) / math.pi) / 2 * scale)
+    return x, y
+
+
+def test_the_map_follows_the_chosen_centre_until_a_spot_is_set(live_app, live_person, local_tiles, page):
+    tiles_asked = []
+
+    def answer_tile(route):
+        tiles_asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=tile_png())
+
+    page.route(re.compile(r".*/test-map-tiles/.*"), answer_tile)
+    log_in(page, live_person("Ilze Centres"), PERSON_PASSWORD)
+    page.goto("/ideas/new")
+    expect(page.locator(".location-picker .leaflet-tile-loaded").first).to_be_attached()
+    x, y = tile_of(56.2942, 26.7247, 13)  # the home centre, Preiļi
+    assert any(f"/13/{x}/{y}.png" in url for url in tiles_asked)
+
+    with live_app.app_context():
+        from app.centres.models import Centre
+
+        daugavpils = db.session.query(Centre).filter_by(slug="daugavpils").one().id
+    tiles_asked.clear()
+    page.locator("#centre").select_option(str(daugavpils))
+    x, y = tile_of(55.8747, 26.5362, 13)
+    expect(page.locator(f".location-picker img[src$='/13/{x}/{y}.png']")).to_be_attached()
+
+    assert_no_serious_axe_violations(page)  # the form with its map (the fixture lets axe in past the CSP)
+    page.locator(".location-picker__map").click(position={"x": 150, "y": 100})
+    expect(page.locator(".location-picker__remove")).to_be_visible()
+    assert_no_serious_axe_violations(page)
+
+
+def test_an_admin_moves_a_centre_on_the_map(live_app, local_tiles, page):
+    from app.centres.models import Centre
+    from tests.factories import make_user
+
+    page.route(
+        re.compile(r".*/test-map-tiles/.*"), lambda route: route.fulfill(status=200, content_type="image/png", body=tile_png())
+    )
+    with live_app.app_context():
+        make_user(email="admin.picker@ideas.example.lv", password=PERSON_PASSWORD, admin=True, language="lv")
+        aglona = db.session.query(Centre).filter_by(slug="aglona").one()
+        aglona_id, before = aglona.id, (aglona.latitude, aglona.longitude)
+    log_in(page, "admin.picker@ideas.example.lv", PERSON_PASSWORD)
+    page.goto(f"/admin/centres/{aglona_id}/edit")
+    expect(page.locator(".location-picker .leaflet-marker-icon")).to_be_visible()  # where the centre is now
+    assert coordinates(page) == ("56.1306", "27.0069")
+    screenshot(page, "centre-form-1280.png")
+
+    page.locator(".location-picker__map").click(position={"x": 60, "y": 60})
+    moved = coordinates(page)
+    assert moved != ("56.1306", "27.0069")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/centres$"))
+
+    with live_app.app_context():
+        aglona = db.session.get(Centre, aglona_id)
+        assert (aglona.latitude, aglona.longitude) == (float(moved[0]), float(moved[1]))
+        aglona.latitude, aglona.longitude = before  # as the other tests expect it
+        db.session.commit()
