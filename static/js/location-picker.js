@@ -37,12 +37,14 @@
     });
   }
 
+  /** The tile server's credit (MAP_ATTRIBUTION, linked to MAP_ATTRIBUTION_URL), escaped. */
   function attribution(picker) {
     var text = escapeHtml(picker.dataset.attribution || "");
     var url = picker.dataset.attributionUrl || "";
     return /^https?:\/\//.test(url) ? '<a href="' + escapeHtml(url) + '">' + text + "</a>" : text;
   }
 
+  /** One picker: shows it, makes its map, and ties the marker and the two fields together. */
   function setUp(picker) {
     var latitude = document.getElementById(picker.dataset.latitude);
     var longitude = document.getElementById(picker.dataset.longitude);
@@ -71,6 +73,7 @@
       return centres[id] || null;
     }
 
+    /** Tell screen reader users what the map did to the fields (the status line is aria-live). */
     function say(text) {
       status.textContent = "";
       window.setTimeout(function () {
