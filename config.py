@@ -176,6 +176,8 @@ class TestingConfig(Config):
     #: tests that look at the files point this at their own tmp_path; nothing lands in the project
     UPLOAD_FOLDER = os.path.join(tempfile.gettempdir(), "kopiena-test-uploads")
     EXPORT_FOLDER = os.path.join(tempfile.gettempdir(), "kopiena-test-exports")
+    #: the tests have no internet: every map tile is one blank picture of the app's own (a page must not depend on it)
+    MAP_TILE_URL = "/static/img/map-tile-blank.png"
 
 
 class ProductionConfig(Config):

@@ -7,6 +7,7 @@ from jinja2 import pass_context
 
 from app import permissions
 from app.activities.models import ActivityState, RegistrationState
+from app.centres.queries import centre_positions
 from app.comments.queries import CommentView
 from app.i18n import LANGUAGE_NAMES, format_date, format_datetime, format_time, single_quotes
 from app.ideas.models import IdeaState
@@ -51,6 +52,8 @@ def register_template_helpers(app):
 
     app.jinja_env.globals["gettext"] = gettext
     app.jinja_env.globals.update(STATES)
+    # where a location picker's map opens for each centre (templates/_macros/location_picker.html): asked only there
+    app.jinja_env.globals["centre_positions"] = centre_positions
 
     @app.context_processor
     def inject_globals():

@@ -52,6 +52,8 @@ def seed_clean_up_day(people, centres):
         description="Sagrābsim lapas, iestādīsim tulpju sīpolus un nokrāsosim parka soliņus.\n\n"
         "Grābekļi, maisi un cimdi būs; siltu tēju vārīs kultūras nama darbinieces.",
         place="Raiņa parks, Preiļi",
+        latitude=56.2898,
+        longitude=26.7232,
         starts_at=local_time(day, 10),
         ends_at=local_time(day, 13),
         leader_name="Dace, Preiļu kopienas resursu centrs",
@@ -101,6 +103,8 @@ def seed_repair_cafe(people, centres):
         description="Pirmā remontu kafejnīcas tikšanās: sarunāsim, kādi meistari un instrumenti mums ir, un "
         "salabosim pirmās lietas.\n\nNāciet ar salūzušu tosteri, saplēstu jaku vai velosipēdu!",
         place="Rēzeknes kopienas centrs",
+        latitude=56.5065,
+        longitude=27.3298,
         starts_at=local_time(day, 17),
         ends_at=local_time(day, 19),
         leader_name="Marija Kalniņa",

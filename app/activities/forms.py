@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.activities.registrations import COMPANION_NAME_LENGTH, MAX_COMPANIONS
+from app.centres.location import check_both_or_neither, coordinates_of, latitude_field, longitude_field
 from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas.forms import optional_int
 from app.ideas.models import AGE_GROUPS, SUBJECTS
@@ -73,6 +74,8 @@ class ActivityForm(Form):
             one_line,
         ],
     )
+    latitude = latitude_field()
+    longitude = longitude_field()
     starts_at = DateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired(_l("Please give the date and time it starts."))]
     )
@@ -123,8 +126,10 @@ class ActivityForm(Form):
             raise ValidationError(_l("The end must be after the start."))
 
     def validate(self, extra_validators=None):
-        """The fields' checks, and for an activity seeking a school partner at least one age group and one subject."""
+        """The fields' checks, both map numbers or neither, and for an activity seeking a school partner at least one
+        age group and one subject."""
         valid = super().validate(extra_validators)
+        valid = check_both_or_neither(self.latitude, self.longitude) and valid
         if self.seeking_school_partner.data:
             if not self.partner_age_groups.data:
                 self.partner_age_groups.errors = list(self.partner_age_groups.errors) + [
@@ -141,10 +146,13 @@ class ActivityForm(Form):
     def content(self):
         """The form's content as activity fields, the local times as UTC."""
         seeking = bool(self.seeking_school_partner.data)
+        latitude, longitude = coordinates_of(self.latitude, self.longitude)
         return {
             "title": self.title.data,
             "description": self.description.data or "",
             "place": self.place.data,
+            "latitude": latitude,
+            "longitude": longitude,
             "starts_at": to_utc(self.starts_at.data).replace(tzinfo=None),
             "ends_at": to_utc(self.ends_at.data).replace(tzinfo=None),
             "leader_name": self.leader_name.data or "",

@@ -16,6 +16,7 @@ from app.activities import registrations as registration_services
 from app.activities.forms import ActivityForm, CancelActivityForm, CompleteActivityForm, RegisterForm
 from app.activities.models import RegistrationState
 from app.activities.photos import photo_file_in_use
+from app.centres.location import coordinate_text
 from app.centres.queries import active_centres
 from app.comments.forms import CommentForm
 from app.comments.queries import load_comments
@@ -170,6 +171,8 @@ def initial_data(activity):
         "description": activity.description,
         "centre": activity.centre_id,
         "place": activity.place,
+        "latitude": coordinate_text(activity.latitude),
+        "longitude": coordinate_text(activity.longitude),
         "starts_at": local_for_form(activity.starts_at),
         "ends_at": local_for_form(activity.ends_at),
         "leader_name": activity.leader_name,

@@ -37,6 +37,8 @@ ACTIVITY_FIELDS = (
     "description",
     "centre_id",
     "place",
+    "latitude",
+    "longitude",
     "starts_at",
     "ends_at",
     "leader_name",

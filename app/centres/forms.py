@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from app.centres.location import check_both_or_neither, coordinates_of, latitude_field, longitude_field
 from app.forms import Form, one_line
 
 
@@ -34,3 +35,14 @@ class CentreForm(Form):
         ],
     )
     is_active = BooleanField(_l("Active (offered to people and for new content)"), default=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
+
+    def validate(self, extra_validators=None):
+        """The fields' checks, and both numbers of the centre's map position or neither."""
+        valid = super().validate(extra_validators)
+        return check_both_or_neither(self.latitude, self.longitude) and valid
+
+    def coordinates(self):
+        """(latitude, longitude) as numbers, or (None, None)."""
+        return coordinates_of(self.latitude, self.longitude)

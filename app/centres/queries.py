@@ -20,3 +20,11 @@ def all_centres():
 def centre_choices(centres):
     """Choices for a select field."""
     return [SelectChoice(centre.id, centre.name) for centre in centres]
+
+
+def centre_positions():
+    """{centre id (text): [latitude, longitude]} of the centres with a map position: where a location picker opens."""
+    rows = db.session.execute(
+        select(Centre.id, Centre.latitude, Centre.longitude).where(Centre.latitude.is_not(None), Centre.longitude.is_not(None))
+    )
+    return {str(centre_id): [latitude, longitude] for centre_id, latitude, longitude in rows}

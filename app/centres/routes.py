@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.centres import bp, services
 from app.centres.forms import CentreForm
+from app.centres.location import coordinate_text
 from app.centres.models import Centre
 from app.centres.queries import all_centres
 from app.errors import NotAllowed
@@ -33,7 +34,14 @@ def new_centre():
     form = CentreForm()
     if form.validate_on_submit():
         try:
-            services.create_centre(current_user, form.name.data, form.municipality.data, form.slug.data, form.is_active.data)
+            services.create_centre(
+                current_user,
+                form.name.data,
+                form.municipality.data,
+                form.slug.data,
+                form.is_active.data,
+                coordinates=form.coordinates(),
+            )
         except services.SlugTaken:
             form.slug.errors.append(_("Another centre already uses this short name."))
         else:
@@ -43,15 +51,33 @@ def new_centre():
     return render_template("centres/form.html", form=form, centre=None)
 
 
+def form_values(centre):
+    """The centre's fields as its edit form shows them (the map position as text, six decimals at most)."""
+    return {
+        "name": centre.name,
+        "municipality": centre.municipality,
+        "slug": centre.slug,
+        "is_active": centre.is_active,
+        "latitude": coordinate_text(centre.latitude),
+        "longitude": coordinate_text(centre.longitude),
+    }
+
+
 @bp.route("/admin/centres/<int:centre_id>/edit", methods=["GET", "POST"])
 def edit_centre(centre_id):
     """Admins change a centre, or make it inactive (it keeps its history but is no longer offered)."""
     centre = db.session.get(Centre, centre_id) or abort(404)
-    form = CentreForm(obj=centre)
+    form = CentreForm(data=form_values(centre))
     if form.validate_on_submit():
         try:
             services.update_centre(
-                current_user, centre, form.name.data, form.municipality.data, form.slug.data, form.is_active.data
+                current_user,
+                centre,
+                form.name.data,
+                form.municipality.data,
+                form.slug.data,
+                form.is_active.data,
+                coordinates=form.coordinates(),
             )
         except services.SlugTaken:
             form.slug.errors.append(_("Another centre already uses this short name."))

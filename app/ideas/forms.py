@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.centres.location import check_both_or_neither, coordinates_of, latitude_field, longitude_field
 from app.forms import Form, MultiCheckboxField, one_line, strip
 from app.ideas import photos
 from app.ideas.models import AGE_GROUPS, SUBJECTS, IdeaKind
@@ -23,11 +24,6 @@ def optional_int(value):
     if value in (None, ""):
         return None
     return int(value)
-
-
-def parse_coordinate(text):
-    """A number written with a point or a comma (56,29 is how many write it in Latvia)."""
-    return float(text.strip().replace(",", "."))
 
 
 class IdeaForm(Form):
@@ -87,12 +83,8 @@ class IdeaForm(Form):
         description=_l("An address or a place people know, e.g. “Raiņa parks, Preiļi”."),
         validators=[Optional(), Length(max=PLACE_MAX, message=_l("A place can be at most %(max)d characters long.")), one_line],
     )
-    latitude = StringField(
-        _l("First number (north)"), description=_l("e.g. 56.2942"), validators=[Optional(), Length(max=20), one_line]
-    )
-    longitude = StringField(
-        _l("Second number (east)"), description=_l("e.g. 26.7246"), validators=[Optional(), Length(max=20), one_line]
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     needs = TextAreaField(
         _l("What is needed (optional)"),
         description=_l("Materials, money, skills, a room… Volunteer roles can be added later."),
@@ -119,25 +111,6 @@ class IdeaForm(Form):
             mb=max(1, current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)),
         )
 
-    def validate_latitude(self, field):
-        """Refuse a latitude that is not a number between -90 and 90 (none at all is fine)."""
-        self._check_coordinate(field, 90, _l("The first number of a map position is between -90 and 90, e.g. 56.2942."))
-
-    def validate_longitude(self, field):
-        """Refuse a longitude that is not a number between -180 and 180 (none at all is fine)."""
-        self._check_coordinate(field, 180, _l("The second number of a map position is between -180 and 180, e.g. 26.7246."))
-
-    @staticmethod
-    def _check_coordinate(field, limit, message):
-        if not field.data:
-            return
-        try:
-            value = parse_coordinate(field.data)
-        except ValueError as error:
-            raise ValidationError(message) from error
-        if not -limit <= value <= limit:
-            raise ValidationError(message)
-
     def validate_photo(self, field):
         """Re-encode an uploaded photo as JPEG into photo_jpeg, or refuse it (too big, too many pixels, not a picture)."""
         upload = field.data
@@ -153,10 +126,7 @@ class IdeaForm(Form):
     def validate(self, extra_validators=None):
         """The fields' checks, plus both coordinates or neither, and an age group and a subject when seeking a school partner."""
         valid = super().validate(extra_validators)
-        if bool(self.latitude.data) != bool(self.longitude.data):
-            missing = self.longitude if self.latitude.data else self.latitude
-            missing.errors = list(missing.errors) + [_l("Please give both numbers of the map position, or leave both empty.")]
-            valid = False
+        valid = check_both_or_neither(self.latitude, self.longitude) and valid
         if self.seeking_school_partner.data:
             if not self.partner_age_groups.data:
                 self.partner_age_groups.errors = list(self.partner_age_groups.errors) + [
@@ -172,9 +142,7 @@ class IdeaForm(Form):
 
     def coordinates(self):
         """(latitude, longitude) as numbers, or (None, None)."""
-        if self.latitude.data and self.longitude.data:
-            return parse_coordinate(self.latitude.data), parse_coordinate(self.longitude.data)
-        return None, None
+        return coordinates_of(self.latitude, self.longitude)
 
     def content(self):
         """The idea's fields from this form (only what the form declares: no mass assignment)."""

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions
+from app.centres.location import coordinate_text
 from app.errors import NotAllowed
 from app.extensions import db, limiter
 from app.forms import checked_button_form
@@ -88,8 +89,8 @@ def initial_data(idea):
         "category": idea.category_id,
         "centre": idea.centre_id,
         "place": idea.place,
-        "latitude": "" if idea.latitude is None else f"{idea.latitude:g}",
-        "longitude": "" if idea.longitude is None else f"{idea.longitude:g}",
+        "latitude": coordinate_text(idea.latitude),
+        "longitude": coordinate_text(idea.longitude),
         "needs": idea.needs,
         "seeking_school_partner": idea.seeking_school_partner,
         "partner_age_groups": idea.age_group_codes(),

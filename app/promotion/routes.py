@@ -13,6 +13,7 @@ from app.activities import bp as activities_bp
 from app.activities import queries
 from app.activities.forms import ActivityForm
 from app.activities.routes import back_to_activity, render_form
+from app.centres.location import coordinate_text
 from app.errors import NotAllowed
 from app.extensions import db
 from app.ideas.queries import idea_for
@@ -20,9 +21,15 @@ from app.promotion import services
 
 
 def promotion_data(idea):
-    """The activity form prefilled from the idea: its summary opens the description."""
+    """The activity form prefilled from the idea: its summary opens the description; its place and spot on the map."""
     description = "\n\n".join(part for part in (idea.summary, idea.description) if part)
-    return {"title": idea.title[:150], "description": description, "place": idea.place}
+    return {
+        "title": idea.title[:150],
+        "description": description,
+        "place": idea.place,
+        "latitude": coordinate_text(idea.latitude),
+        "longitude": coordinate_text(idea.longitude),
+    }
 
 
 @activities_bp.route("/ideas/<int:idea_id>/promote", methods=["GET", "POST"])

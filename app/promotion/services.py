@@ -22,6 +22,9 @@ def promote_idea(actor, idea, open_registration=False, **fields):
     if not permissions.can_promote_idea(actor, idea):
         raise NotAllowed()
     fields["centre_id"] = idea.centre_id
+    # the idea's spot on the map, unless the coordinator's form gave the activity its own (or none)
+    fields.setdefault("latitude", idea.latitude)
+    fields.setdefault("longitude", idea.longitude)
     activity = activity_services.create_activity(actor, open_registration=open_registration, idea=idea, **fields)
     activity.seeking_school_partner = idea.seeking_school_partner
     activity.partner_age_groups = idea.partner_age_groups

@@ -92,7 +92,7 @@ def test_another_persons_session_cannot_use_the_pending_photo(client, idea_peopl
 def test_an_address_alone_is_enough(client, idea_people):
     log_in(client, idea_people["author"].email)
     page_text = page(client.get("/ideas/new"))
-    assert "Map position (optional)" in page_text and "Latitude" not in page_text
+    assert "Exact spot on the map (optional)" in page_text and "Latitude" not in page_text
 
     response = post_idea(client, "/ideas/new", idea_form(idea_people, place="Tirgus iela 1, Preiļi", latitude="", longitude=""))
 

@@ -75,9 +75,9 @@ def test_hints_explain_formatting_and_map_positions_in_plain_words(client, ctx):
 def test_the_idea_form_says_how_to_find_the_map_numbers_in_both_languages(client, app, preili):
     signed_in(client, make_user(email="anna@example.com", language="en"))
     english = client.get("/ideas/new").get_data(as_text=True)
-    assert "Map position (optional)" in english and "openstreetmap.org: right-click it" in english
+    assert "Exact spot on the map (optional)" in english and "openstreetmap.org: right-click it" in english
     latvian_client = signed_in(app.test_client(), make_user(email="janis@example.com", language="lv"))
     latvian = latvian_client.get("/ideas/new").get_data(as_text=True)
-    assert "Vieta kartē (nav obligāta)" in latvian and "noklikšķiniet uz tās ar peles labo pogu" in latvian
+    assert "Precīza vieta kartē (nav obligāta)" in latvian and "noklikšķiniet uz tās ar peles labo pogu" in latvian
     for page in (english, latvian):
         assert "Latitude" not in page and "platums" not in page and "URL" not in page
