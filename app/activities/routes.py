@@ -22,6 +22,7 @@ from app.comments.queries import load_comments
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
+from app.maps import requested_view
 from app.ideas import photos as photo_files
 from app.pagination import requested_page
 from app.timeutil import local_for_form
@@ -67,6 +68,8 @@ def activity_list():
         link_args["centre"] = centre.slug
     if when != "upcoming":
         link_args["when"] = when
+    if requested_view(request.args) == "map":  # the map of the same activities above the list (map_routes.py)
+        link_args["view"] = "map"
     return render_template("activities/list.html", page=page, centres=centres, centre=centre, when=when, link_args=link_args)
 
 
