@@ -7,8 +7,8 @@ from sqlalchemy.orm import load_only
 
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
-from app.maps import MapPoint
 from app.i18n import format_date, format_time
+from app.maps import MapPoint
 from app.timeutil import utcnow
 
 
@@ -28,7 +28,8 @@ def activity_points(when, centre_id, limit, now=None):
     coordinates, the first `limit` of them. One statement."""
     now = now or utcnow()
     shown = (Activity.title, Activity.place, Activity.state, Activity.starts_at, Activity.latitude, Activity.longitude)
-    query = select(Activity).options(load_only(*shown)).where(Activity.latitude.between(-90, 90), Activity.longitude.between(-180, 180))
+    on_earth = (Activity.latitude.between(-90, 90), Activity.longitude.between(-180, 180))
+    query = select(Activity).options(load_only(*shown)).where(*on_earth)
     if when == "past":
         query = query.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
     else:

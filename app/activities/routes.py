@@ -22,8 +22,8 @@ from app.comments.queries import load_comments
 from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
-from app.maps import requested_view
 from app.ideas import photos as photo_files
+from app.maps import requested_view
 from app.pagination import requested_page
 from app.timeutil import local_for_form
 from app.volunteering.queries import roles_of_activity

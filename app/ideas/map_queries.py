@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from app.centres.models import Centre
 from app.extensions import db
-from app.maps import MapPoint
 from app.ideas.list_queries import filter_conditions
 from app.ideas.models import Category, Idea, IdeaState
+from app.maps import MapPoint
 from app.search_index import match_condition
 
 

@@ -4,8 +4,8 @@
 from flask import request
 from flask_babel import get_locale
 
-from app.maps import centre_of, point_limit, points_response
 from app.ideas import bp, list_queries, map_queries
+from app.maps import centre_of, point_limit, points_response
 
 
 @bp.route("/ideas/map.geojson")
