@@ -7,14 +7,14 @@ from sqlalchemy.orm import load_only
 
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
-from app.i18n import format_date, format_time
+from app.i18n import format_datetime
 from app.maps import MapPoint
 from app.timeutil import utcnow
 
 
 def popup_line(activity):
     """What the popup says under the title: when (local date and time) and where, and "cancelled" if it is."""
-    parts = [f"{format_date(activity.starts_at)} {format_time(activity.starts_at)}"]
+    parts = [format_datetime(activity.starts_at)]
     if activity.place:
         parts.append(activity.place)
     if activity.state == ActivityState.CANCELLED:

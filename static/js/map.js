@@ -23,6 +23,38 @@
   var POINT_ZOOM = 15;
   var MAX_FIT_ZOOM = 15;
 
+  // Tiles as Leaflet's, but a tile Leaflet drops (a zoom, a move) is emptied by removing its address rather than by
+  // pointing it at a data: picture, which the Content-Security-Policy (img-src without data:) refuses, reporting a
+  // violation for every dropped tile. The rest is Leaflet 1.9.4's own GridLayer/TileLayer code.
+  var TileLayer = L.TileLayer.extend({
+    _abortLoading: function () {
+      for (var key in this._tiles) {
+        var tile = this._tiles[key];
+        if (tile.coords.z === this._tileZoom) continue;
+        var image = tile.el;
+        image.onload = L.Util.falseFn;
+        image.onerror = L.Util.falseFn;
+        if (!image.complete) {
+          image.removeAttribute("src");
+          L.DomUtil.remove(image);
+          delete this._tiles[key];
+          this.fire("tileabort", { tile: image, coords: tile.coords });
+        }
+      }
+    },
+    _removeTile: function (key) {
+      var tile = this._tiles[key];
+      if (!tile) return;
+      tile.el.removeAttribute("src");
+      return L.GridLayer.prototype._removeTile.call(this, key);
+    },
+    _tileReady: function (coords, error, tile) {
+      if (this._map && (!tile || tile.getAttribute("src"))) {
+        return L.GridLayer.prototype._tileReady.call(this, coords, error, tile);
+      }
+    },
+  });
+
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (character) {
       return "&#" + character.charCodeAt(0) + ";";
@@ -47,7 +79,7 @@
       zoom: FALLBACK_ZOOM,
     });
     L.control.zoom({ zoomInTitle: data.labelZoomIn || "+", zoomOutTitle: data.labelZoomOut || "−" }).addTo(map);
-    L.tileLayer(data.tileUrl, { attribution: attributionHtml(data), maxZoom: 19 }).addTo(map);
+    new TileLayer(data.tileUrl, { attribution: attributionHtml(data), maxZoom: 19 }).addTo(map);
     map.on("popupopen", function (event) {
       var popup = event.popup.getElement();
       var close = popup && popup.querySelector(".leaflet-popup-close-button");
@@ -112,10 +144,12 @@
     var map = makeMap(element, { scrollWheelZoom: true });
     var group = L.markerClusterGroup({ iconCreateFunction: clusterIcon(data.labelCluster || "{n}") });
     // after a cluster opened from the keyboard is gone, the focus stays on the map (not lost on the page)
+    // (only the zoom that Enter starts: at the closest zoom a cluster spreads its markers out instead)
     group.on("clusterkeypress", function (event) {
-      if (event.originalEvent && event.originalEvent.keyCode === 13) {
-        map.once("zoomend", function () { element.focus({ preventScroll: true }); });
-      }
+      if (!event.originalEvent || event.originalEvent.keyCode !== 13) return;
+      var refocus = function () { element.focus({ preventScroll: true }); };
+      map.once("zoomend", refocus);
+      setTimeout(function () { map.off("zoomend", refocus); }, 1000);
     });
     map.addLayer(group);
     fetch(data.geojson, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
