@@ -1,14 +1,13 @@
 """Reading the activities for the map of activities (/activities?view=map): the list's own choice (coming up or
 past, one centre), only those with a place on the map, in the list's order, at most a cap of them: one statement."""
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from app.activities.models import Activity, ActivityState
 from app.extensions import db
 from app.i18n import format_datetime
-from app.maps import MapPoint
+from app.maps import MapPoint, address_maker
 from app.timeutil import utcnow
 
 
@@ -37,12 +36,13 @@ def activity_points(when, centre_id, limit, now=None):
     if centre_id is not None:
         query = query.where(Activity.centre_id == centre_id)
     activities = db.session.scalars(query.limit(limit + 1)).all()
+    address_of = address_maker("activities.activity_detail", "activity_id")
     points = [
         MapPoint(
             latitude=activity.latitude,
             longitude=activity.longitude,
             title=activity.title,
-            url=url_for("activities.activity_detail", activity_id=activity.id),
+            url=address_of(activity.id),
             line=popup_line(activity),
         )
         for activity in activities[:limit]

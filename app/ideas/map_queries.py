@@ -1,14 +1,13 @@
 """Reading the ideas for the map of ideas (/ideas?view=map): the list's own filters, only public ideas with a place
 on the map, the newest first, at most a cap of them, in one SQL statement."""
 
-from flask import url_for
 from sqlalchemy import select
 
 from app.centres.models import Centre
 from app.extensions import db
 from app.ideas.list_queries import filter_conditions
 from app.ideas.models import Category, Idea, IdeaState
-from app.maps import MapPoint
+from app.maps import MapPoint, address_maker
 from app.search_index import match_condition
 
 
@@ -45,13 +44,15 @@ def idea_points(filters, limit, language):
         .order_by(Idea.published_at.desc(), Idea.id.desc())
         .limit(limit + 1)
     ).all()
+    address_of = address_maker("ideas.idea_detail", "idea_id")
+    state_labels = {state: str(label) for state, label in IdeaState.LABELS.items()}  # translated once, not per point
     points = [
         MapPoint(
             latitude=row.latitude,
             longitude=row.longitude,
             title=row.title,
-            url=url_for("ideas.idea_detail", idea_id=row.id),
-            line=f"{row.name_lv if language == 'lv' else row.name_en} · {IdeaState.LABELS[row.state]}",
+            url=address_of(row.id),
+            line=f"{row.name_lv if language == 'lv' else row.name_en} · {state_labels[row.state]}",
         )
         for row in rows[:limit]
     ]
