@@ -164,14 +164,17 @@
           point.bindPopup(function () { return popupContent(feature.properties); });
           return point;
         });
+        // the first view at once and before the markers come (no zoom's animation, no clusters regrouping while a
+        // person may already click): on the chosen centre, else around the markers, else the fallback view
+        if (collection.centre) {
+          map.setView(collection.centre, CENTRE_ZOOM, { animate: false });
+        } else if (markers.length) {
+          var bounds = L.latLngBounds(markers.map(function (point) { return point.getLatLng(); }));
+          map.fitBounds(bounds, { padding: [24, 24], maxZoom: MAX_FIT_ZOOM, animate: false });
+        }
         group.addLayers(markers);
         if (collection.capped) show(block, "[data-map-capped]");
         if (!markers.length) show(block, "[data-map-empty]");
-        if (collection.centre) {
-          map.setView(collection.centre, CENTRE_ZOOM);
-        } else if (markers.length) {
-          map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: MAX_FIT_ZOOM });
-        }
         element.setAttribute("data-map-ready", String(markers.length));
       })
       .catch(function () {

@@ -64,7 +64,7 @@ def map_site(smtp_sink, tmp_path_factory):
         ids[ACTIVITY_TITLE] = activity.id
         db.session.commit()
     with serving(app) as url:
-        yield url, ids
+        yield url, ids, app
     close_live_app(app)
 
 
@@ -94,7 +94,7 @@ def map_drawn(page, markers):
 
 
 def test_the_map_of_ideas_shows_the_ideas_and_a_popup_leads_to_the_idea(tab, map_site):
-    _url, ids = map_site
+    _url, ids, _app = map_site
     page = tab()
     page.goto("/ideas?view=map")
     map_drawn(page, 3)
@@ -140,6 +140,7 @@ def test_the_keyboard_reaches_the_markers_opens_a_popup_and_a_cluster(tab, map_s
     marker.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup a.map-popup__title")).to_be_focused()
+    page.screenshot(path=str(SHOTS / "ideas-map-keyboard.png"))
     expect(page.locator(".leaflet-popup a.map-popup__title")).to_have_text(PAIR_TITLES[0])
     expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Aizvērt")
 
@@ -157,7 +158,7 @@ def test_without_javascript_the_map_page_is_the_list(tab):
 
 
 def test_the_map_of_activities_and_the_map_on_an_ideas_page(tab, map_site):
-    _url, ids = map_site
+    _url, ids, _app = map_site
     page = tab(locale="en-GB")
     page.goto("/activities?view=map")
     map_drawn(page, 1)
@@ -175,7 +176,7 @@ def test_the_map_of_activities_and_the_map_on_an_ideas_page(tab, map_site):
 
 
 def test_the_map_pages_break_no_rule_of_the_content_security_policy(browser, map_site):
-    url, ids = map_site
+    url, ids, _app = map_site
     context = open_context(browser, url, bypass_csp=False)
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
@@ -197,7 +198,7 @@ def test_the_map_pages_break_no_rule_of_the_content_security_policy(browser, map
 
 @pytest.mark.parametrize("address", ["/ideas?view=map", "/activities?view=map", "idea page"])
 def test_the_map_pages_pass_axe_at_360px_and_reflow_at_320px(browser, map_site, address):
-    url, ids = map_site
+    url, ids, _app = map_site
     context = open_context(browser, url, viewport={"width": AXE_WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True)
     page = context.new_page()
     problems = []
@@ -215,7 +216,7 @@ def test_the_map_pages_pass_axe_at_360px_and_reflow_at_320px(browser, map_site, 
 
 
 def test_tiles_that_fail_to_load_break_nothing(browser, map_site):
-    url, _ids = map_site
+    url, _ids, _app = map_site
     context = open_context(browser, url)
     page = context.new_page()
     errors = []
@@ -229,3 +230,26 @@ def test_tiles_that_fail_to_load_break_nothing(browser, map_site):
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_map_says_when_it_shows_only_the_newest_and_opens_on_the_chosen_centre(tab, map_site):
+    _url, _ids, app = map_site
+    page = tab()
+    app.config["MAP_POINT_LIMIT"] = 2
+    try:
+        page.goto("/ideas?view=map")
+        map_drawn(page, 2)
+        expect(page.locator("[data-map-capped]")).to_be_visible()
+        expect(page.locator("[data-map-capped]")).to_contain_text("jaunākās 2 idejas")
+    finally:
+        app.config["MAP_POINT_LIMIT"] = 2000
+    with app.app_context():
+        preili_id = preili_centre().id
+    page.goto(f"/ideas?view=map&centre={preili_id}")
+    map_drawn(page, 3)
+    expect(page.locator("[data-map-capped]")).to_be_hidden()
+    # opened on Preiļi (close: the town), so the idea in Daugavpils, 47 km away, is off the map
+    expect(page.locator(CLUSTER)).to_have_count(1)  # once the zoom's animation is over
+    cluster, area = page.locator(CLUSTER).bounding_box(), page.locator("[data-map]").bounding_box()
+    assert area["x"] < cluster["x"] < area["x"] + area["width"] and area["y"] < cluster["y"] < area["y"] + area["height"]
+    expect(page.locator(MARKER)).to_have_count(0)
