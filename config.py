@@ -53,6 +53,8 @@ class Config:
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
     MAP_ATTRIBUTION_URL = os.environ.get("MAP_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright")
+    #: at most this many markers on a map of ideas or activities (the newest; the page says so when there are more)
+    MAP_POINT_LIMIT = int(os.environ.get("MAP_POINT_LIMIT", "2000"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: mail is printed to the console
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -294,10 +294,12 @@ def register_request_id(app):
 def register_blueprints(app):
     """Attach every domain's pages; pages composing several domains are first put on those domains' blueprints."""
     from app.accounts.routes import bp as accounts_bp
+    from app.activities import map_routes as activity_map_routes  # noqa: F401  (the map's data, on the activities blueprint)
     from app.activities.routes import bp as activities_bp
     from app.admin.routes import bp as admin_bp
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
+    from app.ideas import map_routes as idea_map_routes  # noqa: F401  (the map's data, on the ideas blueprint)
     from app.ideas import report_routes  # noqa: F401  (reporting ideas, on the ideas blueprint)
     from app.ideas.routes import bp as ideas_bp
     from app.legal.routes import bp as legal_bp

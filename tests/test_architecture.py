@@ -32,6 +32,7 @@ LAYERS = [
         "outbox",
         "text_analysis",
         "search_index",
+        "maps",
     },
     {"centres"},
     {"legal"},

@@ -24,6 +24,7 @@ from app.errors import CapacityReached, NotAllowed
 from app.extensions import db
 from app.forms import EmptyForm, checked_button_form
 from app.ideas import photos as photo_files
+from app.maps import requested_view
 from app.pagination import requested_page
 from app.search_index import parse_query
 from app.timeutil import local_for_form
@@ -72,6 +73,8 @@ def activity_list():
         link_args["when"] = when
     if search:
         link_args["q"] = search.text
+    if requested_view(request.args) == "map":  # the map of the same activities above the list (map_routes.py)
+        link_args["view"] = "map"
     return render_template(
         "activities/list.html", page=page, centres=centres, centre=centre, when=when, search=search, link_args=link_args
     )

@@ -26,6 +26,7 @@ from app.extensions import db, limiter
 from app.forms import checked_button_form
 from app.ideas import bp, list_queries, pending, photos, queries, services
 from app.ideas.forms import IdeaForm
+from app.maps import requested_view
 
 #: the buttons of the idea form; anything else counts as "save"
 FORM_ACTIONS = ("preview", "save", "submit")
@@ -367,6 +368,8 @@ def list_ideas_page():
     cursor = request.args.get("cursor")
     page = list_queries.list_ideas(filters, sort, cursor, per_page)
     link_args = filters.as_args()
+    if requested_view(request.args) == "map":  # the map of the same ideas above the list (map_routes.py)
+        link_args["view"] = "map"
     if sort != list_queries.parse_sort(None, searching):
         link_args["sort"] = sort
     if per_page != list_queries.DEFAULT_PER_PAGE:
