@@ -1,14 +1,14 @@
 """Reading the activities for the map of activities (/activities?view=map): the list's own choice (coming up or
-past, one centre), only those with a place on the map, in the list's order, at most a cap of them: one statement."""
+past, one centre, a search), only those with a place on the map, in the list's order, at most a cap of them: one statement."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from app.activities.models import Activity, ActivityState
+from app.activities.queries import list_choice
 from app.extensions import db
 from app.i18n import format_datetime
 from app.maps import MapPoint, address_maker
-from app.timeutil import utcnow
 
 
 def popup_line(activity):
@@ -21,20 +21,14 @@ def popup_line(activity):
     return " · ".join(parts)
 
 
-def activity_points(when, centre_id, limit, now=None):
+def activity_points(when, centre_id, limit, search=None, now=None):
     """(the map's points, whether more activities matched than `limit`): the activities the list shows for this
-    choice (list_activities' conditions and order: the soonest coming up, or the latest past) that have
-    coordinates, the first `limit` of them. One statement."""
-    now = now or utcnow()
+    choice (queries.list_choice: the soonest coming up, or the latest past; a search) that have coordinates, the
+    first `limit` of them. One statement."""
+    conditions, ordering = list_choice(when, centre_id, search, now)
     shown = (Activity.title, Activity.place, Activity.state, Activity.starts_at, Activity.latitude, Activity.longitude)
     on_earth = (Activity.latitude.between(-90, 90), Activity.longitude.between(-180, 180))
-    query = select(Activity).options(load_only(*shown)).where(*on_earth)
-    if when == "past":
-        query = query.where(Activity.ends_at < now).order_by(Activity.starts_at.desc(), Activity.id.desc())
-    else:
-        query = query.where(Activity.ends_at >= now).order_by(Activity.starts_at, Activity.id)
-    if centre_id is not None:
-        query = query.where(Activity.centre_id == centre_id)
+    query = select(Activity).options(load_only(*shown)).where(*on_earth, *conditions).order_by(*ordering)
     activities = db.session.scalars(query.limit(limit + 1)).all()
     address_of = address_maker("activities.activity_detail", "activity_id")
     points = [

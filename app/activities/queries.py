@@ -33,27 +33,35 @@ def centre_by_slug(centres, slug):
     return next((centre for centre in centres if centre.slug == slug), None)
 
 
-def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, now=None, search=None):
-    """A page of activities with their centres: one statement.
+def list_choice(when="upcoming", centre_id=None, search=None, now=None):
+    """(WHERE conditions, ORDER BY) of the list of activities for this choice, shared by the list and its map.
 
     "Upcoming" keeps an activity until it ends (one going on now is still worth finding), the soonest
-    first; "past" lists those that ended, the newest first. One row more than a page tells whether a
-    next page exists, so no count is needed. With a search (a SearchQuery), only the activities holding
-    every word, those with all of them in the title first, and the page counts them (page.total).
+    first; "past" lists those that ended, the newest first. With a search (a SearchQuery), only the
+    activities holding every word, those with all of them in the title first.
     """
     now = now or utcnow()
-    query = select(Activity).join(Activity.centre).options(contains_eager(Activity.centre))
     if when == "past":
-        query = query.where(Activity.ends_at < now)
+        conditions = [Activity.ends_at < now]
         ordering = (Activity.starts_at.desc(), Activity.id.desc())
     else:
-        query = query.where(Activity.ends_at >= now)
+        conditions = [Activity.ends_at >= now]
         ordering = (Activity.starts_at, Activity.id)
     if centre_id is not None:
-        query = query.where(Activity.centre_id == centre_id)
+        conditions.append(Activity.centre_id == centre_id)
     if search:
-        query = query.where(match_condition(Activity, search)).order_by(title_match_first(Activity, search), *ordering)
-        return page_with_total(query, page, per_page)
+        conditions.append(match_condition(Activity, search))
+        ordering = (title_match_first(Activity, search), *ordering)
+    return conditions, ordering
+
+
+def list_activities(when="upcoming", centre_id=None, page=1, per_page=PER_PAGE, now=None, search=None):
+    """A page of activities with their centres (list_choice's), in one statement; with a search the page
+    counts them too (page.total), otherwise one row more than a page tells whether a next page exists."""
+    conditions, ordering = list_choice(when, centre_id, search, now)
+    query = select(Activity).join(Activity.centre).options(contains_eager(Activity.centre)).where(*conditions)
+    if search:
+        return page_with_total(query.order_by(*ordering), page, per_page)
     return page_of(query.order_by(*ordering), page, per_page)
 
 

@@ -286,11 +286,16 @@ def count_of(filters):
 
     It is a column of the page's own statement (evaluated once), so the count costs the page no statement.
     """
+    return select(func.count()).select_from(Idea).where(*list_conditions(filters)).correlate(None).scalar_subquery()
+
+
+def list_conditions(filters):
+    """Every WHERE condition of the list with these filters: its public states, the other filters, the search
+    (what the whole list holds, every page together; the list's map reads the same)."""
     conditions = [Idea.state.in_(filters.states), *filter_conditions(filters)]
-    search = filters.search
-    if search:
-        conditions.append(match_condition(Idea, search))
-    return select(func.count()).select_from(Idea).where(*conditions).correlate(None).scalar_subquery()
+    if filters.search:
+        conditions.append(match_condition(Idea, filters.search))
+    return conditions
 
 
 def cards_of(ids):

@@ -5,25 +5,14 @@ from sqlalchemy import select
 
 from app.centres.models import Centre
 from app.extensions import db
-from app.ideas.list_queries import filter_conditions
+from app.ideas.list_queries import list_conditions
 from app.ideas.models import Category, Idea, IdeaState
 from app.maps import MapPoint, address_maker
-from app.search_index import match_condition
 
 
 def map_conditions(filters):
-    """WHERE conditions of the map: the list's (public states of the state filter, not hidden, the other filters
-    and the search, as list_queries builds them for /ideas), and a usable coordinate."""
-    conditions = [
-        Idea.state.in_(filters.states),
-        *filter_conditions(filters),
-        Idea.latitude.between(-90, 90),
-        Idea.longitude.between(-180, 180),
-    ]
-    search = filters.search
-    if search:
-        conditions.append(match_condition(Idea, search))
-    return conditions
+    """WHERE conditions of the map: the list's (list_conditions) and a usable coordinate."""
+    return [*list_conditions(filters), Idea.latitude.between(-90, 90), Idea.longitude.between(-180, 180)]
 
 
 def idea_points(filters, limit, language):

@@ -79,7 +79,7 @@ def test_latvian_hints_speak_plainly(app, ctx):
     client = app.test_client()
     log_in(client, person.email)
     page = html(client.get("/ideas/new"))
-    assert "Vieta kartē" in page
+    assert "Precīza vieta kartē" in page
     for jargon in ("Ģeogrāfisk", "Markdown", "URL", "“"):
         assert jargon not in page
 

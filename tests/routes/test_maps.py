@@ -270,7 +270,7 @@ def test_the_map_of_activities_sits_above_the_same_list(client, preili, aglona, 
     assert ("Pasākumu karte" if headers is None else "Map of the activities") in text
     assert 'name="view" value="map"' in text and "leaflet.js" in text
     # "Coming up" and "Past" keep the map
-    assert 'href="/activities?view=map&centre=preili"' in text
+    assert 'href="/activities?centre=preili&view=map"' in text
     upcoming = html.unescape(client.get("/activities?view=map", headers=headers).get_data(as_text=True))
     assert "Keramikas darbnīca" in upcoming  # the list is there under the map
 
@@ -328,3 +328,12 @@ def test_a_tile_host_setting_reaches_the_header_and_the_map(tmp_path):
     response = app.test_client().get("/static/img/map-tile-blank.png")
     assert "img-src 'self' https://tiles.example.lv;" in response.headers["Content-Security-Policy"]
     response.close()
+
+
+def test_the_map_of_activities_keeps_the_lists_search(client, preili):
+    activity_at(preili, title="Talka pie ezera", starts_in_days=3)
+    activity_at(preili, title="Keramikas darbnīca", starts_in_days=4)
+    page = html.unescape(client.get("/activities?view=map&q=ezers").get_data(as_text=True))
+    assert 'data-geojson="/activities/map.geojson?q=ezers"' in page
+    titles = [feature["properties"]["title"] for feature in client.get("/activities/map.geojson?q=ezers").json["features"]]
+    assert titles == ["Talka pie ezera"]
