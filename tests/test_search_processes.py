@@ -6,6 +6,7 @@ it, and a visitor finds it by other forms of the words, on /ideas, on the site-w
 GeoJSON — all through the indexes the migrations built (on SQLite the triggers keep FTS5 in step; a batch
 rebuild of `ideas` once dropped them, and nothing in the test client noticed)."""
 
+import json
 import re
 from urllib.parse import quote
 
@@ -78,3 +79,9 @@ def test_a_published_idea_is_found_by_other_word_forms_on_the_running_app(backen
             page = visitor.get(f"/ideas?q={quote(query)}")
             assert idea_path in page, f"/ideas?q={query} did not find the idea"
         assert idea_path not in visitor.get("/ideas?q=ezis")
+        assert idea_path in visitor.get(f"/search?q={quote('skolēniem')}")
+
+        # on the map of ideas, at the spot the form was given (GeoJSON: longitude first)
+        points = json.loads(visitor.get(f"/ideas/map.geojson?q={quote('ezers')}"))["features"]
+        assert [point["geometry"]["coordinates"] for point in points] == [[float(SPOT[1]), float(SPOT[0])]]
+        assert points[0]["properties"]["url"].endswith(idea_path)
