@@ -22,15 +22,11 @@ except ImportError:  # the `browser` fixture skips these tests (fails them with 
 from app.extensions import db
 from app.ideas.models import Idea
 from tests.browser.helpers import PERSON_PASSWORD, assert_no_sideways_scroll, log_in
+from tests.browser.test_location_picker import marker_centre
 
 SHOTS = Path("/tmp/shots")
 TITLE = "Laipa pie Rušenicas ezera"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-def marker_tip(page):
-    box = page.locator(".location-picker .leaflet-marker-icon").bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] - 2  # the pin's tip is at the spot
 
 
 def write_and_place_the_idea(page):
@@ -47,7 +43,7 @@ def write_and_place_the_idea(page):
     picker_map.click(position={"x": 180, "y": 110})
     expect(page.locator(".location-picker .leaflet-marker-icon")).to_be_visible()
     clicked = page.locator("#latitude").input_value(), page.locator("#longitude").input_value()
-    x, y = marker_tip(page)
+    x, y = marker_centre(page)
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 30, y + 20, steps=5)
