@@ -299,6 +299,7 @@ def register_blueprints(app):
     from app.admin.routes import bp as admin_bp
     from app.centres.routes import bp as centres_bp
     from app.comments.routes import bp as comments_bp
+    from app.ideas import list_routes as idea_list_routes  # noqa: F401  (/ideas, on the ideas blueprint)
     from app.ideas import map_routes as idea_map_routes  # noqa: F401  (the map's data, on the ideas blueprint)
     from app.ideas import report_routes  # noqa: F401  (reporting ideas, on the ideas blueprint)
     from app.ideas.routes import bp as ideas_bp
