@@ -71,6 +71,7 @@ def create_app(config_name=None, overrides=None):
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_in_address)
     register_blueprints(app)
+    register_static_files(app)
     register_error_handlers(app)
     register_cache_rule(app)
     register_template_helpers(app)
@@ -330,6 +331,13 @@ def register_blueprints(app):
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(legal_bp)
+
+
+def register_static_files(app):
+    """Content-hashed static addresses, their caching and gzip, /favicon.ico and /robots.txt (app/static_files.py)."""
+    from app.static_files import register_static_files as register
+
+    register(app)
 
 
 def register_error_handlers(app):

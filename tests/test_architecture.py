@@ -22,6 +22,7 @@ LAYERS = [
         "inputs",
         "markdown",
         "caching",
+        "static_files",
         "access_log",
         "forms",
         "pagination",

@@ -126,9 +126,9 @@ def test_the_idea_form_has_the_picker_hidden_until_the_script_shows_it(client, i
     assert f'"{idea_people["centre"].id}": [56.2942, 26.7247]' in centres
     assert f'"{idea_people["other_centre"].id}"' not in centres  # no position, so not in the list
     assert "Exact spot on the map (optional)" in text and "Remove the spot" in text
-    assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in text
-    assert '<script src="/static/js/location-picker.js"></script>' in text
-    assert 'href="/static/vendor/leaflet/leaflet.css"' in text
+    assert re.search(r'<script src="/static/vendor/leaflet/leaflet.js\?v=[0-9a-f]{12}"></script>', text)
+    assert re.search(r'<script src="/static/js/location-picker.js\?v=[0-9a-f]{12}"></script>', text)
+    assert re.search(r'href="/static/vendor/leaflet/leaflet.css\?v=[0-9a-f]{12}"', text)
     assert "<script>" not in text  # nothing inline: the CSP allows none
 
 
