@@ -190,3 +190,20 @@ def test_robots_may_read_the_public_pages_only(client, ctx):
     assert {verdict for verdict, _pattern in rules} == {"Allow", "Disallow"}  # no Sitemap, nothing else
     assert [path for path in PUBLIC if not robots_allow(rules, path)] == []
     assert [path for path in PRIVATE if robots_allow(rules, path)] == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Accept-Encoding": "gzip;q=١٢, \x00, *;q=99999999999999999999", "Range": f"bytes={2**63}-{10**30}"},
+        {"Accept-Encoding": "gzip", "Range": "bytes=0-10", "If-Range": "junk", "If-None-Match": "\x00, *"},
+        {"Accept-Encoding": "x" * 5000, "If-Modified-Since": "Mon, 1 Jan 0001 00:00:00 GMT"},
+    ],
+)
+@pytest.mark.parametrize("query", ["?v=\x00", "?v=" + "f" * 5000, "?v=a&v=b", ""])
+def test_junk_headers_and_versions_are_no_server_error(client, ctx, headers, query):
+    for path in ("/static/css/kopiena.css", "/static/vendor/leaflet/images/marker-icon.png", "/favicon.ico"):
+        response = client.get(path + query, headers=headers)
+        assert response.status_code < 500, f"{path}: {response.status_code}"
+        if response.status_code == 200 and response.headers.get("Content-Encoding") == "gzip":
+            assert gzip.decompress(response.data) == (STATIC / "css/kopiena.css").read_bytes()
