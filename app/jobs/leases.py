@@ -43,7 +43,7 @@ def claim(job, period, lease_seconds, holder=None, retake_finished=False, now=No
     now = now or utcnow()
     holder = holder or this_process()
     until = now + timedelta(seconds=lease_seconds)
-    db.session.rollback()  # a clean transaction of its own
+    db.session.commit()  # the claim in a transaction of its own (what the caller did is kept)
     db.session.add(JobRun(job=job, period=period, holder=holder, started_at=now, lease_until=until))
     try:
         db.session.commit()

@@ -65,8 +65,7 @@ def run_worker(interval, report, rounds=None):
         report(f"signal {signum}: stopping after the current step")
         stopping.set()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     beat(worker, "started")
     report(f"worker {worker} started; jobs at " + ", ".join(f"{job.name} {at or 'off'}" for job, at in times.items()))
     done_rounds = 0
@@ -86,4 +85,6 @@ def run_worker(interval, report, rounds=None):
         beat(worker, "stopped")
     except OperationalError as error:
         log.warning("could not note the stop: %s", error)
+    for number, handler in previous.items():
+        signal.signal(number, handler)
     report(f"worker {worker} stopped")
