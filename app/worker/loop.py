@@ -67,7 +67,8 @@ def run_worker(interval, report, rounds=None):
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     beat(worker, "started")
-    report(f"worker {worker} started; jobs at " + ", ".join(f"{job.name} {at or 'off'}" for job, at in times.items()))
+    schedule = ", ".join(f"{job.name} {at.strftime('%H:%M') if at else 'off'}" for job, at in times.items())
+    report(f"worker {worker} started; jobs at {schedule}")
     done_rounds = 0
     while not stopping.is_set():
         try:
