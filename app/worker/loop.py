@@ -61,9 +61,8 @@ def run_worker(interval, report, rounds=None):
     worker = this_process()
     stopping = threading.Event()
 
-    def stop(signum, _frame):
-        report(f"signal {signum}: stopping after the current step")
-        stopping.set()
+    def stop(_signum, _frame):
+        stopping.set()  # only this: the handler may interrupt anything, a print to the same stream too
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     beat(worker, "started")
@@ -88,4 +87,4 @@ def run_worker(interval, report, rounds=None):
         log.warning("could not note the stop: %s", error)
     for number, handler in previous.items():
         signal.signal(number, handler)
-    report(f"worker {worker} stopped")
+    report(f"worker {worker} stopped" + (" (told to stop; the step under way was finished)" if stopping.is_set() else ""))
