@@ -76,6 +76,7 @@ class Config:
     #: `flask worker`: the local time (BABEL_DEFAULT_TIMEZONE, HH:MM) each daily job is due; a worker started later
     #: runs it later that day; an empty value turns the job off
     DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")
+    #: from this time on, every hour (each coordinator still gets at most one a day)
     MODERATOR_DIGEST_TIME = os.environ.get("MODERATOR_DIGEST_TIME", "08:00")
     REMINDER_TIME = os.environ.get("REMINDER_TIME", "16:00")
     #: before 03:00, the hour the clocks change

@@ -122,7 +122,7 @@ def test_two_workers_at_once_send_each_reminder_and_digest_once(backend, tmp_pat
         try:
             with database(database_url):
                 wait_for(lambda: len(sink.messages) >= len(EXPECTED), workers)
-                wait_for(lambda: [run.job for run in job_runs() if run.finished_at] == JOBS, workers)
+                wait_for(lambda: {run.job for run in job_runs() if run.finished_at} == set(JOBS), workers)
                 time.sleep(3)  # ten more rounds of each worker: nothing more may go out
                 for worker in workers:
                     worker.send_signal(signal.SIGTERM)
@@ -146,6 +146,7 @@ def test_two_workers_at_once_send_each_reminder_and_digest_once(backend, tmp_pat
             for envelope in sink.messages
         }
         assert "Keramikas darbnīca" in subjects["anna@example.com"], subjects
-        assert [(run.job, run.attempts) for run in runs] == [(job, 1) for job in JOBS]
-        assert runs[2].result == "2 reminder(s) made"
+        # each period run by one worker, at the first attempt (the moderator digest's is an hour: a new hour may begin)
+        assert sorted({run.job for run in runs}) == JOBS and {run.attempts for run in runs} == {1}
+        assert [run.result for run in runs if run.job == "reminders"] == ["2 reminder(s) made"]
         assert len(heartbeats) == WORKERS and {beat.last_did for beat in heartbeats} == {"stopped"}

@@ -18,21 +18,27 @@ def parse_time_of_day(value):
     return time(int(match[1]), int(match[2]))
 
 
-def local_date(now, timezone):
-    """The local date (ISO) of a naive UTC time: the period of a daily job."""
-    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date().isoformat()
+def period_of(local, hourly=False):
+    """The period a local time falls in: its date ("2026-12-03"), or for an hourly job its hour ("2026-12-03T14")."""
+    return f"{local.date().isoformat()}T{local.hour:02d}" if hourly else local.date().isoformat()
 
 
-def due_period(now, at, timezone):
-    """The period (local date, ISO) whose run is due at the naive UTC time now, or None before the day's time.
+def current_period(now, timezone, hourly=False):
+    """The period (local date, or hour) of a naive UTC time."""
+    return period_of(now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)), hourly)
 
-    Due from the local time `at` until the end of the local day, so that a worker started late still runs the
-    day's job. Compared on the wall clock: on the day the clocks go forward a time in the skipped hour is due
-    from the first minute after it; on the day they go back the period is the same date, so it runs once.
+
+def due_period(now, at, timezone, hourly=False):
+    """The period whose run is due at the naive UTC time now, or None before the day's time.
+
+    A daily job is due once per local date, from the local time `at` until the end of the day, so that a worker
+    started late still runs the day's job; an hourly job once in every hour from `at` on. Compared on the wall
+    clock: on the day the clocks go forward a time in the skipped hour is due from the first minute after it; on
+    the day they go back the repeated hour is the same period, so nothing runs twice.
     """
     if at is None:
         return None
     local = now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
     if local.time().replace(tzinfo=None) < at:
         return None
-    return local.date().isoformat()
+    return period_of(local, hourly)

@@ -9,7 +9,7 @@ from flask import current_app
 from app.activities.services import send_reminders
 from app.extensions import db
 from app.jobs.leases import claim, finish, release_after_failure
-from app.jobs.schedule import local_date
+from app.jobs.schedule import current_period
 from app.moderation.services import send_moderator_digests
 from app.notifications.services import digest_recipients, queue_immediate_notification_mail, send_digest
 from app.outbox.services import deliver_due_mail
@@ -71,16 +71,19 @@ def purge_old_data():
 
 @dataclass(frozen=True)
 class Job:
-    """A daily job: its name (the lease's key), the setting that says its local time, and what it runs."""
+    """A daily job: its name (the lease's key), the setting that says its local time, and what it runs; an hourly
+    one runs again every hour from that time to the end of the day (its items have guards of their own)."""
 
     name: str
     time_setting: str
     run: object
+    hourly: bool = False
 
 
 JOBS = [
     Job("digests", "DIGEST_TIME", queue_digests),
-    Job("moderator-digest", "MODERATOR_DIGEST_TIME", queue_moderator_digests),
+    # hourly: a coordinator with nothing waiting in the morning is told later that day (still one mail a day at most)
+    Job("moderator-digest", "MODERATOR_DIGEST_TIME", queue_moderator_digests, hourly=True),
     Job("reminders", "REMINDER_TIME", make_reminders),
     Job("purge", "PURGE_TIME", purge_old_data),
 ]
@@ -108,8 +111,9 @@ def run_leased(job, period, retake_finished=False, holder=None):
 
 
 def run_now(job_name):
-    """Run a job once now for today's period, as the one-off commands do: never while another process runs it
+    """Run a job once now for its current period, as the one-off commands do: never while another process runs it
     (a worker or another command), but again after an earlier run of the day has finished (each item is guarded).
     The result line, or None when another process is running it."""
-    today = local_date(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return run_leased(JOB_NAMED[job_name], today, retake_finished=True)
+    job = JOB_NAMED[job_name]
+    period = current_period(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"], job.hourly)
+    return run_leased(job, period, retake_finished=True)

@@ -29,7 +29,7 @@ def run_due_jobs(times, worker, stopping, report, now=None):
     for job, at in times.items():
         if stopping.is_set():
             break
-        period = due_period(now or utcnow(), at, timezone)
+        period = due_period(now or utcnow(), at, timezone, job.hourly)
         if period is None:
             continue
         try:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.jobs.heartbeats import beat, latest_heartbeat
 from app.jobs.leases import claim, finish
 from app.jobs.models import JobRun, WorkerHeartbeat
-from app.jobs.schedule import due_period, local_date, parse_time_of_day
+from app.jobs.schedule import current_period, due_period, parse_time_of_day
 from app.notifications.models import Notification
 from app.timeutil import utcnow
 from app.worker.jobs import Job, run_leased
@@ -44,6 +44,16 @@ def test_clock_changes_neither_skip_nor_double_a_day():
     # 25 October 2026: 04:00 becomes 03:00; 03:30 happens twice, both in the same period
     assert due_period(datetime(2026, 10, 25, 0, 30), time(3, 30), RIGA) == "2026-10-25"
     assert due_period(datetime(2026, 10, 25, 1, 30), time(3, 30), RIGA) == "2026-10-25"
+
+
+def test_an_hourly_job_is_due_once_in_each_hour_from_its_time():
+    assert due_period(datetime(2026, 12, 3, 5, 59), time(8, 0), RIGA, hourly=True) is None  # 07:59 in Riga
+    assert due_period(datetime(2026, 12, 3, 6, 0), time(8, 0), RIGA, hourly=True) == "2026-12-03T08"
+    assert due_period(datetime(2026, 12, 3, 6, 59), time(8, 0), RIGA, hourly=True) == "2026-12-03T08"
+    assert due_period(datetime(2026, 12, 3, 21, 5), time(8, 0), RIGA, hourly=True) == "2026-12-03T23"
+    # 25 October 2026: the hour 03:00–04:00 happens twice, one period
+    assert due_period(datetime(2026, 10, 25, 0, 10), time(0, 0), RIGA, hourly=True) == "2026-10-25T03"
+    assert due_period(datetime(2026, 10, 25, 1, 10), time(0, 0), RIGA, hourly=True) == "2026-10-25T03"
 
 
 @pytest.mark.parametrize("value", ["7:00", "24:00", "07:60", "07-00", "07:00:00", "x" * 1000, "07:00\x00"])
@@ -155,7 +165,7 @@ def reminders():
 
 
 def test_send_reminders_does_nothing_while_another_process_holds_the_lease(tomorrows_activity, ctx):
-    today = local_date(utcnow(), RIGA)
+    today = current_period(utcnow(), RIGA)
     held = claim("reminders", today, 3600, holder="worker-elsewhere:1")
     runner = ctx.test_cli_runner()
 
@@ -171,7 +181,7 @@ def test_send_reminders_does_nothing_while_another_process_holds_the_lease(tomor
 
 
 def test_send_moderator_digest_does_nothing_while_another_process_holds_the_lease(ctx):
-    claim("moderator-digest", local_date(utcnow(), RIGA), 3600, holder="worker-elsewhere:1")
+    claim("moderator-digest", current_period(utcnow(), RIGA, hourly=True), 3600, holder="worker-elsewhere:1")
     result = ctx.test_cli_runner().invoke(args=["send-moderator-digest"])
     assert result.exit_code == 0, result.output
     assert "another process" in result.output
