@@ -26,7 +26,7 @@ from app.privacy.retention import purge
 from app.promotion.demo import seed_demo_promoted_activity
 from app.search_index import REINDEX_BATCH_SIZE, reindex, searched_models
 from app.timeutil import utcnow
-from app.worker.jobs import queue_digests, run_now, send_mail_round
+from app.worker.jobs import run_now, send_mail_round
 from app.worker.loop import job_times, run_worker
 
 log = logging.getLogger(__name__)
@@ -187,8 +187,13 @@ def send_mail_command(loop, interval):
 
 @click.command("send-digests")
 def send_digests_command():
-    """Queue the daily summary mail of notifications, one per person (`flask worker` runs it daily at DIGEST_TIME)."""
-    click.echo(f"{queue_digests()}; `flask send-mail` delivers them.")
+    """Queue the daily summary mail of notifications, one per person (`flask worker` runs it daily at DIGEST_TIME).
+    Never twice at once: a run elsewhere holds the job's lease."""
+    result = run_now("digests")
+    if result is None:
+        click.echo("Digests are being queued by another process right now; nothing done.")
+    else:
+        click.echo(f"{result}; `flask send-mail` delivers them.")
 
 
 @click.command("send-moderator-digest")

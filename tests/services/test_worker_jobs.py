@@ -200,3 +200,12 @@ def test_a_worker_round_sends_mail_runs_the_due_jobs_and_beats(tomorrows_activit
     assert any("reminders" in line and "1 reminder(s) made" in line for line in lines), lines
     assert latest_heartbeat() < 5
     assert db.session.scalar(select(WorkerHeartbeat.last_did)) == "stopped"
+
+
+@pytest.mark.parametrize("setting", ["DIGEST_TIME", "REMINDER_TIME"])
+def test_the_worker_refuses_to_start_with_a_malformed_time(ctx, monkeypatch, setting):
+    monkeypatch.setitem(ctx.config, setting, "7 am")
+    result = ctx.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code != 0
+    assert "HH:MM" in result.output
+    assert db.session.scalars(select(WorkerHeartbeat)).all() == []
