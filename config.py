@@ -73,6 +73,21 @@ class Config:
     MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "600"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 
+    #: `flask worker`: the local time (BABEL_DEFAULT_TIMEZONE, HH:MM) each daily job is due; a worker started later
+    #: runs it later that day; an empty value turns the job off
+    DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")
+    #: from this time on, every hour (each coordinator still gets at most one a day)
+    MODERATOR_DIGEST_TIME = os.environ.get("MODERATOR_DIGEST_TIME", "08:00")
+    REMINDER_TIME = os.environ.get("REMINDER_TIME", "16:00")
+    #: before 03:00, the hour the clocks change
+    PURGE_TIME = os.environ.get("PURGE_TIME", "02:30")
+    #: seconds between the worker's rounds (mail, then the jobs due)
+    WORKER_INTERVAL = float(os.environ.get("WORKER_INTERVAL", "10"))
+    #: how long a job run's lease lasts; after it, a run that never finished (its worker died) is retried
+    JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "3600"))
+    #: a failed job run is tried again after this many seconds
+    JOB_RETRY_SECONDS = int(os.environ.get("JOB_RETRY_SECONDS", "300"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     #: failed log-ins to one account from one client address (the owner elsewhere is not affected)

@@ -1,5 +1,5 @@
 """Flask commands: seed-centres, seed-categories, seed-demo, create-admin, send-mail, send-digests, send-reminders, purge,
-reindex-search."""
+worker, reindex-search."""
 
 import getpass
 import logging
@@ -14,21 +14,20 @@ from app.accounts.models import User
 from app.accounts.passwords import hash_password, password_problem
 from app.accounts.services import create_admin, normalise_email
 from app.activities.demo import seed_demo_activities
-from app.activities.services import send_reminders
 from app.centres.models import Centre
 from app.centres.services import seed_initiative_centres
 from app.extensions import db
 from app.ideas.demo import seed_demo_ideas
 from app.ideas.services import seed_categories
 from app.legal.services import record_consents
-from app.notifications.services import digest_recipients, queue_immediate_notification_mail, send_digest
 from app.organisations.demo import seed_demo_organisations
-from app.outbox.services import deliver_due_mail
 from app.partnerships.demo import seed_demo_partner_calls
 from app.privacy.retention import purge
 from app.promotion.demo import seed_demo_promoted_activity
 from app.search_index import REINDEX_BATCH_SIZE, reindex, searched_models
 from app.timeutil import utcnow
+from app.worker.jobs import run_now, send_mail_round
+from app.worker.loop import job_times, run_worker
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +68,7 @@ def register_commands(app):
     app.cli.add_command(send_moderator_digest_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(generate_data_command)
     app.cli.add_command(reindex_search_command)
 
@@ -170,12 +170,9 @@ def send_mail_command(loop, interval):
     """Deliver the mail waiting in the outbox; failures are retried later with back-off."""
     while True:
         try:
-            # Notifications to be mailed at once become outbox mail first (committed with their status).
-            queued = queue_immediate_notification_mail()
-            db.session.commit()
+            queued, sent, failed = send_mail_round()  # commits each step; no transaction while talking to SMTP
             if queued:
                 click.echo(f"{queued} notification mail(s) queued.")
-            sent, failed = deliver_due_mail()  # commits each step; no transaction while talking to SMTP
             if sent or failed or not loop:
                 click.echo(f"{sent} sent, {failed} failed (will be retried).")
         except OperationalError as error:
@@ -183,45 +180,54 @@ def send_mail_command(loop, interval):
                 raise
             # The database busy or briefly gone: the next round tries again (a claimed message waits for its lease).
             log.warning("send-mail round failed, trying again in %s s: %s", interval, error)
-        finally:
-            # Never wait inside a transaction: on SQLite it would keep the write lock every saving request
-            # needs (BEGIN IMMEDIATE), on PostgreSQL it would sit "idle in transaction" holding its locks.
-            db.session.rollback()  # (nothing to undo here: each step above committed its own work)
         if not loop:
             break
-        time.sleep(interval)
+        time.sleep(interval)  # send_mail_round ended its transaction: nothing is held while waiting
 
 
 @click.command("send-digests")
 def send_digests_command():
-    """Queue the daily summary mail of notifications, one per person (run once a day, e.g. from cron)."""
-    mailed = 0
-    for user_id in digest_recipients():
-        mailed += send_digest(user_id)
-        db.session.commit()  # one person at a time: a failure later loses nothing already queued
-    click.echo(f"{mailed} digest(s) queued; `flask send-mail` delivers them.")
+    """Queue the daily summary mail of notifications, one per person (`flask worker` runs it daily at DIGEST_TIME).
+    Never twice at once: a run elsewhere holds the job's lease."""
+    result = run_now("digests")
+    if result is None:
+        click.echo("Digests are being queued by another process right now; nothing done.")
+    else:
+        click.echo(f"{result}; `flask send-mail` delivers them.")
 
 
 @click.command("send-moderator-digest")
 def send_moderator_digest_command():
-    """Queue one mail per moderator listing what waits in their centres (at most one a day; run e.g. hourly)."""
-    from app.moderation.services import send_moderator_digests
-
-    # POST, so that SQLite takes the write lock at the start of the transaction, as every writing command does.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"], method="POST"):
-        queued = send_moderator_digests()
-        db.session.commit()
-    click.echo(f"{queued} moderator digest(s) queued; `flask send-mail` delivers them.")
+    """Queue one mail per moderator listing what waits in their centres (at most one a day; `flask worker` runs it
+    daily at MODERATOR_DIGEST_TIME). Never twice at once: a run elsewhere holds the job's lease."""
+    result = run_now("moderator-digest")
+    if result is None:
+        click.echo("Moderator digests are being queued by another process right now; nothing done.")
+    else:
+        click.echo(f"{result}; `flask send-mail` delivers them.")
 
 
 @click.command("send-reminders")
 def send_reminders_command():
-    """Remind people of the activities they take part or volunteer in tomorrow (run once a day, e.g. at 16:00)."""
-    # POST, so that SQLite takes the write lock at the start of the transaction, as every writing command does.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"], method="POST"):
-        made = send_reminders(timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        db.session.commit()
-    click.echo(f"{made} reminder(s) made; `flask send-mail` mails them.")
+    """Remind people of the activities they take part or volunteer in tomorrow (`flask worker` runs it daily at
+    REMINDER_TIME). Never twice at once: a run elsewhere holds the job's lease."""
+    result = run_now("reminders")
+    if result is None:
+        click.echo("Reminders are being made by another process right now; nothing done.")
+    else:
+        click.echo(f"{result}; `flask send-mail` mails them.")
+
+
+@click.command("worker")
+@click.option("--interval", type=click.FloatRange(min=0.1), help="Seconds between rounds (default: the WORKER_INTERVAL setting).")
+def worker_command(interval):
+    """Send the mail outbox and run the daily jobs (digests, moderator digests, reminders, purge) at their local
+    times, until stopped (SIGTERM finishes the current step). Run one on every node or on one: each job runs once."""
+    try:
+        job_times(current_app.config)
+    except ValueError as error:
+        raise click.ClickException(f"a job time setting: {error}") from error
+    run_worker(interval or current_app.config["WORKER_INTERVAL"], report=lambda line: click.echo(line))
 
 
 @click.command("purge")

@@ -6,6 +6,7 @@ from app.audit.models import AuditEntry  # noqa: F401
 from app.centres.models import Centre  # noqa: F401
 from app.comments.models import Comment, CommentReport  # noqa: F401
 from app.ideas.models import Category, Follow, Idea, IdeaEvent, Support  # noqa: F401
+from app.jobs.models import JobRun, WorkerHeartbeat  # noqa: F401
 from app.legal.models import Consent, LegalDocument  # noqa: F401
 from app.moderation.models import ReasonTemplate  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401

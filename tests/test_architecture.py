@@ -34,6 +34,7 @@ LAYERS = [
         "text_analysis",
         "search_index",
         "maps",
+        "jobs",
     },
     {"centres"},
     {"legal"},
@@ -45,7 +46,7 @@ LAYERS = [
     {"organisations"},
     {"partnerships"},
     # pages and commands that compose several domains, and the one orchestrator (promotion)
-    {"main", "moderation", "admin", "promotion", "privacy", "templating", "cli", "models", "__init__"},
+    {"main", "moderation", "admin", "promotion", "privacy", "templating", "cli", "models", "worker", "__init__"},
 ]
 KERNEL, COMPOSERS = 0, len(LAYERS) - 1
 LAYER_OF = {name: number for number, names in enumerate(LAYERS) for name in names}

@@ -16,6 +16,7 @@ from app.cli import DEMO_PASSWORD, DEMO_PEOPLE
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.outbox.services import queue_mail
+from app.worker import jobs as worker_jobs
 from tests.apps import another_app, production_database_url, production_settings
 from tests.factories import make_user
 from tests.helpers import count
@@ -120,7 +121,7 @@ def test_send_mail_loop_outlives_a_busy_database(run, smtp_sink, user, monkeypat
     """A round that meets a locked (or briefly unreachable) database is tried again, not the end of the worker."""
     queue_mail(user.email, "password_changed", user.language, user=user, reset_url="https://kopiena.example/x")
     db.session.commit()
-    deliver = cli.deliver_due_mail
+    deliver = worker_jobs.deliver_due_mail  # the mail round of send-mail and of the worker
     rounds = iter([OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked")), None])
 
     def deliver_unless_locked():
@@ -137,7 +138,7 @@ def test_send_mail_loop_outlives_a_busy_database(run, smtp_sink, user, monkeypat
             return  # the next round
         raise Stop
 
-    monkeypatch.setattr(cli, "deliver_due_mail", deliver_unless_locked)
+    monkeypatch.setattr(worker_jobs, "deliver_due_mail", deliver_unless_locked)
     monkeypatch.setattr(cli, "time", SimpleNamespace(sleep=sleep, monotonic=time.monotonic))
 
     result = run("send-mail", "--loop", "--interval", "1")
