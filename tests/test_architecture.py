@@ -33,6 +33,7 @@ LAYERS = [
         "text_analysis",
         "search_index",
         "maps",
+        "observability",
     },
     {"centres"},
     {"legal"},
