@@ -8,7 +8,7 @@ the request id when written during a request. Sentry is optional (SENTRY_DSN and
 import logging
 import time
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from app.access_log import SecretMaskingFilter, mask_secrets
@@ -33,26 +33,40 @@ class JsonLogHandler(logging.StreamHandler):
 
 def configure_logging(app):
     """Text or JSON on the root logger as the app's LOG_FORMAT says; in JSON, one line per request too."""
+    app.after_request(log_request)
+    if app.config["LOG_FORMAT"] == "json":
+        use_json_logs()
+    else:
+        use_text_logs()
+
+
+def use_json_logs():
+    """The root logger writes JSON lines (to stderr), tokens masked, with the request id during requests."""
     root = logging.getLogger()
-    for handler in [handler for handler in root.handlers if isinstance(handler, JsonLogHandler)]:
-        root.removeHandler(handler)
-    if app.config["LOG_FORMAT"] != "json":
-        logging.basicConfig(level=logging.INFO)
-        return
+    for existing in [existing for existing in root.handlers if type(existing) in (logging.StreamHandler, JsonLogHandler)]:
+        root.removeHandler(existing)  # basicConfig's text handler, or another app's JSON one: one format only
     handler = JsonLogHandler()
     handler.setFormatter(JsonFormatter(FIELDS, rename_fields={"levelname": "level", "name": "logger"}))
     # On the handler, not the loggers: a handler's filters see the records of every logger below the root.
     handler.addFilter(SecretMaskingFilter())
     handler.addFilter(RequestIdFilter())
-    for existing in [existing for existing in root.handlers if type(existing) is logging.StreamHandler]:
-        root.removeHandler(existing)  # basicConfig's text handler: one format only
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    app.after_request(log_request)
+    return handler
+
+
+def use_text_logs():
+    """Readable text lines on the root logger (development), as logging.basicConfig writes them."""
+    root = logging.getLogger()
+    for handler in [handler for handler in root.handlers if isinstance(handler, JsonLogHandler)]:
+        root.removeHandler(handler)
+    logging.basicConfig(level=logging.INFO)
 
 
 def log_request(response):
-    """After each request (JSON mode): its one log line."""
+    """After each request, in JSON mode: its one log line (text mode has the server's access log instead)."""
+    if current_app.config["LOG_FORMAT"] != "json":
+        return response
     started = g.get("request_started")
     user = g.get("_login_user")  # Flask-Login's, when the request loaded it: reading it here costs no query
     REQUEST_LOGGER.info(
