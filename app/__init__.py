@@ -203,7 +203,8 @@ def register_extensions(app):
         # The busy timeout makes a writer wait for the lock instead of failing at once.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
     else:
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        # A server that does not answer fails a request (503) and /readyz within seconds instead of hanging them.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}})
     from app import models  # noqa: F401  (registers every table)
 
     db.init_app(app)

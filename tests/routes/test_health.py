@@ -151,3 +151,24 @@ def test_redis_down_logging_in_still_works_and_readyz_says_so(ctx, tmp_path, cap
     assert readiness.json["checks"]["redis"] == {"status": "fail", "error": "unreachable"}
     assert readiness.json["checks"]["database"] == {"status": "ok"}
     assert elapsed < 10
+
+
+def test_readyz_answers_fast_when_redis_hangs(ctx, tmp_path):
+    """A Redis that takes the connection and never answers: /readyz gives up after READY_CHECK_TIMEOUT."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the connection; nobody ever reads or answers
+        settings = {
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+            "UPLOAD_FOLDER": str(tmp_path),
+            "READY_CHECK_TIMEOUT": 0.5,
+        }
+        with another_app("testing", settings) as app:
+            with app.app_context():
+                db.create_all()
+            started = time.monotonic()
+            response = app.test_client().get("/readyz")
+            elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json["checks"]["redis"] == {"status": "fail", "error": "unreachable"}
+    assert elapsed < 3
