@@ -90,6 +90,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: when the shared store (Redis) does not answer, count limits in each process's memory (with a warning in the
+    #: log) rather than fail every limited request, log-ins included; the store is tried again by itself
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: seconds to wait for the rate-limit store (Redis) before falling back: a hanging Redis must not hang requests
+    RATELIMIT_STORE_TIMEOUT = float(os.environ.get("RATELIMIT_STORE_TIMEOUT", "1"))
     #: failed log-ins to one account from one client address (the owner elsewhere is not affected)
     LOGIN_LIMIT_PER_ACCOUNT_AND_IP = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_AND_IP", "5 per 15 minutes")
     #: failed log-ins from one client address, whatever the accounts
@@ -169,6 +174,20 @@ class Config:
     #: the municipality's data protection officer
     LEGAL_DPO_EMAIL = os.environ.get("LEGAL_DPO_EMAIL", "datu.aizsardziba@example.lv")
 
+    # Health, metrics and logs (app/observability/).
+    #: /readyz fails when the oldest mail waiting in the outbox is older than this many seconds (the worker is stuck)
+    READY_MAX_OUTBOX_AGE = int(os.environ.get("READY_MAX_OUTBOX_AGE", "900"))
+    #: /readyz fails when the mail worker's last heartbeat is older than this many seconds
+    READY_MAX_HEARTBEAT_AGE = int(os.environ.get("READY_MAX_HEARTBEAT_AGE", "300"))
+    #: seconds each /readyz check may take (database statement, Redis PING) before it counts as failed
+    READY_CHECK_TIMEOUT = float(os.environ.get("READY_CHECK_TIMEOUT", "2"))
+    #: client addresses (or networks, e.g. 10.0.0.0/8) that may read /metrics; everyone else gets 404
+    METRICS_ALLOWED_IPS = list_from_env("METRICS_ALLOWED_IPS") or ["127.0.0.1", "::1"]
+    #: "json" (one JSON object a line, for log collectors) or "text"; unset: json in production, text elsewhere
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower()
+    #: errors are sent to Sentry when set and the optional sentry-sdk package is installed
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+
     #: commands (no request) start SQLite transactions with BEGIN IMMEDIATE, as writing requests do
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
     FORCE_HTTPS = False
@@ -203,6 +222,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     FORCE_HTTPS = env_bool("FORCE_HTTPS", True)
     HSTS = True
+    LOG_FORMAT = Config.LOG_FORMAT or "json"
 
 
 CONFIGS = {

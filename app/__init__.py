@@ -1,7 +1,6 @@
 """The application factory."""
 
 import ipaddress
-import logging
 import os
 import re
 import secrets
@@ -17,6 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.access_log import hide_secrets_in_dev_server_log
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.inputs import IdConverter, refuse_nul_in_address
+from app.observability.logs import configure_logging, init_sentry
+from app.observability.metrics import record_request, start_timer
 from config import CONFIGS, DEFAULT_BASE_URL
 
 CONTENT_SECURITY_POLICY = {
@@ -66,6 +67,7 @@ def create_app(config_name=None, overrides=None):
 
     # First, so that every answer has a request id, even one refused by an extension (e.g. CSRF).
     register_request_id(app)
+    app.before_request(start_timer)
     register_extensions(app)
     # Before the blueprints: a rule takes its converters when it is added.
     app.url_map.converters["int"] = IdConverter
@@ -79,7 +81,9 @@ def create_app(config_name=None, overrides=None):
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    logging.basicConfig(level=logging.INFO)
+    app.after_request(record_request)
+    configure_logging(app)
+    init_sentry(app)
     hide_secrets_in_dev_server_log()
     return app
 
@@ -200,7 +204,8 @@ def register_extensions(app):
         # The busy timeout makes a writer wait for the lock instead of failing at once.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
     else:
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        # A server that does not answer fails a request (503) and /readyz within seconds instead of hanging them.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}})
     from app import models  # noqa: F401  (registers every table)
 
     db.init_app(app)
@@ -210,6 +215,9 @@ def register_extensions(app):
             event.listen(db.engine, "begin", begin_sqlite_transaction)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        timeout = app.config["RATELIMIT_STORE_TIMEOUT"]
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": timeout, "socket_timeout": timeout})
     limiter.init_app(app)
 
     from app.i18n import select_locale
@@ -307,7 +315,7 @@ def register_blueprints(app):
     from app.legal.routes import bp as legal_bp
 
     # pages showing several domains at once, on those domains' blueprints: imported before registering them
-    from app.main import idea_page, me, organisation_page, person_page  # noqa: F401
+    from app.main import health_routes, idea_page, me, organisation_page, person_page  # noqa: F401
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp

@@ -22,9 +22,11 @@ def another_app(config_name, overrides):
 
     The limiter is one object for every app, and the last init_app picks its storage: without putting
     the test app's storage back, later tests would count (and `limiter.reset()` would wipe) in this
-    app's Redis, which other test processes share.
+    app's Redis, which other test processes share. Its fallback state too: an app whose Redis was down
+    leaves the limiter counting in memory.
     """
-    saved_limiter = {name: getattr(limiter, name) for name in ("_storage", "_limiter", "_key_prefix")}
+    names = ("_storage", "_limiter", "_key_prefix", "_storage_dead", "_fallback_limiter", "_fallback_storage")
+    saved_limiter = {name: getattr(limiter, name, None) for name in names}
     app = create_app(config_name, overrides)
     try:
         yield app

@@ -35,6 +35,7 @@ LAYERS = [
         "search_index",
         "maps",
         "jobs",
+        "observability",
     },
     {"centres"},
     {"legal"},

@@ -20,7 +20,16 @@ from app.urls import is_local_path, next_url
 CONSENT_DUE = "consent_due"
 #: what a person who owes an acceptance may still open: the pages to read, the acceptance itself, logging out
 OPEN_WHILE_CONSENT_DUE = frozenset(
-    {"static", "legal.page", "legal.consent", "accounts.logout", "main.switch_language", "main.healthz"}
+    {
+        "static",
+        "legal.page",
+        "legal.consent",
+        "accounts.logout",
+        "main.switch_language",
+        "main.healthz",
+        "main.readyz",
+        "main.metrics",
+    }
 )
 SLUG_RULE = "<any({}):slug>".format(", ".join(SLUGS))
 

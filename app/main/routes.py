@@ -1,11 +1,10 @@
-"""The home page, the search across the site, the language switch and the health check."""
+"""The home page, the search across the site and the language switch (health checks: health_routes.py)."""
 
-from flask import current_app, jsonify, redirect, render_template, request
+from flask import current_app, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import text
 
 from app.accounts.services import set_language
-from app.extensions import csrf, db, limiter
+from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
 from app.main import bp
 from app.main.forms import LanguageForm
@@ -53,16 +52,3 @@ def switch_language():
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
-
-
-@bp.route("/healthz")
-@limiter.exempt
-@csrf.exempt
-def healthz():
-    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any failure here means "not healthy", which is the answer we give
-        db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
