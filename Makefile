@@ -32,7 +32,7 @@ run: export BASE_URL := $(BASE_URL)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) send-mail --loop --interval 3 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) worker --interval 3 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite, on SQLite and (when reachable) PostgreSQL, with browser tests, on every core

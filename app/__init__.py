@@ -16,8 +16,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.access_log import hide_secrets_in_dev_server_log
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.inputs import IdConverter, refuse_nul_in_address
+from app.jobs.heartbeats import latest_heartbeat
 from app.observability.logs import configure_logging, init_sentry
 from app.observability.metrics import record_request, start_timer
+from app.observability.readiness import HEARTBEAT_SOURCE
 from config import CONFIGS, DEFAULT_BASE_URL
 
 CONTENT_SECURITY_POLICY = {
@@ -78,6 +80,8 @@ def create_app(config_name=None, overrides=None):
     register_cache_rule(app)
     register_template_helpers(app)
     register_cli(app)
+    # /readyz tells how old the newest heartbeat of a `flask worker` is (no worker ever: not ready)
+    app.extensions[HEARTBEAT_SOURCE] = latest_heartbeat
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

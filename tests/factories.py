@@ -389,3 +389,11 @@ def make_partnership(
         **fields,
     )
     return saved(partnership)
+
+
+def make_worker_heartbeat(worker="worker-host:1", seconds_ago=0):
+    """A `flask worker` that beat `seconds_ago` seconds ago (what /readyz asks about)."""
+    from app.jobs.models import WorkerHeartbeat
+
+    seen = utcnow() - timedelta(seconds=seconds_ago)
+    return saved(WorkerHeartbeat(worker=worker, started_at=seen, last_seen=seen, last_did="mail"))

@@ -13,7 +13,7 @@ from app.outbox.models import OutboxMessage
 from app.timeutil import utcnow
 from tests.apps import REDIS_URL, another_app
 from tests.databases import skip_or_fail
-from tests.factories import make_user
+from tests.factories import make_user, make_worker_heartbeat
 from tests.factories_mydata import make_outbox_message
 from tests.helpers import log_in, post_form
 
@@ -22,7 +22,9 @@ CHECKS = {"database", "redis", "uploads", "outbox", "worker"}
 
 @pytest.fixture
 def ready_uploads(uploads):
+    """A writable upload folder and a worker that has just beaten: everything /readyz asks about is there."""
     uploads.mkdir()
+    make_worker_heartbeat()
     return uploads
 
 
@@ -37,7 +39,7 @@ def test_readyz_names_every_check_and_answers_200_when_all_pass(client, ready_up
     assert checks["redis"] == {"status": "skipped"}  # the tests count rate limits in memory
     assert checks["uploads"] == {"status": "ok"}
     assert checks["outbox"]["status"] == "ok" and checks["outbox"]["pending"] == 1
-    assert checks["worker"] == {"status": "unknown"}  # no heartbeat source wired: cannot tell, does not fail
+    assert checks["worker"] == {"status": "ok", "age_seconds": 0}  # the heartbeat of `flask worker`
     assert "Set-Cookie" not in response.headers
     assert list(ready_uploads.iterdir()) == []  # the write test leaves nothing behind
 
@@ -88,9 +90,9 @@ def test_readyz_judges_the_worker_heartbeat_by_its_age(client, ready_uploads, mo
     assert response.status_code == code
 
 
-def test_readyz_fails_when_a_worker_never_beat(client, ready_uploads, monkeypatch):
-    monkeypatch.setitem(client.application.extensions, HEARTBEAT_SOURCE, lambda: None)
-    response = client.get("/readyz")
+def test_readyz_fails_when_a_worker_never_beat(client, uploads):
+    uploads.mkdir()
+    response = client.get("/readyz")  # the app's own heartbeat source: app/jobs/heartbeats.py
     assert response.status_code == 503
     assert response.json["checks"]["worker"] == {"status": "fail", "error": "no heartbeat"}
 
@@ -112,6 +114,7 @@ def test_readyz_says_redis_is_up_when_it_is(ctx, tmp_path):
     with another_app("testing", {"RATELIMIT_STORAGE_URI": REDIS_URL, "UPLOAD_FOLDER": str(tmp_path)}) as app:
         with app.app_context():
             db.create_all()
+            make_worker_heartbeat()
         response = app.test_client().get("/readyz")
     assert response.json["checks"]["redis"] == {"status": "ok"}
     assert response.status_code == 200

@@ -48,6 +48,7 @@ from tests.factories import (
     make_role,
     make_signup,
     make_user,
+    make_worker_heartbeat,
 )
 from tests.factories_messages import make_volunteer_message
 from tests.factories_mydata import make_data_export
@@ -234,6 +235,7 @@ def rows_for_every_url(client, admin, preili, aglona):
     resident = make_user(email="valdis@example.com", display_name="Valdis Ozols")
     newcomer = make_user(email="jauns@example.com", display_name="Jānis Jaunais", confirmed=False)
     reset = make_password_reset(resident)
+    make_worker_heartbeat()  # /readyz: a worker is alive
     notification = make_notification(admin, "idea_published")  # the admin's own, unread
     category = make_category()
     idea = make_idea(
