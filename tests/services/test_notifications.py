@@ -240,15 +240,15 @@ def test_immediate_notification_is_mailed_once_by_send_mail_in_the_persons_langu
         with app.test_request_context(), force_locale(person.language):
             expected_subject = messages.describe(stored[person.id])
         assert mail["Subject"] == expected_subject
-        body = mail.get_content()
+        body = mail.get_body(("plain",)).get_content()
         link = f"{BASE_URL}/ideas/{idea.id}#comment-{comment.id}"
         assert link in body
         assert f"{BASE_URL}/me/notifications/settings" in body
         assert "Es palīdzēšu ar krāsošanu." in body
         assert stored[person.id].email_status == Notification.EMAIL_DONE
     # each in the person's language: the Latvian author is greeted in Latvian, the English follower in English
-    assert "Labdien!" in mails[(author.email,)].get_content()
-    assert "Hello Valdis Sekotājs," in mails[(follower.email,)].get_content()
+    assert "Labdien!" in mails[(author.email,)].get_body(("plain",)).get_content()
+    assert "Hello Valdis Sekotājs," in mails[(follower.email,)].get_body(("plain",)).get_content()
 
     again = run_ok("send-mail")
     assert "queued" not in again.output
@@ -320,7 +320,7 @@ def test_titles_and_names_cannot_add_mail_headers_and_stay_plain_text(author_fol
     assert "\n" not in mail["Subject"] and "\r" not in mail["Subject"]
     assert mail["Bcc"] is None
     assert "<script>alert(1)</script>" in mail["Subject"]
-    body = mail.get_content()
+    body = mail.get_body(("plain",)).get_content()
     assert "<b>bold</b> & <script>x</script>" in body  # plain text: nothing escaped, nothing interpreted
     assert "&lt;" not in body and "&amp;" not in body
 
