@@ -218,13 +218,13 @@ def build_email(message):
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at.replace(tzinfo=UTC))
     email["Message-ID"] = f"<kopiena.{message.id}.{message.created_at:%Y%m%d%H%M%S%f}@{mail_domain()}>"
-    email["Content-Language"] = language
     if "List-Unsubscribe" in headers:
         email["List-Unsubscribe"] = headers["List-Unsubscribe"]
         # RFC 8058: a mail program may unsubscribe with one POST to that address, without opening a page
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(text)
     email.add_alternative(html_version(message.subject, text, language), subtype="html")
+    email["Content-Language"] = language  # after the parts: setting content drops Content-* headers
     return email
 
 
