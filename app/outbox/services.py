@@ -26,7 +26,7 @@ MAX_BACKOFF = timedelta(hours=6)
 #: headers kept in the stored body, above its text (see OutboxMessage.body): the language of the text (the HTML
 #: part's lang) and, on notification mail, the one-click unsubscribe link (RFC 8058)
 STORED_HEADERS = ("Content-Language", "List-Unsubscribe")
-STORED_HEADER_LINE = re.compile(r"(%s): (\S[^\r\n]*)" % "|".join(STORED_HEADERS))
+STORED_HEADER_LINE = re.compile(r"(" + "|".join(STORED_HEADERS) + r"): (\S[^\r\n]*)")
 
 
 def queue_mail(recipient, template, language, unsubscribe_url=None, **context):
@@ -40,7 +40,7 @@ def queue_mail(recipient, template, language, unsubscribe_url=None, **context):
         raise ValueError("line break in a mail address")
     language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
-        rendered = render_template(f"email/{template}.txt", **context)
+        rendered = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
     subject, _, body = rendered.strip().partition("\n")
     # A subject is one line: anything a user typed into it cannot add headers.
     subject = " ".join(subject.split())[:200]
