@@ -12,7 +12,7 @@ from gunicorn.glogging import Logger as GunicornLogger
 MASK = "[secret]"
 #: the paths whose next segment is a secret token (tests/routes/test_access_log.py checks that every
 #: route with a <token> is covered)
-SECRET_PATH_PREFIXES = ("/confirm/", "/reset-password/", "/me/email/confirm/", "/me/calendar/")
+SECRET_PATH_PREFIXES = ("/confirm/", "/reset-password/", "/me/email/confirm/", "/me/calendar/", "/unsubscribe/")
 
 
 def _prefix_pattern(prefix):

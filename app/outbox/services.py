@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 
 
-#: headers kept in the stored body, above its text (see OutboxMessage.body): the language of the text (the HTML
+#: headers kept in the stored body, below its text (see OutboxMessage.body): the language of the text (the HTML
 #: part's lang) and, on notification mail, the one-click unsubscribe link (RFC 8058)
 STORED_HEADERS = ("Content-Language", "List-Unsubscribe")
 STORED_HEADER_LINE = re.compile(r"(" + "|".join(STORED_HEADERS) + r"): (\S[^\r\n]*)")
@@ -48,23 +48,19 @@ def queue_mail(recipient, template, language, unsubscribe_url=None, **context):
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     stored = "".join(f"{name}: {' '.join(value.split())}\n" for name, value in headers.items())
-    message = OutboxMessage(recipient=recipient, subject=subject, body=f"{stored}\n{body.strip()}\n")
+    message = OutboxMessage(recipient=recipient, subject=subject, body=f"{body.strip()}\n\n{stored}")
     db.session.add(message)
     return message
 
 
 def stored_headers_and_text(body):
     """({header: value}, text) of a stored body; a body without stored headers (queued before them) is all text."""
-    headers = {}
-    lines = body.split("\n")
-    for number, line in enumerate(lines):
-        if line == "" and headers:
-            return headers, "\n".join(lines[number + 1 :])
-        match = STORED_HEADER_LINE.fullmatch(line)
-        if match is None:
-            break
-        headers[match[1]] = match[2]
-    return {}, body
+    text, separator, trailer = body.rstrip("\n").rpartition("\n\n")
+    lines = trailer.split("\n")
+    matches = [STORED_HEADER_LINE.fullmatch(line) for line in lines]
+    if not separator or not all(matches):
+        return {}, body
+    return {match[1]: match[2] for match in matches}, text + "\n"
 
 
 #: a failed attempt at one message, retried later; ValueError: a message that cannot be built (e.g. a

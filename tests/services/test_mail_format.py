@@ -289,3 +289,15 @@ def test_development_console_shows_readable_utf8_mail(ctx, deliver, user, capsys
     assert "https://kopiena.example.lv/reset-password" in printed
     assert "=C4" not in printed and "=?utf-8?" not in printed.lower() and "base64" not in printed
     assert "Subject: " in printed and "Message-ID: " in printed
+
+
+def test_mail_queued_before_the_upgrade_is_still_sent_whole(base_url, counting_sink, deliver, user):
+    """A row from before stored headers: all of its body is the text, in the site's default language."""
+    db.session.add(OutboxMessage(recipient=user.email, subject="Sveiki", body="Labdien!\n\nContent-Language: en\nhttps://x\n"))
+    db.session.commit()
+
+    assert deliver() == (1, 0)
+
+    mail = received(counting_sink.messages[0])
+    assert text_of(mail).split() == ["Labdien!", "Content-Language:", "en", "https://x"]
+    assert Page(html_of(mail)).lang == "lv" and mail["List-Unsubscribe"] is None
