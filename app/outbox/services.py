@@ -350,12 +350,6 @@ class MailConnection:
             return False
 
 
-def send_email(email, message_id):
-    """Send one built message on a connection of its own (see MailConnection)."""
-    with MailConnection() as connection:
-        connection.send(email, message_id)
-
-
 def print_email(email, message_id):
     """Print a message readably (development without MAIL_SERVER): its headers and its text as UTF-8 text."""
     headers = "\n".join(f"{name}: {value}" for name, value in email.items() if not name.startswith(("Content-", "MIME-")))
