@@ -322,6 +322,7 @@ def register_blueprints(app):
     from app.main import health_routes, idea_page, me, organisation_page, person_page  # noqa: F401
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
+    from app.notifications import unsubscribe_routes  # noqa: F401  (one-click unsubscribe, on the notifications blueprint)
     from app.notifications.routes import bp as notifications_bp
     from app.organisations.routes import bp as organisations_bp
     from app.partnerships.routes import bp as partnerships_bp

@@ -274,8 +274,8 @@ def log_in_and_comment(base_url, watch):
 
 def assert_confirmation_mail(sink, base_url, email, timeout):
     mail = sink.wait_for_mail_to(email, timeout)
-    links = re.findall(r"https?://\S+/confirm/\S+", mail.get_content())
-    assert links and all(link.startswith(base_url + "/confirm/") for link in links), mail.get_content()
+    links = re.findall(r"https?://\S+/confirm/\S+", mail.get_body(("plain",)).get_content())
+    assert links and all(link.startswith(base_url + "/confirm/") for link in links), mail.get_body(("plain",)).get_content()
 
 
 def assert_worker_never_idled_in_a_transaction(watch, processes):

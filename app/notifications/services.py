@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.extensions import db
+from app.notifications import unsubscribing
 from app.notifications.models import EmailFrequency, Notification
 from app.outbox.services import queue_mail
 from app.timeutil import utcnow
@@ -210,11 +211,13 @@ def may_be_mailed(user):
     return user.is_active and user.is_confirmed
 
 
-def mail_context(user):
-    """What every notification mail's template needs: the recipient, the text helpers and the settings link."""
+def mail_context(user, kind):
+    """What every notification mail's template needs: the recipient, the text helpers, the settings link and the
+    one-click unsubscribe link for this kind of mail (unsubscribing.KINDS)."""
     from app.notifications import messages
 
     return {
+        "unsubscribe_url": unsubscribing.unsubscribe_url(user, kind),
         "user": user,
         "describe": messages.describe,
         "link": messages.link,
@@ -253,7 +256,13 @@ def queue_immediate_notification_mail(batch=IMMEDIATE_BATCH):
                 continue
             try:
                 template = MAIL_TEMPLATES.get(notification.event, "notification")
-                queue_mail(user.email, template, user.language, notification=notification, **mail_context(user))
+                queue_mail(
+                    user.email,
+                    template,
+                    user.language,
+                    notification=notification,
+                    **mail_context(user, unsubscribing.kind_of(notification)),
+                )
             except UNMAILABLE as error:
                 # One broken notification must not hold up everybody else's mail.
                 log.error("notification %s could not be mailed: %s", notification.id, error)
@@ -337,7 +346,7 @@ def send_digest(user_id):
             user.language,
             groups=groups,
             count=sum(len(items) for _idea, items in groups),
-            **mail_context(user),
+            **mail_context(user, unsubscribing.DIGEST),
         )
         user.last_digest_at = utcnow()
     for notification in notifications:

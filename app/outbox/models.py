@@ -21,6 +21,8 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
+    #: the text part; below it, an empty line and lines of stored headers (Content-Language, List-Unsubscribe)
+    #: (outbox.services.stored_headers_and_text); the HTML part is made from the text when the mail is sent
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

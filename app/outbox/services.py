@@ -1,15 +1,18 @@
 """Queueing mail in the outbox and delivering it over SMTP."""
 
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from markupsafe import Markup, escape
 from sqlalchemy import and_, or_, select
 
 from app.extensions import db
@@ -20,22 +23,44 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_mail(recipient, template, language, **context):
+#: headers kept in the stored body, below its text (see OutboxMessage.body): the language of the text (the HTML
+#: part's lang) and, on notification mail, the one-click unsubscribe link (RFC 8058)
+STORED_HEADERS = ("Content-Language", "List-Unsubscribe")
+STORED_HEADER_LINE = re.compile(r"(" + "|".join(STORED_HEADERS) + r"): (\S[^\r\n]*)")
+
+
+def queue_mail(recipient, template, language, unsubscribe_url=None, **context):
     """Render templates/email/<template>.txt in the recipient's language and add it to the outbox.
 
     The first line of the rendered text is the subject. Nothing is sent here: the message is
     committed together with the action that caused it and delivered by `flask send-mail`.
+    unsubscribe_url: notification mail's one-click unsubscribe address (List-Unsubscribe); account mail has none.
     """
     if "\r" in recipient or "\n" in recipient:
         raise ValueError("line break in a mail address")
-    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        rendered = render_template(f"email/{template}.txt", **context)
+    language = language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        rendered = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
     subject, _, body = rendered.strip().partition("\n")
     # A subject is one line: anything a user typed into it cannot add headers.
     subject = " ".join(subject.split())[:200]
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body.strip() + "\n")
+    headers = {"Content-Language": language}
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    stored = "".join(f"{name}: {' '.join(value.split())}\n" for name, value in headers.items())
+    message = OutboxMessage(recipient=recipient, subject=subject, body=f"{body.strip()}\n\n{stored}")
     db.session.add(message)
     return message
+
+
+def stored_headers_and_text(body):
+    """({header: value}, text) of a stored body; a body without stored headers (queued before them) is all text."""
+    text, separator, trailer = body.rstrip("\n").rpartition("\n\n")
+    lines = trailer.split("\n")
+    matches = [STORED_HEADER_LINE.fullmatch(line) for line in lines]
+    if not separator or not all(matches):
+        return {}, body
+    return {match[1]: match[2] for match in matches}, text + "\n"
 
 
 #: a failed attempt at one message, retried later; ValueError: a message that cannot be built (e.g. a
@@ -54,35 +79,38 @@ class Claim:
 
 
 def deliver_due_mail(limit=100):
-    """Send the messages whose time has come, one at a time; return (sent, failed) counts.
+    """Send the messages whose time has come, one at a time over one SMTP connection; return (sent, failed) counts.
 
     No transaction is open while the SMTP server is talked to (a slow server may take MAIL_TIMEOUT
     per step): each message is claimed (status `sending` with a lease, committed), sent outside any
     transaction, and its result recorded (committed). Other workers skip a claimed message, so in the
-    normal case, failures and time-outs included, a message is sent once.
+    normal case, failures and time-outs included, a message is sent once. The connection is opened for
+    the first message and kept for the rest of the round (no transaction is open while it is open
+    either: only while a message is claimed or its result recorded, between two SMTP conversations).
 
     Delivery is at least once, not exactly once: should a worker die (or lose its database) after the
     SMTP server accepted a message but before the result is recorded, the message stays `sending`
     and is sent again once its lease (MAIL_LEASE_SECONDS) has run out. Nothing is lost; a message
-    may, in that rare case, arrive twice. A worker slower than its own lease records nothing: the
-    message is then another worker's.
+    may, in that rare case, arrive twice (with the same Message-ID, so mail programs can tell). A worker
+    slower than its own lease records nothing: the message is then another worker's.
     """
     sent = failed = 0
-    for _ in range(limit):
-        claim = claim_due_message()
-        if claim is None:
-            break
-        error = claim.build_error
-        if error is None:
-            try:
-                send_email(claim.email, claim.message_id)
-            except DELIVERY_ERRORS as delivery_error:
-                error = delivery_error
-        record_result(claim, error)
-        if error is None:
-            sent += 1
-        else:
-            failed += 1
+    with MailConnection() as connection:
+        for _ in range(limit):
+            claim = claim_due_message()
+            if claim is None:
+                break
+            error = claim.build_error
+            if error is None:
+                try:
+                    connection.send(claim.email, claim.message_id)
+                except DELIVERY_ERRORS as delivery_error:
+                    error = delivery_error
+            record_result(claim, error)
+            if error is None:
+                sent += 1
+            else:
+                failed += 1
     return sent, failed
 
 
@@ -167,30 +195,167 @@ def give_up(message, reason):
     log.error("giving up on mail %s after %s attempts: %s", message.id, message.attempts, reason)
 
 
+def mail_domain():
+    """The domain of Message-IDs: BASE_URL's host (a Message-ID names the site that made the message)."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
 def build_email(message):
-    """The mail as sent: from the site's sender to the recipient, the row's subject and plain-text body."""
+    """The mail as sent: from the site's sender to the recipient, the row's subject, a text and an HTML part.
+
+    Date is when the message was queued and the Message-ID is made from the row, so a message sent twice
+    (see deliver_due_mail) is the same message to the recipient's mail program.
+    """
+    headers, text = stored_headers_and_text(message.body)
+    language = headers.get("Content-Language") or current_app.config["BABEL_DEFAULT_LOCALE"]
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="kopiena")
-    email.set_content(message.body)
+    email["Date"] = format_datetime(message.created_at.replace(tzinfo=UTC))
+    email["Message-ID"] = f"<kopiena.{message.id}.{message.created_at:%Y%m%d%H%M%S%f}@{mail_domain()}>"
+    if "List-Unsubscribe" in headers:
+        email["List-Unsubscribe"] = headers["List-Unsubscribe"]
+        # RFC 8058: a mail program may unsubscribe with one POST to that address, without opening a page
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(text)
+    email.add_alternative(html_version(message.subject, text, language), subtype="html")
+    email["Content-Language"] = language  # after the parts: setting content drops Content-* headers
     return email
 
 
-def send_email(email, message_id):
-    """Send one built message with the configured SMTP server, or print it when none is configured.
+#: a web address in a mail's text; a closing punctuation mark after it is not part of it
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"”“]+?(?=[.,;:!?)»”]*(?:\s|$))")
+SIGNATURE = "-- "
 
-    Called outside any database transaction: it may wait for the SMTP server up to MAIL_TIMEOUT per step.
+
+def linked(line):
+    """One line of text as HTML: escaped, its web addresses links."""
+    parts, position = [], 0
+    for match in WEB_ADDRESS.finditer(line):
+        address = match.group()
+        parts += [escape(line[position : match.start()]), Markup('<a href="%s">%s</a>') % (address, address)]
+        position = match.end()
+    parts.append(escape(line[position:]))
+    return Markup("").join(parts)
+
+
+def html_blocks(text):
+    """The text's paragraphs as (kind, lines): "p" a paragraph, "h2" a heading (a line underlined with dashes),
+    "ul" a list ("* " items, their next lines indented), "footer" the signature after "-- "."""
+    blocks = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = paragraph.split("\n")
+        if len(lines) >= 2 and set(lines[1]) == {"-"} and len(lines[1].strip()) == len(lines[1]):
+            blocks.append(("h2", [linked(lines[0])]))
+            lines = lines[2:]
+        if not lines:
+            continue
+        if lines[0].startswith("* "):
+            items = []
+            for line in lines:
+                if line.startswith("* ") or not items:
+                    items.append([linked(line.removeprefix("* "))])
+                else:
+                    items[-1].append(linked(line.strip()))
+            blocks.append(("ul", items))
+        elif lines[0] == SIGNATURE:
+            blocks.append(("footer", [linked(line) for line in lines[1:]]))
+        else:
+            blocks.append(("p", [linked(line) for line in lines]))
+    return blocks
+
+
+def html_version(subject, text, language):
+    """The HTML part: the same text as plain, accessible HTML (paragraphs, headings, lists, links; no colours,
+    no images, no layout tables), made from the text so that both parts always say the same."""
+    return render_template("email/layout.html", subject=subject, language=language, blocks=html_blocks(text))
+
+
+class MailConnection:
+    """One SMTP connection for a round of messages, opened when the first is sent and opened again if the server
+    dropped it; without MAIL_SERVER (development) messages are printed instead.
+
+    Used outside any database transaction: each step may wait for the server up to MAIL_TIMEOUT.
     """
-    config = current_app.config
-    if not config["MAIL_SERVER"]:
-        print(f"--- mail {message_id} (no MAIL_SERVER set, printed instead of sent) ---\n{email}", flush=True)
-        return
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls(context=ssl.create_default_context())
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
+
+    def __init__(self):
+        self.smtp = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def open(self):
+        """Connect, say hello, start TLS and log in as configured."""
+        config = current_app.config
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        try:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        except BaseException:
+            smtp.close()
+            raise
+        self.smtp = smtp
+
+    def close(self):
+        """Say goodbye and close the connection, if one is open (a server that is gone already is no error)."""
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+    def send(self, email, message_id):
+        """Send one built message, or print it when no MAIL_SERVER is configured.
+
+        A connection the server closed meanwhile (an idle time-out) is opened again once. A message the
+        server refuses leaves the connection open for the next one; any other error closes it, so the next
+        message starts on a new one.
+        """
+        if not current_app.config["MAIL_SERVER"]:
+            print_email(email, message_id)
+            return
+        while True:
+            fresh = self.smtp is None
+            if fresh:
+                self.open()
+            try:
+                self.smtp.send_message(email)
+                return
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                self.close()
+                if fresh:
+                    raise
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+                if not self.still_there():
+                    self.close()
+                raise
+            except BaseException:
+                self.close()
+                raise
+
+    def still_there(self):
+        """Whether the server still answers on this connection (after it refused a message)."""
+        try:
+            return self.smtp.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False
+
+
+def print_email(email, message_id):
+    """Print a message readably (development without MAIL_SERVER): its headers and its text as UTF-8 text."""
+    headers = "\n".join(f"{name}: {value}" for name, value in email.items() if not name.startswith(("Content-", "MIME-")))
+    text = email.get_body(("plain",)).get_content()
+    print(
+        f"--- mail {message_id} (no MAIL_SERVER set, printed instead of sent; it has an HTML part too) ---\n"
+        f"{headers}\n\n{text.rstrip()}\n--- end of mail {message_id} ---",
+        flush=True,
+    )
