@@ -13,7 +13,7 @@ from app.activities.models import Activity
 from app.comments.models import Comment
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE
-from tests.factories import make_centre, make_idea, make_user
+from tests.factories import make_centre, make_idea, make_user, make_worker_heartbeat
 from tests.helpers import csrf_token, log_in, post_form
 from tests.site_walk import (
     ID_ARGUMENTS,
@@ -43,6 +43,7 @@ HOSTILE_NUMBERS = [str(2**63), str(2**31), str(10**30), "²", "١٢", "%00", "-1
 @pytest.fixture
 def demo(ctx):
     seed_demo_data()
+    make_worker_heartbeat()  # a running `flask worker`, as with `make run`: /readyz answers 200, not 503
     return ctx
 
 
