@@ -30,6 +30,7 @@ translations: $(CATALOGUES)
 ## make run: the app on SQLite with demo data at http://127.0.0.1:5000 (mail is printed to this terminal)
 run: export BASE_URL := $(BASE_URL)
 run: install
+	mkdir -p instance/uploads  # the default UPLOAD_FOLDER: /readyz checks it exists and is writable
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) worker --interval 3 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
