@@ -185,37 +185,33 @@ def send_mail_command(loop, interval):
         time.sleep(interval)  # send_mail_round ended its transaction: nothing is held while waiting
 
 
+def echo_job_result(result, busy, next_step):
+    """Say what a job run by hand did, or that another process holds its lease (result None)."""
+    if result is None:
+        click.echo(f"{busy} by another process right now; nothing done.")
+    else:
+        click.echo(f"{result}; {next_step}")
+
+
 @click.command("send-digests")
 def send_digests_command():
     """Queue the daily summary mail of notifications, one per person (`flask worker` runs it daily at DIGEST_TIME).
     Never twice at once: a run elsewhere holds the job's lease."""
-    result = run_now("digests")
-    if result is None:
-        click.echo("Digests are being queued by another process right now; nothing done.")
-    else:
-        click.echo(f"{result}; `flask send-mail` delivers them.")
+    echo_job_result(run_now("digests"), "Digests are being queued", "`flask send-mail` delivers them.")
 
 
 @click.command("send-moderator-digest")
 def send_moderator_digest_command():
     """Queue one mail per moderator listing what waits in their centres (at most one a day; `flask worker` runs it
     daily at MODERATOR_DIGEST_TIME). Never twice at once: a run elsewhere holds the job's lease."""
-    result = run_now("moderator-digest")
-    if result is None:
-        click.echo("Moderator digests are being queued by another process right now; nothing done.")
-    else:
-        click.echo(f"{result}; `flask send-mail` delivers them.")
+    echo_job_result(run_now("moderator-digest"), "Moderator digests are being queued", "`flask send-mail` delivers them.")
 
 
 @click.command("send-reminders")
 def send_reminders_command():
     """Remind people of the activities they take part or volunteer in tomorrow (`flask worker` runs it daily at
     REMINDER_TIME). Never twice at once: a run elsewhere holds the job's lease."""
-    result = run_now("reminders")
-    if result is None:
-        click.echo("Reminders are being made by another process right now; nothing done.")
-    else:
-        click.echo(f"{result}; `flask send-mail` mails them.")
+    echo_job_result(run_now("reminders"), "Reminders are being made", "`flask send-mail` mails them.")
 
 
 @click.command("worker")

@@ -109,13 +109,15 @@ def unmodelled_names(table_name):
     return {fts, *(f"{fts}_{part}" for part in ("data", "idx", "docsize", "config")), f"ix_{table_name}_search_vector"}
 
 
-#: the searchable tables, filled by index_for_search()
+#: the searchable models and their tables, filled by index_for_search()
+SEARCHED_MODELS = []
 SEARCHED_TABLES = []
 
 
 def index_for_search(model):
     """Give the model's table its full-text index when db.create_all() makes it (tests, `make run` uses migrations)."""
     table_name = model.__tablename__
+    SEARCHED_MODELS.append(model)
     SEARCHED_TABLES.append(table_name)
     for statement in sqlite_statements(table_name):
         event.listen(model.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
@@ -127,12 +129,7 @@ def index_for_search(model):
 
 def searched_models():
     """The models of the searched tables (every Searchable model), in the order of SEARCHED_TABLES."""
-    models = {
-        mapper.class_.__tablename__: mapper.class_
-        for mapper in db.Model.registry.mappers
-        if issubclass(mapper.class_, Searchable)
-    }
-    return [models[name] for name in SEARCHED_TABLES if name in models]
+    return list(SEARCHED_MODELS)
 
 
 #: rows read and written per transaction by reindex(): short transactions, so the site keeps working meanwhile
